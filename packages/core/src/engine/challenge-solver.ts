@@ -1,0 +1,71 @@
+import type { Identifier } from '../identifiers/identifier.js';
+
+export type ChallengeType = 'http-01' | 'dns-01' | 'tls-alpn-01';
+
+/**
+ * One challenge response the engine asks a solver to publish. Everything here is plain JSON, computed by the
+ * engine from the authorization (RFC 8555 §8).
+ */
+export interface ChallengeTask {
+  /** The identifier being validated (for a wildcard order: the base name, with `wildcard: true`). */
+  readonly identifier: Identifier;
+  readonly wildcard: boolean;
+  readonly type: ChallengeType;
+  readonly token: string;
+  /** `token || '.' || base64url(JWK thumbprint)` (RFC 8555 §8.1). */
+  readonly keyAuthorization: string;
+  /** For dns-01: base64url(SHA-256(keyAuthorization)), the TXT value (RFC 8555 §8.4). */
+  readonly dnsTxtValue?: string;
+  /** The authorization URL, unique per task: a stable key for receipts. */
+  readonly authorizationUrl: string;
+}
+
+/**
+ * What a solver published for one task, stored verbatim in the order state so that cleanup after a crash, in
+ * another process, deletes exactly what was created. Must be JSON-serialisable.
+ */
+export interface PublicationReceipt {
+  readonly authorizationUrl: string;
+  readonly type: ChallengeType;
+  /** Solver-specific JSON (zone, record name, value, file path...). */
+  readonly data: unknown;
+}
+
+export type ReadinessResult =
+  | { readonly ready: true }
+  | {
+      readonly ready: false;
+      /** When to check again. The engine never sleeps inside a step; a driver or job queue waits. */
+      readonly checkAgainAt: Date;
+      /** Human-readable reason, e.g. which nameservers lag and what they returned. */
+      readonly detail: string;
+      /** Set when the solver gave up (deadline passed): the order is abandoned with this message. */
+      readonly failed?: boolean;
+    };
+
+export interface SolverContext {
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The challenge-solver port.
+ *
+ * Contract:
+ * - `publish` receives **every** task of an order of this solver's type at once, so a solver can create all
+ *   records before any propagation wait (seed 000: create every TXT record first, then answer challenges).
+ *   It returns one receipt per task it published. It MUST be idempotent: publishing a task that is already
+ *   published (a retry after a crash) must not duplicate or disturb anything.
+ * - `checkReady` (optional) reports whether the published responses are visible to the CA yet. It MUST NOT
+ *   sleep for propagation: it answers "ready" or "check again at T".
+ * - `cleanup` removes exactly what the receipts describe and nothing else; missing items are not an error.
+ *   It is called after success, after failure, and when an abandoned order is resumed from stored state.
+ * - Implementations are safe for concurrent use by several orders.
+ */
+export interface ChallengeSolver {
+  readonly type: ChallengeType;
+  /** Whether this solver can answer for an identifier (for example http-01 cannot do wildcards). */
+  supports?(identifier: Identifier, wildcard: boolean): boolean;
+  publish(tasks: readonly ChallengeTask[], context: SolverContext): Promise<PublicationReceipt[]>;
+  checkReady?(receipts: readonly PublicationReceipt[], context: SolverContext): Promise<ReadinessResult>;
+  cleanup(receipts: readonly PublicationReceipt[], context: SolverContext): Promise<void>;
+}

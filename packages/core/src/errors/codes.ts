@@ -1,0 +1,48 @@
+/**
+ * Every error code certkeeper's core throws, with the one-line meaning documented in docs/errors.md.
+ * A spec checks that each code here is documented there.
+ */
+export const ErrorCodes = {
+  /** The CA answered with an RFC 8555 problem document (see `AcmeProblemError.type`). */
+  ACME_PROBLEM: 'CERTKEEPER_ERR_ACME_PROBLEM',
+  /** The CA refused the request because of a rate limit; `retryAfter` says when to try again. */
+  RATE_LIMITED: 'CERTKEEPER_ERR_RATE_LIMITED',
+  /** The CA kept rejecting nonces after the bounded number of fresh retries. */
+  BAD_NONCE: 'CERTKEEPER_ERR_BAD_NONCE',
+  /** The account URL or key is unknown to the CA. */
+  ACCOUNT_DOES_NOT_EXIST: 'CERTKEEPER_ERR_ACCOUNT_DOES_NOT_EXIST',
+  /** The CA answered with something that is not valid ACME (wrong status, missing header, bad JSON). */
+  PROTOCOL: 'CERTKEEPER_ERR_PROTOCOL',
+  /** The CA could not be reached (connection refused, reset, DNS failure, TLS failure). */
+  NETWORK: 'CERTKEEPER_ERR_NETWORK',
+  /** A request or a wait ran past its time limit. */
+  TIMEOUT: 'CERTKEEPER_ERR_TIMEOUT',
+  /** The caller cancelled the operation with its AbortSignal. */
+  ABORTED: 'CERTKEEPER_ERR_ABORTED',
+  /** An identifier given by the caller is not valid; nothing was sent. */
+  INVALID_IDENTIFIER: 'CERTKEEPER_ERR_INVALID_IDENTIFIER',
+  /** The order breaks the limits of the requested profile (names, identifier types); nothing was sent. */
+  PROFILE_VIOLATION: 'CERTKEEPER_ERR_PROFILE_VIOLATION',
+  /** The caller's CSR is malformed or its names disagree with the order. */
+  INVALID_CSR: 'CERTKEEPER_ERR_INVALID_CSR',
+  /** A key is of an unsupported type or size, or cannot be parsed. */
+  INVALID_KEY: 'CERTKEEPER_ERR_INVALID_KEY',
+  /** A PEM certificate or chain could not be parsed. */
+  INVALID_CERTIFICATE: 'CERTKEEPER_ERR_INVALID_CERTIFICATE',
+  /** An option passed by the caller is invalid. */
+  INVALID_OPTION: 'CERTKEEPER_ERR_INVALID_OPTION',
+  /** A stored OrderState cannot be used (unknown version, corrupted, another account). */
+  INVALID_STATE: 'CERTKEEPER_ERR_INVALID_STATE',
+  /** An authorization ended `invalid`: the CA could not validate a challenge. */
+  AUTHORIZATION_FAILED: 'CERTKEEPER_ERR_AUTHORIZATION_FAILED',
+  /** The order ended `invalid`, or expired, before a certificate was issued. */
+  ORDER_FAILED: 'CERTKEEPER_ERR_ORDER_FAILED',
+  /** No configured solver can answer any challenge offered for an identifier. */
+  NO_SOLVER: 'CERTKEEPER_ERR_NO_SOLVER',
+  /** A challenge solver failed to publish, check or clean up. */
+  SOLVER_FAILED: 'CERTKEEPER_ERR_SOLVER_FAILED',
+  /** The directory does not offer a feature the caller asked for (profiles, EAB, renewalInfo, key change). */
+  UNSUPPORTED_BY_CA: 'CERTKEEPER_ERR_UNSUPPORTED_BY_CA',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
