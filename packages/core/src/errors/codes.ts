@@ -43,6 +43,12 @@ export const ErrorCodes = {
   SOLVER_FAILED: 'CERTKEEPER_ERR_SOLVER_FAILED',
   /** The directory does not offer a feature the caller asked for (profiles, EAB, renewalInfo, key change). */
   UNSUPPORTED_BY_CA: 'CERTKEEPER_ERR_UNSUPPORTED_BY_CA',
+  /** A challenge token is not base64url or has an implausible length (RFC 8555 §8.3); nothing was served. */
+  INVALID_CHALLENGE_TOKEN: 'CERTKEEPER_ERR_INVALID_CHALLENGE_TOKEN',
+  /** A server could not listen on its host and port (address in use, privileged port, address not local). */
+  LISTEN_FAILED: 'CERTKEEPER_ERR_LISTEN_FAILED',
+  /** A file path would leave its root directory (through a symlink or `..`); nothing was written. */
+  UNSAFE_PATH: 'CERTKEEPER_ERR_UNSAFE_PATH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
