@@ -49,6 +49,8 @@ export const ErrorCodes = {
   LISTEN_FAILED: 'CERTKEEPER_ERR_LISTEN_FAILED',
   /** A file path would leave its root directory (through a symlink or `..`); nothing was written. */
   UNSAFE_PATH: 'CERTKEEPER_ERR_UNSAFE_PATH',
+  /** A test harness (Pebble, pebble-challtestsrv, the fault-injection proxy) could not start or be driven. */
+  TEST_HARNESS: 'CERTKEEPER_ERR_TEST_HARNESS',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
