@@ -51,6 +51,16 @@ export const ErrorCodes = {
   UNSAFE_PATH: 'CERTKEEPER_ERR_UNSAFE_PATH',
   /** A test harness (Pebble, pebble-challtestsrv, the fault-injection proxy) could not start or be driven. */
   TEST_HARNESS: 'CERTKEEPER_ERR_TEST_HARNESS',
+  /** A DNS provider call failed (HTTP 5xx/429 after brief retries, network error, unexpected answer). */
+  DNS_PROVIDER_FAILED: 'CERTKEEPER_ERR_DNS_PROVIDER_FAILED',
+  /** A DNS provider rejected the configured credentials or lacks permission for the zone. */
+  DNS_PROVIDER_UNAUTHORIZED: 'CERTKEEPER_ERR_DNS_PROVIDER_UNAUTHORIZED',
+  /** No zone holding the name was found (SOA walk, provider zone list), or the provider does not host it. */
+  DNS_ZONE_NOT_FOUND: 'CERTKEEPER_ERR_DNS_ZONE_NOT_FOUND',
+  /** A DNS lookup needed for discovery failed (no answer, SERVFAIL, CNAME loop, nameserver without address). */
+  DNS_LOOKUP_FAILED: 'CERTKEEPER_ERR_DNS_LOOKUP_FAILED',
+  /** Published TXT records did not reach every authoritative server (or required resolver) before the deadline. */
+  DNS_PROPAGATION_TIMEOUT: 'CERTKEEPER_ERR_DNS_PROPAGATION_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
