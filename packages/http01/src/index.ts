@@ -1,0 +1,15 @@
+export * from './challenge-registry.js';
+export * from './fastify-plugin.js';
+export * from './http01-server.js';
+export * from './key-authorization.js';
+export * from './listen-error.js';
+export type { Http01ReceiptData } from './receipt.js';
+export * from './registry-solver.js';
+export * from './request-handler.js';
+export { answerChallengeRequest } from './respond.js';
+export * from './standalone-solver.js';
+export { supportsHttp01 } from './tasks.js';
+export * from './token.js';
+export type { ChallengeDirectory } from './webroot/challenge-directory.js';
+export type { WebrootReceiptData } from './webroot/webroot-receipt.js';
+export * from './webroot/webroot-solver.js';

@@ -1,0 +1,76 @@
+import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+
+/** Why a responder could not listen. */
+export type ListenFailureReason = 'address-in-use' | 'permission-denied' | 'address-not-available' | 'other';
+
+/**
+ * `CERTKEEPER_ERR_LISTEN_FAILED`: the standalone responder could not bind `host:port`. `reason` tells the usual
+ * causes apart; the system error is kept as `cause`.
+ */
+export class Http01ListenError extends CertkeeperError {
+  readonly reason: ListenFailureReason;
+  readonly host: string;
+  readonly port: number;
+
+  constructor(
+    reason: ListenFailureReason,
+    host: string,
+    port: number,
+    message: string,
+    hint: string,
+    cause: unknown,
+  ) {
+    // Another process may release the port; the other reasons need a change by a person.
+    super(ErrorCodes.LISTEN_FAILED, message, { hint, cause, retryable: reason === 'address-in-use' });
+    this.reason = reason;
+    this.host = host;
+    this.port = port;
+  }
+}
+
+/** Turns a `listen` failure into a {@link Http01ListenError} that says what to do. */
+export function toListenError(error: unknown, host: string, port: number): Http01ListenError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const what = `The HTTP-01 responder cannot listen on ${where}`;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new Http01ListenError(
+        'address-in-use',
+        host,
+        port,
+        `${what}: the port is already in use by another process (EADDRINUSE).`,
+        'Stop the other server for the duration, or let it serve the challenges (webroot mode or the request ' +
+          'handler), or listen on a free port that port 80 is forwarded to.',
+        error,
+      );
+    case 'EACCES':
+      return new Http01ListenError(
+        'permission-denied',
+        host,
+        port,
+        `${what}: ports below 1024 need privileges this process does not have (EACCES).`,
+        "Grant CAP_NET_BIND_SERVICE (for example systemd's AmbientCapabilities), or listen on a port >= 1024 " +
+          'and forward port 80 to it.',
+        error,
+      );
+    case 'EADDRNOTAVAIL':
+      return new Http01ListenError(
+        'address-not-available',
+        host,
+        port,
+        `${what}: the address is not assigned to any interface of this machine (EADDRNOTAVAIL).`,
+        'Use a local address, or omit host to listen on all addresses.',
+        error,
+      );
+    default:
+      return new Http01ListenError(
+        'other',
+        host,
+        port,
+        `${what}: ${code ?? (error instanceof Error ? error.message : String(error))}.`,
+        'Check the host and port options.',
+        error,
+      );
+  }
+}
