@@ -1,0 +1,109 @@
+import { createPublicKey } from 'node:crypto';
+import { CertkeeperError } from '../errors/certkeeper-error.js';
+import { ErrorCodes } from '../errors/codes.js';
+import type { Identifier } from '../identifiers/identifier.js';
+import { formatIdentifier } from '../identifiers/identifier.js';
+import { looksLikeIpLiteral, readIpLiteral } from '../identifiers/ip-literal.js';
+import { type CertificateKeyType, describeKey } from './key-types.js';
+import { toDer } from './pem.js';
+import * as x509 from './x509.js';
+
+const SAN_OID = '2.5.29.17';
+
+/** What certkeeper reads from a CSR. */
+export interface ParsedCsr {
+  /** Every name the CSR requests: its SANs, plus the CN when no SAN repeats it (RFC 8555 §7.4). */
+  readonly identifiers: readonly Identifier[];
+  readonly commonName?: string;
+  readonly publicKeyType: CertificateKeyType;
+}
+
+/**
+ * Parses a PKCS#10 CSR given as PEM or DER and verifies its self-signature.
+ *
+ * @throws {CertkeeperError} `CERTKEEPER_ERR_INVALID_CSR` when it is not a CSR, the signature does not verify,
+ *   it requests names other than DNS names and IP addresses, or its key is not a supported type.
+ */
+export async function parseCsr(pemOrDer: string | Uint8Array): Promise<ParsedCsr> {
+  const der = toDer(pemOrDer, ['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);
+  let csr: x509.Pkcs10CertificateRequest;
+  let sans: readonly x509.GeneralName[];
+  try {
+    if (der === undefined) throw new Error('no "CERTIFICATE REQUEST" PEM block');
+    csr = new x509.Pkcs10CertificateRequest(der);
+    const sanExtension = csr.extensions.find((extension) => extension.type === SAN_OID);
+    sans = sanExtension ? new x509.SubjectAlternativeNameExtension(sanExtension.rawData).names.items : [];
+  } catch (cause) {
+    throw invalidCsr('it is not a readable PKCS#10 certificate request', cause);
+  }
+  if (!(await csr.verify())) throw invalidCsr('its signature does not verify (it was altered or is corrupt)');
+
+  const others = sans.filter((name) => name.type !== x509.DNS && name.type !== x509.IP);
+  if (others.length > 0) {
+    const kinds = [...new Set(others.map((name) => name.type))].join(', ');
+    throw invalidCsr(`it requests ${kinds} names; ACME certificates hold only DNS names and IP addresses`);
+  }
+  const commonName = csr.subjectName.getField('CN')[0];
+  const identifiers = uniqueIdentifiers([
+    ...sans.map((name) => toIdentifier(name.type === x509.IP ? 'ip' : 'dns', name.value)),
+    ...(commonName !== undefined
+      ? [toIdentifier(looksLikeIpLiteral(commonName) ? 'ip' : 'dns', commonName)]
+      : []),
+  ]);
+  const key = describeKey(
+    createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' }),
+  );
+  if (key.certificateKeyType === undefined) {
+    throw invalidCsr(`its key is ${key.text}; CAs accept ECDSA P-256/P-384 and RSA 2048/3072/4096 keys`);
+  }
+  return {
+    identifiers,
+    ...(commonName !== undefined ? { commonName } : {}),
+    publicKeyType: key.certificateKeyType,
+  };
+}
+
+/**
+ * Checks that a CSR requests exactly the order's identifiers (RFC 8555 §7.4: otherwise finalize fails with
+ * `badCSR` after the authorizations were already spent). Comparison ignores order and case.
+ *
+ * @throws {CertkeeperError} `CERTKEEPER_ERR_INVALID_CSR` listing the names missing on each side.
+ */
+export function assertCsrMatchesIdentifiers(csr: ParsedCsr, identifiers: readonly Identifier[]): void {
+  const keyOf = (id: Identifier) => `${id.type}:${toIdentifier(id.type, id.value).value}`;
+  const inCsr = new Set(csr.identifiers.map(keyOf));
+  const inOrder = new Set(identifiers.map(keyOf));
+  const missingFromCsr = identifiers.filter((id) => !inCsr.has(keyOf(id)));
+  const missingFromOrder = csr.identifiers.filter((id) => !inOrder.has(keyOf(id)));
+  if (missingFromCsr.length === 0 && missingFromOrder.length === 0) return;
+  const list = (ids: readonly Identifier[]) =>
+    ids.length > 0 ? ids.map(formatIdentifier).join(', ') : 'none';
+  throw new CertkeeperError(
+    ErrorCodes.INVALID_CSR,
+    `The CSR does not request the same names as the order. In the order but not the CSR: ${list(missingFromCsr)}. ` +
+      `In the CSR but not the order: ${list(missingFromOrder)}.`,
+    { hint: "create the CSR with exactly the order's identifiers, or order exactly the CSR's names." },
+  );
+}
+
+function toIdentifier(type: 'dns' | 'ip', value: string): Identifier {
+  if (type === 'ip') {
+    const ip = readIpLiteral(value);
+    return { type, value: ip.ok ? ip.value : value };
+  }
+  return { type, value: value.toLowerCase().replace(/\.$/, '') };
+}
+
+function uniqueIdentifiers(identifiers: readonly Identifier[]): Identifier[] {
+  const seen = new Set<string>();
+  return identifiers.filter(
+    (id) => !seen.has(`${id.type}:${id.value}`) && seen.add(`${id.type}:${id.value}`),
+  );
+}
+
+function invalidCsr(reason: string, cause?: unknown): CertkeeperError {
+  return new CertkeeperError(ErrorCodes.INVALID_CSR, `The CSR is not usable: ${reason}.`, {
+    hint: 'create a new CSR (certkeeper makes one for you when you give no CSR).',
+    ...(cause !== undefined ? { cause } : {}),
+  });
+}
