@@ -1,0 +1,2 @@
+export * from './assert-order-fits-profile.js';
+export * from './profile-rules.js';
