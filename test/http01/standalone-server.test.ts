@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import { connect, createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -190,6 +191,15 @@ describe('startHttp01Server', () => {
   });
 
   it('fails with a typed error when a privileged port needs privileges this process lacks', async () => {
+    // Linux lets unprivileged processes bind ports from ip_unprivileged_port_start up; some container runtimes
+    // set it to 0, and then no EACCES can be produced on this machine.
+    const unprivilegedStart = Number(
+      await readFile('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').catch(() => '1024'),
+    );
+    expect(
+      unprivilegedStart,
+      'net.ipv4.ip_unprivileged_port_start must be above 81 for this test',
+    ).toBeGreaterThan(81);
     // As root, bind as user nobody in a child process; as another user, bind here directly.
     const outcome =
       process.getuid?.() === 0
