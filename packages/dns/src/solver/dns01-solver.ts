@@ -1,0 +1,265 @@
+import {
+  CertkeeperError,
+  type ChallengeSolver,
+  type ChallengeTask,
+  ErrorCodes,
+  type Identifier,
+  type PublicationReceipt,
+  type ReadinessResult,
+  type SolverContext,
+} from '@certkeeper/core';
+import {
+  createDnsDiscovery,
+  type DnsDiscovery,
+  type DnsDiscoveryOptions,
+} from '../discovery/dns-discovery.js';
+import type { ChallengeLocation } from '../discovery/zone-locator.js';
+import { challengeName, relativeName } from '../names/dns-name.js';
+import { PropagationChecker, type PropagationCheckerOptions } from '../propagation/propagation-checker.js';
+import type { PropagationResult } from '../propagation/propagation-result.js';
+import { type DnsProvider, isChangeBatcher } from '../provider/dns-provider.js';
+import type { DnsRecord } from '../provider/dns-record.js';
+import { type Dns01ReceiptData, readReceipt } from './dns01-receipt.js';
+
+export interface Dns01SolverOptions {
+  readonly provider: DnsProvider;
+  /** Discovery wiring, or options to build it (resolvers, nameserver overrides, fixed servers...). */
+  readonly discovery?: DnsDiscovery | DnsDiscoveryOptions;
+  readonly propagation?: PropagationCheckerOptions;
+  /** TTL of created records. Low, so a CA resolver that cached an early answer asks again soon. Default 60. */
+  readonly ttl?: number;
+  /** Time limit for cleanup, independent of the caller's signal so cleanup runs after a cancellation. Default 60 s. */
+  readonly cleanupTimeoutMs?: number;
+  readonly now?: () => Date;
+}
+
+interface PlannedRecord {
+  readonly task: ChallengeTask;
+  readonly location: ChallengeLocation;
+  readonly record: DnsRecord;
+}
+
+/**
+ * The dns-01 solver: publishes **every** TXT record of an order first (batched per zone when the provider can),
+ * lets one propagation wait cover them all, and deletes exactly what its receipts name.
+ */
+export class Dns01Solver implements ChallengeSolver {
+  readonly type = 'dns-01' as const;
+  readonly discovery: DnsDiscovery;
+  readonly checker: PropagationChecker;
+  private readonly provider: DnsProvider;
+  private readonly ttl: number;
+
+  constructor(private readonly options: Dns01SolverOptions) {
+    this.provider = options.provider;
+    this.ttl = options.ttl ?? 60;
+    this.discovery =
+      options.discovery && 'locator' in options.discovery
+        ? options.discovery
+        : createDnsDiscovery({ provider: options.provider, ...options.discovery });
+    this.checker = new PropagationChecker(this.discovery, options.propagation);
+  }
+
+  /** dns-01 validates DNS names only (RFC 8738 §7 forbids it for IP identifiers). */
+  supports(identifier: Identifier): boolean {
+    return identifier.type === 'dns';
+  }
+
+  /**
+   * Creates all records, then returns one receipt per task. Idempotent (providers ignore existing values). When a
+   * creation fails, every record of this call is deleted again before the error is thrown.
+   */
+  async publish(tasks: readonly ChallengeTask[], context: SolverContext = {}): Promise<PublicationReceipt[]> {
+    const signalOption = context.signal ? { signal: context.signal } : {};
+    const planned = await this.plan(tasks, signalOption);
+    try {
+      await this.create(planned, signalOption);
+    } catch (error) {
+      const leftovers = await this.removeQuietly(planned);
+      throw publishFailed(error, planned.length, leftovers);
+    }
+    const publishedAt = this.now().toISOString();
+    return planned.map(({ task, location, record }) => ({
+      authorizationUrl: task.authorizationUrl,
+      type: 'dns-01' as const,
+      data: {
+        zone: location.zone,
+        name: record.name,
+        fqdn: location.fqdn,
+        challengeName: location.name,
+        value: record.value,
+        ttl: record.ttl,
+        publishedAt,
+      } satisfies Dns01ReceiptData,
+    }));
+  }
+
+  /** One propagation check over all receipts, with per-server detail. Never sleeps. */
+  async checkPropagation(
+    receipts: readonly PublicationReceipt[],
+    context: SolverContext = {},
+  ): Promise<PropagationResult> {
+    const records = receipts.map(readReceipt);
+    const startedAt = new Date(Math.max(...records.map((record) => Date.parse(record.publishedAt))));
+    return this.checker.check(
+      records.map((record) => ({
+        fqdn: record.fqdn,
+        zone: record.zone,
+        name: record.challengeName,
+        values: [record.value],
+      })),
+      { startedAt, ...(context.signal ? { signal: context.signal } : {}) },
+    );
+  }
+
+  async checkReady(
+    receipts: readonly PublicationReceipt[],
+    context: SolverContext = {},
+  ): Promise<ReadinessResult> {
+    if (receipts.length === 0) return { ready: true };
+    const result = await this.checkPropagation(receipts, context);
+    if (result.status === 'ready') return { ready: true };
+    if (result.status === 'pending')
+      return { ready: false, checkAgainAt: result.checkAgainAt, detail: result.detail };
+    return { ready: false, checkAgainAt: result.checkedAt, detail: result.error.message, failed: true };
+  }
+
+  /**
+   * Deletes exactly the receipts' records; absent records are fine. Tries every record, then throws one
+   * `DNS_PROVIDER_FAILED` naming those it could not delete, so a retry can finish the job.
+   */
+  async cleanup(receipts: readonly PublicationReceipt[], _context?: SolverContext): Promise<void> {
+    // The caller's signal is deliberately ignored: cleanup must run after a cancellation too (own timeout).
+    const records = receipts.map(readReceipt);
+    const planned = records.map((data) => ({
+      location: { zone: data.zone, fqdn: data.fqdn, name: data.challengeName, cnameChain: [] },
+      record: { name: data.name, type: 'TXT' as const, value: data.value, ttl: data.ttl },
+    }));
+    const leftovers = await this.removeQuietly(planned);
+    if (leftovers.length > 0) {
+      throw new CertkeeperError(
+        ErrorCodes.DNS_PROVIDER_FAILED,
+        `Could not delete ${leftovers.length} of ${records.length} dns-01 TXT records: ${leftovers.join('; ')}.`,
+        {
+          hint: 'Run cleanup again later with the same receipts, or delete these records by hand.',
+          retryable: true,
+        },
+      );
+    }
+  }
+
+  private async plan(
+    tasks: readonly ChallengeTask[],
+    signalOption: { signal?: AbortSignal },
+  ): Promise<PlannedRecord[]> {
+    const names = new Map<string, Promise<ChallengeLocation>>();
+    const planned = tasks.map(async (task) => {
+      if (task.type !== 'dns-01' || !task.dnsTxtValue) {
+        throw new CertkeeperError(
+          ErrorCodes.INVALID_OPTION,
+          `Task ${task.authorizationUrl} (${task.identifier.value}) is not a dns-01 task with a TXT value.`,
+          {
+            hint: 'Give the dns-01 solver only dns-01 tasks; the engine computes dnsTxtValue (RFC 8555 §8.4).',
+          },
+        );
+      }
+      const name = challengeName(task.identifier.value);
+      // An apex and its wildcard share one name: locate it once.
+      if (!names.has(name)) names.set(name, this.discovery.locator.locate(name, signalOption));
+      const location = await names.get(name)!;
+      const record: DnsRecord = {
+        name: relativeName(location.fqdn, location.zone),
+        type: 'TXT',
+        value: task.dnsTxtValue,
+        ttl: this.ttl,
+      };
+      return { task, location, record };
+    });
+    return Promise.all(planned);
+  }
+
+  private async create(
+    planned: readonly PlannedRecord[],
+    signalOption: { signal?: AbortSignal },
+  ): Promise<void> {
+    const provider = this.provider;
+    const byZone = groupByZone(planned);
+    // Every zone's changes are sent even if one fails, so the rollback sees a settled state.
+    const results = await Promise.allSettled(
+      isChangeBatcher(provider)
+        ? [...byZone].map(([zone, records]) =>
+            provider.applyChanges(zone, { create: records, delete: [] }, signalOption),
+          )
+        : planned.map((entry) => provider.createRecord(entry.location.zone, entry.record, signalOption)),
+    );
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+  }
+
+  /** Deletes records, returning descriptions of those that could not be deleted. */
+  private async removeQuietly(
+    planned: readonly Pick<PlannedRecord, 'location' | 'record'>[],
+  ): Promise<string[]> {
+    const provider = this.provider;
+    const signal = AbortSignal.timeout(this.options.cleanupTimeoutMs ?? 60_000);
+    const byZone = groupByZone(planned);
+    const batches = isChangeBatcher(provider)
+      ? [...byZone].map(async ([zone, records]) => {
+          await provider.applyChanges(zone, { create: [], delete: records }, { signal });
+        })
+      : [];
+    const singles = isChangeBatcher(provider)
+      ? []
+      : planned.map((entry) => provider.deleteRecord(entry.location.zone, entry.record, { signal }));
+    const results = await Promise.allSettled([...batches, ...singles]);
+    const zones = [...byZone.keys()];
+    return results.flatMap((result, index) => {
+      if (result.status === 'fulfilled') return [];
+      const reason =
+        result.reason instanceof Error ? result.reason.message.split('\n')[0] : String(result.reason);
+      if (isChangeBatcher(provider)) {
+        const zone = zones[index]!;
+        return (byZone.get(zone) ?? []).map(
+          (record) => `${record.name} in ${zone} "${record.value}" (${reason})`,
+        );
+      }
+      const entry = planned[index]!;
+      return [`${entry.record.name} in ${entry.location.zone} "${entry.record.value}" (${reason})`];
+    });
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+}
+
+function groupByZone(
+  planned: readonly Pick<PlannedRecord, 'location' | 'record'>[],
+): Map<string, DnsRecord[]> {
+  const byZone = new Map<string, DnsRecord[]>();
+  for (const { location, record } of planned) {
+    const records = byZone.get(location.zone) ?? [];
+    if (!records.some((existing) => existing.name === record.name && existing.value === record.value))
+      records.push(record);
+    byZone.set(location.zone, records);
+  }
+  return byZone;
+}
+
+function publishFailed(error: unknown, count: number, leftovers: readonly string[]): CertkeeperError {
+  const code = CertkeeperError.isInstance(error) ? error.code : ErrorCodes.DNS_PROVIDER_FAILED;
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const aftermath =
+    leftovers.length === 0
+      ? 'every record of this call was deleted again'
+      : `these records could not be deleted and must be removed by hand: ${leftovers.join('; ')}`;
+  return new CertkeeperError(
+    code,
+    `Publishing ${count} dns-01 TXT records failed (${reason}); ${aftermath}.`,
+    {
+      hint: 'Fix the provider problem above, then publish again; nothing needs cleaning up unless listed.',
+      retryable: CertkeeperError.isInstance(error) ? error.retryable : true,
+      cause: error,
+    },
+  );
+}

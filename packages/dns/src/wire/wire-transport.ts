@@ -1,0 +1,190 @@
+import { createSocket } from 'node:dgram';
+import { connect, isIP } from 'node:net';
+import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import dnsPacket from 'dns-packet';
+import type { DnsQuestion, DnsResponse, DnsTransport, LookupContext } from './dns-message.js';
+import { answersQuery, encodeQuery, rcodeName, simplifyRecords } from './packet-codec.js';
+import { formatServerAddress, type ServerAddress } from './server-address.js';
+
+export interface WireTransportOptions {
+  /** Time to wait for one UDP attempt or one TCP exchange. Default 2000 ms. */
+  readonly timeoutMs?: number;
+  /** UDP attempts before giving up (UDP datagrams get lost). Default 2. */
+  readonly udpAttempts?: number;
+  /** EDNS0 UDP payload size to advertise; 0 sends no OPT record (512-byte UDP limit). Default 1232. */
+  readonly ednsUdpSize?: number;
+}
+
+/**
+ * Sends single questions straight to a chosen server: UDP first, TCP when the answer comes back truncated
+ * (RFC 7766 §5). Node's `dns.Resolver` cannot clear the RD bit or target a per-query port, which propagation
+ * checks need, hence this small client over `dns-packet`.
+ *
+ * Safe for concurrent use: every query opens its own socket with a random source port and id.
+ */
+export class WireDnsTransport implements DnsTransport {
+  private readonly timeoutMs: number;
+  private readonly udpAttempts: number;
+  private readonly ednsUdpSize: number;
+
+  constructor(options: WireTransportOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 2000;
+    this.udpAttempts = Math.max(1, options.udpAttempts ?? 2);
+    this.ednsUdpSize = options.ednsUdpSize ?? 1232;
+  }
+
+  async query(
+    server: ServerAddress,
+    question: DnsQuestion,
+    context: LookupContext = {},
+  ): Promise<DnsResponse> {
+    const started = performance.now();
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.udpAttempts; attempt++) {
+      try {
+        const packet = await this.exchange('udp', server, question, context);
+        if (!packet.flag_tc) return toResponse(server, packet, 'udp', started);
+        // Truncated: the full answer (several TXT values, say) only fits in a TCP stream.
+        const full = await this.exchange('tcp', server, question, context);
+        return toResponse(server, full, 'tcp', started);
+      } catch (error) {
+        lastError = error;
+        if (context.signal?.aborted) break;
+      }
+    }
+    throw new CertkeeperError(
+      ErrorCodes.DNS_LOOKUP_FAILED,
+      `DNS query ${question.type} ${question.name} to ${formatServerAddress(server)} got no answer: ${describe(lastError)}.`,
+      {
+        hint: 'Check that the server is reachable on that address and port (firewalls often drop DNS to non-resolvers).',
+        retryable: true,
+        cause: lastError,
+      },
+    );
+  }
+
+  private exchange(
+    transport: 'udp' | 'tcp',
+    server: ServerAddress,
+    question: DnsQuestion,
+    context: LookupContext,
+  ): Promise<dnsPacket.DecodedPacket> {
+    const { id, packet } = encodeQuery(question, transport === 'udp' ? this.ednsUdpSize : 0);
+    if (context.stats) context.stats.queries += 1;
+    return transport === 'udp'
+      ? this.exchangeUdp(server, id, question, dnsPacket.encode(packet), context.signal)
+      : this.exchangeTcp(server, id, question, dnsPacket.streamEncode(packet), context.signal);
+  }
+
+  private exchangeUdp(
+    server: ServerAddress,
+    id: number,
+    question: DnsQuestion,
+    message: Buffer,
+    signal: AbortSignal | undefined,
+  ): Promise<dnsPacket.DecodedPacket> {
+    return withDeadline(this.timeoutMs, signal, `UDP timeout after ${this.timeoutMs} ms`, (settle) => {
+      const socket = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
+      socket.on('error', (error) => settle.reject(error));
+      socket.on('message', (reply) => {
+        const decoded = tryDecode(reply);
+        // Ignore stray or spoofed datagrams; keep waiting for the real answer until the deadline.
+        if (decoded && answersQuery(decoded, id, question)) settle.resolve(decoded);
+      });
+      socket.send(message, server.port, server.host, (error) => {
+        if (error) settle.reject(error);
+      });
+      return () => socket.close();
+    });
+  }
+
+  private exchangeTcp(
+    server: ServerAddress,
+    id: number,
+    question: DnsQuestion,
+    message: Buffer,
+    signal: AbortSignal | undefined,
+  ): Promise<dnsPacket.DecodedPacket> {
+    return withDeadline(this.timeoutMs, signal, `TCP timeout after ${this.timeoutMs} ms`, (settle) => {
+      const socket = connect({ host: server.host, port: server.port });
+      let buffered = Buffer.alloc(0);
+      socket.on('error', (error) => settle.reject(error));
+      socket.on('connect', () => socket.write(message));
+      socket.on('data', (chunk) => {
+        buffered = Buffer.concat([buffered, chunk]);
+        // RFC 1035 §4.2.2: each TCP message is preceded by a two-byte length.
+        if (buffered.length < 2 || buffered.length < 2 + buffered.readUInt16BE(0)) return;
+        const decoded = tryDecode(buffered.subarray(2, 2 + buffered.readUInt16BE(0)));
+        if (decoded && answersQuery(decoded, id, question)) settle.resolve(decoded);
+        else settle.reject(new Error('malformed or mismatched answer over TCP'));
+      });
+      socket.on('end', () => settle.reject(new Error('connection closed before a complete answer')));
+      return () => socket.destroy();
+    });
+  }
+}
+
+interface Settle<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/** Runs `start` until it settles, the timeout fires or the signal aborts; always runs the returned cleanup. */
+function withDeadline<T>(
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  timeoutMessage: string,
+  start: (settle: Settle<T>) => () => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    let cleanup: () => void = () => {};
+    const finish = (action: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      cleanup();
+      action();
+    };
+    const onAbort = () => finish(() => reject(signal?.reason ?? new Error('aborted')));
+    const timer = setTimeout(() => finish(() => reject(new Error(timeoutMessage))), timeoutMs);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    cleanup = start({
+      resolve: (value) => finish(() => resolve(value)),
+      reject: (error) => finish(() => reject(error)),
+    });
+    if (done) cleanup();
+  });
+}
+
+function tryDecode(buffer: Buffer): dnsPacket.DecodedPacket | undefined {
+  try {
+    return dnsPacket.decode(buffer);
+  } catch {
+    return undefined;
+  }
+}
+
+function toResponse(
+  server: ServerAddress,
+  packet: dnsPacket.DecodedPacket,
+  transport: 'udp' | 'tcp',
+  started: number,
+): DnsResponse {
+  return {
+    server,
+    rcode: rcodeName(packet.flags),
+    authoritative: packet.flag_aa,
+    answers: simplifyRecords(packet.answers),
+    authorities: simplifyRecords(packet.authorities),
+    additionals: simplifyRecords(packet.additionals),
+    transport,
+    latencyMs: Math.round((performance.now() - started) * 10) / 10,
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
