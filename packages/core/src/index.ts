@@ -1,4 +1,38 @@
+// Protocol engine
+export * from './client.js';
+// Crypto, identifiers, profiles
+export * from './crypto/index.js';
+export * from './engine/abandon-order.js';
 export * from './engine/challenge-solver.js';
+export { defaultPollPolicy, type EngineDeps, type PollPolicy } from './engine/engine-deps.js';
+export { failureFromError, OrderFailedError } from './engine/failure.js';
+export * from './engine/order-state.js';
+export * from './engine/prepare-order.js';
+export * from './engine/run-order.js';
+export { runStep } from './engine/step.js';
+export type { NextAction, StepResult } from './engine/step-result.js';
+// Errors
+export * from './errors/acme-problem-error.js';
 export * from './errors/certkeeper-error.js';
 export * from './errors/codes.js';
-export * from './identifiers/identifier.js';
+export * from './errors/problem-types.js';
+export * from './errors/transport-errors.js';
+// HTTP and transport
+export { defaultUserAgent, HttpClient, type HttpClientOptions } from './http/http-client.js';
+export * from './http/link-header.js';
+export * from './http/retry-after.js';
+export * from './identifiers/index.js';
+// Ports
+export * from './ports/clock.js';
+export * from './ports/logger.js';
+export { sleep } from './ports/sleep.js';
+export * from './profiles/index.js';
+// Resources
+export * from './resources/accounts.js';
+export * from './resources/authorizations.js';
+export * from './resources/certificates.js';
+export * from './resources/challenges.js';
+export * from './resources/directory.js';
+export * from './resources/orders.js';
+export * from './transport/acme-transport.js';
+export { NoncePool } from './transport/nonce-pool.js';

@@ -63,6 +63,12 @@ export interface SolverContext {
  */
 export interface ChallengeSolver {
   readonly type: ChallengeType;
+  /**
+   * True when responses live only in this process's memory (a standalone http-01 responder): after a crash they
+   * are gone although the state says they were published. The engine then publishes the unanswered tasks again,
+   * idempotently, right before answering their challenges.
+   */
+  readonly volatile?: boolean;
   /** Whether this solver can answer for an identifier (for example http-01 cannot do wildcards). */
   supports?(identifier: Identifier, wildcard: boolean): boolean;
   publish(tasks: readonly ChallengeTask[], context: SolverContext): Promise<PublicationReceipt[]>;

@@ -1,0 +1,58 @@
+import type { AcmeClient } from '../client.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import { type Logger, silentLogger } from '../ports/logger.js';
+import type { ChallengeSolver } from './challenge-solver.js';
+
+/**
+ * How to poll authorizations and orders when the CA gives no `Retry-After`: short intervals that grow to a cap,
+ * bounded by a deadline. A `Retry-After` from the CA always wins.
+ */
+export interface PollPolicy {
+  /** First wait after answering challenges or finalizing (default 50 ms; Pebble validates in milliseconds). */
+  readonly initialDelayMs: number;
+  readonly factor: number;
+  readonly maxDelayMs: number;
+  /** Give up on validation after this long in one phase (default 10 min). */
+  readonly timeoutMs: number;
+}
+
+export const defaultPollPolicy: PollPolicy = {
+  initialDelayMs: 50,
+  factor: 2,
+  maxDelayMs: 10_000,
+  timeoutMs: 600_000,
+};
+
+/** What the steps need. Plain constructor-style injection: no container inside the engine. */
+export interface EngineDeps {
+  readonly client: AcmeClient;
+  /** In order of preference: for each authorization the first solver whose type is offered and fits wins. */
+  readonly solvers: readonly ChallengeSolver[];
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly polling?: Partial<PollPolicy>;
+  readonly signal?: AbortSignal;
+}
+
+export interface ResolvedDeps extends EngineDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly polling: PollPolicy;
+}
+
+export function resolveDeps(deps: EngineDeps): ResolvedDeps {
+  return {
+    ...deps,
+    clock: deps.clock ?? systemClock,
+    logger: deps.logger ?? silentLogger,
+    polling: { ...defaultPollPolicy, ...deps.polling },
+  };
+}
+
+/** The next poll time: the CA's Retry-After if it gave one, else the policy's growing interval. */
+export function nextPollTime(deps: ResolvedDeps, attempts: number, retryAfter: Date | undefined): Date {
+  const now = deps.clock.now().getTime();
+  if (retryAfter && retryAfter.getTime() > now) return retryAfter;
+  const { initialDelayMs, factor, maxDelayMs } = deps.polling;
+  return new Date(now + Math.min(maxDelayMs, initialDelayMs * factor ** attempts));
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { exportPrivateKeyPem, generateCertificateKey } from '../crypto/certificate-key.js';
+import { assertCsrMatchesIdentifiers, parseCsr } from '../crypto/csr-parse.js';
+import { type CertificateKeyType, DEFAULT_CERTIFICATE_KEY_TYPE } from '../crypto/key-types.js';
+import { toDer } from '../crypto/pem.js';
+import { CertkeeperError } from '../errors/certkeeper-error.js';
+import { ErrorCodes } from '../errors/codes.js';
+import type { Identifier } from '../identifiers/identifier.js';
+import { parseIdentifiers } from '../identifiers/parse-identifiers.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import { ORDER_STATE_VERSION, type OrderState } from './order-state.js';
+
+export interface PrepareOrderInput {
+  readonly directoryUrl: string;
+  readonly accountUrl: string;
+  /** Names and IPs to certify. Optional when `csr` is given: its names become the order's identifiers. */
+  readonly identifiers?: ReadonlyArray<string | Identifier>;
+  /** A CSR of the caller's own (PEM or DER). Its key stays with the caller; the state then holds no key. */
+  readonly csr?: string | Uint8Array;
+  /** Type of the key generated when no CSR is given (default ec256). */
+  readonly keyType?: CertificateKeyType;
+  readonly profile?: string;
+  /** RFC 9773 ARI certificate id of the certificate being replaced. */
+  readonly replaces?: string;
+  /** Issuer common name of the chain to prefer among alternates. */
+  readonly preferredChain?: string;
+  readonly clock?: Clock;
+}
+
+/**
+ * Check the input and build the first state of an order. Nothing is sent: every refusal (malformed names, a CSR
+ * whose names disagree with the identifiers, an unknown key type) happens here, before any request to the CA.
+ */
+export async function prepareOrder(input: PrepareOrderInput): Promise<OrderState> {
+  const now = (input.clock ?? systemClock).now().toISOString();
+  let identifiers: readonly Identifier[];
+  let csr: string | undefined;
+  let certificateKeyPem: string | undefined;
+  if (input.csr !== undefined) {
+    const parsed = await parseCsr(input.csr);
+    identifiers = input.identifiers ? wire(input.identifiers) : wire(parsed.identifiers);
+    assertCsrMatchesIdentifiers(parsed, identifiers);
+    csr = Buffer.from(toDer(input.csr, ['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST'])!).toString(
+      'base64url',
+    );
+  } else {
+    if (!input.identifiers || input.identifiers.length === 0) {
+      throw new CertkeeperError(ErrorCodes.INVALID_IDENTIFIER, 'No identifiers were given for the order.', {
+        hint: 'pass at least one name (or a CSR whose names become the order’s identifiers).',
+      });
+    }
+    identifiers = wire(input.identifiers);
+    certificateKeyPem = exportPrivateKeyPem(
+      await generateCertificateKey(input.keyType ?? DEFAULT_CERTIFICATE_KEY_TYPE),
+    );
+  }
+  return {
+    version: ORDER_STATE_VERSION,
+    id: randomUUID(),
+    directoryUrl: input.directoryUrl,
+    accountUrl: input.accountUrl,
+    identifiers,
+    ...(input.profile ? { profile: input.profile } : {}),
+    ...(input.replaces ? { replaces: input.replaces } : {}),
+    ...(input.preferredChain ? { preferredChain: input.preferredChain } : {}),
+    ...(certificateKeyPem ? { certificateKeyPem } : {}),
+    ...(csr ? { csr } : {}),
+    phase: 'create-order',
+    authorizationUrls: [],
+    authorizations: [],
+    receipts: [],
+    attempts: 0,
+    phaseStartedAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Normalised wire identifiers (a wildcard keeps its `*.` in the order; the CA splits it into an authorization). */
+function wire(input: ReadonlyArray<string | Identifier>): Identifier[] {
+  return parseIdentifiers(input).map(({ type, value }) => ({ type, value }));
+}

@@ -1,0 +1,76 @@
+import { CertkeeperError } from '../errors/certkeeper-error.js';
+import { AbortedError } from '../errors/transport-errors.js';
+import { systemClock } from '../ports/clock.js';
+import { sleep } from '../ports/sleep.js';
+import { abandonOrder } from './abandon-order.js';
+import type { EngineDeps } from './engine-deps.js';
+import { failureFromError, OrderFailedError } from './failure.js';
+import type { IssuedCertificate, OrderState } from './order-state.js';
+import { runStep } from './step.js';
+
+export interface RunOrderOptions {
+  /** Called with every new state before the next step runs: persist it here to survive a crash. */
+  readonly onState?: (state: OrderState) => Promise<void> | void;
+  /**
+   * How many times a step that threw a retryable error (network, 5xx, badNonce exhausted) is retried before
+   * the order is abandoned (default 3). A rate-limit answer is never retried here: it is thrown at once with its
+   * `retryAfter`, so a caller's policy can schedule one retry at that time.
+   */
+  readonly maxStepRetries?: number;
+}
+
+export interface RunOrderResult {
+  readonly state: OrderState;
+  readonly certificate: IssuedCertificate;
+}
+
+/**
+ * Drive an order to the end in this process: the same steps an application's job queue would run, with the
+ * waits done here (abortably). On a permanent failure the order is cleaned up and the error thrown; on abort the
+ * current state is left as it is (persisted through `onState`) so it can be resumed or abandoned later.
+ */
+export async function runOrder(
+  initial: OrderState,
+  deps: EngineDeps,
+  options: RunOrderOptions = {},
+): Promise<RunOrderResult> {
+  const clock = deps.clock ?? systemClock;
+  const maxRetries = options.maxStepRetries ?? 3;
+  let state = initial;
+  let retries = 0;
+  for (;;) {
+    if (deps.signal?.aborted) throw new AbortedError(`Order ${state.id}`, deps.signal.reason);
+    let result: Awaited<ReturnType<typeof runStep>>;
+    try {
+      result = await runStep(state, deps);
+    } catch (error) {
+      if (deps.signal?.aborted) throw error;
+      const retryable =
+        CertkeeperError.isInstance(error) && error.retryable && error.code !== 'CERTKEEPER_ERR_RATE_LIMITED';
+      if (retryable && retries < maxRetries) {
+        retries++;
+        const retryAt =
+          (error as CertkeeperError).retryAfter?.getTime() ?? clock.now().getTime() + 500 * 2 ** retries;
+        await sleep(retryAt - clock.now().getTime(), deps.signal);
+        continue;
+      }
+      state = await abandonOrder(state, deps, failureFromError(error)).catch(() => state);
+      await options.onState?.(state);
+      throw error;
+    }
+    retries = 0;
+    state = result.state;
+    await options.onState?.(state);
+    switch (result.next.type) {
+      case 'continue':
+        break;
+      case 'wait':
+        await sleep(result.next.until.getTime() - clock.now().getTime(), deps.signal);
+        break;
+      case 'done':
+        return { state, certificate: state.certificate! };
+      case 'failed':
+        throw new OrderFailedError(result.next.failure);
+    }
+  }
+}

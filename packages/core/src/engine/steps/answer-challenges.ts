@@ -1,0 +1,43 @@
+import { AcmeProblemError } from '../../errors/acme-problem-error.js';
+import type { ResolvedDeps } from '../engine-deps.js';
+import type { AuthorizationState, OrderState } from '../order-state.js';
+import { enterPhase, type StepResult } from '../step-result.js';
+import { groupTasks } from './publish.js';
+
+/**
+ * Tell the CA every response is in place (POST `{}` to each chosen challenge), all at once, only after every
+ * response was published and is visible. A challenge already answered — in the state, or at the CA when a
+ * crash lost the state's record of it — is not answered again.
+ */
+export async function answerChallenges(state: OrderState, deps: ResolvedDeps): Promise<StepResult> {
+  for (const [solver, tasks] of groupTasks(
+    state,
+    deps,
+    (entry) => entry.status === 'pending' && !entry.answered,
+  )) {
+    if (solver.volatile) await solver.publish(tasks, { signal: deps.signal });
+  }
+  const authorizations = await Promise.all(state.authorizations.map((entry) => answer(entry, deps)));
+  const now = deps.clock.now();
+  const next = enterPhase(state, 'await-validation', now, { authorizations });
+  const firstPoll = new Date(now.getTime() + deps.polling.initialDelayMs);
+  return {
+    state: { ...next, nextActionAt: firstPoll.toISOString() },
+    next: { type: 'wait', until: firstPoll, reason: 'the CA is validating' },
+  };
+}
+
+async function answer(entry: AuthorizationState, deps: ResolvedDeps): Promise<AuthorizationState> {
+  if (entry.answered || entry.status !== 'pending' || !entry.challenge) return entry;
+  try {
+    await deps.client.challenges.respond(entry.challenge.url, deps.signal);
+  } catch (error) {
+    // A challenge already processing or valid (answered before a crash) is refused by some CAs: check the
+    // authorization before treating it as a failure.
+    if (!AcmeProblemError.isInstance(error) || error.status !== 400) throw error;
+    const { authorization } = await deps.client.authorizations.get(entry.url, deps.signal);
+    const challenge = authorization.challenges.find((c) => c.url === entry.challenge?.url);
+    if (authorization.status === 'pending' && challenge?.status === 'pending') throw error;
+  }
+  return { ...entry, answered: true };
+}

@@ -1,0 +1,96 @@
+import { ErrorCodes } from '../../errors/codes.js';
+import { formatIdentifier } from '../../identifiers/identifier.js';
+import type { Authorization } from '../../resources/authorizations.js';
+import { dnsTxtValue, keyAuthorization } from '../../resources/challenges.js';
+import type { ChallengeSolver } from '../challenge-solver.js';
+import type { ResolvedDeps } from '../engine-deps.js';
+import type { AuthorizationState, OrderState, SelectedChallenge } from '../order-state.js';
+import { continueNow, enterPhase, failOrder, type StepResult } from '../step-result.js';
+
+/** Read every authorization and choose, for each pending one, the challenge the configured solvers will answer. */
+export async function fetchAuthorizations(state: OrderState, deps: ResolvedDeps): Promise<StepResult> {
+  const { client, clock, signal } = deps;
+  const fetched = await Promise.all(
+    state.authorizationUrls.map((url) => client.authorizations.get(url, signal)),
+  );
+  const authorizations: AuthorizationState[] = [];
+  for (const { url, authorization } of fetched) {
+    const wildcard = authorization.wildcard === true;
+    const challenge =
+      authorization.status === 'pending' ? await selectChallenge(authorization, deps) : undefined;
+    authorizations.push({
+      url,
+      identifier: authorization.identifier,
+      wildcard,
+      status: authorization.status,
+      ...(challenge ? { challenge } : {}),
+      answered: authorization.status === 'valid',
+    });
+  }
+  // Keep what was learnt even when failing: cleanup deactivates exactly the pending ones.
+  const known = { authorizations };
+  const now = clock.now();
+  const unusable = fetched.find(
+    ({ authorization }) => authorization.status !== 'pending' && authorization.status !== 'valid',
+  );
+  if (unusable) {
+    const { authorization } = unusable;
+    return failOrder(
+      { ...state, ...known },
+      {
+        code: ErrorCodes.AUTHORIZATION_FAILED,
+        message: `The authorization for ${formatIdentifier(authorization.identifier)} is ${authorization.status} before any challenge was answered.`,
+        identifier: authorization.identifier,
+      },
+      now,
+    );
+  }
+  const unsolvable = authorizations.find((entry) => entry.status === 'pending' && !entry.challenge);
+  if (unsolvable) {
+    const offered =
+      fetched
+        .find((f) => f.url === unsolvable.url)
+        ?.authorization.challenges.map((c) => c.type)
+        .join(', ') || 'none';
+    return failOrder(
+      { ...state, ...known },
+      {
+        code: ErrorCodes.NO_SOLVER,
+        message: `No configured solver can answer for ${unsolvable.wildcard ? '*.' : ''}${formatIdentifier(unsolvable.identifier)}: the CA offers ${offered}; configured: ${deps.solvers.map((s) => s.type).join(', ') || 'none'}.`,
+        identifier: unsolvable.identifier,
+      },
+      now,
+    );
+  }
+  const allValid = authorizations.every((entry) => entry.status === 'valid');
+  const next = enterPhase(state, allValid ? 'finalize' : 'publish', now, known);
+  return { state: next, next: continueNow };
+}
+
+async function selectChallenge(
+  authorization: Authorization,
+  deps: ResolvedDeps,
+): Promise<SelectedChallenge | undefined> {
+  const wildcard = authorization.wildcard === true;
+  for (const solver of deps.solvers) {
+    const offered = authorization.challenges.find(
+      (c) => c.type === solver.type && c.status === 'pending' && c.token,
+    );
+    if (!offered?.token || !fits(solver, authorization, wildcard)) continue;
+    const keyAuth = await keyAuthorization(offered.token, deps.client.accountKey);
+    return {
+      type: solver.type,
+      url: offered.url,
+      token: offered.token,
+      keyAuthorization: keyAuth,
+      ...(solver.type === 'dns-01' ? { dnsTxtValue: dnsTxtValue(keyAuth) } : {}),
+    };
+  }
+  return undefined;
+}
+
+function fits(solver: ChallengeSolver, authorization: Authorization, wildcard: boolean): boolean {
+  if (solver.supports) return solver.supports(authorization.identifier, wildcard);
+  // RFC 8555 §7.1.3: wildcard authorizations can only be validated by dns-01.
+  return !wildcard || solver.type === 'dns-01';
+}

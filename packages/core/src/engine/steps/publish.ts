@@ -1,0 +1,77 @@
+import { CertkeeperError } from '../../errors/certkeeper-error.js';
+import { ErrorCodes } from '../../errors/codes.js';
+import type { ChallengeSolver, ChallengeTask, PublicationReceipt } from '../challenge-solver.js';
+import type { ResolvedDeps } from '../engine-deps.js';
+import type { AuthorizationState, OrderState } from '../order-state.js';
+import { continueNow, enterPhase, failOrder, type StepResult } from '../step-result.js';
+
+/**
+ * Publish every challenge response of the order before any is answered: each solver gets all of its tasks in
+ * one call, so a DNS solver creates every TXT record and then one propagation wait covers them all (seed 000).
+ * Solvers' publish is idempotent, so re-running this step after a crash is harmless.
+ */
+export async function publish(state: OrderState, deps: ResolvedDeps): Promise<StepResult> {
+  const tasksBySolver = groupTasks(state, deps, (entry) => entry.status === 'pending');
+  const receipts: PublicationReceipt[] = [...state.receipts];
+  for (const [solver, tasks] of tasksBySolver) {
+    try {
+      const published = await solver.publish(tasks, { signal: deps.signal });
+      for (const receipt of published) {
+        const index = receipts.findIndex((r) => r.authorizationUrl === receipt.authorizationUrl);
+        if (index >= 0) receipts[index] = receipt;
+        else receipts.push(receipt);
+      }
+    } catch (error) {
+      // The solver removed what it created in this call; earlier solvers' receipts are cleaned up next.
+      return failOrder(
+        { ...state, receipts },
+        {
+          code: CertkeeperError.isInstance(error) ? error.code : ErrorCodes.SOLVER_FAILED,
+          message: `Publishing ${solver.type} responses failed: ${error instanceof Error ? error.message : String(error)}`,
+        },
+        deps.clock.now(),
+      );
+    }
+  }
+  deps.logger.info({ orderId: state.id, published: receipts.length }, 'challenge responses published');
+  return { state: enterPhase(state, 'await-readiness', deps.clock.now(), { receipts }), next: continueNow };
+}
+
+/** The challenge tasks of the order's authorizations that pass `include`, grouped by the solver that answers them. */
+export function groupTasks(
+  state: OrderState,
+  deps: ResolvedDeps,
+  include: (entry: AuthorizationState) => boolean,
+): Map<ChallengeSolver, ChallengeTask[]> {
+  const tasksBySolver = new Map<ChallengeSolver, ChallengeTask[]>();
+  for (const entry of state.authorizations) {
+    if (!entry.challenge || !include(entry)) continue;
+    const solver = solverFor(deps, entry.challenge.type);
+    const tasks = tasksBySolver.get(solver) ?? [];
+    tasks.push({
+      identifier: entry.identifier,
+      wildcard: entry.wildcard,
+      type: entry.challenge.type,
+      token: entry.challenge.token,
+      keyAuthorization: entry.challenge.keyAuthorization,
+      dnsTxtValue: entry.challenge.dnsTxtValue,
+      authorizationUrl: entry.url,
+    });
+    tasksBySolver.set(solver, tasks);
+  }
+  return tasksBySolver;
+}
+
+export function solverFor(deps: ResolvedDeps, type: string): ChallengeSolver {
+  const solver = deps.solvers.find((candidate) => candidate.type === type);
+  if (!solver) {
+    throw new CertkeeperError(
+      ErrorCodes.NO_SOLVER,
+      `The order needs a ${type} solver, but none is configured in this process.`,
+      {
+        hint: `resume the order with the same solvers it started with (it chose ${type}).`,
+      },
+    );
+  }
+  return solver;
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { AcmeProblemError, createProblemError, RateLimitedError } from './acme-problem-error.js';
+import { CertkeeperError } from './certkeeper-error.js';
+
+describe('problem documents as typed errors', () => {
+  const context = {
+    method: 'POST',
+    url: 'https://ca.test/acme/new-order',
+    retryAfter: new Date('2026-11-22T11:00:00Z'),
+  };
+
+  it('keeps type, detail, status, subproblems, identifier, method, URL and Retry-After', () => {
+    const error = createProblemError(
+      {
+        type: 'urn:ietf:params:acme:error:rateLimited',
+        detail: 'too many certificates (5) already issued for this exact set of identifiers in the last 168h',
+        status: 429,
+        subproblems: [
+          {
+            type: 'urn:ietf:params:acme:error:rejectedIdentifier',
+            detail: 'no',
+            identifier: { type: 'dns', value: 'x.test' },
+          },
+        ],
+      },
+      context,
+    );
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error.code).toBe('CERTKEEPER_ERR_RATE_LIMITED');
+    expect(error.type).toBe('rateLimited');
+    expect(error.status).toBe(429);
+    expect(error.subproblems).toHaveLength(1);
+    expect(error.retryAfter?.toISOString()).toBe('2026-11-22T11:00:00.000Z');
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('POST https://ca.test/acme/new-order');
+    expect(error.message).toContain('x.test: rejectedIdentifier: no');
+    expect(error.message).toContain('Retry allowed after 2026-11-22T11:00:00.000Z');
+    expect(error.message).toMatch(/Next: wait until/);
+  });
+
+  it('names the identifier and recognises itself across copies of the package', () => {
+    const error = createProblemError(
+      { type: 'urn:ietf:params:acme:error:caa', detail: 'CAA forbids', status: 403 },
+      { method: 'POST', url: 'https://ca.test/authz/1', identifier: { type: 'dns', value: 'caa.test' } },
+    );
+    expect(error.message).toContain('caa for caa.test');
+    expect(error.retryable).toBe(false);
+    const foreign = Object.assign(Object.create(null), {
+      [Symbol.for('certkeeper.error')]: true,
+      problem: {},
+      method: 'GET',
+    });
+    expect(CertkeeperError.isInstance(foreign)).toBe(true);
+    expect(AcmeProblemError.isInstance(foreign)).toBe(true);
+    expect(AcmeProblemError.isInstance(new Error('x'))).toBe(false);
+  });
+});

@@ -1,0 +1,71 @@
+/** RFC 8555 §6.7 error types (plus RFC 9773's `alreadyReplaced`), without the `urn:ietf:params:acme:error:` prefix. */
+export const ProblemTypes = {
+  accountDoesNotExist: 'accountDoesNotExist',
+  alreadyReplaced: 'alreadyReplaced',
+  alreadyRevoked: 'alreadyRevoked',
+  badCSR: 'badCSR',
+  badNonce: 'badNonce',
+  badPublicKey: 'badPublicKey',
+  badRevocationReason: 'badRevocationReason',
+  badSignatureAlgorithm: 'badSignatureAlgorithm',
+  caa: 'caa',
+  compound: 'compound',
+  connection: 'connection',
+  dns: 'dns',
+  externalAccountRequired: 'externalAccountRequired',
+  incorrectResponse: 'incorrectResponse',
+  invalidContact: 'invalidContact',
+  malformed: 'malformed',
+  orderNotReady: 'orderNotReady',
+  rateLimited: 'rateLimited',
+  rejectedIdentifier: 'rejectedIdentifier',
+  serverInternal: 'serverInternal',
+  tls: 'tls',
+  unauthorized: 'unauthorized',
+  unsupportedContact: 'unsupportedContact',
+  unsupportedIdentifier: 'unsupportedIdentifier',
+  userActionRequired: 'userActionRequired',
+} as const;
+
+export type ProblemType = (typeof ProblemTypes)[keyof typeof ProblemTypes];
+
+export const ACME_ERROR_PREFIX = 'urn:ietf:params:acme:error:';
+
+/** `urn:ietf:params:acme:error:badNonce` → `badNonce`; other URIs are returned unchanged. */
+export function shortProblemType(type: string | undefined): string {
+  if (!type) return 'about:blank';
+  return type.startsWith(ACME_ERROR_PREFIX) ? type.slice(ACME_ERROR_PREFIX.length) : type;
+}
+
+/** What a person can do about each problem type; used as the error's "Next:" line. */
+export const problemHints: Partial<Record<ProblemType, string>> = {
+  accountDoesNotExist:
+    'register the account again (newAccount) or check that the account key is the one registered.',
+  alreadyReplaced:
+    'the certificate named in "replaces" already has a replacement order; retry the order without "replaces".',
+  alreadyRevoked: 'nothing to do: the certificate is already revoked.',
+  badCSR: 'check the CSR: its key type and size, its names, and that it is signed correctly.',
+  badPublicKey: 'use a key the CA accepts (ECDSA P-256/P-384 or RSA 2048/3072/4096).',
+  badRevocationReason: 'use a revocation reason the CA accepts (0, 1, 3, 4 or 5 at Let’s Encrypt).',
+  caa: 'a CAA record forbids this CA for the name: add the CA’s CAA identifier to the domain’s CAA records.',
+  connection:
+    'the CA could not connect to the server that should answer the challenge: check firewalls and DNS.',
+  dns: 'the CA could not resolve the name: check the domain’s DNS servers answer for it.',
+  externalAccountRequired: 'this CA needs External Account Binding: pass an EAB key id and HMAC key.',
+  incorrectResponse:
+    'the CA saw a different response than expected: check the challenge is served or published.',
+  invalidContact: 'fix the contact address (mailto: with a valid e-mail address).',
+  malformed:
+    'the request was rejected as malformed; if the input looks right, report it as a certkeeper bug.',
+  orderNotReady: 'the order is not ready to finalize: all authorizations must be valid first.',
+  rateLimited: 'wait until the time given before retrying; repeated attempts before then are refused again.',
+  rejectedIdentifier: 'the CA will not issue for this identifier (policy); remove it from the order.',
+  serverInternal: 'the CA had an internal error; retry later.',
+  tls: 'the CA had a TLS problem reaching the challenge server: check its certificate and TLS configuration.',
+  unauthorized:
+    'the CA did not find the expected challenge response, or the account may not act on this resource.',
+  unsupportedContact: 'use a contact the CA supports (usually mailto:).',
+  unsupportedIdentifier:
+    'the CA does not issue for this identifier type; remove it or use another CA or profile.',
+  userActionRequired: 'a person must act: visit the URL given by the CA (usually new terms of service).',
+};

@@ -1,0 +1,40 @@
+import { CertkeeperError } from './certkeeper-error.js';
+import { ErrorCodes } from './codes.js';
+
+/** The CA could not be reached at all. Safe to retry later; nothing was (knowingly) processed. */
+export class NetworkError extends CertkeeperError {
+  readonly method: string;
+  readonly url: string;
+  constructor(method: string, url: string, cause: unknown) {
+    const reason =
+      cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause);
+    super(ErrorCodes.NETWORK, `Could not reach the CA: ${method} ${url} failed (${reason}).`, {
+      hint: 'check the directory URL, the network path to the CA, and the CA bundle if the CA uses a private root.',
+      retryable: true,
+      cause,
+    });
+    this.method = method;
+    this.url = url;
+  }
+}
+
+/** The CA's answer is not valid ACME: a missing header, wrong content, an unexpected status. */
+export class ProtocolError extends CertkeeperError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(ErrorCodes.PROTOCOL, message, {
+      hint: 'the CA sent something certkeeper did not expect; if it persists, report it with the CA’s name.',
+      cause: options.cause,
+    });
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class AbortedError extends CertkeeperError {
+  constructor(what: string, cause?: unknown) {
+    super(ErrorCodes.ABORTED, `${what} was cancelled.`, { cause });
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw new AbortedError(what, signal.reason);
+}

@@ -1,0 +1,248 @@
+import type { AccountKey } from '../crypto/account-key.js';
+import { type AcmeProblem, AcmeProblemError, createProblemError } from '../errors/acme-problem-error.js';
+import { ProtocolError } from '../errors/transport-errors.js';
+import { type HttpClient, type HttpResponse, headerValue } from '../http/http-client.js';
+import { type Link, parseLinkHeaders } from '../http/link-header.js';
+import { parseRetryAfter } from '../http/retry-after.js';
+import type { Identifier } from '../identifiers/identifier.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import { type Logger, silentLogger } from '../ports/logger.js';
+import { sleep } from '../ports/sleep.js';
+import { type Directory, parseDirectory } from '../resources/directory.js';
+import { signRequest } from './jws.js';
+import { NoncePool } from './nonce-pool.js';
+
+export interface AcmeTransportOptions {
+  readonly directoryUrl: string;
+  readonly http: HttpClient;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** How many times a `badNonce` answer is retried, each time signed with a fresh nonce (default 5). */
+  readonly maxBadNonceRetries?: number;
+  /** A 503 whose Retry-After is at most this long is waited out and retried once, re-signed (default 10 s). */
+  readonly maxInlineRetryAfterMs?: number;
+  /** Retries of a request that failed at the network level (default 2), for requests marked safe to repeat. */
+  readonly networkRetries?: number;
+}
+
+export interface AcmeResponse<T = unknown> {
+  readonly status: number;
+  readonly headers: HttpResponse['headers'];
+  /** Parsed JSON for JSON responses, the text otherwise. */
+  readonly body: T;
+  readonly location: string | undefined;
+  readonly links: readonly Link[];
+  readonly retryAfter: Date | undefined;
+}
+
+export interface SignedRequestOptions {
+  readonly key: AccountKey;
+  /** Account URL (`kid`); when absent the JWK is embedded. */
+  readonly kid?: string;
+  /** The identifier concerned, so errors can name it. */
+  readonly identifier?: Identifier;
+  readonly accept?: string;
+  /**
+   * Whether repeating the request after a network failure is harmless. newOrder is not: if the first
+   * attempt reached the CA, a repeat creates a second order (or spends another new-order token).
+   */
+  readonly repeatable?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** Counts of requests by kind, for tests and benchmarks ("HTTP requests per certificate"). */
+export interface TransportStats {
+  requests: number;
+  directory: number;
+  newNonce: number;
+  signed: number;
+  badNonceRetries: number;
+}
+
+/**
+ * Signed ACME requests over one HTTP client: directory (fetched once), the nonce pool, JWS, and problem
+ * documents turned into typed errors.
+ *
+ * Retries are bounded and **every retry is signed afresh with a new nonce**; a used nonce is never replayed
+ * (clients that resent the same JWS after a 429 ping-ponged with badNonce in the CA's logs).
+ */
+export class AcmeTransport {
+  readonly directoryUrl: string;
+  readonly stats: TransportStats = { requests: 0, directory: 0, newNonce: 0, signed: 0, badNonceRetries: 0 };
+  private readonly http: HttpClient;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly nonces = new NoncePool();
+  private directoryPromise: Promise<Directory> | undefined;
+  private readonly maxBadNonceRetries: number;
+  private readonly maxInlineRetryAfterMs: number;
+  private readonly networkRetries: number;
+
+  constructor(options: AcmeTransportOptions) {
+    this.directoryUrl = options.directoryUrl;
+    this.http = options.http;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.maxBadNonceRetries = options.maxBadNonceRetries ?? 5;
+    this.maxInlineRetryAfterMs = options.maxInlineRetryAfterMs ?? 10_000;
+    this.networkRetries = options.networkRetries ?? 2;
+  }
+
+  /** The directory, fetched once per transport (concurrent callers share one request). */
+  directory(signal?: AbortSignal): Promise<Directory> {
+    this.directoryPromise ??= this.fetchDirectory(signal).catch((error: unknown) => {
+      this.directoryPromise = undefined;
+      throw error;
+    });
+    return this.directoryPromise;
+  }
+
+  /** An unsigned GET (directory, renewalInfo). */
+  async get<T = unknown>(url: string, signal?: AbortSignal): Promise<AcmeResponse<T>> {
+    const response = await this.send({ method: 'GET', url, signal }, 'GET');
+    return this.interpret<T>(response, 'GET', url);
+  }
+
+  /** A signed POST with a JSON payload, or POST-as-GET when `payload` is `''`. */
+  async post<T = unknown>(
+    url: string,
+    payload: unknown,
+    options: SignedRequestOptions,
+  ): Promise<AcmeResponse<T>> {
+    let badNonces = 0;
+    let networkFailures = 0;
+    let inlineWaits = 0;
+    for (;;) {
+      const nonce = await this.nonce(options.signal);
+      const jws = await signRequest({ key: options.key, kid: options.kid, url, nonce, payload });
+      this.stats.signed++;
+      let response: HttpResponse;
+      try {
+        response = await this.send(
+          {
+            method: 'POST',
+            url,
+            headers: {
+              'content-type': 'application/jose+json',
+              accept: options.accept ?? 'application/json',
+            },
+            body: JSON.stringify(jws),
+            signal: options.signal,
+          },
+          'POST',
+        );
+      } catch (error) {
+        if (
+          options.repeatable !== false &&
+          networkFailures < this.networkRetries &&
+          !options.signal?.aborted
+        ) {
+          networkFailures++;
+          this.logger.warn({ url, attempt: networkFailures }, 'network error; retrying with a fresh nonce');
+          await sleep(200 * 2 ** networkFailures, options.signal);
+          continue;
+        }
+        throw error;
+      }
+      try {
+        return this.interpret<T>(response, 'POST', url, options.identifier);
+      } catch (error) {
+        if (!AcmeProblemError.isInstance(error)) throw error;
+        if (error.type === 'badNonce' && badNonces < this.maxBadNonceRetries) {
+          badNonces++;
+          this.stats.badNonceRetries++;
+          this.logger.debug({ url, attempt: badNonces }, 'badNonce; re-signing with a fresh nonce');
+          continue;
+        }
+        const waitMs = error.retryAfter ? error.retryAfter.getTime() - this.clock.now().getTime() : undefined;
+        if (
+          error.status === 503 &&
+          waitMs !== undefined &&
+          waitMs <= this.maxInlineRetryAfterMs &&
+          inlineWaits < 1
+        ) {
+          inlineWaits++;
+          this.logger.info({ url, waitMs }, 'CA asked to retry shortly (503); waiting, then re-signing');
+          await sleep(Math.max(0, waitMs), options.signal);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async fetchDirectory(signal?: AbortSignal): Promise<Directory> {
+    this.stats.directory++;
+    const response = await this.get(this.directoryUrl, signal);
+    return parseDirectory(response.body, this.directoryUrl);
+  }
+
+  private async nonce(signal?: AbortSignal): Promise<string> {
+    const pooled = this.nonces.take();
+    if (pooled) return pooled;
+    const directory = await this.directory(signal);
+    this.stats.newNonce++;
+    const response = await this.send({ method: 'HEAD', url: directory.newNonce, signal }, 'HEAD');
+    const nonce = headerValue(response.headers, 'replay-nonce');
+    if (response.status >= 400 || !nonce) {
+      // The HEAD response fed the pool if it had a nonce; otherwise this is not an ACME server.
+      throw new ProtocolError(
+        `The CA's newNonce endpoint ${directory.newNonce} answered HTTP ${response.status} without a Replay-Nonce.`,
+      );
+    }
+    return this.nonces.take() ?? nonce;
+  }
+
+  private async send(request: Parameters<HttpClient['send']>[0], method: string): Promise<HttpResponse> {
+    this.stats.requests++;
+    const response = await this.http.send(request);
+    // Every response carries a usable nonce, errors included (RFC 8555 §6.5).
+    this.nonces.add(headerValue(response.headers, 'replay-nonce'));
+    this.logger.debug({ method, url: request.url, status: response.status }, 'ACME request');
+    return response;
+  }
+
+  private interpret<T>(
+    response: HttpResponse,
+    method: string,
+    url: string,
+    identifier?: Identifier,
+  ): AcmeResponse<T> {
+    const contentType = headerValue(response.headers, 'content-type') ?? '';
+    const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'), this.clock.now());
+    const text = response.body.toString('utf8');
+    let body: unknown = text;
+    if (/json/i.test(contentType) && text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch (cause) {
+        throw new ProtocolError(`The CA sent invalid JSON to ${method} ${url} (HTTP ${response.status}).`, {
+          cause,
+        });
+      }
+    }
+    if (response.status >= 400) {
+      const problem: AcmeProblem =
+        typeof body === 'object' && body !== null && 'type' in body
+          ? (body as AcmeProblem)
+          : {
+              // A bare 429 is still a rate limit, whatever the body says.
+              type: response.status === 429 ? 'urn:ietf:params:acme:error:rateLimited' : 'about:blank',
+              status: response.status,
+              detail: text.slice(0, 300) || `HTTP ${response.status}`,
+            };
+      throw createProblemError(
+        { status: response.status, ...problem },
+        { method, url, identifier, retryAfter },
+      );
+    }
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: body as T,
+      location: headerValue(response.headers, 'location'),
+      links: parseLinkHeaders(response.headers.link, url),
+      retryAfter,
+    };
+  }
+}
