@@ -37,13 +37,17 @@ export async function publish(state: OrderState, deps: ResolvedDeps): Promise<St
   return { state: enterPhase(state, 'await-readiness', deps.clock.now(), { receipts }), next: continueNow };
 }
 
-/** The challenge tasks of the order's authorizations that pass `include`, grouped by the solver that answers them. */
+/**
+ * The challenge tasks of the order's authorizations that pass `include`, grouped by the solver that answers them,
+ * in the order the solvers are configured (so publishing order is deterministic, whatever order the CA lists
+ * authorizations in).
+ */
 export function groupTasks(
   state: OrderState,
   deps: ResolvedDeps,
   include: (entry: AuthorizationState) => boolean,
 ): Map<ChallengeSolver, ChallengeTask[]> {
-  const tasksBySolver = new Map<ChallengeSolver, ChallengeTask[]>();
+  const tasksBySolver = new Map<ChallengeSolver, ChallengeTask[]>(deps.solvers.map((solver) => [solver, []]));
   for (const entry of state.authorizations) {
     if (!entry.challenge || !include(entry)) continue;
     const solver = solverFor(deps, entry.challenge.type);
@@ -59,6 +63,7 @@ export function groupTasks(
     });
     tasksBySolver.set(solver, tasks);
   }
+  for (const [solver, tasks] of tasksBySolver) if (tasks.length === 0) tasksBySolver.delete(solver);
   return tasksBySolver;
 }
 
