@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../errors/codes.js';
 import { ariCertificateId } from './ari-certificate-id.js';
 import { parseCertificate } from './certificate.js';
-import * as x509 from './x509.js';
+import { x509 as loadX509 } from './x509.js';
+
+const x509 = loadX509();
 
 // RFC 9773 Appendix A, the end-entity certificate of the §4.1 worked example.
 const RFC9773_EXAMPLE = `-----BEGIN CERTIFICATE-----

@@ -10,7 +10,9 @@ import {
 import { type CertificateKey, generateCertificateKey } from './certificate-key.js';
 import { splitPemChain } from './pem.js';
 import { toWebCryptoSigner } from './webcrypto-key-pair.js';
-import * as x509 from './x509.js';
+import { x509 as loadX509 } from './x509.js';
+
+const x509 = loadX509();
 
 const notBefore = new Date('2026-01-01T00:00:00Z');
 const notAfter = new Date('2026-04-01T00:00:00Z');

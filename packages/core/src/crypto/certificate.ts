@@ -5,7 +5,7 @@ import { readIpLiteral } from '../identifiers/ip-literal.js';
 import type { CertificateKey } from './certificate-key.js';
 import { type CertificateKeyType, describeKey } from './key-types.js';
 import { encodePem, splitPemChain, toDer } from './pem.js';
-import * as x509 from './x509.js';
+import { x509 } from './x509.js';
 
 /** The facts certkeeper needs from a certificate, as plain data. */
 export interface ParsedCertificate {
@@ -36,11 +36,14 @@ export interface ParsedCertificate {
 }
 
 /** Exposes the serial's raw DER content octets, which the public getter strips of their sign byte. */
-class CertificateReader extends x509.X509Certificate {
-  get serialContentOctets(): Uint8Array {
-    return new Uint8Array(this.asn.tbsCertificate.serialNumber);
-  }
+function createCertificateReader() {
+  return class CertificateReader extends x509().X509Certificate {
+    get serialContentOctets(): Uint8Array {
+      return new Uint8Array(this.asn.tbsCertificate.serialNumber);
+    }
+  };
 }
+let CertificateReader: ReturnType<typeof createCertificateReader> | undefined;
 
 /**
  * Parses one certificate from DER bytes or PEM text. For a PEM chain this is the first certificate, which in an
@@ -90,10 +93,11 @@ export function certificateMatchesKey(
 
 function readCertificate(der: Uint8Array, which: string): ParsedCertificate {
   try {
+    CertificateReader ??= createCertificateReader();
     const cert = new CertificateReader(der);
-    const san = cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [];
-    const aki = cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId;
-    const ski = cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+    const san = cert.getExtension(x509().SubjectAlternativeNameExtension)?.names.items ?? [];
+    const aki = cert.getExtension(x509().AuthorityKeyIdentifierExtension)?.keyId;
+    const ski = cert.getExtension(x509().SubjectKeyIdentifierExtension)?.keyId;
     const publicKeyType = publicKeyTypeOf(cert.publicKey.rawData);
     return {
       pem: encodePem(der, 'CERTIFICATE'),
@@ -108,7 +112,7 @@ function readCertificate(der: Uint8Array, which: string): ParsedCertificate {
       ...(aki ? { authorityKeyIdentifierHex: aki.toLowerCase() } : {}),
       ...(ski ? { subjectKeyIdentifierHex: ski.toLowerCase() } : {}),
       ...(publicKeyType ? { publicKeyType } : {}),
-      isCa: cert.getExtension(x509.BasicConstraintsExtension)?.ca ?? false,
+      isCa: cert.getExtension(x509().BasicConstraintsExtension)?.ca ?? false,
     };
   } catch (cause) {
     const reason =

@@ -5,7 +5,9 @@ import type { Identifier } from '../identifiers/identifier.js';
 import { generateCertificateKey } from './certificate-key.js';
 import { createCsr } from './csr.js';
 import { assertCsrMatchesIdentifiers, type ParsedCsr, parseCsr } from './csr-parse.js';
-import * as x509 from './x509.js';
+import { x509 as loadX509 } from './x509.js';
+
+const x509 = loadX509();
 
 /** A CSR made directly with x509, to produce shapes createCsr never makes. */
 async function foreignCsr(options: {

@@ -6,7 +6,7 @@ import { formatIdentifier } from '../identifiers/identifier.js';
 import { looksLikeIpLiteral, readIpLiteral } from '../identifiers/ip-literal.js';
 import { type CertificateKeyType, describeKey } from './key-types.js';
 import { toDer } from './pem.js';
-import * as x509 from './x509.js';
+import { type X509, x509 } from './x509.js';
 
 const SAN_OID = '2.5.29.17';
 
@@ -26,26 +26,26 @@ export interface ParsedCsr {
  */
 export async function parseCsr(pemOrDer: string | Uint8Array): Promise<ParsedCsr> {
   const der = toDer(pemOrDer, ['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);
-  let csr: x509.Pkcs10CertificateRequest;
-  let sans: readonly x509.GeneralName[];
+  let csr: X509.Pkcs10CertificateRequest;
+  let sans: readonly X509.GeneralName[];
   try {
     if (der === undefined) throw new Error('no "CERTIFICATE REQUEST" PEM block');
-    csr = new x509.Pkcs10CertificateRequest(der);
+    csr = new (x509().Pkcs10CertificateRequest)(der);
     const sanExtension = csr.extensions.find((extension) => extension.type === SAN_OID);
-    sans = sanExtension ? new x509.SubjectAlternativeNameExtension(sanExtension.rawData).names.items : [];
+    sans = sanExtension ? new (x509().SubjectAlternativeNameExtension)(sanExtension.rawData).names.items : [];
   } catch (cause) {
     throw invalidCsr('it is not a readable PKCS#10 certificate request', cause);
   }
   if (!(await csr.verify())) throw invalidCsr('its signature does not verify (it was altered or is corrupt)');
 
-  const others = sans.filter((name) => name.type !== x509.DNS && name.type !== x509.IP);
+  const others = sans.filter((name) => name.type !== x509().DNS && name.type !== x509().IP);
   if (others.length > 0) {
     const kinds = [...new Set(others.map((name) => name.type))].join(', ');
     throw invalidCsr(`it requests ${kinds} names; ACME certificates hold only DNS names and IP addresses`);
   }
   const commonName = csr.subjectName.getField('CN')[0];
   const identifiers = uniqueIdentifiers([
-    ...sans.map((name) => toIdentifier(name.type === x509.IP ? 'ip' : 'dns', name.value)),
+    ...sans.map((name) => toIdentifier(name.type === x509().IP ? 'ip' : 'dns', name.value)),
     ...(commonName !== undefined
       ? [toIdentifier(looksLikeIpLiteral(commonName) ? 'ip' : 'dns', commonName)]
       : []),

@@ -5,7 +5,9 @@ import { generateCertificateKey } from './certificate-key.js';
 import { createCsr } from './csr.js';
 import { parseCsr } from './csr-parse.js';
 import { CERTIFICATE_KEY_TYPES } from './key-types.js';
-import * as x509 from './x509.js';
+import { x509 as loadX509 } from './x509.js';
+
+const x509 = loadX509();
 
 const identifiers: Identifier[] = [
   { type: 'ip', value: '192.0.2.1' },
