@@ -17,15 +17,6 @@ export class ResolverPool {
     servers?: readonly (string | ServerAddress)[],
   ) {
     this.servers = (servers ?? getServers()).map(toServerAddress);
-    if (this.servers.length === 0) {
-      throw new CertkeeperError(
-        ErrorCodes.INVALID_OPTION,
-        'No DNS resolver is configured for zone discovery.',
-        {
-          hint: 'Pass `resolvers: ["192.0.2.53"]` or configure /etc/resolv.conf.',
-        },
-      );
-    }
   }
 
   /**
@@ -34,6 +25,16 @@ export class ResolverPool {
    * @throws CertkeeperError DNS_LOOKUP_FAILED listing what each server answered.
    */
   async ask(name: string, type: DnsQuestion['type'], context: LookupContext = {}): Promise<DnsResponse> {
+    if (this.servers.length === 0) {
+      // Checked here, not in the constructor: setups with fixed servers and a zone list never ask a resolver.
+      throw new CertkeeperError(
+        ErrorCodes.INVALID_OPTION,
+        `No DNS resolver is configured to look up ${type} ${name}.`,
+        {
+          hint: 'Pass `resolvers: ["192.0.2.53"]` or configure /etc/resolv.conf.',
+        },
+      );
+    }
     const outcomes: string[] = [];
     for (const server of this.servers) {
       try {

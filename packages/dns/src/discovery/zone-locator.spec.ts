@@ -37,10 +37,10 @@ describe('ZoneLocator', () => {
     );
     expect(recursiveAboutChallenge).toEqual([]);
     expect(server!.received.filter((query) => !query.rd)).toEqual([
-      { transport: 'udp', name: '_acme-challenge.www.sub.example.test', type: 'TXT', rd: false },
+      { transport: 'udp', name: '_acme-challenge.www.sub.example.test', type: 'CNAME', rd: false },
     ]);
     // SOA www.sub (NXDOMAIN, authority names sub.example.test) + SOA sub.example.test + NS + A + AAAA... the
-    // NS address comes from the override, so: 2 SOA + 1 NS + 1 authoritative TXT.
+    // NS address comes from the override, so: 2 SOA + 1 NS + 1 authoritative CNAME.
     expect(stats.queries).toBe(4);
   });
 
@@ -55,6 +55,23 @@ describe('ZoneLocator', () => {
     expect(location.fqdn).toBe('abc123.auth.acme.test');
     expect(location.zone).toBe('acme.test');
     expect(location.cnameChain).toEqual(['abc123.auth.acme.test']);
+  });
+
+  it('publishes inside a zone delegated at the challenge name itself', async () => {
+    server = await startStaticDnsServer({
+      zones: ['example.test', '_acme-challenge.www.example.test'],
+      records: [nsFor('example.test'), nsFor('_acme-challenge.www.example.test')],
+    });
+    const address = formatServerAddress(server.address);
+    const discovery = createDnsDiscovery({
+      resolvers: [address],
+      nameserverAddresses: { 'ns1.example.test': [address] },
+    });
+    const location = await discovery.locator.locate('_acme-challenge.www.example.test');
+    expect(location).toMatchObject({
+      fqdn: '_acme-challenge.www.example.test',
+      zone: '_acme-challenge.www.example.test',
+    });
   });
 
   it('stops a CNAME loop with a typed error that shows the chain', async () => {

@@ -1,5 +1,5 @@
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
-import { ACME_CHALLENGE_LABEL, isInZone, normalizeName, parentName } from '../names/dns-name.js';
+import { isInZone, normalizeName, parentName } from '../names/dns-name.js';
 import { type DnsProvider, isZoneLister } from '../provider/dns-provider.js';
 import type { DnsResponse, DnsTransport, LookupContext } from '../wire/dns-message.js';
 import { formatServerAddress } from '../wire/server-address.js';
@@ -77,7 +77,7 @@ export class ZoneLocator {
         current = cname.data;
         continue;
       }
-      const delegated = delegationBelow(answer, zone, current);
+      const delegated = zoneCutAt(answer, zone, current);
       if (delegated) {
         // `_acme-challenge.x` may be its own zone (delegated to a dynamic-DNS server): publish there.
         knownZone = delegated;
@@ -96,7 +96,10 @@ export class ZoneLocator {
   }
 
   private async walkSoa(name: string, context: LookupContext): Promise<string> {
-    const first = name.startsWith(`${ACME_CHALLENGE_LABEL}.`) ? parentName(name) : name;
+    // Start one label up: the challenge name may not exist yet (a cached NXDOMAIN would delay validation), and
+    // a CNAME target may itself be an alias (BIND answers SERVFAIL for an SOA question at a looping alias).
+    // A zone cut exactly at `name` is found afterwards by asking the zone's own servers (zoneCutAt).
+    const first = parentName(name) ?? name;
     let candidate: string | undefined = first;
     while (candidate) {
       const response = await this.resolvers.ask(candidate, 'SOA', context);
@@ -129,11 +132,11 @@ export class ZoneLocator {
     const failures: string[] = [];
     for (const server of servers) {
       try {
-        // TXT rather than CNAME: some servers (pebble-challtestsrv) answer NOTIMP for CNAME questions, and every
-        // server returns the CNAME for any question type at an alias.
+        // Ask for the CNAME itself: a TXT question makes the server chase the chain, and BIND answers SERVFAIL
+        // for a looping chain instead of showing it.
         const response = await this.transport.query(
           server.address,
-          { name, type: 'TXT', recursionDesired: false },
+          { name, type: 'CNAME', recursionDesired: false },
           context,
         );
         if (response.rcode === 'NOERROR' || response.rcode === 'NXDOMAIN') return response;
@@ -170,14 +173,17 @@ export class ZoneLocator {
   }
 }
 
-/** A referral (not authoritative, NS records for a zone below `zone` containing `name`) names that sub-zone. */
-function delegationBelow(response: DnsResponse, zone: string, name: string): string | undefined {
-  if (response.authoritative) return undefined;
-  return response.authorities.find(
-    (record) =>
-      record.type === 'NS' &&
-      record.name !== zone &&
-      isInZone(record.name, zone) &&
-      isInZone(name, record.name),
-  )?.name;
+/**
+ * A zone below `zone` that holds `name`, seen in the authoritative server's answer: a referral (NS records for
+ * the child, not authoritative) or, when the same server also serves the child, the child's SOA in the
+ * authority section.
+ */
+function zoneCutAt(response: DnsResponse, zone: string, name: string): string | undefined {
+  const deeper = (record: { name: string }) =>
+    record.name !== zone && isInZone(record.name, zone) && isInZone(name, record.name);
+  const referral = response.authoritative
+    ? undefined
+    : response.authorities.find((record) => record.type === 'NS' && deeper(record));
+  const childSoa = response.authorities.find((record) => record.type === 'SOA' && deeper(record));
+  return (referral ?? childSoa)?.name;
 }

@@ -1,6 +1,6 @@
 /** When to look again while waiting for propagation. */
 export interface PollSchedule {
-  /** First gap between checks. Default 2000 ms. */
+  /** First gap between checks. Default 1000 ms (secondaries with NOTIFY usually catch up well within it). */
   readonly initialIntervalMs?: number;
   /** Each gap is the previous one times this. Default 1.5. */
   readonly growthFactor?: number;
@@ -14,7 +14,7 @@ export interface PollSchedule {
  * (seed 000: "let any worker re-check propagation later").
  */
 export function nextCheckAt(startedAt: Date, now: Date, schedule: PollSchedule = {}): Date {
-  const initial = Math.max(1, schedule.initialIntervalMs ?? 2000);
+  const initial = Math.max(1, schedule.initialIntervalMs ?? 1000);
   const growth = Math.max(1, schedule.growthFactor ?? 1.5);
   const cap = Math.max(initial, schedule.maxIntervalMs ?? 30_000);
   let at = startedAt.getTime();
