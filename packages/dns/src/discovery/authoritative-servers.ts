@@ -38,6 +38,7 @@ export interface AuthoritativeServerOptions {
  */
 export class AuthoritativeServerFinder {
   private readonly cache = new Map<string, { expires: number; value: ZoneServers }>();
+  private readonly inflight = new Map<string, Promise<ZoneServers>>();
   private readonly overrides: Map<string, ServerAddress[]>;
   private readonly fixed: ServerAddress[] | undefined;
 
@@ -65,6 +66,15 @@ export class AuthoritativeServerFinder {
     }
     const cached = this.cache.get(zone);
     if (cached && cached.expires > Date.now()) return cached.value;
+    // Several names of one order share a zone: concurrent callers wait for one lookup instead of repeating it.
+    const pending = this.inflight.get(zone);
+    if (pending) return pending;
+    const lookup = this.lookup(zone, context).finally(() => this.inflight.delete(zone));
+    this.inflight.set(zone, lookup);
+    return lookup;
+  }
+
+  private async lookup(zone: string, context: LookupContext): Promise<ZoneServers> {
     const nsResponse = await this.resolvers.ask(zone, 'NS', context);
     const nsRecords = nsResponse.answers.filter((record) => record.type === 'NS' && record.name === zone);
     if (nsRecords.length === 0) {

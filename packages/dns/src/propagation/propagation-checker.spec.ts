@@ -53,6 +53,26 @@ describe('PropagationChecker', () => {
     ]);
   });
 
+  it('looks the zone up once per check, however many names of the order it holds', async () => {
+    const names = [
+      '_acme-challenge.a.example.test',
+      '_acme-challenge.b.example.test',
+      '_acme-challenge.c.example.test',
+    ];
+    servers = await startTwoNameservers([zone], () =>
+      names.map((name) => ({ name, type: 'TXT', data: 'v' })),
+    );
+    servers.secondary = names.map((name) => ({ name, type: 'TXT', data: 'v' }));
+    const checker = new PropagationChecker(createDnsDiscovery(servers.discovery));
+    const result = await checker.check(
+      names.map((name) => ({ fqdn: name, zone, values: ['v'] })),
+      { startedAt: new Date() },
+    );
+    expect(result.status).toBe('ready');
+    // One NS query, then 3 names x 2 nameservers.
+    expect(result.queries).toBe(7);
+  });
+
   it('fails after the deadline with a typed error naming the lagging server and what it returned', async () => {
     servers = await startTwoNameservers([zone], () => published);
     const checker = new PropagationChecker(createDnsDiscovery(servers.discovery), { timeoutMs: 1000 });
