@@ -61,6 +61,18 @@ export const ErrorCodes = {
   DNS_LOOKUP_FAILED: 'CERTKEEPER_ERR_DNS_LOOKUP_FAILED',
   /** Published TXT records did not reach every authoritative server (or required resolver) before the deadline. */
   DNS_PROPAGATION_TIMEOUT: 'CERTKEEPER_ERR_DNS_PROPAGATION_TIMEOUT',
+  /** A store could not read or write its files (permissions, disk full, I/O error). */
+  STORE_IO: 'CERTKEEPER_ERR_STORE_IO',
+  /** A stored record cannot be read back (not JSON, wrong shape): edited by hand or damaged outside certkeeper. */
+  STORE_CORRUPT: 'CERTKEEPER_ERR_STORE_CORRUPT',
+  /** A cross-process store lock stayed held by a live process past the time limit. */
+  STORE_LOCK_TIMEOUT: 'CERTKEEPER_ERR_STORE_LOCK_TIMEOUT',
+  /** The store's database could not be reached or refused the query (after brief retries for idempotent calls). */
+  STORE_UNAVAILABLE: 'CERTKEEPER_ERR_STORE_UNAVAILABLE',
+  /** The store's schema migrations failed, or the database holds a schema newer than this code knows. */
+  STORE_MIGRATION_FAILED: 'CERTKEEPER_ERR_STORE_MIGRATION_FAILED',
+  /** The renewal job queue could not start, enqueue or fetch jobs. */
+  QUEUE_FAILED: 'CERTKEEPER_ERR_QUEUE_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
