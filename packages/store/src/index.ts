@@ -1,0 +1,3 @@
+export * from './memory/memory-store.js';
+export * from './port/records.js';
+export * from './port/store.js';

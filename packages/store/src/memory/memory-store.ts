@@ -1,0 +1,109 @@
+import type {
+  AccountRecord,
+  BackoffRecord,
+  CertificateRecord,
+  Lease,
+  LedgerEvent,
+  LedgerQuery,
+  OrderRecord,
+} from '../port/records.js';
+import type { Store } from '../port/store.js';
+
+/**
+ * The Store in one process's memory: the reference implementation the conformance suite is proven against
+ * ("double entry"), and the store for tests and short-lived tools. Nothing survives the process.
+ */
+export class MemoryStore implements Store {
+  private readonly accounts = new Map<string, AccountRecord>();
+  private readonly certificates = new Map<string, CertificateRecord>();
+  private readonly orders = new Map<string, OrderRecord>();
+  private readonly ledger: LedgerEvent[] = [];
+  private readonly backoff = new Map<string, BackoffRecord>();
+  private readonly leases = new Map<string, Lease>();
+  private readonly leaseTokens = new Map<string, number>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  async getAccount(directoryUrl: string, name: string) {
+    return copy(this.accounts.get(`${directoryUrl} ${name}`));
+  }
+  async putAccount(record: AccountRecord) {
+    this.accounts.set(`${record.directoryUrl} ${record.name}`, copy(record));
+  }
+
+  async getCertificate(key: string) {
+    return copy(this.certificates.get(key));
+  }
+  async putCertificate(record: CertificateRecord) {
+    this.certificates.set(record.key, copy(record));
+  }
+  async listCertificates(options: { afterKey?: string; limit?: number } = {}) {
+    const keys = [...this.certificates.keys()]
+      .sort()
+      .filter((key) => options.afterKey === undefined || key > options.afterKey);
+    return keys.slice(0, options.limit ?? 1000).map((key) => copy(this.certificates.get(key)!));
+  }
+
+  async getOrder(key: string) {
+    return copy(this.orders.get(key));
+  }
+  async putOrder(record: OrderRecord) {
+    this.orders.set(record.key, copy(record));
+  }
+  async deleteOrder(key: string) {
+    this.orders.delete(key);
+  }
+
+  async appendLedger(event: LedgerEvent) {
+    this.ledger.push(copy(event));
+  }
+  async queryLedger(query: LedgerQuery) {
+    return this.ledger
+      .filter(
+        (event) =>
+          event.directoryUrl === query.directoryUrl &&
+          event.at >= query.since &&
+          (!query.kinds || query.kinds.includes(event.kind)) &&
+          (!query.accountUrl || event.accountUrl === query.accountUrl) &&
+          (!query.identifierSet || event.identifierSet === query.identifierSet),
+      )
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+      .map(copy);
+  }
+
+  async getBackoff(key: string) {
+    return copy(this.backoff.get(key));
+  }
+  async putBackoff(record: BackoffRecord) {
+    this.backoff.set(record.key, copy(record));
+  }
+  async deleteBackoff(key: string) {
+    this.backoff.delete(key);
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number) {
+    const now = this.now();
+    const current = this.leases.get(name);
+    if (current && current.holder !== holder && Date.parse(current.expiresAt) > now.getTime())
+      return undefined;
+    const token =
+      current?.holder === holder && Date.parse(current.expiresAt) > now.getTime()
+        ? current.token
+        : (this.leaseTokens.get(name) ?? 0) + 1;
+    this.leaseTokens.set(name, token);
+    const lease: Lease = { name, holder, token, expiresAt: new Date(now.getTime() + ttlMs).toISOString() };
+    this.leases.set(name, lease);
+    return copy(lease);
+  }
+  async releaseLease(lease: Lease) {
+    const current = this.leases.get(lease.name);
+    if (current && current.holder === lease.holder && current.token === lease.token)
+      this.leases.delete(lease.name);
+  }
+
+  async close() {}
+}
+
+function copy<T>(value: T): T {
+  return value === undefined ? value : structuredClone(value);
+}

@@ -1,0 +1,109 @@
+import type { CertificateKeyType, Identifier, OrderState } from '@certkeeper/core';
+
+/** An ACME account at one CA. `keyPem` is a secret. */
+export interface AccountRecord {
+  /** Caller-chosen name, unique per directory (default "default"). */
+  readonly name: string;
+  readonly directoryUrl: string;
+  readonly accountUrl: string;
+  readonly keyPem: string;
+  readonly contact: readonly string[];
+  readonly createdAt: string;
+}
+
+/** ARI renewal information (RFC 9773) last fetched for a certificate. */
+export interface RenewalInfo {
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  /** The moment chosen uniformly inside the window; kept so every check agrees on it. */
+  readonly chosenAt: string;
+  readonly explanationUrl?: string;
+  /** When to fetch renewalInfo again (its Retry-After, at most 12 h away). */
+  readonly refreshAt: string;
+  readonly fetchedAt: string;
+}
+
+/**
+ * A certificate and its key, as the freshness gate reads them. `key` identifies the managed certificate (the
+ * coalescing key: account + sorted identifiers + profile); a renewal replaces the record under the same key.
+ */
+export interface CertificateRecord {
+  readonly key: string;
+  readonly directoryUrl: string;
+  readonly accountUrl: string;
+  readonly identifiers: readonly Identifier[];
+  readonly profile?: string;
+  readonly keyType: CertificateKeyType;
+  readonly certificatePem: string;
+  /** A secret. */
+  readonly keyPem: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly serialNumberHex: string;
+  /** RFC 9773 certificate identifier, for `replaces` and renewalInfo. */
+  readonly ariCertId?: string;
+  readonly issuedAt: string;
+  readonly revokedAt?: string;
+  readonly renewalInfo?: RenewalInfo;
+  /** Why the last renewal went without `replaces` (the CA refused it), so it is not tried again for this cert. */
+  readonly replacesRefused?: string;
+}
+
+/** An order in flight, under the coalescing key of the certificate it will produce. */
+export interface OrderRecord {
+  readonly key: string;
+  readonly state: OrderState;
+  readonly updatedAt: string;
+}
+
+export type LedgerEventKind = 'new-order' | 'certificate' | 'authorization-failure' | 'rate-limited';
+
+/**
+ * One event the rate-limit ledger counts. Kept for at least the longest window of any rule (7 days at Let's
+ * Encrypt), so a rebuilt worker learns what its predecessor spent.
+ */
+export interface LedgerEvent {
+  readonly kind: LedgerEventKind;
+  readonly at: string;
+  readonly directoryUrl: string;
+  readonly accountUrl: string;
+  /** `identifierSetKey` of the order's identifiers (case- and order-insensitive). */
+  readonly identifierSet: string;
+  readonly identifiers: readonly Identifier[];
+  /** For `authorization-failure`: the identifier that failed. */
+  readonly identifier?: Identifier;
+  /** The CA exempts it from limits (an ARI renewal with `replaces`, at Let's Encrypt). */
+  readonly exempt?: boolean;
+  /** For `rate-limited`: which limit the CA named (if it did), and until when it refuses. */
+  readonly limit?: string;
+  readonly retryAfter?: string;
+  readonly detail?: string;
+}
+
+export interface LedgerQuery {
+  readonly directoryUrl: string;
+  readonly since: string;
+  readonly kinds?: readonly LedgerEventKind[];
+  readonly accountUrl?: string;
+  readonly identifierSet?: string;
+}
+
+/** When work for a key (an identifier set, or a whole account) may be tried again, and why. */
+export interface BackoffRecord {
+  readonly key: string;
+  readonly retryAt: string;
+  readonly reason: string;
+  /** Consecutive failures so far (resets on success). */
+  readonly failures: number;
+  /** The CA's rate limit answer, when that is the cause. */
+  readonly rateLimited?: boolean;
+  readonly updatedAt: string;
+}
+
+/** A lease held on a name. `token` is a fencing token: strictly increasing per name across all holders. */
+export interface Lease {
+  readonly name: string;
+  readonly holder: string;
+  readonly token: number;
+  readonly expiresAt: string;
+}
