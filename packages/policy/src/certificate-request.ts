@@ -1,0 +1,32 @@
+import {
+  type CertificateKeyType,
+  DEFAULT_CERTIFICATE_KEY_TYPE,
+  type Identifier,
+  identifierSetKey,
+} from '@certkeeper/core';
+
+/** What a caller wants kept: a certificate for these identifiers, from this CA and account. */
+export interface CertificateRequest {
+  readonly directoryUrl: string;
+  readonly accountUrl: string;
+  /** Wire-form identifiers (as `prepareOrder` normalises them). */
+  readonly identifiers: readonly Identifier[];
+  readonly profile?: string;
+  readonly keyType?: CertificateKeyType;
+  /** Skip the freshness gate (a forced renewal). Rate-limit checks and backoff still apply. */
+  readonly force?: boolean;
+}
+
+/**
+ * The key under which one certificate is kept and its renewals coalesce: CA + account + exact identifier set
+ * (case- and order-insensitive) + profile. Two requests with the same key share one flow.
+ */
+export function certificateKey(
+  request: Pick<CertificateRequest, 'directoryUrl' | 'accountUrl' | 'identifiers' | 'profile'>,
+): string {
+  return `${request.directoryUrl}|${request.accountUrl}|${identifierSetKey(request.identifiers)}|${request.profile ?? ''}`;
+}
+
+export function requestedKeyType(request: CertificateRequest): CertificateKeyType {
+  return request.keyType ?? DEFAULT_CERTIFICATE_KEY_TYPE;
+}

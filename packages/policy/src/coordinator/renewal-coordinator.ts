@@ -1,0 +1,397 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AcmeProblemError,
+  ariCertificateId,
+  CertkeeperError,
+  type Clock,
+  ErrorCodes,
+  type Logger,
+  OrderFailedError,
+  parseCertificate,
+  silentLogger,
+  sleep,
+  systemClock,
+} from '@certkeeper/core';
+import type { CertificateRecord, Lease, Store } from '@certkeeper/store';
+import { type BackoffOptions, nextRetryAfterFailure } from '../backoff/backoff-policy.js';
+import { type CertificateRequest, certificateKey } from '../certificate-request.js';
+import { SingleFlight } from '../coalescing/single-flight.js';
+import { assessFreshness, type DueReason } from '../freshness/freshness-gate.js';
+import { RateLimitLedger } from '../ledger/rate-limit-ledger.js';
+import { letsEncryptRateLimits, type RateLimitRuleSet } from '../ledger/rate-limit-rules.js';
+import type { EnsureOutcome } from '../outcome.js';
+import { accountBackoffKey, isAccountWideLimit, setBackoffKey } from './backoff-keys.js';
+import type { IssueFunction } from './issue-function.js';
+
+export interface RenewalCoordinatorOptions {
+  readonly store: Store;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly rateLimits?: RateLimitRuleSet;
+  readonly backoff?: BackoffOptions;
+  /** Who holds leases taken by this process (default: a random id). */
+  readonly holder?: string;
+  /** Lease lifetime; renewed every third of it while an order runs (default 5 min). */
+  readonly leaseTtlMs?: number;
+  /** How often a process waiting for another's lease looks again (default 250 ms). */
+  readonly leasePollMs?: number;
+  /** Give up waiting for another process's lease after this long, deferring instead (default 15 min). */
+  readonly leaseWaitMs?: number;
+  /** Used when a 429 or 503 comes without Retry-After (default 1 h). */
+  readonly defaultRateLimitBackoffMs?: number;
+}
+
+/**
+ * Applies every renewal decision in order, so that a renewal request can never burn a rate limit (seed 004):
+ *
+ * 1. freshness gate on stored data — fresh means done, with no request to the CA;
+ * 2. single flight in this process, then a store lease across processes; after taking the lease the freshness is
+ *    checked again ("lock, then re-check": another process may have just issued);
+ * 3. backoff: a recorded retry time (from a CA's Retry-After, or exponential backoff) defers the request; every
+ *    queued request for the set collapses into the one retry at that time;
+ * 4. the local rate-limit ledger refuses work the CA would refuse, naming the limit and when it opens;
+ * 5. one order, with `replaces` for an ARI renewal — retried once without it if the CA refuses `replaces`;
+ * 6. outcome recorded: certificate stored, ledger appended, backoff cleared or set.
+ */
+export class RenewalCoordinator {
+  readonly ledger: RateLimitLedger;
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly flights = new SingleFlight<EnsureOutcome>();
+  private readonly holder: string;
+  private readonly options: RenewalCoordinatorOptions;
+
+  constructor(options: RenewalCoordinatorOptions) {
+    this.options = options;
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.holder = options.holder ?? randomUUID();
+    this.ledger = new RateLimitLedger(options.store, options.rateLimits ?? letsEncryptRateLimits, this.clock);
+  }
+
+  /** Make sure a fresh certificate exists for the request; see the class comment for the order of decisions. */
+  async ensure(
+    request: CertificateRequest,
+    issue: IssueFunction,
+    signal?: AbortSignal,
+  ): Promise<EnsureOutcome> {
+    const key = certificateKey(request);
+    const fresh = await this.freshOutcome(request, key);
+    if (fresh) return fresh;
+    const { result, joined } = await this.flights.run(key, () => this.flow(request, key, issue, signal));
+    return joined ? { ...result, joined: true, reason: `joined flow ${key}: ${result.reason}` } : result;
+  }
+
+  private async freshOutcome(request: CertificateRequest, key: string): Promise<EnsureOutcome | undefined> {
+    const stored = await this.store.getCertificate(key);
+    const freshness = assessFreshness(request, stored, this.clock.now());
+    if (!freshness.fresh || !stored) return undefined;
+    return {
+      type: 'fresh',
+      certificate: stored,
+      nextCheckAt: freshness.nextCheckAt,
+      reason: freshness.explanation,
+      joined: false,
+    };
+  }
+
+  private async flow(
+    request: CertificateRequest,
+    key: string,
+    issue: IssueFunction,
+    signal?: AbortSignal,
+  ): Promise<EnsureOutcome> {
+    const blocked = await this.backoffOutcome(request);
+    if (blocked) return blocked;
+    const lease = await this.takeLease(key, request, signal);
+    if (!('token' in lease)) return lease;
+    const heartbeat = this.keepLease(lease);
+    try {
+      // Lock, then re-check: another process may have issued, or met a rate limit, while we waited.
+      const fresh = await this.freshOutcome(request, key);
+      if (fresh)
+        return { ...fresh, joined: true, reason: `issued meanwhile by another worker: ${fresh.reason}` };
+      const blockedNow = await this.backoffOutcome(request);
+      if (blockedNow) return blockedNow;
+      return await this.issueOnce(request, key, issue, signal);
+    } finally {
+      clearInterval(heartbeat);
+      await this.store.releaseLease(lease).catch(() => undefined);
+    }
+  }
+
+  private async issueOnce(
+    request: CertificateRequest,
+    key: string,
+    issue: IssueFunction,
+    signal?: AbortSignal,
+  ): Promise<EnsureOutcome> {
+    const stored = await this.store.getCertificate(key);
+    const due = assessFreshness(request, stored, this.clock.now());
+    const dueReason: DueReason = due.fresh ? 'forced' : due.reason;
+    const replaces = this.replacesFor(request, stored);
+    let attempt = await this.attempt(request, key, issue, replaces, signal);
+    let replacesRefused: string | undefined;
+    if (attempt.kind === 'error' && replaces && isReplacesRefusal(attempt.error)) {
+      // lego, certmagic, cert-manager and acme.sh all left certificates unrenewable on exactly this answer.
+      replacesRefused = describe(attempt.error);
+      this.logger.warn(
+        { key, replaces, reason: replacesRefused },
+        'CA refused replaces; retrying once without it',
+      );
+      if (stored) await this.store.putCertificate({ ...stored, replacesRefused });
+      attempt = await this.attempt(request, key, issue, undefined, signal);
+    }
+    if (attempt.kind === 'deferred') return attempt.outcome;
+    if (attempt.kind === 'error') return this.failure(request, attempt.error);
+    const record = this.certificateRecord(request, key, attempt.material);
+    await this.store.putCertificate(record);
+    await this.store.deleteBackoff(setBackoffKey(request));
+    const type = stored ? 'renewed' : 'issued';
+    const usedReplaces = attempt.replaces;
+    return {
+      type,
+      certificate: record,
+      due: dueReason,
+      ...(usedReplaces ? { replaced: usedReplaces } : {}),
+      ...(replacesRefused ? { replacesRefused } : {}),
+      reason: `${type} (${due.fresh ? 'forced' : due.explanation})${usedReplaces ? `, replacing ${usedReplaces} (ARI)` : ''}${replacesRefused ? `; the CA refused replaces: ${replacesRefused}` : ''}; valid until ${record.notAfter}`,
+      joined: false,
+    };
+  }
+
+  private async attempt(
+    request: CertificateRequest,
+    key: string,
+    issue: IssueFunction,
+    replaces: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<
+    | { kind: 'ok'; material: Awaited<ReturnType<IssueFunction>>; replaces?: string }
+    | { kind: 'deferred'; outcome: EnsureOutcome }
+    | { kind: 'error'; error: unknown }
+  > {
+    const subject = { ...request, ...(replaces ? { replaces } : {}) };
+    const verdict = await this.ledger.check(subject);
+    if (!verdict.allowed) {
+      return {
+        kind: 'deferred',
+        outcome: {
+          type: 'deferred',
+          until: verdict.allowedAt,
+          limit: verdict.rule.name,
+          reason: `deferred until ${verdict.allowedAt.toISOString()} by ${verdict.explanation}`,
+          joined: false,
+        },
+      };
+    }
+    const exempt = verdict.exemptions.length > 0;
+    await this.ledger.record('new-order', subject, exempt ? { exempt: true } : {});
+    try {
+      const material = await issue({
+        request,
+        key,
+        ...(replaces ? { replaces } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      await this.ledger.record(
+        'certificate',
+        subject,
+        verdict.exemptions.includes('ari-renewal') ? { exempt: true } : {},
+      );
+      return { kind: 'ok', material, ...(replaces ? { replaces } : {}) };
+    } catch (error) {
+      const limited = await this.rateLimitOutcome(request, subject, error);
+      if (limited) return { kind: 'deferred', outcome: limited };
+      if (
+        error instanceof OrderFailedError &&
+        error.identifier &&
+        error.code === ErrorCodes.AUTHORIZATION_FAILED
+      ) {
+        // Counted by the CA's failed-validation limit: the ledger keeps it so a retry loop cannot reach it.
+        await this.ledger.record('authorization-failure', subject, {
+          identifier: error.identifier,
+          detail: error.message.slice(0, 300),
+        });
+      }
+      return { kind: 'error', error };
+    }
+  }
+
+  /** A rate-limit answer (429, or 503 with Retry-After): one retry time for the set — and the account if account-wide. */
+  private async rateLimitOutcome(
+    request: CertificateRequest,
+    subject: Parameters<RateLimitLedger['record']>[1],
+    error: unknown,
+  ): Promise<EnsureOutcome | undefined> {
+    const isLimit =
+      CertkeeperError.isInstance(error) &&
+      (error.code === ErrorCodes.RATE_LIMITED ||
+        (AcmeProblemError.isInstance(error) && error.status === 503));
+    if (!isLimit) return undefined;
+    const now = this.clock.now();
+    const until =
+      error.retryAfter && error.retryAfter > now
+        ? error.retryAfter
+        : new Date(now.getTime() + (this.options.defaultRateLimitBackoffMs ?? 3_600_000));
+    const detail = AcmeProblemError.isInstance(error) ? (error.detail ?? error.message) : error.message;
+    const keys = [setBackoffKey(request), ...(isAccountWideLimit(error) ? [accountBackoffKey(request)] : [])];
+    for (const backoffKey of keys) {
+      await this.store.putBackoff({
+        key: backoffKey,
+        retryAt: until.toISOString(),
+        reason: `the CA answered rateLimited: ${detail}`,
+        failures: 0,
+        rateLimited: true,
+        updatedAt: now.toISOString(),
+      });
+    }
+    // The ledger did not predict this (or the store was rebuilt): remember it, so nothing is asked before `until`.
+    await this.ledger.record('rate-limited', subject, {
+      retryAfter: until.toISOString(),
+      limit: 'ca',
+      detail: detail.slice(0, 300),
+    });
+    return {
+      type: 'deferred',
+      until,
+      limit: 'ca:rateLimited',
+      reason: `deferred until ${until.toISOString()} by the CA's rate limit: ${detail}`,
+      joined: false,
+    };
+  }
+
+  private async failure(request: CertificateRequest, error: unknown): Promise<EnsureOutcome> {
+    const now = this.clock.now();
+    const key = setBackoffKey(request);
+    const previous = await this.store.getBackoff(key);
+    const failures = (previous?.rateLimited ? 0 : (previous?.failures ?? 0)) + 1;
+    const retryAt = nextRetryAfterFailure(failures, now, this.options.backoff);
+    await this.store.putBackoff({
+      key,
+      retryAt: retryAt.toISOString(),
+      reason: describe(error),
+      failures,
+      updatedAt: now.toISOString(),
+    });
+    return {
+      type: 'failed',
+      error,
+      retryAt,
+      failures,
+      reason: `failed (${failures} in a row), next attempt after ${retryAt.toISOString()}: ${describe(error)}`,
+      joined: false,
+    };
+  }
+
+  private async backoffOutcome(request: CertificateRequest): Promise<EnsureOutcome | undefined> {
+    const now = this.clock.now().getTime();
+    for (const key of [accountBackoffKey(request), setBackoffKey(request)]) {
+      const record = await this.store.getBackoff(key);
+      if (record && Date.parse(record.retryAt) > now) {
+        return {
+          type: 'deferred',
+          until: new Date(record.retryAt),
+          ...(record.rateLimited ? { limit: 'ca:rateLimited' } : {}),
+          reason: `deferred until ${record.retryAt} (${key.startsWith('account|') ? 'account-wide' : 'this identifier set'}): ${record.reason}`,
+          joined: false,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /** Wait for the cross-process lease on `key`, deferring if it stays taken too long or a backoff appears. */
+  private async takeLease(
+    key: string,
+    request: CertificateRequest,
+    signal?: AbortSignal,
+  ): Promise<Lease | EnsureOutcome> {
+    const ttl = this.options.leaseTtlMs ?? 300_000;
+    const started = Date.now();
+    for (;;) {
+      const lease = await this.store.acquireLease(`certificate|${key}`, this.holder, ttl);
+      if (lease) return lease;
+      const blocked = await this.backoffOutcome(request);
+      if (blocked) return blocked;
+      if (Date.now() - started > (this.options.leaseWaitMs ?? 900_000)) {
+        const until = new Date(this.clock.now().getTime() + ttl);
+        return {
+          type: 'deferred',
+          until,
+          reason: `deferred: another worker has held the lease on ${key} too long`,
+          joined: false,
+        };
+      }
+      await sleep(this.options.leasePollMs ?? 250, signal);
+    }
+  }
+
+  private keepLease(lease: Lease): NodeJS.Timeout {
+    const ttl = this.options.leaseTtlMs ?? 300_000;
+    const timer = setInterval(() => {
+      void this.store.acquireLease(lease.name, this.holder, ttl).catch(() => undefined);
+    }, ttl / 3);
+    timer.unref();
+    return timer;
+  }
+
+  /**
+   * `replaces` only for a certificate of the same CA and account, whose renewalInfo was fetched from the CA (so the
+   * CA speaks ARI), and for which the CA has not already refused it.
+   */
+  private replacesFor(
+    request: CertificateRequest,
+    stored: CertificateRecord | undefined,
+  ): string | undefined {
+    if (!stored?.ariCertId || !stored.renewalInfo || stored.replacesRefused || stored.revokedAt)
+      return undefined;
+    if (stored.directoryUrl !== request.directoryUrl || stored.accountUrl !== request.accountUrl)
+      return undefined;
+    return stored.ariCertId;
+  }
+
+  private certificateRecord(
+    request: CertificateRequest,
+    key: string,
+    material: Awaited<ReturnType<IssueFunction>>,
+  ): CertificateRecord {
+    const leaf = parseCertificate(material.certificatePem);
+    let ariCertId: string | undefined;
+    try {
+      ariCertId = ariCertificateId(leaf);
+    } catch {
+      // No Authority Key Identifier: ARI cannot name this certificate.
+    }
+    return {
+      key,
+      directoryUrl: request.directoryUrl,
+      accountUrl: request.accountUrl,
+      identifiers: request.identifiers.map(({ type, value }) => ({ type, value })),
+      ...(request.profile ? { profile: request.profile } : {}),
+      keyType: material.keyType,
+      certificatePem: material.certificatePem,
+      keyPem: material.keyPem,
+      notBefore: leaf.notBefore.toISOString(),
+      notAfter: leaf.notAfter.toISOString(),
+      serialNumberHex: leaf.serialNumberHex,
+      ...(ariCertId ? { ariCertId } : {}),
+      issuedAt: this.clock.now().toISOString(),
+    };
+  }
+}
+
+/** RFC 9773 §5: `alreadyReplaced`; other CAs answer a `replaces` they dislike with malformed or unauthorized. */
+function isReplacesRefusal(error: unknown): boolean {
+  return (
+    AcmeProblemError.isInstance(error) &&
+    ['alreadyReplaced', 'malformed', 'unauthorized', 'conflict'].includes(error.type)
+  );
+}
+
+function describe(error: unknown): string {
+  if (AcmeProblemError.isInstance(error)) return `${error.type}: ${error.detail ?? ''}`.trim();
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}

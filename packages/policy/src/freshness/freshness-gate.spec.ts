@@ -1,0 +1,87 @@
+import type { CertificateRecord } from '@certkeeper/store';
+import { describe, expect, it } from 'vitest';
+import type { CertificateRequest } from '../certificate-request.js';
+import { assessFreshness } from './freshness-gate.js';
+import { renewalTime } from './renewal-time.js';
+
+const request: CertificateRequest = {
+  directoryUrl: 'https://ca.test/dir',
+  accountUrl: 'https://ca.test/acct/1',
+  identifiers: [
+    { type: 'dns', value: 'b.example.test' },
+    { type: 'dns', value: 'a.example.test' },
+  ],
+};
+const stored: CertificateRecord = {
+  key: 'k',
+  directoryUrl: request.directoryUrl,
+  accountUrl: request.accountUrl,
+  identifiers: [
+    { type: 'dns', value: 'A.example.test' },
+    { type: 'dns', value: 'b.example.test' },
+  ],
+  keyType: 'ec256',
+  certificatePem: '',
+  keyPem: '',
+  notBefore: '2026-11-01T00:00:00.000Z',
+  notAfter: '2027-01-30T00:00:00.000Z', // 90 days
+  serialNumberHex: '01',
+  issuedAt: '2026-11-01T00:00:00.000Z',
+};
+const at = (iso: string) => new Date(iso);
+
+describe('assessFreshness', () => {
+  it('is fresh until two thirds of the lifetime, whatever the order or case of names', () => {
+    const result = assessFreshness(request, stored, at('2026-12-01T00:00:00Z'));
+    expect(result.fresh).toBe(true);
+    if (result.fresh) {
+      expect(result.nextCheckAt.toISOString()).toBe('2026-12-31T00:00:00.000Z');
+      expect(result.explanation).toBe('fresh until 2026-12-31T00:00:00.000Z (2/3 of the 90-day lifetime)');
+    }
+  });
+  it('is due after two thirds of the lifetime', () => {
+    expect(assessFreshness(request, stored, at('2026-12-31T00:00:01Z'))).toMatchObject({
+      fresh: false,
+      reason: 'renewal-time',
+    });
+  });
+  it('uses half the lifetime for certificates under ten days', () => {
+    const short = { ...stored, notAfter: '2026-11-07T16:00:00.000Z' }; // 160 h
+    expect(renewalTime(short).at.toISOString()).toBe('2026-11-04T08:00:00.000Z');
+  });
+  it('follows the chosen ARI moment, and checks again at the ARI refresh time', () => {
+    const withAri: CertificateRecord = {
+      ...stored,
+      renewalInfo: {
+        windowStart: '2026-11-20T00:00:00.000Z',
+        windowEnd: '2026-11-22T00:00:00.000Z',
+        chosenAt: '2026-11-21T00:00:00.000Z',
+        refreshAt: '2026-11-10T06:00:00.000Z',
+        fetchedAt: '2026-11-10T00:00:00.000Z',
+      },
+    };
+    const early = assessFreshness(request, withAri, at('2026-11-10T00:00:00Z'));
+    expect(early.fresh && early.nextCheckAt.toISOString()).toBe('2026-11-10T06:00:00.000Z');
+    expect(assessFreshness(request, withAri, at('2026-11-21T00:00:01Z'))).toMatchObject({
+      fresh: false,
+      reason: 'renewal-time',
+    });
+  });
+  it.each([
+    ['missing', undefined, {}],
+    ['revoked', { ...stored, revokedAt: '2026-11-02T00:00:00Z' }, {}],
+    ['identifiers-changed', { ...stored, identifiers: [{ type: 'dns', value: 'a.example.test' }] }, {}],
+    ['key-type-changed', stored, { keyType: 'rsa2048' }],
+    ['profile-changed', stored, { profile: 'shortlived' }],
+    ['forced', stored, { force: true }],
+    ['expired', { ...stored, notAfter: '2026-11-15T00:00:00Z', notBefore: '2026-08-15T00:00:00Z' }, {}],
+  ] as const)('is due when %s', (reason, record, changes) => {
+    expect(
+      assessFreshness(
+        { ...request, ...changes },
+        record as CertificateRecord | undefined,
+        at('2026-12-01T00:00:00Z'),
+      ),
+    ).toMatchObject({ fresh: false, reason });
+  });
+});

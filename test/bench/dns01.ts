@@ -1,0 +1,1 @@
+export { benchDns01 } from '../dns/bench-dns01.js';

@@ -1,0 +1,115 @@
+import {
+  AcmeClient,
+  AcmeProblemError,
+  NetworkError,
+  prepareOrder,
+  RateLimitedError,
+  runOrder,
+} from '@certkeeper/core';
+import { type FaultProxy, faults, startFaultProxy } from '@certkeeper/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type PebbleFixture, startPebbleFixture } from './pebble-fixture.js';
+
+describe('transport behaviour under injected faults', () => {
+  let fixture: PebbleFixture;
+  let proxy: FaultProxy;
+  let accountUrl: string;
+  const clients: AcmeClient[] = [];
+  const client = () => {
+    const made = new AcmeClient({
+      directoryUrl: proxy.directoryUrl,
+      caBundle: proxy.caBundlePem,
+      accountKey: fixture.accountKey,
+      accountUrl,
+    });
+    clients.push(made);
+    return made;
+  };
+  const order = (name: string) =>
+    prepareOrder({ directoryUrl: proxy.directoryUrl, accountUrl, identifiers: [name] });
+
+  beforeAll(async () => {
+    fixture = await startPebbleFixture();
+    proxy = await startFaultProxy({
+      target: fixture.pebble.directoryUrl,
+      caBundlePem: fixture.pebble.caBundlePem,
+    });
+    const lookup = new AcmeClient({
+      directoryUrl: proxy.directoryUrl,
+      caBundle: proxy.caBundlePem,
+      accountKey: fixture.accountKey,
+    });
+    accountUrl = (await lookup.accounts.find())!.url;
+    await lookup.close();
+  });
+  afterEach(() => {
+    proxy.clearRules();
+    proxy.clearLog();
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await proxy?.close();
+    await fixture?.stop();
+  });
+
+  it('retries badNonce with a fresh nonce each time and never replays one', async () => {
+    proxy.addRule({ kind: 'finalize', times: 3, action: faults.badNonce() });
+    proxy.addRule({ kind: 'authz', method: 'POST', times: 2, action: faults.badNonce() });
+    const acme = client();
+    const { state } = await runOrder(await order('badnonce.example.test'), fixture.deps(acme));
+    expect(state.phase).toBe('done');
+    expect(acme.transport.stats.badNonceRetries).toBe(5);
+    expect(proxy.count('finalize', 'POST')).toBe(4);
+    expect(proxy.reusedNonces()).toEqual([]);
+  });
+
+  it('gives up after the bounded number of badNonce retries with a typed error', async () => {
+    proxy.addRule({ kind: 'newOrder', action: faults.badNonce() });
+    const acme = client();
+    const error = await runOrder(await order('always-badnonce.example.test'), fixture.deps(acme), {
+      maxStepRetries: 0,
+    }).catch((e: unknown) => e);
+    expect(AcmeProblemError.isInstance(error) && error.code).toBe('CERTKEEPER_ERR_BAD_NONCE');
+    expect(proxy.count('newOrder', 'POST')).toBe(6);
+    expect(proxy.reusedNonces()).toEqual([]);
+  });
+
+  it('surfaces a 429 at once with its Retry-After, without retrying or replaying', async () => {
+    proxy.addRule({ kind: 'newOrder', action: faults.rateLimited({ retryAfter: 3600 }) });
+    const acme = client();
+    const before = Date.now();
+    const error = (await runOrder(await order('limited.example.test'), fixture.deps(acme)).catch(
+      (e: unknown) => e,
+    )) as RateLimitedError;
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error.code).toBe('CERTKEEPER_ERR_RATE_LIMITED');
+    expect(error.status).toBe(429);
+    expect(error.retryAfter!.getTime()).toBeGreaterThanOrEqual(before + 3_599_000);
+    expect(error.message).toContain('Retry allowed after');
+    expect(proxy.count('newOrder', 'POST')).toBe(1);
+  });
+
+  it('waits out a short 503 Retry-After once, re-signed with a fresh nonce', async () => {
+    proxy.addRule({ kind: 'finalize', times: 1, action: faults.serviceUnavailable({ retryAfter: 1 }) });
+    const acme = client();
+    const { state } = await runOrder(await order('busy.example.test'), fixture.deps(acme));
+    expect(state.phase).toBe('done');
+    const finalizes = proxy.log.filter((e) => e.kind === 'finalize');
+    expect(finalizes.map((e) => e.status)).toEqual([503, 200]);
+    expect(finalizes[1]!.time.getTime() - finalizes[0]!.time.getTime()).toBeGreaterThanOrEqual(900);
+    expect(finalizes[0]!.jws?.nonce).not.toBe(finalizes[1]!.jws?.nonce);
+  });
+
+  it('retries a reset connection on a repeatable request, but never repeats newOrder', async () => {
+    proxy.addRule({ kind: 'authz', method: 'POST', times: 1, action: { type: 'reset' } });
+    const ok = await runOrder(await order('reset.example.test'), fixture.deps(client()));
+    expect(ok.state.phase).toBe('done');
+    proxy.clearLog();
+    proxy.addRule({ kind: 'newOrder', times: 1, action: { type: 'reset' } });
+    const error = await runOrder(await order('reset-order.example.test'), fixture.deps(client()), {
+      maxStepRetries: 0,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(proxy.count('newOrder', 'POST')).toBe(1);
+  });
+});
