@@ -115,7 +115,11 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
     const error = await runOrder(
       state,
       { client, solvers: [dnsForWildcardOnly, failing] },
-      { onState: (s) => void (last = s) },
+      {
+        onState: (s) => {
+          last = s;
+        },
+      },
     ).catch((e: unknown) => e as { code: string; message: string });
     expect(error.code).toBe('CERTKEEPER_ERR_SOLVER_FAILED');
     expect(error.message).toContain('webroot not writable');
