@@ -103,11 +103,11 @@ describe('startPebble', () => {
     const client = await new MiniAcme(pebble.directoryUrl, pebble.caBundlePem).init();
     await client.newAccount();
     const order = await client.newOrder(['http.example.test']);
-    const authzUrl = (order.json?.authorizations as string[])[0]!;
+    const authzUrl = (order.json as { authorizations: string[] }).authorizations[0]!;
     const authz = await client.post(authzUrl, '');
-    const challenge = (authz.json?.challenges as { type: string; url: string; token: string }[]).find(
-      (c) => c.type === 'http-01',
-    )!;
+    const challenge = (
+      authz.json as { challenges: { type: string; url: string; token: string }[] }
+    ).challenges.find((c) => c.type === 'http-01')!;
     const keyAuthorization = await client.keyAuthorization(challenge.token);
     const seen: string[] = [];
     const responder: Server = createServer((req, res) => {

@@ -22,9 +22,9 @@ interface Challenge {
 
 async function firstChallenge(client: MiniAcme, name: string, type: string) {
   const order = await client.newOrder([name]);
-  const authzUrl = (order.json?.authorizations as string[])[0]!;
+  const authzUrl = (order.json as { authorizations: string[] }).authorizations[0]!;
   const authz = await client.post(authzUrl, '');
-  const challenge = (authz.json?.challenges as Challenge[]).find((c) => c.type === type)!;
+  const challenge = (authz.json as { challenges: Challenge[] }).challenges.find((c) => c.type === type)!;
   return { authzUrl, challenge };
 }
 
