@@ -8,7 +8,9 @@
 
 /** Any spelling a client may send → the stored form (`_Acme.Example.test` → `_acme.example.test.`). */
 export function canonicalName(input: string): string {
-  const decoded = input.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
+  const decoded = input.replace(/\\([0-7]{3})/g, (_, octal: string) =>
+    String.fromCharCode(Number.parseInt(octal, 8)),
+  );
   const bare = decoded.toLowerCase().replace(/\.$/, '');
   const escaped = [...bare]
     .map((char) => (/[a-z0-9_.-]/.test(char) ? char : `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`))
@@ -28,7 +30,9 @@ export function inZone(name: string, zone: string): boolean {
 
 /** `_acme-challenge.example.test.` → `_acme-challenge.example.test` (for the DNS mirror). */
 export function bareName(name: string): string {
-  return name.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))).replace(/\.$/, '');
+  return name
+    .replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)))
+    .replace(/\.$/, '');
 }
 
 /**
