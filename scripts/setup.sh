@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what certkeeper needs on a fresh Debian 12 machine with Node.js 20.19+: Pebble (test CA), BIND 9
-# (authoritative DNS for tests), tmux (terminal tests), pnpm at the version package.json names, and the workspace
-# dependencies. Safe to run again: it only installs what is missing. Used by the README and by .ci/run.
+# (authoritative DNS for tests), PowerDNS with its SQLite backend (PowerDNS plugin tests), tmux (terminal tests),
+# pnpm at the version package.json names, and the workspace dependencies. Safe to run again: it only installs
+# what is missing. Used by the README and by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,9 @@ command -v named >/dev/null 2>&1 || need_apt+=(bind9)
 command -v nsupdate >/dev/null 2>&1 || need_apt+=(bind9-utils)
 command -v dig >/dev/null 2>&1 || need_apt+=(bind9-dnsutils)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+command -v pdns_server >/dev/null 2>&1 || need_apt+=(pdns-server)
+[ -f /usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql ] || need_apt+=(pdns-backend-sqlite3)
+command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_apt[*]}"
   sudo_cmd=""
