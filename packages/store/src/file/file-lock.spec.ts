@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileLocks } from './file-lock.js';
+import { hashedName } from './safe-name.js';
+
+describe('FileLocks', () => {
+  let directory: string;
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'certkeeper-locks-'));
+  });
+  afterEach(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+  const lockPath = (name: string) => join(directory, `${hashedName(name)}.lock`);
+  const planted = (pid: number, at = Date.now()) =>
+    JSON.stringify({ pid, host: hostname(), nonce: 'someone-else', at });
+
+  it('runs callers of one name one at a time, and leaves no files behind', async () => {
+    const locks = new FileLocks(directory);
+    let inside = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        locks.withLock('x', async () => {
+          inside += 1;
+          most = Math.max(most, inside);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          inside -= 1;
+        }),
+      ),
+    );
+    expect(most).toBe(1);
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('takes over at once a lock whose process has exited (kill -9 inside a critical section)', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    await writeFile(lockPath('x'), planted(dead));
+    const started = Date.now();
+    await new FileLocks(directory, { timeoutMs: 5_000 }).withLock('x', async () => {});
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('waits for a live holder and times out naming it', async () => {
+    await writeFile(lockPath('x'), planted(process.pid));
+    const error = await new FileLocks(directory, { timeoutMs: 200 })
+      .withLock('x', async () => {})
+      .catch((e) => e);
+    expect(error.code).toBe('CERTKEEPER_ERR_STORE_LOCK_TIMEOUT');
+    expect(error.message).toContain(`process ${process.pid}`);
+    expect(error.retryable).toBe(true);
+  });
+
+  it('takes over a lock older than staleMs even when its pid is alive (pid reuse)', async () => {
+    await writeFile(lockPath('x'), planted(process.pid, Date.now() - 60_000));
+    await new FileLocks(directory, { timeoutMs: 1_000, staleMs: 30_000 }).withLock('x', async () => {});
+  });
+
+  it('takes over an unreadable lock (written before a power loss) once it is a few seconds old', async () => {
+    await writeFile(lockPath('x'), '');
+    const old = new Date(Date.now() - 10_000);
+    await utimes(lockPath('x'), old, old);
+    await new FileLocks(directory, { timeoutMs: 1_000 }).withLock('x', async () => {});
+  });
+});

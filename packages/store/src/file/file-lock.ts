@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { hashedName } from './safe-name.js';
+import { errnoCode, storeIoError } from './store-io-error.js';
+
+export interface FileLockOptions {
+  /** Give up waiting for a lock held by a live process after this long. Default 20 s. */
+  readonly timeoutMs?: number;
+  /**
+   * A lock older than this is taken over even if its pid is alive (the pid may have been reused, or the holder
+   * lives on another host sharing the directory). Critical sections last milliseconds. Default 30 s.
+   */
+  readonly staleMs?: number;
+}
+
+interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  readonly nonce: string;
+  readonly at: number;
+}
+
+const host = hostname();
+
+/**
+ * Short critical sections shared by every process using one store directory (a daemon and a cron `renew`).
+ *
+ * A lock is a file created with link(2), which fails with EEXIST when the name is taken and makes the owner's
+ * pid visible atomically with the lock. A lock left by a process that died (kill -9 in the middle of a write) is
+ * taken over at once, because its pid is gone; proper-lockfile's mtime-only staleness would stall the next
+ * process for its whole stale period after every crash, and it throws from a timer when it cannot refresh.
+ * Two processes breaking the same stale lock are serialised by a second, short-lived `.break` lock, so neither
+ * removes the fresh lock the other just took. Callers in this process queue in memory first, so they never
+ * poll against each other.
+ */
+export class FileLocks {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly timeoutMs: number;
+  private readonly staleMs: number;
+
+  constructor(
+    private readonly directory: string,
+    options: FileLockOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.staleMs = options.staleMs ?? 30_000;
+  }
+
+  /** Run `work` while holding the lock `name` in this process and every other one on the directory. */
+  async withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(name) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      const path = join(this.directory, `${hashedName(name)}.lock`);
+      const owner = await this.acquire(name, path);
+      try {
+        return await work();
+      } finally {
+        await this.release(path, owner);
+      }
+    });
+    const tail = run.catch(() => {});
+    this.queues.set(name, tail);
+    void tail.then(() => {
+      if (this.queues.get(name) === tail) this.queues.delete(name);
+    });
+    return run;
+  }
+
+  private async acquire(name: string, path: string): Promise<LockOwner> {
+    const owner: LockOwner = {
+      pid: process.pid,
+      host,
+      nonce: randomBytes(8).toString('hex'),
+      at: Date.now(),
+    };
+    const draft = `${path}.${owner.nonce}`;
+    try {
+      // Not fsync'd: a lock is not state. After a power loss every lock is stale anyway.
+      await writeFile(draft, JSON.stringify(owner), { mode: 0o600 });
+      const started = Date.now();
+      for (let attempt = 0; ; attempt += 1) {
+        if (await tryLink(draft, path)) return owner;
+        const holder = await readOwner(path);
+        if (holder === 'absent') continue;
+        if (await this.isStale(path, holder)) {
+          await this.breakStale(path, holder);
+          continue;
+        }
+        if (Date.now() - started > this.timeoutMs) throw this.timeout(name, path, holder);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1 + attempt, 25)));
+      }
+    } catch (error) {
+      if (CertkeeperError.isInstance(error)) throw error;
+      throw storeIoError(`taking the lock "${name}"`, path, error);
+    } finally {
+      await unlink(draft).catch(() => {});
+    }
+  }
+
+  private async release(path: string, owner: LockOwner): Promise<void> {
+    const holder = await readOwner(path).catch(() => 'absent' as const);
+    // Only remove our own lock: if we stalled past staleMs, another process may hold it now.
+    if (typeof holder === 'object' && holder?.nonce === owner.nonce) await unlink(path).catch(() => {});
+  }
+
+  private async isStale(path: string, holder: LockOwner | undefined): Promise<boolean> {
+    if (holder === undefined) {
+      // Unreadable content: written before a power loss. Give a writer in progress a moment, then take it.
+      const info = await stat(path).catch(() => undefined);
+      return info !== undefined && Date.now() - info.mtimeMs > 2_000;
+    }
+    if (Date.now() - holder.at > this.staleMs) return true;
+    return holder.host === host && !processIsAlive(holder.pid);
+  }
+
+  private async breakStale(path: string, observed: LockOwner | undefined): Promise<void> {
+    const breaker = `${path}.break`;
+    const draft = `${breaker}.${randomBytes(8).toString('hex')}`;
+    await writeFile(draft, String(Date.now()), { mode: 0o600 });
+    try {
+      if (!(await tryLink(draft, breaker))) {
+        // Another process is breaking it; a breaker that died mid-way leaves a `.break` file we clear later.
+        const info = await stat(breaker).catch(() => undefined);
+        if (info && Date.now() - info.mtimeMs > 5_000) await unlink(breaker).catch(() => {});
+        return;
+      }
+      try {
+        const now = await readOwner(path);
+        if (now === 'absent') return;
+        if (now?.nonce === observed?.nonce) await unlink(path).catch(() => {});
+      } finally {
+        await unlink(breaker).catch(() => {});
+      }
+    } finally {
+      await unlink(draft).catch(() => {});
+    }
+  }
+
+  private timeout(name: string, path: string, holder: LockOwner | undefined): CertkeeperError {
+    const who = holder ? `process ${holder.pid} on ${holder.host}` : 'an unknown process';
+    const held = holder ? `, held for ${Date.now() - holder.at} ms` : '';
+    return new CertkeeperError(
+      ErrorCodes.STORE_LOCK_TIMEOUT,
+      `FileStore: the lock "${name}" (${path}) is held by ${who}${held}; gave up after ${this.timeoutMs} ms.`,
+      {
+        hint: 'check whether that process is hung and stop it; a lock whose process has exited is taken over at once.',
+        retryable: true,
+      },
+    );
+  }
+}
+
+async function tryLink(from: string, to: string): Promise<boolean> {
+  try {
+    await link(from, to);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** The lock's owner, `undefined` when its content cannot be read, `'absent'` when there is no lock. */
+async function readOwner(path: string): Promise<LockOwner | undefined | 'absent'> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return 'absent';
+    throw error;
+  }
+  try {
+    const owner = JSON.parse(text) as LockOwner;
+    return typeof owner.pid === 'number' && typeof owner.nonce === 'string' ? owner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return errnoCode(error) === 'EPERM';
+  }
+}

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import type { Lease } from '../port/records.js';
+import { readJson, writeFileDurably } from './durable-fs.js';
+import type { FileLocks } from './file-lock.js';
+import { hashedName } from './safe-name.js';
+
+/**
+ * What a lease file holds. It outlives the lease: `lastToken` stays after a release or expiry, so the next
+ * holder's fencing token is greater than every token issued before, in any process, across restarts.
+ */
+interface LeaseFile {
+  readonly name: string;
+  readonly lastToken: number;
+  readonly holder?: string;
+  readonly expiresAt?: string;
+}
+
+/** Leases as one small file per name, read-modified-written under the name's cross-process lock. */
+export class LeaseFiles {
+  constructor(
+    private readonly directory: string,
+    private readonly locks: FileLocks,
+    private readonly now: () => Date,
+  ) {}
+
+  acquire(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
+    return this.locks.withLock(`lease ${name}`, async () => {
+      const path = this.path(name);
+      const current = await readJson<LeaseFile>(path);
+      const now = this.now().getTime();
+      const live = current?.holder !== undefined && Date.parse(current.expiresAt ?? '') > now;
+      if (live && current?.holder !== holder) return undefined;
+      const lastToken = current?.lastToken ?? 0;
+      // The holder renewing a live lease keeps its token: it is the same lease, and fenced writes stay valid.
+      const token = live ? lastToken : lastToken + 1;
+      const lease: Lease = { name, holder, token, expiresAt: new Date(now + ttlMs).toISOString() };
+      await writeFileDurably(
+        path,
+        JSON.stringify({ name, lastToken: token, holder, expiresAt: lease.expiresAt }),
+      );
+      return lease;
+    });
+  }
+
+  release(lease: Lease): Promise<void> {
+    return this.locks.withLock(`lease ${lease.name}`, async () => {
+      const path = this.path(lease.name);
+      const current = await readJson<LeaseFile>(path);
+      if (current?.holder !== lease.holder || current.lastToken !== lease.token) return;
+      await writeFileDurably(path, JSON.stringify({ name: lease.name, lastToken: current.lastToken }));
+    });
+  }
+
+  private path(name: string): string {
+    return join(this.directory, `${hashedName(name)}.json`);
+  }
+}

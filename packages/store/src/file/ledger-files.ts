@@ -1,0 +1,162 @@
+import { open, readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import type { LedgerEvent, LedgerQuery } from '../port/records.js';
+import { syncDirectory } from './durable-fs.js';
+import type { FileLocks } from './file-lock.js';
+import { errnoCode, storeIoError } from './store-io-error.js';
+
+const DAY_MS = 86_400_000;
+const dayFile = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+
+interface Pending {
+  readonly file: string;
+  readonly line: string;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The append-only issuance ledger: one JSON-lines file per UTC day of the event's `at`
+ * (`ledger/2026-11-22.jsonl`), so a 7-day query reads 8 files and old days are dropped whole.
+ *
+ * Appends that arrive together are written together (group commit): one locked write and one fsync for all
+ * of them, and each caller is answered only after that fsync. A kill -9 in the middle of a write can leave a
+ * partial last line; it was never acknowledged, readers skip it, and the next append starts a new line.
+ */
+export class LedgerFiles {
+  private pending: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly directory: string,
+    private readonly locks: FileLocks,
+  ) {}
+
+  append(event: LedgerEvent): Promise<void> {
+    const time = Date.parse(event.at);
+    if (Number.isNaN(time)) {
+      return Promise.reject(
+        new CertkeeperError(
+          ErrorCodes.INVALID_OPTION,
+          `FileStore: ledger event "${event.kind}" for ${event.identifierSet} has an invalid time "${event.at}".`,
+          { hint: 'pass `at` as an ISO 8601 time (Date.toISOString()).' },
+        ),
+      );
+    }
+    const file = `${new Date(time).toISOString().slice(0, 10)}.jsonl`;
+    return new Promise((resolve, reject) => {
+      this.pending.push({ file, line: `${JSON.stringify(event)}\n`, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /** Wait for appends in progress (before close). */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  async query(query: LedgerQuery): Promise<LedgerEvent[]> {
+    const since = Date.parse(query.since);
+    const firstDay = Number.isNaN(since) ? '' : new Date(since).toISOString().slice(0, 10);
+    // Cheap text tests before JSON.parse: most lines of a busy ledger belong to other sets or accounts.
+    const needles = [query.directoryUrl, query.accountUrl, query.identifierSet]
+      .filter((value): value is string => value !== undefined)
+      .map((value) => JSON.stringify(value));
+    const events: LedgerEvent[] = [];
+    for (const name of await this.dayFiles()) {
+      if (name.slice(0, 10) < firstDay) continue;
+      const path = join(this.directory, name);
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        if (errnoCode(error) === 'ENOENT') continue;
+        throw storeIoError('reading the ledger', path, error);
+      }
+      for (const line of text.split('\n')) {
+        if (line.length === 0 || !needles.every((needle) => line.includes(needle))) continue;
+        const event = parseLine(line);
+        if (event && matches(event, query)) events.push(event);
+      }
+    }
+    // Stable: events at the same time keep the order they were appended in.
+    return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  }
+
+  /** Drop day files older than `retentionDays` (whole days, so nothing inside a rule's window goes). */
+  async prune(retentionDays: number, now: Date): Promise<void> {
+    const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString().slice(0, 10);
+    for (const name of await this.dayFiles()) {
+      if (name.slice(0, 10) < cutoff) await unlink(join(this.directory, name)).catch(() => {});
+    }
+  }
+
+  private async dayFiles(): Promise<string[]> {
+    try {
+      return (await readdir(this.directory)).filter((name) => dayFile.test(name)).sort();
+    } catch (error) {
+      throw storeIoError('listing the ledger', this.directory, error);
+    }
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        await this.locks.withLock('ledger', () => this.write(batch));
+        for (const entry of batch) entry.resolve();
+      } catch (error) {
+        for (const entry of batch) entry.reject(error);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  private async write(batch: readonly Pending[]): Promise<void> {
+    const byFile = new Map<string, string[]>();
+    for (const entry of batch) byFile.set(entry.file, [...(byFile.get(entry.file) ?? []), entry.line]);
+    for (const [file, lines] of byFile) {
+      const path = join(this.directory, file);
+      try {
+        const handle = await open(path, 'a+', 0o600);
+        try {
+          const { size } = await handle.stat();
+          const last = Buffer.alloc(1);
+          if (size > 0) await handle.read(last, 0, 1, size - 1);
+          // A torn line from a killed writer has no newline: end it, so our first event starts a line of its own.
+          const prefix = size > 0 && last[0] !== 0x0a ? '\n' : '';
+          await handle.write(prefix + lines.join(''));
+          await handle.sync();
+          if (size === 0) await syncDirectory(this.directory);
+        } finally {
+          await handle.close();
+        }
+      } catch (error) {
+        if (CertkeeperError.isInstance(error)) throw error;
+        throw storeIoError('appending to the ledger', path, error);
+      }
+    }
+  }
+}
+
+function parseLine(line: string): LedgerEvent | undefined {
+  try {
+    const value = JSON.parse(line) as LedgerEvent;
+    return typeof value === 'object' && value !== null && typeof value.at === 'string' ? value : undefined;
+  } catch {
+    // A partial line left by a writer killed before its fsync: never acknowledged, so not an event.
+    return undefined;
+  }
+}
+
+function matches(event: LedgerEvent, query: LedgerQuery): boolean {
+  return (
+    event.directoryUrl === query.directoryUrl &&
+    event.at >= query.since &&
+    (!query.kinds || query.kinds.includes(event.kind)) &&
+    (!query.accountUrl || event.accountUrl === query.accountUrl) &&
+    (!query.identifierSet || event.identifierSet === query.identifierSet)
+  );
+}
