@@ -78,7 +78,11 @@ export async function launchPebble(input: LaunchInput): Promise<LaunchResult> {
   const pebble = spawnManaged(
     'pebble',
     options.pebbleBinary ?? 'pebble',
-    ['-config', configPath, '-dnsserver', `127.0.0.1:${dnsPort}`, ...(options.strict ? ['-strict'] : [])],
+    [
+      ...['-config', configPath],
+      ...['-dnsserver', options.dnsServer ?? `127.0.0.1:${dnsPort}`],
+      ...(options.strict ? ['-strict'] : []),
+    ],
     { env: pebbleEnvironment(options.env), cwd: input.dir },
   );
 

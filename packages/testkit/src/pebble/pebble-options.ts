@@ -34,6 +34,12 @@ export interface StartPebbleOptions {
    * `challtestsrv.addHttp01` / `addTlsAlpn01`). Off by default: the ports stay free for the code under test.
    */
   readonly challtestsrvResponders?: { readonly http01?: boolean; readonly tlsAlpn01?: boolean };
+  /**
+   * Where Pebble's validation authority resolves names, as `host:port`. Default: the harness's challtestsrv. Point
+   * it at an authoritative server a test runs itself (BIND, PowerDNS) to validate dns-01 records that live there;
+   * that server must then also answer every other name the VA looks up (A records for http-01, for example).
+   */
+  readonly dnsServer?: string;
   /** challtestsrv's answer to A questions without a mock; default `127.0.0.1`, where test responders listen. */
   readonly defaultIPv4?: string;
   /**
@@ -69,7 +75,7 @@ export interface PebbleHandle {
   readonly httpPort: number;
   /** Port the VA connects to for tls-alpn-01. */
   readonly tlsPort: number;
-  /** challtestsrv's DNS port on 127.0.0.1 (UDP and TCP); Pebble resolves every name through it. */
+  /** challtestsrv's DNS port on 127.0.0.1 (UDP and TCP); Pebble resolves every name through it unless `dnsServer` was given. */
   readonly dnsPort: number;
   /** Client for challtestsrv's management API: TXT, A, AAAA, CNAME, CAA, SERVFAIL mocks and request history. */
   readonly challtestsrv: ChalltestsrvClient;

@@ -116,6 +116,16 @@ function checkOptions(options: StartPebbleOptions): void {
       );
     }
   }
+  if (
+    options.dnsServer !== undefined &&
+    !/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$/.test(options.dnsServer)
+  ) {
+    throw new CertkeeperError(
+      ErrorCodes.INVALID_OPTION,
+      `startPebble: dnsServer "${options.dnsServer}" is not an IP address and port.`,
+      { hint: 'Pass "127.0.0.1:5353" or "[::1]:5353", the address of a DNS server the test started.' },
+    );
+  }
   if (options.httpPort !== undefined && options.httpPort === options.tlsPort) {
     throw new CertkeeperError(
       ErrorCodes.INVALID_OPTION,
