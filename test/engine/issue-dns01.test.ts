@@ -55,7 +55,18 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
       accountUrl: fixture.accountUrl,
       identifiers: names,
     });
-    const deps = { client, solvers: [dns01] };
+    let readinessChecks = 0;
+    const counted: ChallengeSolver = {
+      type: 'dns-01',
+      publish: (tasks, context) => dns01.publish(tasks, context),
+      checkReady: (receipts, context) => {
+        readinessChecks++;
+        expect(receipts).toHaveLength(5); // one check covers every record of the order
+        return dns01.checkReady(receipts, context);
+      },
+      cleanup: (receipts, context) => dns01.cleanup(receipts, context),
+    };
+    const deps = { client, solvers: [counted] };
     // Step until everything is published, then look at DNS as the CA will.
     while (state.phase !== 'await-readiness') state = (await runStep(state, deps)).state;
     expect(state.receipts).toHaveLength(5);
@@ -69,6 +80,7 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
     const { certificate, state: final } = await runOrder(state, deps);
     expect([...parseCertificate(certificate.pem).names].sort()).toEqual([...names].sort());
     expect(final.phase).toBe('done');
+    expect(readinessChecks).toBe(1);
     expect(await txtValues(fixture, '_acme-challenge.wild.example.test')).toEqual([]);
     expect(await txtValues(fixture, '_acme-challenge.a.wild.example.test')).toEqual([]);
   });
