@@ -1,11 +1,11 @@
 // End to end: a lego-style exec hook (POSIX sh + nsupdate with a TSIG key file) writes the dns-01 records into a
 // BIND primary, and Pebble's validation authority resolves through that BIND (startPebble's dnsServer).
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AcmeClient, generateAccountKey, parseCertificate, prepareOrder, runOrder } from '@certkeeper/core';
 import { Dns01Solver } from '@certkeeper/dns';
-import { exec } from '@certkeeper/dns-exec';
+import { ExecRawSolver, exec } from '@certkeeper/dns-exec';
 import { rfc2136 } from '@certkeeper/dns-rfc2136';
 import { type PebbleHandle, startPebble } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,22 @@ esac
 printf 'server %s %s\\nzone %s\\n%s\\nsend\\n' "$NS_HOST" "$NS_PORT" "$CERTKEEPER_ZONE" "$change" | "$NSUPDATE" -k "$TSIG_KEY_FILE"
 `;
 
+// lego's EXEC_MODE=RAW: the script gets "present -- <domain> <token> <key_auth>" and computes the TXT value itself.
+const rawHook = `#!/bin/sh
+set -eu
+action=$1 dashes=$2 domain=$3 token=$4 keyauth=$5
+[ "$dashes" = "--" ] || { echo "expected -- before the positional arguments" >&2; exit 2; }
+printf '%s %s %s %s\\n' "$action" "$domain" "$token" "$keyauth" >> "$CALL_LOG"
+value=$(printf %s "$keyauth" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=')
+fqdn="_acme-challenge.\${domain#\\*.}."
+case "$action" in
+  present) change="update add $fqdn 60 IN TXT \\"$value\\"" ;;
+  cleanup) change="update delete $fqdn IN TXT \\"$value\\"" ;;
+  *) exit 2 ;;
+esac
+printf 'server %s %s\\nzone %s\\n%s\\nsend\\n' "$NS_HOST" "$NS_PORT" "$HOOK_ZONE" "$change" | "$NSUPDATE" -k "$TSIG_KEY_FILE"
+`;
+
 const zone = 'exec-issue.test';
 const key = newKey('ck-hook', 'hmac-sha256');
 let dir: string;
@@ -35,6 +51,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'certkeeper-exec-issue-'));
   await writeFile(join(dir, 'hook.sh'), hook);
   await chmod(join(dir, 'hook.sh'), 0o755);
+  await writeFile(join(dir, 'raw-hook.sh'), rawHook);
+  await chmod(join(dir, 'raw-hook.sh'), 0o755);
   await writeFile(
     join(dir, 'tsig.key'),
     `key "${key.name}" { algorithm ${key.algorithm}; secret "${key.secret}"; };\n`,
@@ -95,6 +113,54 @@ describe('issuing from Pebble through @certkeeper/dns-exec (an nsupdate hook) an
     console.log(
       JSON.stringify({ figure: 'issuance via exec nsupdate hook (3 names)', elapsed_ms: elapsedMs }),
     );
+    await Promise.all([client.close(), registration.close()]);
+  });
+
+  it('RAW mode: runs present/cleanup -- <domain> <token> <key_auth>, the script computes the value', async () => {
+    const nsupdate = await findProgram('nsupdate');
+    if (!nsupdate) throw new Error('This test needs nsupdate: apt-get install -y bind9-utils.');
+    const callLog = join(dir, 'raw-calls.log');
+    const solver = new ExecRawSolver({
+      program: join(dir, 'raw-hook.sh'),
+      env: {
+        NS_HOST: bind.host,
+        NS_PORT: String(bind.port),
+        NSUPDATE: nsupdate,
+        TSIG_KEY_FILE: join(dir, 'tsig.key'),
+        HOOK_ZONE: zone,
+        CALL_LOG: callLog,
+      },
+      discovery: { zones: [zone], fixedServers: [bind.address], resolvers: [bind.address] },
+      propagation: { initialIntervalMs: 100, maxIntervalMs: 500 },
+    });
+    const accountKey = await generateAccountKey('ES256');
+    const registration = new AcmeClient({
+      directoryUrl: pebble.directoryUrl,
+      caBundle: pebble.caBundlePem,
+      accountKey,
+    });
+    const accountUrl = (await registration.accounts.create({ contact: ['mailto:ops@example.test'] })).url;
+    const client = new AcmeClient({
+      directoryUrl: pebble.directoryUrl,
+      caBundle: pebble.caBundlePem,
+      accountKey,
+      accountUrl,
+    });
+    const names = [`raw.${zone}`, `*.raw.${zone}`];
+    const state = await prepareOrder({ directoryUrl: pebble.directoryUrl, accountUrl, identifiers: names });
+    const { certificate } = await runOrder(state, { client, solvers: [solver] });
+    expect([...parseCertificate(certificate.pem).names].sort()).toEqual([...names].sort());
+    const calls = (await readFile(callLog, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '));
+    expect(calls.map(([action, domain]) => `${action} ${domain}`).sort()).toEqual(
+      [`cleanup *.raw.${zone}`, `cleanup raw.${zone}`, `present *.raw.${zone}`, `present raw.${zone}`].sort(),
+    );
+    for (const [, , token, keyAuthorization] of calls)
+      expect(keyAuthorization!.startsWith(`${token}.`)).toBe(true);
+    const reader = rfc2136({ server: bind.address, tsig: { name: key.name, secret: key.secret } });
+    expect(await reader.listRecords(zone, { name: '_acme-challenge.raw' })).toEqual([]);
     await Promise.all([client.close(), registration.close()]);
   });
 });

@@ -9,10 +9,10 @@ import {
   type RecordFilter,
   relativeName,
 } from '@certkeeper/dns';
-import { PROVIDER_NAME, runFailure } from './exit-codes.js';
+import { PROVIDER_NAME } from './exit-codes.js';
+import { HookRunner } from './hook-runner.js';
 import { type ExecOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { type RunResult, runProgram } from './run-program.js';
-import { Semaphore } from './semaphore.js';
+import type { RunResult } from './run-program.js';
 
 /** Listing output may be long; it is capped all the same. */
 const LIST_OUTPUT_LIMIT = 1024 * 1024;
@@ -33,11 +33,11 @@ const LIST_OUTPUT_LIMIT = 1024 * 1024;
 export class ExecDnsProvider implements DnsProvider {
   readonly name = PROVIDER_NAME;
   private readonly options: ResolvedOptions;
-  private readonly slots: Semaphore;
+  private readonly runner: HookRunner;
 
   constructor(options: ExecOptions) {
     this.options = resolveOptions(options);
-    this.slots = new Semaphore(this.options.concurrency);
+    this.runner = new HookRunner(this.options);
   }
 
   async createRecord(zone: string, record: DnsRecord, options?: ProviderCallOptions): Promise<DnsRecord> {
@@ -97,55 +97,28 @@ export class ExecDnsProvider implements DnsProvider {
     return { apex, fqdn: absoluteName(record.name, apex) };
   }
 
-  private async run(
+  private run(
     args: string[],
     apex: string,
     record: DnsRecord | undefined,
     options: ProviderCallOptions | undefined,
-    outputLimit = this.options.stderrLimit,
+    outputLimit?: number,
   ): Promise<RunResult> {
-    const { program, programArgs } = this.options;
-    const result = await this.slots.run(() =>
-      runProgram(program, [...programArgs, ...args], {
-        env: this.environment(args[0]!, apex, record),
-        ...(this.options.cwd ? { cwd: this.options.cwd } : {}),
-        timeoutMs: this.options.timeoutMs,
-        killGraceMs: this.options.killGraceMs,
-        outputLimit,
-        ...(options?.signal ? { signal: options.signal } : {}),
-      }),
-    );
-    if (result.code === 0) return result;
-    throw runFailure(program, `${args[0]} ${args[1]}`, apex, {
-      ...result,
-      // Listing keeps a long stdout; the error keeps only the usual bounded end of stderr.
-      stderr: result.stderr.slice(-this.options.stderrLimit),
-    });
-  }
-
-  /**
-   * lego passes its own environment on (scripts read their API credentials from it) and sets nothing else; the
-   * `EXEC_*` variables are set here too, for scripts that check them, plus `CERTKEEPER_*` with the parts of the
-   * record, so a script need not parse the FQDN to find the zone.
-   */
-  private environment(action: string, zone: string, record: DnsRecord | undefined): NodeJS.ProcessEnv {
-    const base = this.options.inheritEnv ? process.env : { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-    return {
-      ...base,
-      ...this.options.env,
-      EXEC_PATH: this.options.program,
-      EXEC_MODE: '',
-      CERTKEEPER_ACTION: action,
-      CERTKEEPER_ZONE: zone,
-      ...(record
+    return this.runner.run({
+      args,
+      zone: apex,
+      mode: '',
+      env: record
         ? {
             CERTKEEPER_RECORD_NAME: record.name,
-            CERTKEEPER_FQDN: absoluteName(record.name, zone),
+            CERTKEEPER_FQDN: absoluteName(record.name, apex),
             CERTKEEPER_VALUE: record.value,
             CERTKEEPER_TTL: String(record.ttl),
           }
-        : {}),
-    };
+        : {},
+      ...(options?.signal ? { signal: options.signal } : {}),
+      ...(outputLimit ? { outputLimit } : {}),
+    });
   }
 }
 
