@@ -203,6 +203,9 @@ export class RenewalCoordinator {
       );
       return { kind: 'ok', material, ...(replaces ? { replaces } : {}) };
     } catch (error) {
+      // Cancelled by the caller: nothing failed. No backoff, no ledger entry; the stored order is resumed later.
+      if (signal?.aborted || (CertkeeperError.isInstance(error) && error.code === ErrorCodes.ABORTED))
+        throw error;
       const limited = await this.rateLimitOutcome(request, subject, error);
       if (limited) return { kind: 'deferred', outcome: limited };
       if (
