@@ -1,0 +1,195 @@
+import {
+  type CertificateKeyType,
+  type Clock,
+  type Identifier,
+  type Logger,
+  parseIdentifiers,
+  sleep,
+} from '@certkeeper/core';
+import { AriService, type EnsureOutcome, type RenewalCoordinator, renewalTime } from '@certkeeper/policy';
+import type { CertificateRecord, Store } from '@certkeeper/store';
+import type { AccountRegistry } from './account-registry.js';
+import { ManagerEventEmitter } from './events.js';
+import type { CertkeeperMetrics } from './metrics.js';
+import type { ManagerOptions } from './options.js';
+import type { OrderRunner } from './order-runner.js';
+
+/** What a caller asks for: names (and IPs) to keep a certificate for. */
+export interface EnsureRequest {
+  readonly identifiers: ReadonlyArray<string | Identifier>;
+  readonly profile?: string;
+  readonly keyType?: CertificateKeyType;
+  /** Renew even when fresh (rate-limit checks still apply). */
+  readonly force?: boolean;
+}
+
+export interface SweepResult {
+  readonly checked: number;
+  readonly outcomes: readonly EnsureOutcome[];
+  /** The earliest time any certificate needs attention again. */
+  readonly nextCheckAt: Date | undefined;
+}
+
+/**
+ * Keeps certificates fresh: `ensure` one, `renewDue` sweep the store, `run` until stopped. Every decision goes
+ * through the policy's RenewalCoordinator, so calling any of these as often as you like never burns a rate limit.
+ */
+export class CertificateManager {
+  readonly events = new ManagerEventEmitter();
+  private readonly managed = new Map<string, EnsureRequest>();
+
+  constructor(
+    private readonly options: ManagerOptions,
+    private readonly store: Store,
+    private readonly coordinator: RenewalCoordinator,
+    private readonly runner: OrderRunner,
+    private readonly accounts: AccountRegistry,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly metrics: CertkeeperMetrics | undefined,
+  ) {}
+
+  /** Make sure a fresh certificate exists for the identifiers; see EnsureOutcome for what can happen. */
+  async ensure(request: EnsureRequest, signal?: AbortSignal): Promise<EnsureOutcome> {
+    const { accountUrl } = await this.accounts.client();
+    const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
+    const outcome = await this.coordinator.ensure(
+      {
+        directoryUrl: this.options.directoryUrl,
+        accountUrl,
+        identifiers,
+        keyType: request.keyType ?? this.options.keyType ?? 'ec256',
+        ...(request.profile ? { profile: request.profile } : {}),
+        ...(request.force ? { force: true } : {}),
+      },
+      (context) => this.runner.issue(context),
+      signal,
+    );
+    this.report(outcome);
+    return outcome;
+  }
+
+  /** Keep these certificates fresh in `run()` (the CLI's configured certificates). */
+  manage(requests: readonly EnsureRequest[]): void {
+    for (const request of requests)
+      this.managed.set(
+        JSON.stringify(
+          parseIdentifiers(request.identifiers)
+            .map((i) => i.value)
+            .sort(),
+        ),
+        request,
+      );
+  }
+
+  /**
+   * One sweep: refresh ARI windows that are due (one renewalInfo request each, at most twice a day), then ensure
+   * every managed certificate and every stored certificate of this CA and account. Fresh ones cost nothing.
+   */
+  async renewDue(signal?: AbortSignal): Promise<SweepResult> {
+    const { client, accountUrl } = await this.accounts.client();
+    const ari = new AriService({ client, store: this.store, clock: this.clock });
+    const outcomes: EnsureOutcome[] = [];
+    const seen = new Set<string>();
+    let next: number | undefined;
+    const track = (outcome: EnsureOutcome) => {
+      outcomes.push(outcome);
+      const at =
+        outcome.type === 'fresh'
+          ? outcome.nextCheckAt
+          : outcome.type === 'deferred'
+            ? outcome.until
+            : outcome.type === 'failed'
+              ? outcome.retryAt
+              : undefined;
+      if (at) next = Math.min(next ?? Number.POSITIVE_INFINITY, at.getTime());
+    };
+    for (const request of this.managed.values()) {
+      if (signal?.aborted) break;
+      const outcome = await this.ensure(request, signal);
+      if ('certificate' in outcome) seen.add(outcome.certificate.key);
+      track(outcome);
+    }
+    for await (const record of this.storedCertificates()) {
+      if (signal?.aborted) break;
+      if (
+        seen.has(record.key) ||
+        record.directoryUrl !== this.options.directoryUrl ||
+        record.accountUrl !== accountUrl
+      )
+        continue;
+      const refreshed = await ari.refresh(record).catch((error: unknown) => {
+        this.logger.warn(
+          { key: record.key, error: String(error) },
+          'renewalInfo refresh failed; using the lifetime rule',
+        );
+        return record;
+      });
+      track(
+        await this.ensure(
+          {
+            identifiers: refreshed.identifiers,
+            keyType: refreshed.keyType,
+            ...(refreshed.profile ? { profile: refreshed.profile } : {}),
+          },
+          signal,
+        ),
+      );
+    }
+    return {
+      checked: outcomes.length,
+      outcomes,
+      nextCheckAt: next === undefined ? undefined : new Date(next),
+    };
+  }
+
+  /** Sweep, sleep until the next certificate needs attention (at most `maxSweepIntervalMs`), repeat until aborted. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let nextCheckAt: Date | undefined;
+      try {
+        ({ nextCheckAt } = await this.renewDue(signal));
+      } catch (error) {
+        if (signal.aborted) break;
+        this.logger.error({ error: String(error) }, 'renewal sweep failed');
+      }
+      const cap = this.options.maxSweepIntervalMs ?? 3_600_000;
+      const wait = Math.min(
+        cap,
+        Math.max(1000, (nextCheckAt?.getTime() ?? Number.POSITIVE_INFINITY) - this.clock.now().getTime()),
+      );
+      await sleep(wait, signal).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.accounts.close();
+  }
+
+  private async *storedCertificates(): AsyncGenerator<CertificateRecord> {
+    let afterKey: string | undefined;
+    for (;;) {
+      const page = await this.store.listCertificates({ ...(afterKey ? { afterKey } : {}), limit: 500 });
+      yield* page;
+      if (page.length < 500) return;
+      afterKey = page[page.length - 1]!.key;
+    }
+  }
+
+  private report(outcome: EnsureOutcome): void {
+    this.metrics?.outcomes.inc({ outcome: outcome.type });
+    if ('certificate' in outcome)
+      this.metrics?.observeCertificate(
+        outcome.certificate,
+        renewalTime(outcome.certificate).at,
+        this.clock.now(),
+      );
+    const level = outcome.type === 'failed' ? 'warn' : 'info';
+    this.logger[level]({ outcome: outcome.type, joined: outcome.joined }, outcome.reason);
+    if (outcome.joined) return;
+    if (outcome.type === 'issued') this.events.emit('issued', outcome);
+    if (outcome.type === 'renewed') this.events.emit('renewed', outcome);
+    if (outcome.type === 'failed') this.events.emit('failed', outcome);
+    if (outcome.type === 'deferred') this.events.emit('deferred', outcome);
+  }
+}

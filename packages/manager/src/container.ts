@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import {
+  type ChallengeSolver,
+  type Clock,
+  ClockToken,
+  type Logger,
+  LoggerToken,
+  silentLogger,
+  systemClock,
+} from '@certkeeper/core';
+import { RenewalCoordinator } from '@certkeeper/policy';
+import { type Store, StoreToken } from '@certkeeper/store';
+import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
+import { AccountRegistry } from './account-registry.js';
+import { CertificateManager } from './certificate-manager.js';
+import { CertkeeperMetrics } from './metrics.js';
+import type { ManagerOptions } from './options.js';
+import { OrderRunner } from './order-runner.js';
+import { CertificateManagerToken, ManagerOptionsToken, MetricsToken, SolversToken } from './tokens.js';
+
+export interface CertkeeperComposition extends ManagerOptions {
+  readonly store: Store;
+  readonly solvers: readonly ChallengeSolver[];
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Prometheus metrics; false to go without. */
+  readonly metrics?: CertkeeperMetrics | false;
+}
+
+/**
+ * The composition root: a child container with every part registered under its token. Replace any part by
+ * registering another implementation of its token on the returned container before resolving the manager, e.g.
+ * `container.register(LoggerToken, { useValue: myLogger })`. The engine never sees the container: parts get their
+ * collaborators through their constructors.
+ */
+export function createCertkeeperContainer(
+  composition: CertkeeperComposition,
+  parent: DependencyContainer = rootContainer,
+): DependencyContainer {
+  const container = parent.createChildContainer();
+  container.register(ManagerOptionsToken, { useValue: composition });
+  container.register(StoreToken, { useValue: composition.store });
+  container.register(SolversToken, { useValue: [...composition.solvers] });
+  container.register(LoggerToken, { useValue: composition.logger ?? silentLogger });
+  container.register(ClockToken, { useValue: composition.clock ?? systemClock });
+  container.register(MetricsToken, {
+    useValue: composition.metrics === false ? undefined : (composition.metrics ?? new CertkeeperMetrics()),
+  });
+  container.register(CertificateManagerToken, {
+    useFactory: instanceCachingFactory((c) => {
+      const options = c.resolve<ManagerOptions>(ManagerOptionsToken);
+      const store = c.resolve<Store>(StoreToken);
+      const clock = c.resolve<Clock>(ClockToken);
+      const logger = c.resolve<Logger>(LoggerToken);
+      const metrics = c.resolve<CertkeeperMetrics | undefined>(MetricsToken);
+      const accounts = new AccountRegistry(options, store, clock, logger);
+      const coordinator = new RenewalCoordinator({
+        store,
+        clock,
+        logger,
+        ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+        ...(options.backoff ? { backoff: options.backoff } : {}),
+      });
+      const runner = new OrderRunner(
+        accounts,
+        store,
+        c.resolve(SolversToken),
+        clock,
+        logger,
+        metrics,
+        options.polling,
+        options.keyType ?? 'ec256',
+      );
+      return new CertificateManager(options, store, coordinator, runner, accounts, clock, logger, metrics);
+    }),
+  });
+  return container;
+}
+
+/** Shortcut: compose and resolve the manager. */
+export function createCertificateManager(composition: CertkeeperComposition): CertificateManager {
+  return createCertkeeperContainer(composition).resolve(CertificateManagerToken);
+}

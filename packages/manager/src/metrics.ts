@@ -1,0 +1,61 @@
+import type { RuleBudget } from '@certkeeper/policy';
+import type { CertificateRecord } from '@certkeeper/store';
+import { Counter, Gauge, Registry } from 'prom-client';
+
+/**
+ * Prometheus metrics of a manager, on a registry of its own (serve `registry.metrics()` on `/metrics`).
+ * Label values are identifiers and limit names, never secrets.
+ */
+export class CertkeeperMetrics {
+  readonly registry: Registry;
+  readonly orders: Counter<'result'>;
+  readonly outcomes: Counter<'outcome'>;
+  readonly expirySeconds: Gauge<'certificate'>;
+  readonly nextRenewalSeconds: Gauge<'certificate'>;
+  readonly rateLimitRemaining: Gauge<'rule' | 'bucket'>;
+
+  constructor(registry = new Registry()) {
+    this.registry = registry;
+    this.orders = new Counter({
+      name: 'certkeeper_orders_total',
+      help: 'ACME orders by result: created (a newOrder was sent) or resumed (continued from stored state)',
+      labelNames: ['result'],
+      registers: [registry],
+    });
+    this.outcomes = new Counter({
+      name: 'certkeeper_ensure_outcomes_total',
+      help: 'Outcomes of ensure(): fresh, issued, renewed, deferred, failed',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.expirySeconds = new Gauge({
+      name: 'certkeeper_certificate_expiry_seconds',
+      help: 'Seconds until the certificate expires',
+      labelNames: ['certificate'],
+      registers: [registry],
+    });
+    this.nextRenewalSeconds = new Gauge({
+      name: 'certkeeper_certificate_next_renewal_seconds',
+      help: 'Seconds until the certificate is due for renewal (ARI window or lifetime rule)',
+      labelNames: ['certificate'],
+      registers: [registry],
+    });
+    this.rateLimitRemaining = new Gauge({
+      name: 'certkeeper_rate_limit_remaining',
+      help: 'Requests left before a CA rate limit, as the local ledger counts them',
+      labelNames: ['rule', 'bucket'],
+      registers: [registry],
+    });
+  }
+
+  observeCertificate(record: CertificateRecord, renewalAt: Date, now: Date): void {
+    const label = { certificate: record.identifiers.map((i) => i.value).join(',') };
+    this.expirySeconds.set(label, (Date.parse(record.notAfter) - now.getTime()) / 1000);
+    this.nextRenewalSeconds.set(label, (renewalAt.getTime() - now.getTime()) / 1000);
+  }
+
+  observeBudgets(budgets: readonly RuleBudget[]): void {
+    for (const budget of budgets)
+      this.rateLimitRemaining.set({ rule: budget.rule.name, bucket: budget.bucket }, budget.remaining);
+  }
+}

@@ -1,0 +1,97 @@
+import {
+  type ChallengeSolver,
+  type Clock,
+  isFinished,
+  type Logger,
+  type OrderState,
+  type PollPolicy,
+  prepareOrder,
+  runOrder,
+} from '@certkeeper/core';
+import type { IssueContext, IssuedMaterial } from '@certkeeper/policy';
+import type { Store } from '@certkeeper/store';
+import type { AccountRegistry } from './account-registry.js';
+import type { CertkeeperMetrics } from './metrics.js';
+
+/**
+ * Runs one order for the coordinator, persisting the state after every step under the certificate's key: a
+ * worker that dies mid-order leaves a state the next worker resumes — same order, no second newOrder.
+ */
+export class OrderRunner {
+  constructor(
+    private readonly accounts: AccountRegistry,
+    private readonly store: Store,
+    private readonly solvers: readonly ChallengeSolver[],
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly metrics: CertkeeperMetrics | undefined,
+    private readonly polling: Partial<PollPolicy> | undefined,
+    private readonly defaultKeyType: IssuedMaterial['keyType'],
+  ) {}
+
+  async issue(context: IssueContext): Promise<IssuedMaterial> {
+    const { client, accountUrl } = await this.accounts.client();
+    const { request, key } = context;
+    const keyType = request.keyType ?? this.defaultKeyType;
+    let state = await this.resumable(key, accountUrl, context.replaces);
+    if (state) {
+      this.metrics?.orders.inc({ result: 'resumed' });
+      this.logger.info({ key, orderUrl: state.orderUrl, phase: state.phase }, 'resuming a stored order');
+    } else {
+      state = await prepareOrder({
+        directoryUrl: request.directoryUrl,
+        accountUrl,
+        identifiers: request.identifiers,
+        keyType,
+        ...(request.profile ? { profile: request.profile } : {}),
+        ...(context.replaces ? { replaces: context.replaces } : {}),
+        clock: this.clock,
+      });
+      this.metrics?.orders.inc({ result: 'created' });
+    }
+    const persist = (next: OrderState) =>
+      this.store.putOrder({ key, state: next, updatedAt: this.clock.now().toISOString() });
+    try {
+      const result = await runOrder(
+        state,
+        {
+          client,
+          solvers: this.solvers,
+          clock: this.clock,
+          logger: this.logger,
+          ...(this.polling ? { polling: this.polling } : {}),
+          ...(context.signal ? { signal: context.signal } : {}),
+        },
+        { onState: persist },
+      );
+      await this.store.deleteOrder(key);
+      return { certificatePem: result.certificate.pem, keyPem: result.state.certificateKeyPem!, keyType };
+    } catch (error) {
+      // A finished (failed) order is not resumable; an aborted one stays stored for the next worker.
+      const stored = await this.store.getOrder(key);
+      if (stored && isFinished(stored.state)) await this.store.deleteOrder(key);
+      throw error;
+    }
+  }
+
+  /** A stored, unfinished order for this key that was made for the same account and the same `replaces`. */
+  private async resumable(
+    key: string,
+    accountUrl: string,
+    replaces: string | undefined,
+  ): Promise<OrderState | undefined> {
+    const stored = await this.store.getOrder(key);
+    if (!stored) return undefined;
+    const { state } = stored;
+    if (
+      isFinished(state) ||
+      state.accountUrl !== accountUrl ||
+      state.replaces !== replaces ||
+      !state.certificateKeyPem
+    ) {
+      await this.store.deleteOrder(key);
+      return undefined;
+    }
+    return state;
+  }
+}
