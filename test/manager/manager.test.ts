@@ -51,11 +51,14 @@ describe('CertificateManager composed through the container, against Pebble', ()
     const store = new MemoryStore();
     const { manager, metrics } = compose(store);
     const events: string[] = [];
+    const phases: string[] = [];
+    manager.events.on('progress', (progress) => phases.push(progress.phase));
     manager.events.on('issued', () => events.push('issued'));
     manager.events.on('renewed', () => events.push('renewed'));
     const first = await manager.ensure({ identifiers: ['mgr.example.test', 'www.mgr.example.test'] });
     expect(first.type).toBe('issued');
     expect(proxy.count('newAccount', 'POST')).toBe(1);
+    expect(phases).toEqual(expect.arrayContaining(['fetch-authorizations', 'await-validation', 'finalize', 'download', 'done']));
     proxy.clearLog();
     const again = await manager.ensure({ identifiers: ['www.mgr.example.test', 'MGR.example.test'] });
     expect(again.type).toBe('fresh');

@@ -35,7 +35,6 @@ export interface SweepResult {
  * through the policy's RenewalCoordinator, so calling any of these as often as you like never burns a rate limit.
  */
 export class CertificateManager {
-  readonly events = new ManagerEventEmitter();
   private readonly managed = new Map<string, EnsureRequest>();
 
   constructor(
@@ -47,6 +46,7 @@ export class CertificateManager {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly metrics: CertkeeperMetrics | undefined,
+    readonly events: ManagerEventEmitter = new ManagerEventEmitter(),
   ) {}
 
   /** Make sure a fresh certificate exists for the identifiers; see EnsureOutcome for what can happen. */

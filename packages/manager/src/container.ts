@@ -13,6 +13,7 @@ import { type Store, StoreToken } from '@certkeeper/store';
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
 import { AccountRegistry } from './account-registry.js';
 import { CertificateManager } from './certificate-manager.js';
+import { ManagerEventEmitter } from './events.js';
 import { CertkeeperMetrics } from './metrics.js';
 import type { ManagerOptions } from './options.js';
 import { OrderRunner } from './order-runner.js';
@@ -61,6 +62,7 @@ export function createCertkeeperContainer(
         ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
         ...(options.backoff ? { backoff: options.backoff } : {}),
       });
+      const events = new ManagerEventEmitter();
       const runner = new OrderRunner(
         accounts,
         store,
@@ -70,8 +72,19 @@ export function createCertkeeperContainer(
         metrics,
         options.polling,
         options.keyType ?? 'ec256',
+        (progress) => events.emit('progress', progress),
       );
-      return new CertificateManager(options, store, coordinator, runner, accounts, clock, logger, metrics);
+      return new CertificateManager(
+        options,
+        store,
+        coordinator,
+        runner,
+        accounts,
+        clock,
+        logger,
+        metrics,
+        events,
+      );
     }),
   });
   return container;

@@ -11,6 +11,7 @@ import {
 import type { IssueContext, IssuedMaterial } from '@certkeeper/policy';
 import type { Store } from '@certkeeper/store';
 import type { AccountRegistry } from './account-registry.js';
+import type { OrderProgress } from './events.js';
 import type { CertkeeperMetrics } from './metrics.js';
 
 /**
@@ -27,6 +28,7 @@ export class OrderRunner {
     private readonly metrics: CertkeeperMetrics | undefined,
     private readonly polling: Partial<PollPolicy> | undefined,
     private readonly defaultKeyType: IssuedMaterial['keyType'],
+    private readonly onProgress?: (progress: OrderProgress) => void,
   ) {}
 
   async issue(context: IssueContext): Promise<IssuedMaterial> {
@@ -62,7 +64,18 @@ export class OrderRunner {
           ...(this.polling ? { polling: this.polling } : {}),
           ...(context.signal ? { signal: context.signal } : {}),
         },
-        { onState: persist },
+        {
+          onState: persist,
+          onStep: ({ state: current, next }) =>
+            this.onProgress?.({
+              key,
+              identifiers: current.identifiers.map((identifier) => identifier.value),
+              phase: current.phase,
+              next: next.type,
+              ...(next.type === 'wait' ? { detail: next.reason, until: next.until } : {}),
+              ...(next.type === 'failed' ? { detail: next.failure.message } : {}),
+            }),
+        },
       );
       await this.store.deleteOrder(key);
       return { certificatePem: result.certificate.pem, keyPem: result.state.certificateKeyPem!, keyType };

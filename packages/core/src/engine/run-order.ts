@@ -7,10 +7,13 @@ import type { EngineDeps } from './engine-deps.js';
 import { failureFromError, OrderFailedError } from './failure.js';
 import type { IssuedCertificate, OrderState } from './order-state.js';
 import { runStep } from './step.js';
+import type { StepResult } from './step-result.js';
 
 export interface RunOrderOptions {
   /** Called with every new state before the next step runs: persist it here to survive a crash. */
   readonly onState?: (state: OrderState) => Promise<void> | void;
+  /** Called after every step with what comes next (for progress displays: a wait's reason names lagging servers). */
+  readonly onStep?: (result: StepResult) => void;
   /**
    * How many times a step that threw a retryable error (network, 5xx, badNonce exhausted) is retried before
    * the order is abandoned (default 3). A rate-limit answer is never retried here: it is thrown at once with its
@@ -61,6 +64,7 @@ export async function runOrder(
     retries = 0;
     state = result.state;
     await options.onState?.(state);
+    options.onStep?.(result);
     switch (result.next.type) {
       case 'continue':
         break;
