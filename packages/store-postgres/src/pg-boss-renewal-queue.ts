@@ -1,0 +1,160 @@
+import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import type { EnqueueOptions, RenewalJobHandler, RenewalQueue, WorkOptions } from '@certkeeper/store';
+import type pg from 'pg';
+import PgBoss from 'pg-boss';
+import { createPool } from './create-pool.js';
+import { databaseError, isTransient } from './pg-errors.js';
+import { quoteSchema } from './schema-name.js';
+
+export interface PgBossRenewalQueueOptions {
+  /** A pool to share with the store (left open on stop), or ... */
+  readonly pool?: pg.Pool;
+  /** ... a connection string for a pool the queue owns. */
+  readonly connectionString?: string;
+  /** pg-boss's schema, created and migrated by pg-boss on start. Default `certkeeper_jobs`. */
+  readonly schema?: string;
+  /** Queue name. Default `certkeeper-renewal`. */
+  readonly queue?: string;
+  /** Retries after a handler throws or its worker dies. Default 3. */
+  readonly retryLimit?: number;
+  /** Seconds before the first retry, doubling each time (pg-boss retryBackoff). Default 60. */
+  readonly retryDelaySeconds?: number;
+  /** A running job whose worker has not finished it by then is failed and retried elsewhere. Default 900. */
+  readonly expireInSeconds?: number;
+  /** How often expired jobs (worker died, or its completion was lost) are failed over to retry. Default 60. */
+  readonly maintenanceIntervalSeconds?: number;
+  /** How often an idle worker looks for due jobs (pg-boss minimum 0.5). Default 2. */
+  readonly pollingIntervalSeconds?: number;
+  /** Errors pg-boss reports in the background (a fetch during a restart); it keeps going after them. */
+  readonly onError?: (error: Error) => void;
+}
+
+interface JobData<P> {
+  readonly key: string;
+  readonly payload: P;
+}
+
+/**
+ * {@link RenewalQueue} on pg-boss 10, the PostgreSQL job queue. The queue uses pg-boss's `stately` policy with
+ * the certificate key as singleton key, whose unique index allows one waiting and one running job per key:
+ * that index, not certkeeper code, coalesces enqueues from every worker on every machine. `startAfter` is
+ * pg-boss's delayed start. pg-boss 10 is the last line that runs on Node 20 (11 needs Node 22).
+ */
+export class PgBossRenewalQueue<P = unknown> implements RenewalQueue<P> {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly name: string,
+    private readonly pool: pg.Pool | undefined,
+    private readonly pollingIntervalSeconds: number,
+  ) {}
+
+  static async start<P = unknown>(options: PgBossRenewalQueueOptions): Promise<PgBossRenewalQueue<P>> {
+    const schema = options.schema ?? 'certkeeper_jobs';
+    quoteSchema(schema);
+    const name = options.queue ?? 'certkeeper-renewal';
+    const onError = options.onError ?? (() => {});
+    const ownPool = options.pool
+      ? undefined
+      : options.connectionString
+        ? createPool(options.connectionString, onError)
+        : undefined;
+    const pool = options.pool ?? ownPool;
+    if (!pool) {
+      throw new CertkeeperError(
+        ErrorCodes.INVALID_OPTION,
+        'Renewal queue: neither pool nor connectionString given.',
+        {
+          hint: 'pass connectionString (postgres://user@host:5432/db) or a pg Pool.',
+        },
+      );
+    }
+    const boss = new PgBoss({
+      // Our pool, not one of pg-boss's own: one place for connection settings and for restart recovery.
+      db: { executeSql: (text: string, values: unknown[]) => pool.query(text, values) },
+      schema,
+      // Cron scheduling is not used; its clock monitor would only add queries.
+      schedule: false,
+      maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 60,
+    });
+    // pg-boss emits 'error' for background failures (maintenance, fetch during a restart) and carries on;
+    // an EventEmitter 'error' without a listener would crash the process instead.
+    boss.on('error', onError);
+    try {
+      await boss.start();
+      // pg-boss 10's create_queue attaches a partition; two processes creating one queue at the same moment
+      // can deadlock (40P01). The loser is rolled back; retrying finds the queue there (ON CONFLICT DO NOTHING).
+      await retryTransient(() =>
+        boss.createQueue(name, {
+          name,
+          policy: 'stately',
+          retryLimit: options.retryLimit ?? 3,
+          retryDelay: options.retryDelaySeconds ?? 60,
+          retryBackoff: true,
+          expireInSeconds: options.expireInSeconds ?? 900,
+        }),
+      );
+    } catch (error) {
+      await boss.stop({ graceful: false, wait: true }).catch(() => {});
+      await ownPool?.end().catch(() => {});
+      throw queueError(`starting queue "${name}" in schema ${schema}`, error);
+    }
+    return new PgBossRenewalQueue<P>(boss, name, ownPool, options.pollingIntervalSeconds ?? 2);
+  }
+
+  async enqueue(key: string, payload: P, options: EnqueueOptions = {}): Promise<string | undefined> {
+    const data: JobData<P> = { key, payload };
+    const send = () =>
+      this.boss.send(this.name, data as object, {
+        singletonKey: key,
+        ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+      });
+    try {
+      return (await retryTransient(send)) ?? undefined;
+    } catch (error) {
+      throw queueError(`enqueueing "${key}" on queue "${this.name}"`, error);
+    }
+  }
+
+  async work(handler: RenewalJobHandler<P>, options: WorkOptions = {}): Promise<void> {
+    const workers = Math.max(1, options.concurrency ?? 1);
+    for (let i = 0; i < workers; i += 1) {
+      await this.boss.work<JobData<P>>(
+        this.name,
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.pollingIntervalSeconds },
+        async ([job]) => {
+          if (!job) return;
+          await handler({
+            id: job.id,
+            key: job.data.key,
+            payload: job.data.payload,
+            attempt: job.retryCount,
+          });
+        },
+      );
+    }
+  }
+
+  /** Stops fetching, waits up to 30 s for running handlers, then fails what is left so it is retried elsewhere. */
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+    await this.pool?.end();
+  }
+}
+
+/** A send during a restart: pg-boss does not retry it, and the insert is keyed, so repeating it is harmless. */
+async function retryTransient<T>(call: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isTransient(error) || Date.now() + pause > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
+function queueError(operation: string, cause: unknown): CertkeeperError {
+  if (CertkeeperError.isInstance(cause)) return cause;
+  return databaseError(operation, cause, ErrorCodes.QUEUE_FAILED);
+}

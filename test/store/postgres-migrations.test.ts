@@ -1,0 +1,55 @@
+import { migrations, PostgresStore } from '@certkeeper/store-postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChild } from './support/child-process.js';
+import { connectionString, requirePostgres, sql, testSchema } from './support/postgres.js';
+
+const { schema, drop } = testSchema('migrations');
+beforeAll(requirePostgres);
+afterAll(drop);
+
+describe('PostgresStore migrations', () => {
+  it('four processes opening a fresh schema at once all succeed, and each migration is applied once', async () => {
+    const startAt = String(Date.now() + 2_500);
+    const children = [0, 1, 2, 3].map(() => startChild('./postgres-child.ts', ['open', startAt, schema]));
+    const exits = await Promise.all(children.map((child) => child.exited));
+    for (const [i, exit] of exits.entries()) expect(exit.code, children[i]!.stderr()).toBe(0);
+    for (const child of children) expect(child.lines).toContain('ack opened');
+    const rows = await sql<{ version: number }>(
+      `SELECT version FROM "${schema}".schema_migrations ORDER BY version`,
+    );
+    expect(rows.map((row) => row.version)).toEqual(migrations.map((migration) => migration.version));
+  }, 60_000);
+
+  it('opening again changes nothing and the store works', async () => {
+    const before = await sql(
+      `SELECT version, applied_at FROM "${schema}".schema_migrations ORDER BY version`,
+    );
+    const store = await PostgresStore.open({ connectionString, schema });
+    try {
+      expect(
+        await sql(`SELECT version, applied_at FROM "${schema}".schema_migrations ORDER BY version`),
+      ).toEqual(before);
+      expect(await store.acquireLease('migrated', 'me', 1_000)).toMatchObject({ token: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a schema newer than this code, naming both versions', async () => {
+    await sql(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES (999, 'from the future')`);
+    try {
+      const error = await PostgresStore.open({ connectionString, schema }).catch((e) => e);
+      expect(error.code).toBe('CERTKEEPER_ERR_STORE_MIGRATION_FAILED');
+      expect(error.message).toContain('version 999');
+    } finally {
+      await sql(`DELETE FROM "${schema}".schema_migrations WHERE version = 999`);
+    }
+  });
+
+  it('rejects a schema name that is not a plain identifier before touching the database', async () => {
+    const error = await PostgresStore.open({ connectionString, schema: 'x"; DROP TABLE y; --' }).catch(
+      (e) => e,
+    );
+    expect(error.code).toBe('CERTKEEPER_ERR_INVALID_OPTION');
+  });
+});
