@@ -31,11 +31,13 @@ export interface ClientSettings {
   readonly signer: TsigSigner | undefined;
 }
 
-/** One verified answer. */
+/** One answer, its TSIG signature checked when the request was signed. */
 export interface Reply {
   readonly rcode: string;
   readonly packet: dnsPacket.DecodedPacket;
   readonly transport: 'udp' | 'tcp';
+  /** Whether the answer carried a TSIG signature that verified (false for unsigned error answers). */
+  readonly signed: boolean;
 }
 
 /** What a request is for, for messages: "update TXT at _acme-challenge.www.example.test in zone example.test". */
@@ -128,15 +130,15 @@ export class Rfc2136Client {
   ): Reply {
     const rcode = rcodeOf(raw);
     const packet = decode(raw, context, this.serverText);
-    if (!session) return { rcode, packet, transport };
+    if (!session) return { rcode, packet, transport, signed: false };
     const key = this.settings.signer!.key;
     const verdict = session.verify(raw);
     switch (verdict.status) {
       case 'verified':
-        return { rcode, packet, transport };
+        return { rcode, packet, transport, signed: true };
       case 'unsigned':
         // An unsigned error answer carries no data we act on; an unsigned success could be forged.
-        if (unsignedAllowed || rcode !== 'NOERROR') return { rcode, packet, transport };
+        if (unsignedAllowed || rcode !== 'NOERROR') return { rcode, packet, transport, signed: false };
         throw providerFailed(
           PROVIDER_NAME,
           context.operation,

@@ -1,3 +1,4 @@
+import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import {
   absoluteName,
   assertValidRecord,
@@ -21,8 +22,7 @@ import { encodeQuery } from './wire/query-message.js';
 import { encodeUpdate, type TxtUpdate } from './wire/update-message.js';
 
 /**
- * DNS provider for any primary that accepts RFC 2136 dynamic updates signed with TSIG (BIND, Knot, PowerDNS,
- * Windows DNS with a TSIG add-on).
+ * DNS provider for any primary that accepts RFC 2136 dynamic updates signed with TSIG (BIND, Knot, PowerDNS).
  *
  * - `createRecord` sends "add RR" and `deleteRecord` "delete this RR from the RRset" (RFC 2136 §2.5.1, §2.5.4):
  *   other values at the name are never touched, and the server makes both idempotent. Each UPDATE is applied
@@ -97,7 +97,12 @@ export class Rfc2136DnsProvider implements DnsProvider {
       this.client.exchange(() => encodeUpdate(apex, [change]), context),
     );
     if (reply.rcode === 'NOERROR') return;
-    throw await this.updateFailure(apex, reply.rcode, context);
+    if (reply.rcode === 'NOTAUTH' || reply.rcode === 'NOTZONE' || reply.rcode === 'REFUSED') {
+      throw await this.refusal(apex, reply.rcode, context, 'update');
+    }
+    throw providerFailed(this.name, context.operation, `${this.client.serverText} answered ${reply.rcode}`, {
+      retryable: false,
+    });
   }
 
   private async txtAt(
@@ -110,7 +115,7 @@ export class Rfc2136DnsProvider implements DnsProvider {
       this.client.exchange(() => encodeQuery(fqdn, 'TXT'), context),
     );
     if (!reply.packet.flag_aa || (reply.rcode !== 'NOERROR' && reply.rcode !== 'NXDOMAIN')) {
-      throw zoneNotFound(this.name, apex);
+      throw await this.refusal(apex, reply.rcode, context, 'read');
     }
     return txtRecords(reply.packet.answers, apex, (name) => name === fqdn);
   }
@@ -122,12 +127,7 @@ export class Rfc2136DnsProvider implements DnsProvider {
     );
     const failed = replies.find((reply) => reply.rcode !== 'NOERROR');
     if (failed || replies.length === 0) {
-      if (!(await this.servesZone(apex, options))) throw zoneNotFound(this.name, apex);
-      throw providerUnauthorized(
-        this.name,
-        apex,
-        `${this.client.serverText} refused a zone transfer (${failed?.rcode ?? 'no answer'}) to ${this.keyText()}; listing every record needs "allow-transfer { key ${this.options.key?.name ?? '<key>'}; };" on the zone, or pass a name filter`,
-      );
+      throw await this.refusal(apex, failed?.rcode ?? 'no answer', context, 'transfer');
     }
     return txtRecords(
       replies.flatMap((reply) => reply.packet.answers ?? []),
@@ -136,34 +136,65 @@ export class Rfc2136DnsProvider implements DnsProvider {
     );
   }
 
-  /** Whether the primary answers authoritatively for the zone's SOA (tells "no such zone" from "not allowed"). */
-  private async servesZone(apex: string, options: ProviderCallOptions | undefined): Promise<boolean> {
-    const context = this.context(`read the SOA of zone ${apex}`, apex, options);
-    const reply = await this.client.exchange(() => encodeQuery(apex, 'SOA'), context).catch(() => undefined);
-    return (
-      reply !== undefined &&
-      reply.rcode === 'NOERROR' &&
-      reply.packet.flag_aa &&
-      (reply.packet.answers ?? []).some((answer) => answer.type === 'SOA' && sameName(answer.name, apex))
-    );
-  }
-
-  private async updateFailure(apex: string, rcode: string, context: RequestContext): Promise<Error> {
-    // NOTAUTH without a TSIG error (those were thrown already): the server is not authoritative for the zone.
-    if (rcode === 'NOTAUTH' || rcode === 'NOTZONE') return zoneNotFound(this.name, apex);
-    if (rcode === 'REFUSED') {
-      if (!(await this.servesZone(apex, context.signal ? { signal: context.signal } : undefined))) {
-        return zoneNotFound(this.name, apex);
-      }
+  /**
+   * Why the server said no (NOTAUTH, REFUSED, not authoritative): asks for the zone's SOA, signed like every
+   * request. No SOA → `DNS_ZONE_NOT_FOUND`; otherwise the key or its permissions were refused.
+   */
+  private async refusal(
+    apex: string,
+    rcode: string,
+    context: RequestContext,
+    what: 'update' | 'read' | 'transfer',
+  ): Promise<Error> {
+    const status = await this.zoneStatus(apex, context);
+    const server = this.client.serverText;
+    if (status === 'key-rejected') {
+      // RFC 8945 §5.3.2 wants a TSIG RR with BADSIG/BADKEY here; PowerDNS 4.7 answers a bare NOTAUTH instead.
       return providerUnauthorized(
         this.name,
         apex,
-        `${this.client.serverText} refused to ${context.operation} for ${this.keyText()} (REFUSED); the zone's allow-update or update-policy must grant this key TXT records at that name`,
+        `${server} refused ${this.keyText()} (${rcode} without a TSIG record: the server does not know the key, or the secret or algorithm differ)`,
       );
     }
-    return providerFailed(this.name, context.operation, `${this.client.serverText} answered ${rcode}`, {
-      retryable: false,
-    });
+    if (status === 'absent') return zoneNotFound(this.name, apex);
+    const advice =
+      what === 'transfer'
+        ? `listing every record needs "allow-transfer { key ${this.options.key?.name ?? '<key>'}; };" on the zone, or pass a name filter`
+        : what === 'update'
+          ? "the zone's update-policy (BIND) or TSIG-ALLOW-DNSUPDATE (PowerDNS) must grant this key TXT records at that name, and updates must go to the primary"
+          : 'the server refuses queries from this key';
+    return providerUnauthorized(
+      this.name,
+      apex,
+      `${server} refused to ${context.operation} for ${this.keyText()} (${rcode}); ${advice}`,
+    );
+  }
+
+  /** Whether the server answers authoritatively for the zone's SOA, or rejects our key outright. */
+  private async zoneStatus(
+    apex: string,
+    context: RequestContext,
+  ): Promise<'served' | 'absent' | 'key-rejected'> {
+    const soa = this.context(
+      `read the SOA of zone ${apex}`,
+      apex,
+      context.signal ? { signal: context.signal } : undefined,
+    );
+    const reply = await this.client
+      .exchange(() => encodeQuery(apex, 'SOA'), soa)
+      .catch((error: unknown) => {
+        if (CertkeeperError.isInstance(error) && error.code === ErrorCodes.DNS_PROVIDER_UNAUTHORIZED)
+          return 'key-rejected' as const;
+        return undefined;
+      });
+    if (reply === 'key-rejected') return reply;
+    if (reply && this.options.key && !reply.signed && reply.rcode === 'NOTAUTH') return 'key-rejected';
+    const served =
+      reply !== undefined &&
+      reply.rcode === 'NOERROR' &&
+      reply.packet.flag_aa &&
+      (reply.packet.answers ?? []).some((answer) => answer.type === 'SOA' && sameName(answer.name, apex));
+    return served ? 'served' : 'absent';
   }
 
   private servfail(context: RequestContext): Error {

@@ -20,11 +20,14 @@ export interface PdnsServer {
   dnsAddress: string;
   /** Creates a Native zone with SOA and NS, plus `records` (`[name, type, content]`, names relative). */
   createZone(name: string, records?: [string, string, string][]): Promise<void>;
+  /** Any other API call (`path` below `/api/v1/servers/localhost/`), for keys and zone metadata. */
+  api(path: string, init?: RequestInit): Promise<Response>;
   log(): string;
   stop(): Promise<void>;
 }
 
-export async function startPdnsServer(): Promise<PdnsServer> {
+/** `extraConfig`: more pdns.conf lines, e.g. `dnsupdate=yes` for the RFC 2136 tests. */
+export async function startPdnsServer(extraConfig: readonly string[] = []): Promise<PdnsServer> {
   const [pdns, sqlite] = [await findProgram('pdns_server'), await findProgram('sqlite3')];
   if (!pdns || !sqlite || !existsSync(schema)) {
     throw new Error(
@@ -60,6 +63,7 @@ export async function startPdnsServer(): Promise<PdnsServer> {
       'negquery-cache-ttl=0',
       'query-cache-ttl=0',
       'zone-cache-refresh-interval=0',
+      ...extraConfig,
       '',
     ].join('\n'),
   );
@@ -122,6 +126,7 @@ export async function startPdnsServer(): Promise<PdnsServer> {
       if (!response.ok)
         throw new Error(`creating zone ${name} failed: HTTP ${response.status} ${await response.text()}`);
     },
+    api,
     log: () => output,
     stop,
   };
