@@ -73,6 +73,18 @@ export const ErrorCodes = {
   STORE_MIGRATION_FAILED: 'CERTKEEPER_ERR_STORE_MIGRATION_FAILED',
   /** The renewal job queue could not start, enqueue or fetch jobs. */
   QUEUE_FAILED: 'CERTKEEPER_ERR_QUEUE_FAILED',
+  /** A configuration file cannot be used (not YAML, an unknown key, a wrong type or value); nothing was done. */
+  CONFIG_INVALID: 'CERTKEEPER_ERR_CONFIG_INVALID',
+  /** A secret the configuration names (`{ env }` or `{ file }`) is not set or cannot be read; nothing was done. */
+  SECRET_UNAVAILABLE: 'CERTKEEPER_ERR_SECRET_UNAVAILABLE',
+  /** A plugin package is not installed, fails to import, or exports no valid descriptor; nothing was done. */
+  PLUGIN_LOAD_FAILED: 'CERTKEEPER_ERR_PLUGIN_LOAD_FAILED',
+  /** A directory certificates are to be written to is not writable; checked before any order is placed. */
+  OUTPUT_NOT_WRITABLE: 'CERTKEEPER_ERR_OUTPUT_NOT_WRITABLE',
+  /** A deploy hook could not start, exited non-zero or ran past its time limit; the certificate is stored. */
+  DEPLOY_HOOK_FAILED: 'CERTKEEPER_ERR_DEPLOY_HOOK_FAILED',
+  /** A certificate or account the caller named is not in the store. */
+  NOT_FOUND: 'CERTKEEPER_ERR_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,0 +1,232 @@
+import {
+  type CertificateKeyType,
+  type Clock,
+  type Identifier,
+  parseCertificate,
+  parseIdentifiers,
+  systemClock,
+} from '@certkeeper/core';
+import {
+  accountBackoffKey,
+  type CertificateRequest,
+  certificateKey,
+  letsEncryptRateLimits,
+  RateLimitLedger,
+  type RenewalBasis,
+  renewalTime,
+  setBackoffKey,
+} from '@certkeeper/policy';
+import type { CertificateRecord, Store } from '@certkeeper/store';
+import type { ManagerOptions } from './options.js';
+
+/** A certificate someone asked to keep (the CLI's configured certificates). */
+export interface StatusRequest {
+  readonly identifiers: ReadonlyArray<string | Identifier>;
+  readonly profile?: string;
+  readonly keyType?: CertificateKeyType;
+}
+
+/** How much of one CA limit is left for a certificate's identifier set (the tightest bucket of the rule). */
+export interface BudgetStatus {
+  readonly rule: string;
+  readonly description: string;
+  readonly remaining: number;
+  readonly limit: number;
+  /** The set's next order is exempt from this rule (a renewal of a recently issued set). */
+  readonly exempt: boolean;
+  readonly nextTokenAt: string;
+}
+
+/** One row of `certkeeper status`. Dates are ISO 8601 strings; nothing here is a secret. */
+export interface CertificateStatus {
+  readonly key?: string;
+  readonly identifiers: readonly string[];
+  /** Asked for by the caller (configured), as opposed to only found in the store. */
+  readonly configured: boolean;
+  readonly state: 'valid' | 'due' | 'expired' | 'revoked' | 'missing';
+  readonly issuer?: string;
+  readonly notBefore?: string;
+  readonly notAfter?: string;
+  readonly serialNumberHex?: string;
+  readonly profile?: string;
+  readonly keyType?: CertificateKeyType;
+  readonly renewal?: { readonly at: string; readonly basis: RenewalBasis; readonly explanation: string };
+  /** The last failure, kept until a success clears it. */
+  readonly lastError?: { readonly reason: string; readonly failures: number; readonly at: string };
+  /** Nothing is sent for this set before this time (a failure's backoff or the CA's Retry-After). */
+  readonly backoff?: { readonly until: string; readonly reason: string; readonly rateLimited: boolean };
+  readonly budgets: readonly BudgetStatus[];
+  /** An order in flight for it (resumed by the next run). */
+  readonly order?: { readonly phase: string; readonly updatedAt: string };
+}
+
+export interface StatusReport {
+  readonly directoryUrl: string;
+  readonly accountUrl?: string;
+  readonly generatedAt: string;
+  readonly certificates: readonly CertificateStatus[];
+}
+
+export interface StatusReportOptions {
+  readonly options: ManagerOptions;
+  readonly store: Store;
+  readonly requests?: readonly StatusRequest[];
+  readonly clock?: Clock;
+}
+
+/**
+ * The data behind `certkeeper status`, from the store alone — no request to the CA, so it is fast and safe to
+ * run as often as anyone likes: every configured certificate (stored or not) and every stored certificate of this
+ * CA, with its renewal time and why, the last error, the backoff and the rate-limit budget left for its set.
+ */
+export async function buildStatusReport(input: StatusReportOptions): Promise<StatusReport> {
+  const { options, store } = input;
+  const clock = input.clock ?? systemClock;
+  const now = clock.now();
+  const { directoryUrl } = options;
+  const account = await store.getAccount(directoryUrl, options.account?.name ?? 'default');
+  const accountUrl = account?.accountUrl || undefined;
+  const ledger = new RateLimitLedger(store, options.rateLimits ?? letsEncryptRateLimits, clock);
+  const rows: CertificateStatus[] = [];
+  const seen = new Set<string>();
+
+  for (const request of input.requests ?? []) {
+    const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
+    if (!accountUrl) {
+      rows.push({
+        identifiers: identifiers.map((i) => i.value),
+        configured: true,
+        state: 'missing',
+        budgets: [],
+      });
+      continue;
+    }
+    const wanted: CertificateRequest = {
+      directoryUrl,
+      accountUrl,
+      identifiers,
+      ...(request.profile ? { profile: request.profile } : {}),
+    };
+    const key = certificateKey(wanted);
+    seen.add(key);
+    rows.push(await describe(key, wanted, await store.getCertificate(key), true));
+  }
+  for await (const record of allCertificates(store)) {
+    if (seen.has(record.key) || record.directoryUrl !== directoryUrl) continue;
+    const request: CertificateRequest = {
+      directoryUrl,
+      accountUrl: record.accountUrl,
+      identifiers: record.identifiers,
+      ...(record.profile ? { profile: record.profile } : {}),
+    };
+    rows.push(await describe(record.key, request, record, false));
+  }
+  return {
+    directoryUrl,
+    ...(accountUrl ? { accountUrl } : {}),
+    generatedAt: now.toISOString(),
+    certificates: rows,
+  };
+
+  async function describe(
+    key: string,
+    request: CertificateRequest,
+    record: CertificateRecord | undefined,
+    configured: boolean,
+  ): Promise<CertificateStatus> {
+    const [setBackoff, accountBackoff, order, verdict] = await Promise.all([
+      store.getBackoff(setBackoffKey(request)),
+      store.getBackoff(accountBackoffKey(request)),
+      store.getOrder(key),
+      ledger.check(request),
+    ]);
+    const blocking = [accountBackoff, setBackoff].find(
+      (backoff) => backoff && Date.parse(backoff.retryAt) > now.getTime(),
+    );
+    const failure = setBackoff && setBackoff.failures > 0 ? setBackoff : undefined;
+    const renewal = record ? renewalTime(record) : undefined;
+    return {
+      key,
+      identifiers: (record?.identifiers ?? request.identifiers).map((i) => i.value),
+      configured,
+      state: stateOf(record, renewal?.at, now),
+      ...(record ? certificateFacts(record) : {}),
+      ...(renewal
+        ? {
+            renewal: { at: renewal.at.toISOString(), basis: renewal.basis, explanation: renewal.explanation },
+          }
+        : {}),
+      ...(failure
+        ? { lastError: { reason: failure.reason, failures: failure.failures, at: failure.updatedAt } }
+        : {}),
+      ...(blocking
+        ? {
+            backoff: {
+              until: blocking.retryAt,
+              reason: blocking.reason,
+              rateLimited: blocking.rateLimited === true,
+            },
+          }
+        : {}),
+      budgets: tightestPerRule(verdict.budgets),
+      ...(order ? { order: { phase: order.state.phase, updatedAt: order.updatedAt } } : {}),
+    };
+  }
+}
+
+function stateOf(
+  record: CertificateRecord | undefined,
+  renewalAt: Date | undefined,
+  now: Date,
+): CertificateStatus['state'] {
+  if (!record) return 'missing';
+  if (record.revokedAt) return 'revoked';
+  if (Date.parse(record.notAfter) <= now.getTime()) return 'expired';
+  if (renewalAt && renewalAt.getTime() <= now.getTime()) return 'due';
+  return 'valid';
+}
+
+function certificateFacts(record: CertificateRecord) {
+  let issuer: string | undefined;
+  try {
+    const dn = parseCertificate(record.certificatePem).issuer;
+    issuer = /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1] ?? dn;
+  } catch {
+    issuer = undefined;
+  }
+  return {
+    ...(issuer ? { issuer } : {}),
+    notBefore: record.notBefore,
+    notAfter: record.notAfter,
+    serialNumberHex: record.serialNumberHex,
+    keyType: record.keyType,
+    ...(record.profile ? { profile: record.profile } : {}),
+  };
+}
+
+function tightestPerRule(budgets: Awaited<ReturnType<RateLimitLedger['check']>>['budgets']): BudgetStatus[] {
+  const byRule = new Map<string, BudgetStatus>();
+  for (const budget of budgets) {
+    const previous = byRule.get(budget.rule.name);
+    if (previous && previous.remaining <= budget.remaining) continue;
+    byRule.set(budget.rule.name, {
+      rule: budget.rule.name,
+      description: budget.rule.description,
+      remaining: Math.floor(budget.remaining),
+      limit: budget.rule.limit,
+      exempt: budget.exempt,
+      nextTokenAt: budget.nextTokenAt.toISOString(),
+    });
+  }
+  return [...byRule.values()];
+}
+
+async function* allCertificates(store: Store): AsyncGenerator<CertificateRecord> {
+  let afterKey: string | undefined;
+  for (;;) {
+    const page = await store.listCertificates({ ...(afterKey ? { afterKey } : {}), limit: 500 });
+    yield* page;
+    if (page.length < 500) return;
+    afterKey = page[page.length - 1]!.key;
+  }
+}
