@@ -58,7 +58,9 @@ describe('CertificateManager composed through the container, against Pebble', ()
     const first = await manager.ensure({ identifiers: ['mgr.example.test', 'www.mgr.example.test'] });
     expect(first.type).toBe('issued');
     expect(proxy.count('newAccount', 'POST')).toBe(1);
-    expect(phases).toEqual(expect.arrayContaining(['fetch-authorizations', 'await-validation', 'finalize', 'download', 'done']));
+    expect(phases).toEqual(
+      expect.arrayContaining(['fetch-authorizations', 'await-validation', 'finalize', 'download', 'done']),
+    );
     proxy.clearLog();
     const again = await manager.ensure({ identifiers: ['www.mgr.example.test', 'MGR.example.test'] });
     expect(again.type).toBe('fresh');

@@ -50,7 +50,7 @@ export async function startPolicyFixture(
   });
   const accountUrl = (await client.accounts.find())!.url;
   const replacesSent: (string | undefined)[] = [];
-  const issue: IssueFunction = async ({ request, replaces }) => {
+  const issue: IssueFunction = async ({ request, replaces, onOrderCreated }) => {
     replacesSent.push(replaces);
     const state = await prepareOrder({
       directoryUrl: proxy.directoryUrl,
@@ -58,10 +58,19 @@ export async function startPolicyFixture(
       identifiers: request.identifiers,
       ...(replaces ? { replaces } : {}),
     });
+    let created = false;
     const { certificate, state: final } = await runOrder(
       state,
       { client, solvers: [pebble.http01], clock },
-      { maxStepRetries: 0 },
+      {
+        maxStepRetries: 0,
+        onState: async (next) => {
+          if (!created && next.orderUrl) {
+            created = true;
+            await onOrderCreated();
+          }
+        },
+      },
     );
     return { certificatePem: certificate.pem, keyPem: final.certificateKeyPem!, keyType: 'ec256' };
   };

@@ -23,6 +23,15 @@ export interface EnsureRequest {
   readonly force?: boolean;
 }
 
+export interface EnsureOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Hand back long waits instead of sleeping in them: the order is stored and an OrderSuspendedError says when to
+   * continue (worker mode uses this so a propagation wait frees the worker).
+   */
+  readonly suspendWaitsLongerThanMs?: number;
+}
+
 export interface SweepResult {
   readonly checked: number;
   readonly outcomes: readonly EnsureOutcome[];
@@ -50,7 +59,9 @@ export class CertificateManager {
   ) {}
 
   /** Make sure a fresh certificate exists for the identifiers; see EnsureOutcome for what can happen. */
-  async ensure(request: EnsureRequest, signal?: AbortSignal): Promise<EnsureOutcome> {
+  async ensure(request: EnsureRequest, options: AbortSignal | EnsureOptions = {}): Promise<EnsureOutcome> {
+    const { signal, suspendWaitsLongerThanMs } =
+      options instanceof AbortSignal ? { signal: options, suspendWaitsLongerThanMs: undefined } : options;
     const { accountUrl } = await this.accounts.client();
     const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
     const outcome = await this.coordinator.ensure(
@@ -62,7 +73,7 @@ export class CertificateManager {
         ...(request.profile ? { profile: request.profile } : {}),
         ...(request.force ? { force: true } : {}),
       },
-      (context) => this.runner.issue(context),
+      (context) => this.runner.issue(context, suspendWaitsLongerThanMs),
       signal,
     );
     this.report(outcome);

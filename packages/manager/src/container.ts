@@ -44,16 +44,19 @@ export function createCertkeeperContainer(
   container.register(SolversToken, { useValue: [...composition.solvers] });
   container.register(LoggerToken, { useValue: composition.logger ?? silentLogger });
   container.register(ClockToken, { useValue: composition.clock ?? systemClock });
-  container.register(MetricsToken, {
-    useValue: composition.metrics === false ? undefined : (composition.metrics ?? new CertkeeperMetrics()),
-  });
+  // tsyringe does not take `useValue: undefined` for a value: without metrics the token stays unregistered.
+  if (composition.metrics !== false) {
+    container.register(MetricsToken, { useValue: composition.metrics ?? new CertkeeperMetrics() });
+  }
   container.register(CertificateManagerToken, {
     useFactory: instanceCachingFactory((c) => {
       const options = c.resolve<ManagerOptions>(ManagerOptionsToken);
       const store = c.resolve<Store>(StoreToken);
       const clock = c.resolve<Clock>(ClockToken);
       const logger = c.resolve<Logger>(LoggerToken);
-      const metrics = c.resolve<CertkeeperMetrics | undefined>(MetricsToken);
+      const metrics = c.isRegistered(MetricsToken, true)
+        ? c.resolve<CertkeeperMetrics>(MetricsToken)
+        : undefined;
       const accounts = new AccountRegistry(options, store, clock, logger);
       const coordinator = new RenewalCoordinator({
         store,
@@ -61,6 +64,7 @@ export function createCertkeeperContainer(
         logger,
         ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
         ...(options.backoff ? { backoff: options.backoff } : {}),
+        ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
       });
       const events = new ManagerEventEmitter();
       const runner = new OrderRunner(

@@ -25,6 +25,8 @@ export interface ManagerOptions {
   readonly rateLimits?: RateLimitRuleSet;
   readonly backoff?: BackoffOptions;
   readonly polling?: Partial<PollPolicy>;
+  /** Lifetime of the store lease held while a certificate is being issued; renewed every third (default 5 min). */
+  readonly leaseTtlMs?: number;
   /** Longest sleep of `run()` between sweeps, so new managed certificates and ARI refreshes are noticed (default 1 h). */
   readonly maxSweepIntervalMs?: number;
 }

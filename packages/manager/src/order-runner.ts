@@ -31,10 +31,25 @@ export class OrderRunner {
     private readonly onProgress?: (progress: OrderProgress) => void,
   ) {}
 
-  async issue(context: IssueContext): Promise<IssuedMaterial> {
+  async issue(context: IssueContext, suspendWaitsLongerThanMs?: number): Promise<IssuedMaterial> {
     const { client, accountUrl } = await this.accounts.client();
     const { request, key } = context;
     const keyType = request.keyType ?? this.defaultKeyType;
+    const stored = await this.store.getOrder(key);
+    // A worker died after the order finished but before the certificate was stored: the state holds it.
+    if (
+      stored?.state.phase === 'done' &&
+      stored.state.certificate &&
+      stored.state.certificateKeyPem &&
+      stored.state.accountUrl === accountUrl
+    ) {
+      await this.store.deleteOrder(key);
+      return {
+        certificatePem: stored.state.certificate.pem,
+        keyPem: stored.state.certificateKeyPem,
+        keyType,
+      };
+    }
     let state = await this.resumable(key, accountUrl, context.replaces);
     if (state) {
       this.metrics?.orders.inc({ result: 'resumed' });
@@ -51,8 +66,14 @@ export class OrderRunner {
       });
       this.metrics?.orders.inc({ result: 'created' });
     }
-    const persist = (next: OrderState) =>
-      this.store.putOrder({ key, state: next, updatedAt: this.clock.now().toISOString() });
+    let created = state.orderUrl !== undefined;
+    const persist = async (next: OrderState) => {
+      await this.store.putOrder({ key, state: next, updatedAt: this.clock.now().toISOString() });
+      if (!created && next.orderUrl) {
+        created = true;
+        await context.onOrderCreated();
+      }
+    };
     try {
       const result = await runOrder(
         state,
@@ -66,6 +87,7 @@ export class OrderRunner {
         },
         {
           onState: persist,
+          ...(suspendWaitsLongerThanMs !== undefined ? { suspendWaitsLongerThanMs } : {}),
           onStep: ({ state: current, next }) =>
             this.onProgress?.({
               key,

@@ -2,7 +2,7 @@ import { type AcmeProblem, AcmeProblemError } from '../errors/acme-problem-error
 import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
 import type { Identifier } from '../identifiers/identifier.js';
-import type { OrderFailure } from './order-state.js';
+import type { OrderFailure, OrderState } from './order-state.js';
 
 /** Turn any thrown value into the JSON failure kept in the order state. */
 export function failureFromError(error: unknown): OrderFailure {
@@ -37,5 +37,20 @@ export class OrderFailedError extends CertkeeperError {
     this.failure = failure;
     this.problem = failure.problem;
     this.identifier = failure.identifier;
+  }
+}
+
+/**
+ * Not a failure: `runOrder` met a wait longer than `suspendWaitsLongerThanMs` and handed it back instead of
+ * sleeping, after persisting the state. A job queue schedules the next step at `retryAfter`, freeing the worker.
+ */
+export class OrderSuspendedError extends CertkeeperError {
+  readonly state: OrderState;
+  readonly reason: string;
+
+  constructor(state: OrderState, until: Date, reason: string) {
+    super(ErrorCodes.SUSPENDED, `Order ${state.id} waits until ${until.toISOString()}: ${reason}.`, { retryAfter: until, retryable: true });
+    this.state = state;
+    this.reason = reason;
   }
 }

@@ -4,7 +4,7 @@ import { systemClock } from '../ports/clock.js';
 import { sleep } from '../ports/sleep.js';
 import { abandonOrder } from './abandon-order.js';
 import type { EngineDeps } from './engine-deps.js';
-import { failureFromError, OrderFailedError } from './failure.js';
+import { failureFromError, OrderFailedError, OrderSuspendedError } from './failure.js';
 import type { IssuedCertificate, OrderState } from './order-state.js';
 import { runStep } from './step.js';
 import type { StepResult } from './step-result.js';
@@ -20,6 +20,11 @@ export interface RunOrderOptions {
    * `retryAfter`, so a caller's policy can schedule one retry at that time.
    */
   readonly maxStepRetries?: number;
+  /**
+   * Hand back, instead of sleeping through, any wait longer than this (ms): the state is persisted through `onState`
+   * and an OrderSuspendedError carries the time to resume. For workers that must not sleep in a propagation wait.
+   */
+  readonly suspendWaitsLongerThanMs?: number;
 }
 
 export interface RunOrderResult {
@@ -68,9 +73,14 @@ export async function runOrder(
     switch (result.next.type) {
       case 'continue':
         break;
-      case 'wait':
-        await sleep(result.next.until.getTime() - clock.now().getTime(), deps.signal);
+      case 'wait': {
+        const waitMs = result.next.until.getTime() - clock.now().getTime();
+        if (options.suspendWaitsLongerThanMs !== undefined && waitMs > options.suspendWaitsLongerThanMs) {
+          throw new OrderSuspendedError(state, result.next.until, result.next.reason);
+        }
+        await sleep(waitMs, deps.signal);
         break;
+      }
       case 'done':
         return { state, certificate: state.certificate! };
       case 'failed':

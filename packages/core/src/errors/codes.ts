@@ -19,6 +19,8 @@ export const ErrorCodes = {
   TIMEOUT: 'CERTKEEPER_ERR_TIMEOUT',
   /** The caller cancelled the operation with its AbortSignal. */
   ABORTED: 'CERTKEEPER_ERR_ABORTED',
+  /** An order was put aside during a long wait (DNS propagation, validation); resume it at `retryAfter`. */
+  SUSPENDED: 'CERTKEEPER_ERR_SUSPENDED',
   /** An identifier given by the caller is not valid; nothing was sent. */
   INVALID_IDENTIFIER: 'CERTKEEPER_ERR_INVALID_IDENTIFIER',
   /** The order breaks the limits of the requested profile (names, identifier types); nothing was sent. */

@@ -9,6 +9,11 @@ export interface IssueContext {
   /** RFC 9773: the ARI id of the certificate this order replaces; pass it as the order's `replaces`. */
   readonly replaces?: string;
   readonly signal?: AbortSignal;
+  /**
+   * Call when a newOrder is actually sent (not when a stored order is resumed): the ledger counts new orders,
+   * and resuming one costs nothing at the CA.
+   */
+  readonly onOrderCreated: () => Promise<void>;
 }
 
 export interface IssuedMaterial {

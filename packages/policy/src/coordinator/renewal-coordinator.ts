@@ -18,7 +18,7 @@ import { type CertificateRequest, certificateKey } from '../certificate-request.
 import { SingleFlight } from '../coalescing/single-flight.js';
 import { assessFreshness, type DueReason } from '../freshness/freshness-gate.js';
 import { RateLimitLedger } from '../ledger/rate-limit-ledger.js';
-import { letsEncryptRateLimits, type RateLimitRuleSet } from '../ledger/rate-limit-rules.js';
+import { type Exemption, letsEncryptRateLimits, type RateLimitRuleSet } from '../ledger/rate-limit-rules.js';
 import type { EnsureOutcome } from '../outcome.js';
 import { accountBackoffKey, isAccountWideLimit, setBackoffKey } from './backoff-keys.js';
 import type { IssueFunction } from './issue-function.js';
@@ -174,8 +174,10 @@ export class RenewalCoordinator {
     | { kind: 'error'; error: unknown }
   > {
     const subject = { ...request, ...(replaces ? { replaces } : {}) };
+    // An order already in flight for this certificate costs nothing more to finish: no limit applies to resuming it.
+    const inFlight = await this.store.getOrder(key);
     const verdict = await this.ledger.check(subject);
-    if (!verdict.allowed) {
+    if (!verdict.allowed && !inFlight) {
       return {
         kind: 'deferred',
         outcome: {
@@ -187,25 +189,32 @@ export class RenewalCoordinator {
         },
       };
     }
-    const exempt = verdict.exemptions.length > 0;
-    await this.ledger.record('new-order', subject, exempt ? { exempt: true } : {});
+    const exemptions: readonly Exemption[] = verdict.allowed
+      ? verdict.exemptions
+      : replaces
+        ? ['ari-renewal']
+        : [];
+    const onOrderCreated = () =>
+      this.ledger.record('new-order', subject, exemptions.length > 0 ? { exempt: true } : {});
     try {
       const material = await issue({
         request,
         key,
+        onOrderCreated,
         ...(replaces ? { replaces } : {}),
         ...(signal ? { signal } : {}),
       });
       await this.ledger.record(
         'certificate',
         subject,
-        verdict.exemptions.includes('ari-renewal') ? { exempt: true } : {},
+        exemptions.includes('ari-renewal') ? { exempt: true } : {},
       );
       return { kind: 'ok', material, ...(replaces ? { replaces } : {}) };
     } catch (error) {
-      // Cancelled by the caller: nothing failed. No backoff, no ledger entry; the stored order is resumed later.
-      if (signal?.aborted || (CertkeeperError.isInstance(error) && error.code === ErrorCodes.ABORTED))
-        throw error;
+      // Cancelled by the caller, or put aside during a long wait: nothing failed. No backoff, no ledger entry; the
+      // stored order is resumed later.
+      const code = CertkeeperError.isInstance(error) ? error.code : undefined;
+      if (signal?.aborted || code === ErrorCodes.ABORTED || code === ErrorCodes.SUSPENDED) throw error;
       const limited = await this.rateLimitOutcome(request, subject, error);
       if (limited) return { kind: 'deferred', outcome: limited };
       if (
