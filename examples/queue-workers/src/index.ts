@@ -1,0 +1,1 @@
+export { type AppConfig, composeApp } from './compose.js';
