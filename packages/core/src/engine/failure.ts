@@ -49,7 +49,10 @@ export class OrderSuspendedError extends CertkeeperError {
   readonly reason: string;
 
   constructor(state: OrderState, until: Date, reason: string) {
-    super(ErrorCodes.SUSPENDED, `Order ${state.id} waits until ${until.toISOString()}: ${reason}.`, { retryAfter: until, retryable: true });
+    super(ErrorCodes.SUSPENDED, `Order ${state.id} waits until ${until.toISOString()}: ${reason}.`, {
+      retryAfter: until,
+      retryable: true,
+    });
     this.state = state;
     this.reason = reason;
   }
