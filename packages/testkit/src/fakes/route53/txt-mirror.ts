@@ -1,0 +1,43 @@
+/**
+ * Where a fake publishes the TXT values it holds, so a real resolver (Pebble's VA) can see them. The testkit's
+ * `ChalltestsrvClient` (`PebbleHandle.challtestsrv`) has exactly these methods.
+ */
+export interface TxtMirror {
+  addTxt(host: string, value: string): Promise<void>;
+  clearTxt(host: string): Promise<void>;
+}
+
+/** The values now at one name (an empty list clears it). */
+export interface MirroredName {
+  readonly host: string;
+  readonly values: readonly string[];
+}
+
+/**
+ * Serialises mirror writes: challtestsrv can only clear a name and add values back, so two interleaved updates of
+ * one name would leave a mix. Each update carries the name's values at the time it is run (`snapshot` is called
+ * then), so the last update wins correctly. Shared by the Route 53 and Cloudflare fakes.
+ */
+export class TxtMirrorQueue {
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly mirror: TxtMirror | undefined) {}
+
+  publish(snapshot: () => readonly MirroredName[]): Promise<void> {
+    const mirror = this.mirror;
+    if (!mirror) return Promise.resolve();
+    const run = async () => {
+      for (const { host, values } of snapshot()) {
+        await mirror.clearTxt(host);
+        for (const value of values) await mirror.addTxt(host, value);
+      }
+    };
+    this.tail = this.tail.then(run, run);
+    return this.tail;
+  }
+
+  /** Resolves once every queued write has finished (failures included). */
+  async idle(): Promise<void> {
+    await this.tail.catch(() => undefined);
+  }
+}
