@@ -1,4 +1,4 @@
-import { lstat, readdir, unlink } from 'node:fs/promises';
+import { lstat, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import type {
@@ -18,6 +18,7 @@ import { type FileLockOptions, FileLocks } from './file-lock.js';
 import { LeaseFiles } from './lease-files.js';
 import { LedgerFiles } from './ledger-files.js';
 import { certificateDirectoryName, hashedName } from './safe-name.js';
+import { storeIoError } from './store-io-error.js';
 
 export interface FileStoreOptions {
   /** Where everything lives. Default {@link defaultStoreDirectory}: `$XDG_DATA_HOME/certkeeper` or `~/.local/share/certkeeper`. */
@@ -47,6 +48,7 @@ export interface FileStoreOptions {
  */
 export class FileStore implements Store {
   private readonly keysByName = new Map<string, string>();
+  private listing: { readonly mtimeNs: bigint; readonly keys: string[] } | undefined;
   private closed = false;
 
   private constructor(
@@ -105,12 +107,10 @@ export class FileStore implements Store {
     return this.locks.withLock(`certificate ${record.key}`, () => this.certificates.write(record));
   }
   async listCertificates(options: { afterKey?: string; limit?: number } = {}): Promise<CertificateRecord[]> {
-    const keys: string[] = [];
-    for (const name of await this.certificates.names()) {
-      const key = await this.keyOf(name);
-      if (key !== undefined && (options.afterKey === undefined || key > options.afterKey)) keys.push(key);
-    }
-    const page = keys.sort().slice(0, options.limit ?? 1000);
+    const keys = await this.sortedCertificateKeys();
+    const { afterKey } = options;
+    const from = afterKey === undefined ? 0 : firstIndexAfter(keys, afterKey);
+    const page = keys.slice(from, from + (options.limit ?? 1000));
     const records = await Promise.all(page.map((key) => this.certificates.read(key)));
     return records.filter((record): record is CertificateRecord => record !== undefined);
   }
@@ -164,6 +164,30 @@ export class FileStore implements Store {
     return writeFileDurably(this.recordPath(kind, key), JSON.stringify(record));
   }
 
+  /**
+   * Every certificate key, sorted, reused while the certificates directory is unchanged: a sweep pages through
+   * 100 000 certificates without listing and sorting the directory for each page. The directory's mtime is
+   * read before listing it, so a certificate added during or after the listing makes the next call list again.
+   */
+  private async sortedCertificateKeys(): Promise<string[]> {
+    const directory = join(this.directory, 'certificates');
+    const { mtimeNs } = await stat(directory, { bigint: true }).catch((error) => {
+      throw storeIoError('listing certificates', directory, error);
+    });
+    const listedAt = BigInt(Date.now()) * 1_000_000n;
+    if (this.listing?.mtimeNs === mtimeNs) return this.listing.keys;
+    const keys: string[] = [];
+    for (const name of await this.certificates.names()) {
+      const key = await this.keyOf(name);
+      if (key !== undefined) keys.push(key);
+    }
+    keys.sort();
+    // Directory times tick coarsely (a few ms): a change in the same tick as the listing would leave the mtime
+    // as it was. Cache only a directory that had been quiet for a second before we listed it.
+    this.listing = listedAt - mtimeNs > 1_000_000_000n ? { mtimeNs, keys } : undefined;
+    return keys;
+  }
+
   /** A certificate directory's key: the name itself when it is a plain key, else read once and remembered. */
   private async keyOf(name: string): Promise<string | undefined> {
     if (!name.includes('~')) return name;
@@ -185,4 +209,16 @@ async function removeAbandonedDrafts(directory: string): Promise<void> {
     const info = await lstat(path).catch(() => undefined);
     if (info && info.mtimeMs < cutoff) await unlink(path).catch(() => {});
   }
+}
+
+/** Index of the first key greater than `afterKey` in sorted `keys` (binary search). */
+function firstIndexAfter(keys: readonly string[], afterKey: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (keys[middle]! <= afterKey) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -1,10 +1,11 @@
-import { open, readdir, readFile, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readdir, unlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import type { LedgerEvent, LedgerQuery } from '../port/records.js';
 import { syncDirectory } from './durable-fs.js';
 import type { FileLocks } from './file-lock.js';
-import { errnoCode, storeIoError } from './store-io-error.js';
+import { entryMatches, LedgerDayCache } from './ledger-day-cache.js';
+import { storeIoError } from './store-io-error.js';
 
 const DAY_MS = 86_400_000;
 const dayFile = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
@@ -23,9 +24,11 @@ interface Pending {
  * Appends that arrive together are written together (group commit): one locked write and one fsync for all
  * of them, and each caller is answered only after that fsync. A kill -9 in the middle of a write can leave a
  * partial last line; it was never acknowledged, readers skip it, and the next append starts a new line.
+ * Queries read through {@link LedgerDayCache}, which reads each day once and then only what was appended.
  */
 export class LedgerFiles {
   private pending: Pending[] = [];
+  private readonly cache = new LedgerDayCache();
   private flushing: Promise<void> | undefined;
 
   constructor(
@@ -59,25 +62,13 @@ export class LedgerFiles {
   async query(query: LedgerQuery): Promise<LedgerEvent[]> {
     const since = Date.parse(query.since);
     const firstDay = Number.isNaN(since) ? '' : new Date(since).toISOString().slice(0, 10);
-    // Cheap text tests before JSON.parse: most lines of a busy ledger belong to other sets or accounts.
-    const needles = [query.directoryUrl, query.accountUrl, query.identifierSet]
-      .filter((value): value is string => value !== undefined)
-      .map((value) => JSON.stringify(value));
+    const paths = (await this.dayFiles()).map((name) => join(this.directory, name));
+    this.cache.retain(paths);
     const events: LedgerEvent[] = [];
-    for (const name of await this.dayFiles()) {
-      if (name.slice(0, 10) < firstDay) continue;
-      const path = join(this.directory, name);
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (error) {
-        if (errnoCode(error) === 'ENOENT') continue;
-        throw storeIoError('reading the ledger', path, error);
-      }
-      for (const line of text.split('\n')) {
-        if (line.length === 0 || !needles.every((needle) => line.includes(needle))) continue;
-        const event = parseLine(line);
-        if (event && matches(event, query)) events.push(event);
+    for (const path of paths) {
+      if (basename(path).slice(0, 10) < firstDay) continue;
+      for (const entry of await this.cache.entries(path)) {
+        if (entryMatches(entry, query)) events.push(JSON.parse(entry.line) as LedgerEvent);
       }
     }
     // Stable: events at the same time keep the order they were appended in.
@@ -139,24 +130,4 @@ export class LedgerFiles {
       }
     }
   }
-}
-
-function parseLine(line: string): LedgerEvent | undefined {
-  try {
-    const value = JSON.parse(line) as LedgerEvent;
-    return typeof value === 'object' && value !== null && typeof value.at === 'string' ? value : undefined;
-  } catch {
-    // A partial line left by a writer killed before its fsync: never acknowledged, so not an event.
-    return undefined;
-  }
-}
-
-function matches(event: LedgerEvent, query: LedgerQuery): boolean {
-  return (
-    event.directoryUrl === query.directoryUrl &&
-    event.at >= query.since &&
-    (!query.kinds || query.kinds.includes(event.kind)) &&
-    (!query.accountUrl || event.accountUrl === query.accountUrl) &&
-    (!query.identifierSet || event.identifierSet === query.identifierSet)
-  );
 }
