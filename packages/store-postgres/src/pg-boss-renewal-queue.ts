@@ -80,7 +80,8 @@ export class PgBossRenewalQueue<P = unknown> implements RenewalQueue<P> {
     // an EventEmitter 'error' without a listener would crash the process instead.
     boss.on('error', onError);
     try {
-      await boss.start();
+      // A restart during start-up is retried like any transient failure; pg-boss's own migration is transactional.
+      await retryTransient(() => boss.start());
       // pg-boss 10's create_queue attaches a partition; two processes creating one queue at the same moment
       // can deadlock (40P01). The loser is rolled back; retrying finds the queue there (ON CONFLICT DO NOTHING).
       await retryTransient(() =>

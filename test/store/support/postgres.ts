@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { isTransient } from '@certkeeper/store-postgres';
 import pg from 'pg';
 
 const run = promisify(execFile);
@@ -61,26 +62,28 @@ export function testSchema(label: string): { schema: string; jobs: string; drop:
     schema,
     jobs,
     async drop() {
-      const client = new pg.Client({ connectionString });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await client.query(`DROP SCHEMA IF EXISTS "${jobs}" CASCADE`);
-      } finally {
-        await client.end();
-      }
+      await sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await sql(`DROP SCHEMA IF EXISTS "${jobs}" CASCADE`);
     },
   };
 }
 
-/** One query on a short-lived connection (for assertions that look at tables directly). */
+/**
+ * One query on a short-lived connection (for assertions that look at tables directly). Retried through a
+ * server restart, since postgres-restart.test.ts may restart the server while other files run.
+ */
 export async function sql<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    return (await client.query<R>(text, values)).rows;
-  } finally {
-    await client.end();
+  for (let attempt = 1; ; attempt += 1) {
+    const client = new pg.Client({ connectionString });
+    try {
+      await client.connect();
+      return (await client.query<R>(text, values)).rows;
+    } catch (error) {
+      if (!isTransient(error) || attempt >= 30) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      await client.end().catch(() => {});
+    }
   }
 }
 
