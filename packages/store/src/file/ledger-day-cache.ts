@@ -14,6 +14,8 @@ interface Entry {
 }
 
 interface Day {
+  /** The file's inode: a day file deleted (pruned) and written again is read from the start. */
+  readonly ino: number;
   /** Bytes of the file already read, up to the end of its last complete line. */
   offset: number;
   readonly entries: Entry[];
@@ -41,10 +43,10 @@ export class LedgerDayCache {
       throw storeIoError('reading the ledger', path, error);
     }
     try {
-      const { size } = await handle.stat();
-      // Smaller than what we read: the file was replaced (pruned and written again). Start over.
-      if (!day || size < day.offset) {
-        day = { offset: 0, entries: [] };
+      const { size, ino } = await handle.stat();
+      // Another file under the same name, or a shorter one: it was replaced (pruned and written again).
+      if (!day || day.ino !== ino || size < day.offset) {
+        day = { ino, offset: 0, entries: [] };
         this.days.set(path, day);
       }
       if (size > day.offset) {
