@@ -4,6 +4,7 @@ export * from './discovery/resolver-pool.js';
 export * from './discovery/zone-locator.js';
 export * from './names/dns-name.js';
 export * from './propagation/describe-status.js';
+export { mapWithLimit } from './propagation/map-with-limit.js';
 export * from './propagation/propagation-checker.js';
 export * from './propagation/propagation-result.js';
 export * from './propagation/schedule.js';
@@ -14,6 +15,8 @@ export * from './provider/provider-errors.js';
 export * from './provider/provider-retry.js';
 export * from './providers/challtestsrv-provider.js';
 export * from './providers/in-memory-provider.js';
+// Helpers for provider authors: a per-name lock for read-modify-write APIs, and a concurrency-limited map.
+export { KeyedMutex } from './providers/keyed-mutex.js';
 export * from './solver/dns01-receipt.js';
 export * from './solver/dns01-solver.js';
 export * from './wire/dns-message.js';

@@ -3,6 +3,7 @@ import {
   assertValidRecord,
   type DnsProvider,
   type DnsRecord,
+  KeyedMutex,
   normalizeName,
   type ProviderCallOptions,
   providerFailed,
@@ -11,7 +12,6 @@ import {
   type ZoneLister,
   zoneNotFound,
 } from '@certkeeper/dns';
-import { KeyedLock } from './keyed-lock.js';
 import { type PowerDnsOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { type ApiRrset, type ApiZone, PowerDnsApi, PROVIDER_NAME } from './powerdns-api.js';
 import { quoteTxt, unquoteTxt } from './txt-content.js';
@@ -35,7 +35,7 @@ export class PowerDnsProvider implements DnsProvider, ZoneLister {
   readonly name = PROVIDER_NAME;
   private readonly options: ResolvedOptions;
   private readonly api: PowerDnsApi;
-  private readonly locks = new KeyedLock();
+  private readonly locks = new KeyedMutex();
   private readonly zoneIds = new Map<string, string>();
 
   constructor(options: PowerDnsOptions) {

@@ -4,6 +4,7 @@ import {
   assertValidRecord,
   type DnsProvider,
   type DnsRecord,
+  KeyedMutex,
   normalizeName,
   type ProviderCallOptions,
   providerFailed,
@@ -14,7 +15,6 @@ import {
   zoneNotFound,
 } from '@certkeeper/dns';
 import type dnsPacket from 'dns-packet';
-import { KeyedLock } from './keyed-lock.js';
 import { type ResolvedOptions, type Rfc2136Options, resolveOptions } from './options.js';
 import { PROVIDER_NAME, type Reply, type RequestContext, Rfc2136Client } from './rfc2136-client.js';
 import { TsigSigner } from './tsig/tsig-signer.js';
@@ -38,7 +38,7 @@ export class Rfc2136DnsProvider implements DnsProvider {
   readonly name = PROVIDER_NAME;
   private readonly options: ResolvedOptions;
   private readonly client: Rfc2136Client;
-  private readonly locks = new KeyedLock();
+  private readonly locks = new KeyedMutex();
 
   constructor(options: Rfc2136Options) {
     this.options = resolveOptions(options);

@@ -1,8 +1,7 @@
 import { type Change, ChangeResourceRecordSetsCommand, type Route53Client } from '@aws-sdk/client-route-53';
+import { type KeyedMutex, mapWithLimit } from '@certkeeper/dns';
 import { sendOptions } from './aws-call.js';
 import type { ResolvedZone } from './hosted-zones.js';
-import type { KeyedMutex } from './keyed-mutex.js';
-import { mapLimit } from './map-limit.js';
 import { readTxtSet, type TxtRecordSet } from './record-sets.js';
 import { isChangeConflict, toProviderError } from './route53-errors.js';
 import { toRoute53Name } from './route53-names.js';
@@ -64,7 +63,7 @@ export class RecordSetWriter {
     return this.mutex.runAll(keys, async () => {
       const attempts = Math.max(1, this.options.conflictAttempts ?? 5);
       for (let attempt = 1; ; attempt++) {
-        const current = await mapLimit(changes, this.options.readConcurrency ?? 4, (change) =>
+        const current = await mapWithLimit(changes, this.options.readConcurrency ?? 4, (change) =>
           readTxtSet(this.client, hosted.id, change.fqdn, zone, signal),
         );
         const names = new Map<string, NameOutcome>();

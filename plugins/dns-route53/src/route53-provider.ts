@@ -8,6 +8,7 @@ import {
   type DnsProvider,
   type DnsRecord,
   isInZone,
+  KeyedMutex,
   normalizeName,
   type ProviderCallOptions,
   type RecordFilter,
@@ -16,7 +17,6 @@ import {
 } from '@certkeeper/dns';
 import { waitForInsync } from './change-waiter.js';
 import { HostedZoneFinder, type ResolvedZone } from './hosted-zones.js';
-import { KeyedMutex } from './keyed-mutex.js';
 import { type NameChange, RecordSetWriter, type WriteOutcome } from './record-set-writer.js';
 import { listRecordSets, readTxtSet, type TxtRecordSet, toTxtSet } from './record-sets.js';
 import { PROVIDER_NAME } from './route53-errors.js';
