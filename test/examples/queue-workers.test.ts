@@ -2,7 +2,7 @@ import { composeApp } from '@certkeeper/example-queue-workers';
 import { type PebbleHandle, startPebble } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BindPrimary, newKey, startBindPrimary } from '../plugins/support/bind-primary.js';
-import { connectionString, requirePostgres, testSchema } from '../store/support/postgres.js';
+import { connectionString, requirePostgres, sql, testSchema } from '../store/support/postgres.js';
 
 /** The example application, composed as in its README, issues through BIND 9 + PostgreSQL + a local Pebble. */
 describe('examples/queue-workers', () => {
@@ -21,6 +21,8 @@ describe('examples/queue-workers', () => {
     await pebble?.stop();
     await bind?.stop();
     await drop();
+    // composeApp names the queue's schema after the store's.
+    await sql(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`);
   });
 
   it('issues a wildcard certificate through a queue job and reports it', async () => {
