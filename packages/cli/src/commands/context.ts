@@ -1,0 +1,44 @@
+import type { Logger } from '@certkeeper/core';
+import { silentLogger } from '@certkeeper/core';
+import { createJsonLogger } from '@certkeeper/manager';
+import type { GlobalFlags } from '../settings/global-flags.js';
+import { resolveSettings } from '../settings/resolve-settings.js';
+import type { Settings } from '../settings/settings.js';
+
+/** What every command gets: the flags, the process's streams and environment, and where warnings go. */
+export interface CommandContext {
+  readonly flags: GlobalFlags;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  /** Pino JSON logs on stderr with --verbose; silent otherwise (commands print their own results). */
+  readonly logger: Logger;
+  warn(message: string): void;
+  /** Print a result: a line of text, or with --json one JSON document. */
+  print(text: string, json: unknown): void;
+}
+
+export function createContext(flags: GlobalFlags): CommandContext {
+  const stdout = process.stdout;
+  const stderr = process.stderr;
+  return {
+    flags,
+    env: process.env,
+    cwd: process.cwd(),
+    stdout,
+    stderr,
+    logger: flags.verbose ? createJsonLogger({ level: 'debug', destination: stderr }) : silentLogger,
+    warn: (message) => {
+      if (flags.json) stdout.write(`${JSON.stringify({ event: 'warning', message })}\n`);
+      else stderr.write(`warning: ${message}\n`);
+    },
+    print: (text, json) => {
+      stdout.write(flags.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+    },
+  };
+}
+
+export function settingsOf(context: CommandContext): Promise<Settings> {
+  return resolveSettings(context.flags, { env: context.env, cwd: context.cwd, warn: context.warn });
+}

@@ -1,0 +1,86 @@
+import { resolve } from 'node:path';
+import { CertkeeperError, ErrorCodes, identifierSetKey, parseIdentifiers } from '@certkeeper/core';
+import { Deployer } from '../deploy/deployer.js';
+import { type ExitCodeValue, exitCodeFor } from '../exit-codes.js';
+import { chooseReporter } from '../output/choose-reporter.js';
+import { checkNames, itemOf, keepCertificates } from '../runtime/keep-certificates.js';
+import { openRuntime } from '../runtime/open-runtime.js';
+import { assertWritableDirectory } from '../runtime/writable-directory.js';
+import type { CertificateSpec, Settings } from '../settings/settings.js';
+import { type CommandContext, settingsOf } from './context.js';
+
+export interface IssueOptions {
+  readonly force?: boolean;
+  readonly output?: string;
+  readonly deployHook?: string;
+}
+
+/**
+ * `certkeeper issue <names…>`: one certificate for all the names. A fresh certificate for the same set is kept
+ * (no order) unless --force. Names matching a configured certificate use its settings (output, hook, key type).
+ */
+export async function issueCommand(
+  context: CommandContext,
+  names: readonly string[],
+  options: IssueOptions,
+): Promise<ExitCodeValue> {
+  checkNames(names);
+  const settings = await settingsOf(context);
+  if (settings.solvers.length === 0)
+    throw new CertkeeperError(
+      ErrorCodes.CONFIG_INVALID,
+      'No challenge solver is configured, so the CA could not be shown control of the names; nothing was ordered.',
+      {
+        hint: 'give --http-standalone, --http-webroot <dir> or --dns <plugin>, or add solvers to the config file (certkeeper init).',
+      },
+    );
+  const spec = specFor(settings, names, options, context.cwd);
+  if (spec.output)
+    await assertWritableDirectory(spec.output, `output directory of ${names.join(', ')}`, 0o755);
+  const reporter = chooseReporter(context.flags);
+  const runtime = await openRuntime(settings, {
+    logger: context.logger,
+    solvers: true,
+    env: context.env,
+    cwd: context.cwd,
+    warn: (message) => reporter.warn(message),
+  });
+  try {
+    const deployer = new Deployer({
+      storeDirectory: settings.storeDirectory,
+      ...(settings.deployHook ? { defaultHook: settings.deployHook } : {}),
+      hookTimeoutMs: settings.deployHookTimeoutMs,
+    });
+    const results = await keepCertificates(runtime, [itemOf(spec)], {
+      reporter,
+      deployer,
+      ...(options.force ? { force: true } : {}),
+    });
+    return exitCodeFor(results, 'issue');
+  } finally {
+    reporter.close();
+    await runtime.close();
+  }
+}
+
+function specFor(
+  settings: Settings,
+  names: readonly string[],
+  options: IssueOptions,
+  cwd: string,
+): CertificateSpec {
+  const set = identifierSetKey(parseIdentifiers(names));
+  const configured = settings.certificates.find(
+    (certificate) => identifierSetKey(parseIdentifiers(certificate.names)) === set,
+  );
+  const hook = options.deployHook?.trim() ? options.deployHook.trim().split(/\s+/) : configured?.deployHook;
+  const output = options.output ? resolve(cwd, options.output) : configured?.output;
+  const profile = configured?.profile ?? settings.profile;
+  return {
+    names,
+    keyType: configured?.keyType ?? settings.keyType,
+    ...(profile ? { profile } : {}),
+    ...(output ? { output } : {}),
+    ...(hook ? { deployHook: hook } : {}),
+  };
+}

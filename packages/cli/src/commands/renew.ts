@@ -1,0 +1,52 @@
+import { Deployer } from '../deploy/deployer.js';
+import { ExitCode, type ExitCodeValue, exitCodeFor } from '../exit-codes.js';
+import { chooseReporter } from '../output/choose-reporter.js';
+import { keepCertificates, workItems } from '../runtime/keep-certificates.js';
+import { openRuntime } from '../runtime/open-runtime.js';
+import { type CommandContext, settingsOf } from './context.js';
+
+/**
+ * `certkeeper renew`: cron-safe and idempotent. Every configured certificate, and every other stored certificate
+ * of this CA and account, goes through the freshness gate; only the due ones are ordered. Exit codes are
+ * distinct per result (see ExitCode): 0 all fresh, 4 something renewed, 3 something deferred, 1 something failed.
+ */
+export async function renewCommand(
+  context: CommandContext,
+  options: { force?: boolean },
+): Promise<ExitCodeValue> {
+  const settings = await settingsOf(context);
+  const reporter = chooseReporter(context.flags);
+  const runtime = await openRuntime(settings, {
+    logger: context.logger,
+    solvers: true,
+    env: context.env,
+    cwd: context.cwd,
+    warn: (message) => reporter.warn(message),
+  });
+  try {
+    const items = await workItems(runtime, settings.certificates);
+    if (items.length === 0) {
+      reporter.info(
+        `nothing to renew: no certificates are configured${settings.configFile ? ` in ${settings.configFile}` : ' (no config file)'} or stored in ${settings.storeDirectory}`,
+      );
+      return ExitCode.OK;
+    }
+    const results = await keepCertificates(runtime, items, {
+      reporter,
+      deployer: new Deployer({
+        storeDirectory: settings.storeDirectory,
+        ...(settings.deployHook ? { defaultHook: settings.deployHook } : {}),
+        hookTimeoutMs: settings.deployHookTimeoutMs,
+      }),
+      ...(options.force ? { force: true } : {}),
+    });
+    const code = exitCodeFor(results, 'renew');
+    const counts: Record<string, number> = {};
+    for (const { outcome } of results) counts[outcome.type] = (counts[outcome.type] ?? 0) + 1;
+    reporter.summary(counts, code);
+    return code;
+  } finally {
+    reporter.close();
+    await runtime.close();
+  }
+}

@@ -1,0 +1,113 @@
+import type { AddressInfo } from 'node:net';
+import { sleep } from '@certkeeper/core';
+import { CertkeeperMetrics } from '@certkeeper/manager';
+import { type EnsureOutcome, renewalTime } from '@certkeeper/policy';
+import { type DaemonHealth, startEndpoints } from '../daemon/http-endpoints.js';
+import { Deployer } from '../deploy/deployer.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { JsonReporter } from '../output/json-reporter.js';
+import { PlainReporter } from '../output/plain-reporter.js';
+import { keepCertificates, workItems } from '../runtime/keep-certificates.js';
+import { openRuntime } from '../runtime/open-runtime.js';
+import { formatListenAddress } from '../settings/listen-address.js';
+import { type CommandContext, settingsOf } from './context.js';
+
+/**
+ * `certkeeper run`: the daemon. Sweeps like `renew`, sleeps until the earliest time anything needs attention
+ * (at most daemon.maxSweepInterval), repeats. SIGTERM or SIGINT aborts the current step — its state was persisted
+ * after the previous step, so the next run resumes the same order — closes everything and exits 0; a second
+ * signal exits at once (130).
+ */
+export async function runCommand(context: CommandContext): Promise<ExitCodeValue> {
+  const settings = await settingsOf(context);
+  const reporter = context.flags.json ? new JsonReporter() : new PlainReporter();
+  const metrics = new CertkeeperMetrics();
+  const runtime = await openRuntime(settings, {
+    logger: context.logger,
+    metrics,
+    solvers: true,
+    env: context.env,
+    cwd: context.cwd,
+    warn: (message) => reporter.warn(message),
+  });
+  const controller = new AbortController();
+  let health: DaemonHealth = { running: true, failing: [], deferred: [] };
+  const endpoints = settings.daemon.listen
+    ? await startEndpoints(settings.daemon.listen, metrics, () => health).catch(async (error: unknown) => {
+        await runtime.close();
+        throw error;
+      })
+    : undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      reporter.info(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+    reporter.info(
+      `${signal}: stopping — the current step is abandoned and resumed from its stored state next time`,
+    );
+    health = { ...health, running: false };
+    controller.abort();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  const address = endpoints?.address() as AddressInfo | undefined;
+  reporter.info(
+    `certkeeper daemon: CA ${settings.directoryUrl}, store ${settings.storeDirectory}${address ? `, /metrics and /healthz on ${formatListenAddress({ host: address.address, port: address.port })}` : ''}`,
+  );
+  const deployer = new Deployer({
+    storeDirectory: settings.storeDirectory,
+    ...(settings.deployHook ? { defaultHook: settings.deployHook } : {}),
+    hookTimeoutMs: settings.deployHookTimeoutMs,
+  });
+  try {
+    while (!controller.signal.aborted) {
+      let wakeAt = Date.now() + settings.daemon.maxSweepIntervalMs;
+      try {
+        const items = await workItems(runtime, settings.certificates);
+        const results = await keepCertificates(runtime, items, {
+          reporter,
+          deployer,
+          signal: controller.signal,
+        });
+        for (const { outcome } of results) wakeAt = Math.min(wakeAt, attentionAt(outcome));
+        health = {
+          running: !controller.signal.aborted,
+          lastSweepAt: new Date().toISOString(),
+          failing: results
+            .filter((r) => r.outcome.type === 'failed' || r.deployFailed)
+            .map((r) => r.names.join(',')),
+          deferred: results.filter((r) => r.outcome.type === 'deferred').map((r) => r.names.join(',')),
+        };
+      } catch (error) {
+        if (controller.signal.aborted) break;
+        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        health = { ...health, lastSweepAt: new Date().toISOString(), lastSweepError: message };
+        reporter.warn(`sweep failed: ${message}`);
+        wakeAt = Math.min(wakeAt, Date.now() + 60_000);
+      }
+      // At least a second between sweeps, so a certificate due "now" cannot spin the loop.
+      const waitMs = Math.max(1000, wakeAt - Date.now());
+      health = { ...health, nextSweepAt: new Date(Date.now() + waitMs).toISOString() };
+      await sleep(waitMs, controller.signal).catch(() => undefined);
+    }
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    const closed = new Promise<void>((resolve) => (endpoints ? endpoints.close(() => resolve()) : resolve()));
+    endpoints?.closeAllConnections();
+    await closed;
+    await runtime.close();
+    reporter.info('certkeeper daemon stopped');
+    reporter.close();
+  }
+  return ExitCode.OK;
+}
+
+/** When a certificate needs the daemon again: its renewal check, the end of its deferral or backoff. */
+function attentionAt(outcome: EnsureOutcome): number {
+  if (outcome.type === 'fresh') return outcome.nextCheckAt.getTime();
+  if (outcome.type === 'deferred') return outcome.until.getTime();
+  if (outcome.type === 'failed') return outcome.retryAt.getTime();
+  return renewalTime(outcome.certificate).at.getTime();
+}

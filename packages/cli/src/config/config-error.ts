@@ -1,0 +1,19 @@
+import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+
+/**
+ * One CONFIG_INVALID error listing every problem found, each line starting with `file:line:column key:` so an
+ * editor can jump to it. Nothing was done when this is thrown: configs are checked before any order.
+ */
+export function configInvalid(
+  /** What is wrong, e.g. "the configuration /etc/certkeeper.yaml" or "the options of DNS plugin rfc2136". */
+  subject: string,
+  problems: readonly string[],
+  hint = 'fix the keys named above; `certkeeper init --print` shows a commented example of every key.',
+): CertkeeperError {
+  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  return new CertkeeperError(
+    ErrorCodes.CONFIG_INVALID,
+    `${subject[0]!.toUpperCase()}${subject.slice(1)} has ${count}; nothing was done:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    { hint },
+  );
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * A secret: `{ env: NAME }` (an environment variable), `{ file: path }` (a file's contents, trailing newline
+ * dropped; relative to the config file) or, with a warning, the value inline.
+ */
+export const secretSchema = z.union(
+  [
+    z.string().min(1),
+    z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }),
+    z.strictObject({ file: z.string().min(1) }),
+  ],
+  { error: 'expected { env: VARIABLE_NAME }, { file: path } or (discouraged) the secret inline' },
+);
+
+export type SecretReference = z.infer<typeof secretSchema>;
+
+const keyType = z.enum(['ec256', 'ec384', 'rsa2048', 'rsa3072', 'rsa4096']);
+/** A program and its arguments, run without a shell. */
+const command = z.array(z.string().min(1)).min(1, { error: 'expected a list: [program, argument, ...]' });
+/** `host:port`, `[v6]:port`, `:port` or a bare port. */
+const listenAddress = z.union([z.string().min(1), z.int().min(0).max(65535)]);
+
+const solverSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('http-01-standalone'),
+    /** Where the responder listens; the CA connects to port 80 of each name. Default ":80". */
+    listen: listenAddress.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('http-01-webroot'),
+    /** The web server's document root; `.well-known/acme-challenge/` is written below it. */
+    webroot: z.string().min(1),
+  }),
+  z.strictObject({
+    type: z.literal('dns-01'),
+    /** Plugin: a short name ("rfc2136" → @certkeeper/dns-rfc2136) or a package name. */
+    provider: z.string().min(1),
+    /** The plugin's options (see `certkeeper plugins`); any string value may be a secret reference. */
+    options: z.record(z.string(), z.unknown()).optional(),
+    /** Zones to publish in, skipping the SOA walk (e.g. when `_acme-challenge` is delegated). */
+    zones: z.array(z.string().min(1)).optional(),
+    /** Resolvers for zone discovery (default: the system's). */
+    resolvers: z.array(z.string().min(1)).optional(),
+    /** Check propagation on these servers instead of the zone's NS set (split-horizon, tests). */
+    nameservers: z.array(z.string().min(1)).optional(),
+    /** Give up waiting for propagation after this many seconds (default 600). */
+    propagationTimeout: z.int().positive().optional(),
+    /** TTL of the TXT records (default 60). */
+    ttl: z.int().positive().optional(),
+  }),
+]);
+
+export type SolverConfig = z.infer<typeof solverSchema>;
+
+const certificateSchema = z.strictObject({
+  names: z.array(z.string().min(1)).min(1, { error: 'expected at least one name' }),
+  keyType: keyType.optional(),
+  profile: z.string().min(1).optional(),
+  /** Also write fullchain.pem, privkey.pem (0600), cert.pem and chain.pem here after every issuance. */
+  output: z.string().min(1).optional(),
+  deployHook: command.optional(),
+});
+
+export type CertificateConfig = z.infer<typeof certificateSchema>;
+
+/** The configuration file (YAML). Every key is optional; `certkeeper init` writes a commented example. */
+export const configSchema = z.strictObject({
+  ca: z
+    .strictObject({
+      /** An alias (letsencrypt, letsencrypt-staging, zerossl, google, buypass, ...) or an https:// URL. */
+      directory: z.string().min(1).optional(),
+      /** PEM file of CA certificates to trust for the CA's HTTPS (a private CA). */
+      caBundle: z.string().min(1).optional(),
+      /** The limits the local ledger applies (default: letsencrypt for Let's Encrypt, none otherwise). */
+      rateLimits: z.enum(['letsencrypt', 'none']).optional(),
+    })
+    .optional(),
+  account: z
+    .strictObject({
+      name: z.string().min(1).optional(),
+      email: z.union([z.string().min(3), z.array(z.string().min(3))]).optional(),
+      keyAlgorithm: z.enum(['ES256', 'ES384', 'RS256']).optional(),
+      eab: z.strictObject({ kid: z.string().min(1), hmacKey: secretSchema }).optional(),
+    })
+    .optional(),
+  store: z.strictObject({ directory: z.string().min(1).optional() }).optional(),
+  defaults: z
+    .strictObject({
+      keyType: keyType.optional(),
+      profile: z.string().min(1).optional(),
+      deployHook: command.optional(),
+      /** Seconds a deploy hook may run before it is stopped (default 300). */
+      deployHookTimeout: z.int().positive().optional(),
+    })
+    .optional(),
+  solvers: z.array(solverSchema).optional(),
+  certificates: z.array(certificateSchema).optional(),
+  daemon: z
+    .strictObject({
+      /** Where `run` serves /metrics and /healthz (default 127.0.0.1:9464; "off" to serve nothing). */
+      listen: listenAddress.optional(),
+      /** Longest sleep between sweeps, in seconds (default 3600). */
+      maxSweepInterval: z.int().positive().optional(),
+    })
+    .optional(),
+});
+
+export type CertkeeperConfig = z.infer<typeof configSchema>;

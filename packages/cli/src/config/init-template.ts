@@ -1,0 +1,62 @@
+/**
+ * What `certkeeper init` writes: every key, commented, with safe defaults switched on (the staging CA, an http-01
+ * responder) and secrets shown only as references. It MUST stay valid against configSchema (a spec checks it).
+ */
+export const INIT_TEMPLATE = `# certkeeper configuration (YAML). Every key is optional; flags override it.
+# Check it with: certkeeper status    Issue what it lists with: certkeeper renew
+# Secrets are never written here: give { env: VARIABLE } or { file: path } (relative to this file).
+
+ca:
+  # letsencrypt, letsencrypt-staging, zerossl, google, google-staging, buypass, buypass-staging,
+  # or the https:// directory URL of any ACME CA. Start with staging; switch when it works.
+  directory: letsencrypt-staging
+  # caBundle: /etc/ssl/private-ca.pem     # PEM CA certificates to trust for the CA's HTTPS (a private CA)
+  # rateLimits: letsencrypt               # limits the local ledger applies: letsencrypt or none
+                                          # (default: letsencrypt for Let's Encrypt, none for other CAs)
+
+account:
+  email: admin@example.com                # where the CA sends expiry and policy notices
+  # name: default                         # several accounts at one CA: give each a name
+  # keyAlgorithm: ES256                   # ES256, ES384 or RS256 (new accounts only)
+  # eab:                                  # External Account Binding (ZeroSSL, Google): from the CA's account page
+  #   kid: your-key-id
+  #   hmacKey: { env: CERTKEEPER_EAB_HMAC_KEY }
+
+# store:
+#   directory: /var/lib/certkeeper         # default: $XDG_DATA_HOME/certkeeper or ~/.local/share/certkeeper
+                                          # certificates/<name>/{fullchain,privkey,cert,chain}.pem live here
+
+defaults:
+  keyType: ec256                          # ec256, ec384, rsa2048, rsa3072 or rsa4096
+  # profile: tlsserver                    # an ACME profile the CA offers (Let's Encrypt: classic, tlsserver, shortlived)
+  # deployHook: [systemctl, reload, nginx] # run after every issuance, without a shell; see the README for its variables
+  # deployHookTimeout: 300                # seconds
+
+# How to prove control of the names. One solver per challenge type; the first that fits a name answers it
+# (wildcards need dns-01).
+solvers:
+  - type: http-01-standalone              # a built-in responder; the CA connects to port 80 of each name
+    listen: ":80"
+  # - type: http-01-webroot               # or write the responses into your web server's document root
+  #   webroot: /var/www/html
+  # - type: dns-01                        # DNS TXT records through a plugin (certkeeper plugins lists them)
+  #   provider: rfc2136                   # @certkeeper/dns-rfc2136, or any package name
+  #   options:
+  #     server: 192.0.2.53:53
+  #     keyName: certkeeper
+  #     keySecret: { env: TSIG_SECRET }
+  #   # zones: [example.com]              # skip the SOA lookup
+  #   # propagationTimeout: 600           # seconds to wait for every authoritative nameserver
+  #   # ttl: 60
+
+certificates:
+  - names: [example.com, www.example.com]
+    # keyType: ec384
+    # profile: shortlived
+    # output: /etc/ssl/example.com        # also copy fullchain.pem, privkey.pem (0600), cert.pem, chain.pem here
+    # deployHook: [systemctl, reload, nginx]
+
+# daemon:                                 # certkeeper run
+#   listen: 127.0.0.1:9464                # /metrics (Prometheus) and /healthz; "off" for none
+#   maxSweepInterval: 3600                # seconds between checks at most
+`;

@@ -1,0 +1,58 @@
+import type { EnsureOutcome } from '@certkeeper/policy';
+import { certificateFiles } from '@certkeeper/store';
+import type { DeployResult } from '../output/reporter.js';
+import type { CertificateSpec } from '../settings/settings.js';
+import { runDeployHook } from './run-hook.js';
+import { writeOutput } from './write-output.js';
+
+type Issued = Extract<EnsureOutcome, { type: 'issued' | 'renewed' }>;
+
+export interface DeployerOptions {
+  readonly storeDirectory: string;
+  /** The hook for certificates without their own (`defaults.deployHook`). */
+  readonly defaultHook?: readonly string[];
+  readonly hookTimeoutMs: number;
+}
+
+/**
+ * After a certificate is issued or renewed: copy it to its `output` directory (if any), then run its deploy hook
+ * (if any) with these variables — the contract hooks rely on, documented in the README:
+ *
+ * CERTKEEPER_EVENT (issued|renewed), CERTKEEPER_NAMES (comma-separated), CERTKEEPER_PRIMARY_NAME,
+ * CERTKEEPER_CERT_DIR, CERTKEEPER_FULLCHAIN, CERTKEEPER_PRIVKEY, CERTKEEPER_CERT, CERTKEEPER_CHAIN,
+ * CERTKEEPER_NOT_AFTER (ISO 8601), CERTKEEPER_SERIAL (hex).
+ */
+export class Deployer {
+  constructor(private readonly options: DeployerOptions) {}
+
+  async deploy(spec: CertificateSpec | undefined, outcome: Issued): Promise<DeployResult> {
+    const record = outcome.certificate;
+    const files = spec?.output
+      ? await writeOutput(spec.output, record)
+      : certificateFiles(this.options.storeDirectory, record.key);
+    const names = spec?.names ?? record.identifiers.map((identifier) => identifier.value);
+    const hook = spec?.deployHook ?? this.options.defaultHook;
+    const base = {
+      files: { fullchain: files.fullchain, privkey: files.privkey },
+      wroteOutput: !!spec?.output,
+    };
+    if (!hook) return base;
+    const { ms } = await runDeployHook(
+      hook,
+      {
+        CERTKEEPER_EVENT: outcome.type,
+        CERTKEEPER_NAMES: names.join(','),
+        CERTKEEPER_PRIMARY_NAME: names[0] ?? '',
+        CERTKEEPER_CERT_DIR: files.directory,
+        CERTKEEPER_FULLCHAIN: files.fullchain,
+        CERTKEEPER_PRIVKEY: files.privkey,
+        CERTKEEPER_CERT: files.cert,
+        CERTKEEPER_CHAIN: files.chain,
+        CERTKEEPER_NOT_AFTER: record.notAfter,
+        CERTKEEPER_SERIAL: record.serialNumberHex,
+      },
+      this.options.hookTimeoutMs,
+    );
+    return { ...base, hook: { command: hook, ms } };
+  }
+}

@@ -1,0 +1,49 @@
+import type { EnsureOutcome } from '@certkeeper/policy';
+
+/**
+ * certkeeper's exit codes (README "Exit codes"; `certkeeper renew --help`). Distinct for each result of a renewal
+ * so cron jobs and monitoring can tell them apart; the worst result among several certificates wins:
+ * failed > deferred > renewed > fresh.
+ */
+export const ExitCode = {
+  /** Success. For `renew`: every certificate was fresh, nothing was sent to the CA. */
+  OK: 0,
+  /** At least one certificate failed (or a deploy hook did, or the CA could not be reached). */
+  FAILED: 1,
+  /** Bad input — a usage error, an invalid config, a missing secret or plugin, an unwritable directory. Nothing was done. */
+  USAGE: 2,
+  /** At least one certificate was deferred (a rate limit or a backoff is in force); none failed. */
+  DEFERRED: 3,
+  /** `renew` only: at least one certificate was issued or renewed; none failed or was deferred. */
+  RENEWED: 4,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Codes of errors that mean "fix your input": exit USAGE, and nothing was attempted. */
+export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'CERTKEEPER_ERR_CONFIG_INVALID',
+  'CERTKEEPER_ERR_SECRET_UNAVAILABLE',
+  'CERTKEEPER_ERR_PLUGIN_LOAD_FAILED',
+  'CERTKEEPER_ERR_OUTPUT_NOT_WRITABLE',
+  'CERTKEEPER_ERR_INVALID_IDENTIFIER',
+  'CERTKEEPER_ERR_INVALID_OPTION',
+  'CERTKEEPER_ERR_PROFILE_VIOLATION',
+  'CERTKEEPER_ERR_NOT_FOUND',
+  'CERTKEEPER_ERR_LISTEN_FAILED',
+]);
+
+/**
+ * The exit code for a run's results. `renew` reports RENEWED for new certificates; `issue`, whose purpose is to
+ * issue, reports OK for them.
+ */
+export function exitCodeFor(
+  results: ReadonlyArray<{ readonly outcome: EnsureOutcome; readonly deployFailed?: boolean }>,
+  command: 'issue' | 'renew',
+): ExitCodeValue {
+  if (results.some((r) => r.outcome.type === 'failed' || r.deployFailed)) return ExitCode.FAILED;
+  if (results.some((r) => r.outcome.type === 'deferred')) return ExitCode.DEFERRED;
+  if (command === 'renew' && results.some((r) => r.outcome.type === 'issued' || r.outcome.type === 'renewed'))
+    return ExitCode.RENEWED;
+  return ExitCode.OK;
+}

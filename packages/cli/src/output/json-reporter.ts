@@ -1,0 +1,51 @@
+import type { OrderProgress } from '@certkeeper/manager';
+import type { EnsureOutcome } from '@certkeeper/policy';
+import { outcomeJson } from './outcome-text.js';
+import { type DeployResult, errorText, type Reporter } from './reporter.js';
+
+/** `--json`: one JSON object per line on stdout, each with an `event` field, for programs to read. */
+export class JsonReporter implements Reporter {
+  constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
+
+  begin(names: readonly string[]): void {
+    this.write({ event: 'begin', names });
+  }
+  progress(progress: OrderProgress): void {
+    this.write({
+      event: 'progress',
+      names: progress.identifiers,
+      phase: progress.phase,
+      next: progress.next,
+      ...(progress.detail ? { detail: progress.detail } : {}),
+      ...(progress.until ? { until: progress.until.toISOString() } : {}),
+    });
+  }
+  outcome(names: readonly string[], outcome: EnsureOutcome): void {
+    this.write(outcomeJson(names, outcome));
+  }
+  deployed(names: readonly string[], result: DeployResult): void {
+    this.write({ event: 'deployed', names, ...result });
+  }
+  deployFailed(names: readonly string[], error: unknown): void {
+    this.write({
+      event: 'deploy-failed',
+      names,
+      code: (error as { code?: string }).code,
+      message: errorText(error),
+    });
+  }
+  warn(message: string): void {
+    this.write({ event: 'warning', message });
+  }
+  info(message: string): void {
+    this.write({ event: 'info', message });
+  }
+  summary(counts: Readonly<Record<string, number>>, exitCode: number): void {
+    this.write({ event: 'summary', counts, exitCode });
+  }
+  close(): void {}
+
+  private write(value: Record<string, unknown>): void {
+    this.out.write(`${JSON.stringify({ time: new Date().toISOString(), ...value })}\n`);
+  }
+}

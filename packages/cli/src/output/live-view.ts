@@ -1,0 +1,98 @@
+import type { OrderProgress } from '@certkeeper/manager';
+import type { EnsureOutcome } from '@certkeeper/policy';
+import { createLogUpdate } from 'log-update';
+import { outcomeLabel, outcomeSummary } from './outcome-text.js';
+import { CertificateProgress, type StepState } from './progress-model.js';
+import { type DeployResult, errorText, type Reporter } from './reporter.js';
+
+const SYMBOL: Readonly<Record<StepState, string>> = { done: '✓', running: '›', failed: '✗', pending: '·' };
+
+/**
+ * On a terminal: a block per certificate, redrawn in place (log-update) as its order moves — each step with its
+ * state, and under a wait the reason, one line per lagging nameserver. A finished block is left in the
+ * scrollback and the next one starts below it.
+ */
+export class LiveView implements Reporter {
+  private readonly log: ReturnType<typeof createLogUpdate>;
+  private current: CertificateProgress | undefined;
+  private header = '';
+
+  constructor(private readonly out: NodeJS.WriteStream = process.stdout) {
+    this.log = createLogUpdate(out, { showCursor: false });
+  }
+
+  begin(names: readonly string[]): void {
+    this.current = new CertificateProgress(names);
+    this.header = `› ${names.join(', ')}: checking`;
+    this.render();
+  }
+
+  progress(progress: OrderProgress): void {
+    this.current ??= new CertificateProgress(progress.identifiers);
+    if (this.current.apply(progress)) {
+      this.header = `› ${this.current.names.join(', ')}`;
+      this.render();
+    }
+  }
+
+  outcome(names: readonly string[], outcome: EnsureOutcome): void {
+    const current = this.current ?? new CertificateProgress(names);
+    if (outcome.type === 'issued' || outcome.type === 'renewed') current.stored();
+    if (outcome.type === 'failed') current.fail();
+    const { symbol, word } = outcomeLabel(outcome);
+    this.header = `${symbol} ${names.join(', ')}: ${word}, ${outcomeSummary(outcome)}`;
+    this.render();
+    this.log.done();
+    this.current = undefined;
+  }
+
+  deployed(names: readonly string[], result: DeployResult): void {
+    const hook = result.hook ? `; deploy hook ran in ${result.hook.ms} ms` : '';
+    this.print(`  ${names[0]}: ${result.files.fullchain}${hook}`);
+  }
+
+  deployFailed(names: readonly string[], error: unknown): void {
+    this.print(`✗ ${names.join(', ')}: deploy failed: ${errorText(error)}`);
+  }
+
+  warn(message: string): void {
+    this.print(`warning: ${message}`);
+  }
+
+  info(message: string): void {
+    this.print(message);
+  }
+
+  summary(counts: Readonly<Record<string, number>>, exitCode: number): void {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const parts = Object.entries(counts).map(([type, count]) => `${count} ${type}`);
+    this.info(`${total} certificate${total === 1 ? '' : 's'}: ${parts.join(', ')} (exit ${exitCode})`);
+  }
+
+  close(): void {
+    this.log.done();
+  }
+
+  /** A permanent line above the live block. */
+  private print(text: string): void {
+    this.log.clear();
+    this.out.write(`${text}\n`);
+    if (this.current) this.render();
+  }
+
+  private render(): void {
+    const lines = [this.header];
+    const current = this.current;
+    if (current?.started) {
+      for (const { step, state } of current.states()) {
+        let line = `    ${SYMBOL[state]} ${step}`;
+        if ((state === 'running' || state === 'failed') && current.detail)
+          line += ` — ${current.detail.headline}`;
+        lines.push(line);
+        if ((state === 'running' || state === 'failed') && current.detail)
+          for (const item of current.detail.items) lines.push(`        ${item}`);
+      }
+    }
+    this.log(lines.join('\n'));
+  }
+}

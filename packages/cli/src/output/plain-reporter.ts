@@ -1,0 +1,70 @@
+import type { OrderProgress } from '@certkeeper/manager';
+import type { EnsureOutcome } from '@certkeeper/policy';
+import { outcomeLabel, outcomeSummary } from './outcome-text.js';
+import { CertificateProgress } from './progress-model.js';
+import { type DeployResult, errorText, type Reporter } from './reporter.js';
+
+/**
+ * Output that is not a terminal (cron mail, a log file, a pipe): one line per change a person would care about —
+ * a new step, a new wait reason — and one line per outcome. Nothing is redrawn.
+ */
+export class PlainReporter implements Reporter {
+  private current: CertificateProgress | undefined;
+  private lastLine = '';
+
+  constructor(
+    private readonly out: NodeJS.WritableStream = process.stdout,
+    private readonly err: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  begin(names: readonly string[]): void {
+    this.current = new CertificateProgress(names);
+  }
+
+  progress(progress: OrderProgress): void {
+    const current = this.current ?? new CertificateProgress(progress.identifiers);
+    this.current = current;
+    if (!current.apply(progress)) return;
+    const detail = current.detail
+      ? `: ${current.detail.headline}${current.detail.items.length ? ` (${current.detail.items.join('; ')})` : ''}`
+      : '';
+    this.line(`${current.names.join(', ')}: ${current.currentStep}${detail}`);
+  }
+
+  outcome(names: readonly string[], outcome: EnsureOutcome): void {
+    const { word } = outcomeLabel(outcome);
+    this.line(`${names.join(', ')}: ${word}, ${outcomeSummary(outcome)}`);
+    this.current = undefined;
+  }
+
+  deployed(names: readonly string[], result: DeployResult): void {
+    const hook = result.hook ? `; deploy hook ${result.hook.command[0]} ran in ${result.hook.ms} ms` : '';
+    this.line(`${names.join(', ')}: files at ${result.files.fullchain} and ${result.files.privkey}${hook}`);
+  }
+
+  deployFailed(names: readonly string[], error: unknown): void {
+    this.err.write(`${names.join(', ')}: deploy failed: ${errorText(error)}\n`);
+  }
+
+  warn(message: string): void {
+    this.err.write(`warning: ${message}\n`);
+  }
+
+  info(message: string): void {
+    this.line(message);
+  }
+
+  summary(counts: Readonly<Record<string, number>>, exitCode: number): void {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const parts = Object.entries(counts).map(([type, count]) => `${count} ${type}`);
+    this.info(`${total} certificate${total === 1 ? '' : 's'}: ${parts.join(', ')} (exit ${exitCode})`);
+  }
+
+  close(): void {}
+
+  private line(text: string): void {
+    if (text === this.lastLine) return;
+    this.lastLine = text;
+    this.out.write(`${text}\n`);
+  }
+}

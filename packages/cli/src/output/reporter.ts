@@ -1,0 +1,31 @@
+import type { OrderProgress } from '@certkeeper/manager';
+import type { EnsureOutcome } from '@certkeeper/policy';
+
+/** What a deploy did for one certificate: where its files are, and the hook's result. */
+export interface DeployResult {
+  readonly files: { readonly fullchain: string; readonly privkey: string };
+  readonly wroteOutput: boolean;
+  readonly hook?: { readonly command: readonly string[]; readonly ms: number };
+}
+
+/**
+ * How `issue`, `renew` and `run` tell a person (or a program) what happens. Three implementations: a live view on
+ * a terminal, plain lines when output is not a terminal, and JSON lines with `--json`.
+ */
+export interface Reporter {
+  /** Work on this certificate starts (its freshness is about to be checked). */
+  begin(names: readonly string[]): void;
+  progress(progress: OrderProgress): void;
+  outcome(names: readonly string[], outcome: EnsureOutcome): void;
+  deployed(names: readonly string[], result: DeployResult): void;
+  deployFailed(names: readonly string[], error: unknown): void;
+  warn(message: string): void;
+  info(message: string): void;
+  /** The end of a run: how many certificates had each result, and the exit code that follows. */
+  summary(counts: Readonly<Record<string, number>>, exitCode: number): void;
+  close(): void;
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

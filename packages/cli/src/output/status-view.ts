@@ -1,0 +1,91 @@
+import type { BudgetStatus, CertificateStatus, StatusReport } from '@certkeeper/manager';
+import { formatDistance, formatTime } from './format-time.js';
+import { renderTable } from './table.js';
+
+const SHORT_RULE_NAMES: Readonly<Record<string, string>> = {
+  newOrdersPerAccount: 'orders',
+  certificatesPerRegisteredDomain: 'domain',
+  certificatesPerExactSet: 'set',
+  authorizationFailuresPerIdentifier: 'failed-authz',
+};
+
+/**
+ * `certkeeper status` for people: one row per certificate — names, issuer, expiry, next renewal and why (the ARI
+ * window or the lifetime rule), the rate-limit budget left for the set — and under a row its last error, backoff
+ * or order in flight.
+ */
+export function renderStatus(report: StatusReport, now: Date): string {
+  const header = `CA ${report.directoryUrl}\naccount ${report.accountUrl ?? '(none registered yet)'}`;
+  if (report.certificates.length === 0)
+    return `${header}\n\nNo certificates configured or stored. Issue one: certkeeper issue <names…>`;
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const certificate of report.certificates) {
+    rows.push([
+      certificate.identifiers.join(', '),
+      stateText(certificate),
+      certificate.issuer ?? '-',
+      certificate.notAfter
+        ? `${formatTime(certificate.notAfter)} (${formatDistance(certificate.notAfter, now)})`
+        : '-',
+      certificate.renewal
+        ? `${formatTime(certificate.renewal.at)} (${formatDistance(certificate.renewal.at, now)})`
+        : certificate.state === 'missing'
+          ? 'at the next renew'
+          : '-',
+      certificate.renewal ? whyText(certificate.renewal) : '-',
+      budgetText(certificate.budgets),
+    ]);
+    const lines = detailLines(certificate, now);
+    if (lines.length)
+      notes.push(`${certificate.identifiers.join(', ')}:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+  }
+  const table = renderTable(
+    ['NAMES', 'STATE', 'ISSUER', 'EXPIRES', 'NEXT RENEWAL', 'WHY', 'RATE-LIMIT BUDGET'],
+    rows,
+  );
+  return [header, '', table, ...(notes.length ? ['', ...notes] : [])].join('\n');
+}
+
+function stateText(certificate: CertificateStatus): string {
+  if (certificate.backoff && certificate.state !== 'valid') return `${certificate.state}, backing off`;
+  return certificate.state === 'missing' ? 'not issued' : certificate.state;
+}
+
+function whyText(renewal: NonNullable<CertificateStatus['renewal']>): string {
+  return renewal.basis === 'ari-window'
+    ? "the CA's ARI window"
+    : renewal.explanation.replace(/-day lifetime$/, '-day lifetime');
+}
+
+function budgetText(budgets: readonly BudgetStatus[]): string {
+  if (budgets.length === 0) return 'no local limits';
+  return budgets
+    .map(
+      (budget) =>
+        `${SHORT_RULE_NAMES[budget.rule] ?? budget.rule} ${budget.remaining}/${budget.limit}${budget.exempt ? ' (exempt)' : ''}`,
+    )
+    .join(', ');
+}
+
+function detailLines(certificate: CertificateStatus, now: Date): string[] {
+  const lines: string[] = [];
+  if (certificate.renewal?.basis === 'ari-window')
+    lines.push(`renewal window: ${certificate.renewal.explanation}`);
+  if (certificate.lastError)
+    lines.push(
+      `last error (${certificate.lastError.failures} in a row, ${formatTime(certificate.lastError.at)}): ${certificate.lastError.reason}`,
+    );
+  if (certificate.backoff)
+    lines.push(
+      `backoff: nothing is sent before ${formatTime(certificate.backoff.until)} (${formatDistance(certificate.backoff.until, now)})${certificate.backoff.rateLimited ? ` — the CA's rate limit: ${certificate.backoff.reason}` : ''}`,
+    );
+  if (certificate.order)
+    lines.push(
+      `order in flight at step ${certificate.order.phase} (updated ${formatTime(certificate.order.updatedAt)}); the next run resumes it`,
+    );
+  const spent = certificate.budgets.filter((b) => b.remaining < 1 && !b.exempt);
+  for (const budget of spent)
+    lines.push(`rate limit reached: ${budget.description}; next allowed ${formatTime(budget.nextTokenAt)}`);
+  return lines;
+}

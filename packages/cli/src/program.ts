@@ -1,0 +1,259 @@
+import { createRequire } from 'node:module';
+import { CertkeeperError } from '@certkeeper/core';
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandContext } from './commands/context.js';
+import { CA_DIRECTORIES } from './config/ca-directories.js';
+import { ExitCode, type ExitCodeValue, INPUT_ERROR_CODES } from './exit-codes.js';
+import type { GlobalFlags } from './settings/global-flags.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  success; for renew: every certificate was fresh, nothing was sent to the CA
+  1  a certificate failed (or its deploy hook did, or the CA could not be reached)
+  2  bad input: usage, config, missing secret or plugin, unwritable directory, busy port — nothing was done
+  3  a certificate was deferred (a rate limit or backoff is in force), none failed
+  4  renew only: a certificate was issued or renewed, none failed or was deferred
+  With several certificates the worst result wins (1 > 3 > 4 > 0).`;
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * Build the commander program. Each action resolves to an exit code stored in `result.code`; errors propagate to
+ * `main`, which prints them once.
+ */
+export function buildProgram(result: { code: ExitCodeValue }): Command {
+  const program = new Command('certkeeper')
+    .description(
+      'Keep TLS certificates fresh with ACME (RFC 8555): issue, renew from cron, or run as a daemon.',
+    )
+    .version(version, '-V, --version')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .showHelpAfterError('(certkeeper --help lists commands and flags)')
+    .exitOverride()
+    .option(
+      '-c, --config <file>',
+      'YAML config file (default: $CERTKEEPER_CONFIG, else ./certkeeper.yaml if present)',
+    )
+    .option('--ca <name|url>', `ACME CA: ${Object.keys(CA_DIRECTORIES).join(', ')}, or a directory URL`)
+    .option('--ca-bundle <file>', "PEM CA certificates to trust for the CA's HTTPS (a private CA)")
+    .option(
+      '--data-dir <dir>',
+      'store directory (default: $XDG_DATA_HOME/certkeeper or ~/.local/share/certkeeper)',
+    )
+    .option('--account <name>', 'account name in the store (several accounts at one CA)')
+    .option('--email <address>', 'account contact; repeat for several', collect)
+    .option(
+      '--dns <plugin>',
+      'answer dns-01 with this DNS plugin (options from CERTKEEPER_<PLUGIN>_* variables)',
+    )
+    .option('--http-webroot <dir>', 'answer http-01 by writing into this web server document root')
+    .option('--http-standalone [address]', 'answer http-01 with a built-in responder (default :80)')
+    .addOption(
+      new Option('--key-type <type>', 'certificate key type').choices([
+        'ec256',
+        'ec384',
+        'rsa2048',
+        'rsa3072',
+        'rsa4096',
+      ]),
+    )
+    .option('--profile <name>', 'ACME profile to order (classic, tlsserver, shortlived at Let’s Encrypt)')
+    .option('--eab-kid <kid>', 'External Account Binding key id (ZeroSSL, Google)')
+    .option(
+      '--eab-hmac-key <key>',
+      'EAB HMAC key; prefer $CERTKEEPER_EAB_HMAC_KEY (command lines are visible to others)',
+    )
+    .option('--json', 'machine-readable output: JSON lines (issue, renew, run) or one JSON document')
+    .option('-v, --verbose', 'JSON debug logs on stderr')
+    .addHelpText('after', EXIT_CODES_HELP);
+
+  // Commands load on use, so `--help` and a fresh `renew` do not pay for what they do not run.
+  const context = async (command: Command): Promise<CommandContext> =>
+    (await import('./commands/context.js')).createContext(command.optsWithGlobals() as GlobalFlags);
+
+  program
+    .command('init')
+    .description('write a commented starting config file')
+    .argument('[file]', 'where to write it', 'certkeeper.yaml')
+    .option('--force', 'overwrite an existing file')
+    .option('--print', 'print it instead of writing it')
+    .action(async (file: string, options: { force?: boolean; print?: boolean }, command: Command) => {
+      result.code = await (await import('./commands/init.js')).initCommand(
+        await context(command),
+        file,
+        options,
+      );
+    });
+
+  program
+    .command('issue')
+    .description('issue one certificate for these names now (kept as is when a fresh one exists)')
+    .argument('<names...>', 'DNS names (*.example.com for a wildcard) and IP addresses')
+    .option('--force', 'order a new certificate even when a fresh one exists (rate limits still apply)')
+    .option('--output <dir>', 'also write fullchain.pem, privkey.pem, cert.pem and chain.pem here')
+    .option(
+      '--deploy-hook <command>',
+      'run after issuance; split at spaces, no shell (see README for its variables)',
+    )
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(
+      async (
+        names: string[],
+        options: { force?: boolean; output?: string; deployHook?: string },
+        command: Command,
+      ) => {
+        result.code = await (await import('./commands/issue.js')).issueCommand(
+          await context(command),
+          names,
+          options,
+        );
+      },
+    );
+
+  program
+    .command('renew')
+    .description('renew what is due among the configured and stored certificates; cron-safe and idempotent')
+    .option('--force', 'renew every certificate now, fresh or not (rate limits still apply)')
+    .addHelpText(
+      'after',
+      `${EXIT_CODES_HELP}\n\nCron: 17 3,15 * * * certkeeper renew --config /etc/certkeeper.yaml\nsystemd: SuccessExitStatus=3 4 in the service unit treats "deferred" and "renewed" as success.`,
+    )
+    .action(async (options: { force?: boolean }, command: Command) => {
+      result.code = await (await import('./commands/renew.js')).renewCommand(await context(command), options);
+    });
+
+  program
+    .command('run')
+    .description(
+      'daemon: keep every certificate fresh; /metrics and /healthz on daemon.listen; stops on SIGTERM/SIGINT',
+    )
+    .action(async (_options: unknown, command: Command) => {
+      result.code = await (await import('./commands/run.js')).runCommand(await context(command));
+    });
+
+  program
+    .command('status')
+    .description(
+      'table of certificates: expiry, next renewal and why, last error, backoff, rate-limit budget',
+    )
+    .action(async (_options: unknown, command: Command) => {
+      result.code = await (await import('./commands/status.js')).statusCommand(await context(command));
+    });
+
+  program
+    .command('revoke')
+    .description('revoke the stored certificate for exactly these names; the next renew replaces it')
+    .argument('<names...>', 'the names of the certificate')
+    .addOption(
+      new Option('--reason <reason>', 'RFC 5280 reason').choices([
+        'unspecified',
+        'keyCompromise',
+        'affiliationChanged',
+        'superseded',
+        'cessationOfOperation',
+      ]),
+    )
+    .action(async (names: string[], options: { reason?: string }, command: Command) => {
+      result.code = await (await import('./commands/revoke.js')).revokeCommand(
+        await context(command),
+        names,
+        options,
+      );
+    });
+
+  const account = program
+    .command('account')
+    .description('the ACME account: register, show, rollover, deactivate');
+  account
+    .command('register')
+    .description('register the account at the CA (issue and renew do it on first use)')
+    .action(async (_options: unknown, command: Command) => {
+      result.code = await (await import('./commands/account.js')).accountCommand(
+        await context(command),
+        'register',
+        {},
+      );
+    });
+  account
+    .command('show')
+    .description("show the stored account and the CA's view of it")
+    .option('--local', 'do not ask the CA')
+    .action(async (options: { local?: boolean }, command: Command) => {
+      result.code = await (await import('./commands/account.js')).accountCommand(
+        await context(command),
+        'show',
+        options,
+      );
+    });
+  account
+    .command('rollover')
+    .description('replace the account key (RFC 8555 §7.3.5); the new key is stored before the CA is asked')
+    .addOption(
+      new Option('--key-algorithm <alg>', 'algorithm of the new key').choices(['ES256', 'ES384', 'RS256']),
+    )
+    .action(async (options: { keyAlgorithm?: string }, command: Command) => {
+      result.code = await (await import('./commands/account.js')).accountCommand(
+        await context(command),
+        'rollover',
+        options,
+      );
+    });
+  account
+    .command('deactivate')
+    .description('deactivate the account at the CA — irreversible')
+    .option('--yes', 'confirm')
+    .action(async (options: { yes?: boolean }, command: Command) => {
+      result.code = await (await import('./commands/account.js')).accountCommand(
+        await context(command),
+        'deactivate',
+        options,
+      );
+    });
+
+  program
+    .command('plugins')
+    .description('DNS provider plugins: installed or not, and their options')
+    .action(async (_options: unknown, command: Command) => {
+      result.code = await (await import('./commands/plugins.js')).pluginsCommand(await context(command));
+    });
+
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code. Every error is printed once, with its code and what to do next. */
+export async function main(argv: readonly string[] = process.argv): Promise<ExitCodeValue> {
+  const result: { code: ExitCodeValue } = { code: ExitCode.OK };
+  const program = buildProgram(result);
+  try {
+    await program.parseAsync([...argv]);
+    return result.code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version print and exit 0; every other parse error was printed by commander already.
+      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    }
+    const json = (program.opts() as GlobalFlags).json === true || argv.includes('--json');
+    printError(error, json);
+    return CertkeeperError.isInstance(error) && INPUT_ERROR_CODES.has(error.code)
+      ? ExitCode.USAGE
+      : ExitCode.FAILED;
+  }
+}
+
+function printError(error: unknown, json: boolean): void {
+  const code = CertkeeperError.isInstance(error) ? error.code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ event: 'error', ...(code ? { code } : {}), message })}\n`);
+    return;
+  }
+  process.stderr.write(
+    code
+      ? `certkeeper: ${message}\n(${code})\n`
+      : `certkeeper: unexpected error: ${error instanceof Error ? (error.stack ?? message) : message}\n`,
+  );
+}

@@ -1,0 +1,99 @@
+import { access, constants } from 'node:fs/promises';
+import { CertkeeperError, type ChallengeSolver, ErrorCodes } from '@certkeeper/core';
+import { Dns01Solver } from '@certkeeper/dns';
+import { StandaloneHttp01Solver, WebrootHttp01Solver } from '@certkeeper/http01';
+import { configInvalid } from '../config/config-error.js';
+import type { SecretContext } from '../config/secret-reference.js';
+import { loadDnsPlugin } from '../plugins/load-plugin.js';
+import {
+  createProvider,
+  optionEnvName,
+  optionsFromEnvironment,
+  PluginOptionsError,
+} from '../plugins/plugin-options.js';
+import type { SolverSpec } from '../settings/settings.js';
+
+export interface BuiltSolvers {
+  readonly solvers: readonly ChallengeSolver[];
+  /** The standalone responder, to start before ordering (a busy port fails before any order is placed). */
+  readonly standalone?: StandaloneHttp01Solver;
+  stop(): Promise<void>;
+}
+
+/**
+ * Build every configured solver without touching the network: DNS plugins are imported and their options
+ * checked and their providers created; a webroot must exist and be writable. Fails with one clear error before
+ * any order when a plugin is missing, an option is wrong or a secret is unavailable.
+ */
+export async function buildSolvers(
+  specs: readonly SolverSpec[],
+  context: SecretContext & { readonly searchFrom: readonly string[] },
+): Promise<BuiltSolvers> {
+  const solvers: ChallengeSolver[] = [];
+  let standalone: StandaloneHttp01Solver | undefined;
+  for (const spec of specs) {
+    if (spec.type === 'http-01-standalone') {
+      standalone = new StandaloneHttp01Solver({
+        ...(spec.listen.host ? { host: spec.listen.host } : {}),
+        port: spec.listen.port,
+        stopWhenIdle: true,
+      });
+      solvers.push(standalone);
+    } else if (spec.type === 'http-01-webroot') {
+      await access(spec.webroot, constants.W_OK).catch((error: NodeJS.ErrnoException) => {
+        throw new CertkeeperError(
+          ErrorCodes.OUTPUT_NOT_WRITABLE,
+          `${spec.where('webroot')}: the webroot ${spec.webroot} ${error.code === 'ENOENT' ? 'does not exist' : `is not writable (${error.code})`}; nothing was ordered.`,
+          { hint: "point it at the web server's document root for these names; it is never created." },
+        );
+      });
+      solvers.push(new WebrootHttp01Solver({ webroot: spec.webroot }));
+    } else {
+      solvers.push(await dnsSolver(spec, context));
+    }
+  }
+  return {
+    solvers,
+    ...(standalone ? { standalone } : {}),
+    stop: async () => {
+      await standalone?.stop();
+    },
+  };
+}
+
+async function dnsSolver(
+  spec: Extract<SolverSpec, { type: 'dns-01' }>,
+  context: SecretContext & { readonly searchFrom: readonly string[] },
+): Promise<ChallengeSolver> {
+  const { plugin } = await loadDnsPlugin(spec.provider, {
+    searchFrom: context.searchFrom,
+    where: spec.where(),
+  });
+  const where = spec.optionsFromEnvironment
+    ? (key?: string) => (key ? `$${optionEnvName(plugin.name, key)}` : `--dns ${spec.provider}`)
+    : spec.where;
+  const options = spec.optionsFromEnvironment ? optionsFromEnvironment(plugin, context.env) : spec.options;
+  let provider: Awaited<ReturnType<typeof createProvider>>;
+  try {
+    provider = await createProvider(plugin, options, { ...context, where });
+  } catch (error) {
+    if (!(error instanceof PluginOptionsError)) throw error;
+    throw configInvalid(
+      `the options of DNS plugin ${plugin.name}`,
+      error.problems.map((problem) => `${where(problem.key)}: ${problem.message}`),
+      spec.optionsFromEnvironment
+        ? `set the options as CERTKEEPER_${plugin.name.toUpperCase()}_* variables (\`certkeeper plugins\` lists them), or configure the solver in the config file.`
+        : `fix the options named above; \`certkeeper plugins\` lists the options of ${plugin.name}.`,
+    );
+  }
+  return new Dns01Solver({
+    provider,
+    discovery: {
+      ...(spec.zones ? { zones: spec.zones } : {}),
+      ...(spec.resolvers ? { resolvers: spec.resolvers } : {}),
+      ...(spec.nameservers ? { fixedServers: spec.nameservers } : {}),
+    },
+    ...(spec.propagationTimeoutMs ? { propagation: { timeoutMs: spec.propagationTimeoutMs } } : {}),
+    ...(spec.ttl ? { ttl: spec.ttl } : {}),
+  });
+}

@@ -1,0 +1,93 @@
+import type { Logger } from '@certkeeper/core';
+import {
+  type CertificateManager,
+  type CertkeeperMetrics,
+  createCertificateManager,
+  type ManagerOptions,
+} from '@certkeeper/manager';
+import { FileStore } from '@certkeeper/store';
+import type { Settings } from '../settings/settings.js';
+import { type BuiltSolvers, buildSolvers } from './build-solvers.js';
+import { assertWritableDirectory } from './writable-directory.js';
+
+/** The composed parts a command works with. `close()` stops the responder, the CA connections and the store. */
+export interface Runtime {
+  readonly settings: Settings;
+  readonly managerOptions: ManagerOptions;
+  readonly store: FileStore;
+  readonly manager: CertificateManager;
+  readonly solvers: BuiltSolvers;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly logger: Logger;
+  readonly metrics?: CertkeeperMetrics;
+  /** Build the solvers (issuing commands); others get none, so a missing plugin does not stop `status`. */
+  readonly solvers: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly warn: (message: string) => void;
+}
+
+export function managerOptionsOf(settings: Settings): ManagerOptions {
+  const { account } = settings;
+  return {
+    directoryUrl: settings.directoryUrl,
+    ...(settings.caBundle ? { caBundle: settings.caBundle } : {}),
+    account: {
+      name: account.name,
+      contact: account.contact,
+      ...(account.keyAlgorithm ? { keyAlgorithm: account.keyAlgorithm } : {}),
+      ...(account.externalAccountBinding ? { externalAccountBinding: account.externalAccountBinding } : {}),
+    },
+    keyType: settings.keyType,
+    rateLimits: settings.rateLimits,
+    maxSweepIntervalMs: settings.daemon.maxSweepIntervalMs,
+  };
+}
+
+/**
+ * Compose store, solvers and manager — every local check first (store and output directories writable, plugins
+ * loadable, secrets present), so that bad input fails before the CA hears from us.
+ */
+export async function openRuntime(settings: Settings, options: RuntimeOptions): Promise<Runtime> {
+  await assertWritableDirectory(settings.storeDirectory, 'store directory');
+  if (options.solvers)
+    for (const certificate of settings.certificates)
+      if (certificate.output)
+        await assertWritableDirectory(
+          certificate.output,
+          `output directory of ${certificate.names.join(', ')}`,
+          0o755,
+        );
+  const solvers: BuiltSolvers = options.solvers
+    ? await buildSolvers(settings.solvers, {
+        directory: settings.baseDirectory,
+        env: options.env,
+        warn: options.warn,
+        searchFrom: [settings.baseDirectory, options.cwd],
+      })
+    : { solvers: [], stop: async () => {} };
+  const store = await FileStore.open({ directory: settings.storeDirectory });
+  const managerOptions = managerOptionsOf(settings);
+  const manager = createCertificateManager({
+    ...managerOptions,
+    store,
+    solvers: solvers.solvers,
+    logger: options.logger,
+    metrics: options.metrics ?? false,
+  });
+  return {
+    settings,
+    managerOptions,
+    store,
+    manager,
+    solvers,
+    close: async () => {
+      await solvers.stop().catch(() => undefined);
+      await manager.close().catch(() => undefined);
+      await store.close();
+    },
+  };
+}

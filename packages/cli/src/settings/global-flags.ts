@@ -1,0 +1,19 @@
+/** The flags every command accepts (commander's `optsWithGlobals()`); they override the config file. */
+export interface GlobalFlags {
+  readonly config?: string;
+  readonly ca?: string;
+  readonly caBundle?: string;
+  readonly dataDir?: string;
+  readonly account?: string;
+  readonly email?: readonly string[];
+  readonly dns?: string;
+  readonly httpWebroot?: string;
+  /** `true` when given without an address (then `:80`). */
+  readonly httpStandalone?: string | true;
+  readonly keyType?: string;
+  readonly profile?: string;
+  readonly eabKid?: string;
+  readonly eabHmacKey?: string;
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+}

@@ -1,0 +1,294 @@
+import { access, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  type CertificateKeyType,
+  CertkeeperError,
+  ErrorCodes,
+  type ExternalAccountBinding,
+  isCertificateKeyType,
+} from '@certkeeper/core';
+import { letsEncryptRateLimits, noRateLimits } from '@certkeeper/policy';
+import { defaultStoreDirectory } from '@certkeeper/store';
+import { CA_DIRECTORIES, DEFAULT_CA, directoryUrlOf, isLetsEncrypt } from '../config/ca-directories.js';
+import { configInvalid } from '../config/config-error.js';
+import type { CertkeeperConfig, SolverConfig } from '../config/config-schema.js';
+import { type ConfigPath, formatPath } from '../config/config-source.js';
+import { type LoadedConfig, loadConfig } from '../config/load-config.js';
+import { resolveSecret } from '../config/secret-reference.js';
+import type { GlobalFlags } from './global-flags.js';
+import { parseListenAddress } from './listen-address.js';
+import type { CertificateSpec, Settings, SolverSpec, Where } from './settings.js';
+
+export interface ResolveContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly warn: (message: string) => void;
+}
+
+/** The config file to read: `--config`, `$CERTKEEPER_CONFIG`, else `./certkeeper.yaml` when it exists. */
+export async function configFileOf(flags: GlobalFlags, context: ResolveContext): Promise<string | undefined> {
+  const named = flags.config ?? context.env.CERTKEEPER_CONFIG;
+  if (named) return resolve(context.cwd, named);
+  const local = resolve(context.cwd, 'certkeeper.yaml');
+  return (await access(local).then(
+    () => true,
+    () => false,
+  ))
+    ? local
+    : undefined;
+}
+
+/**
+ * Merge the config file and the flags (flags win) into checked Settings: the CA directory URL, the CA bundle
+ * read, secrets resolved, key types known, solver addresses parsed. Everything that can be checked without the
+ * network is checked here, so bad input fails before any order.
+ */
+export async function resolveSettings(flags: GlobalFlags, context: ResolveContext): Promise<Settings> {
+  const file = await configFileOf(flags, context);
+  const loaded = file ? await loadConfig(file) : undefined;
+  const config: CertkeeperConfig = loaded?.config ?? {};
+  const base = loaded?.directory ?? context.cwd;
+  const at = (path: ConfigPath, flag?: string) => (flag ? flag : where(loaded, path));
+  const problems: string[] = [];
+  const problem = (location: string, path: ConfigPath | undefined, message: string) =>
+    problems.push(`${location}${path ? ` ${formatPath(path)}` : ''}: ${message}`);
+
+  const caInput = flags.ca ?? config.ca?.directory ?? DEFAULT_CA;
+  const directoryUrl = directoryUrlOf(caInput) ?? '';
+  if (!directoryUrl)
+    problem(
+      flags.ca ? '--ca' : at(['ca', 'directory']),
+      flags.ca ? undefined : ['ca', 'directory'],
+      `expected one of ${Object.keys(CA_DIRECTORIES).join(', ')} or an https:// directory URL, got ${JSON.stringify(caInput)}`,
+    );
+
+  let caBundle: string | undefined;
+  const bundlePath = flags.caBundle
+    ? resolve(context.cwd, flags.caBundle)
+    : config.ca?.caBundle
+      ? resolve(base, config.ca.caBundle)
+      : undefined;
+  if (bundlePath) {
+    const location = flags.caBundle ? '--ca-bundle' : at(['ca', 'caBundle']);
+    caBundle = await readFile(bundlePath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      problem(
+        location,
+        flags.caBundle ? undefined : ['ca', 'caBundle'],
+        `cannot read ${bundlePath} (${error.code})`,
+      );
+      return undefined;
+    });
+    if (caBundle !== undefined && !caBundle.includes('-----BEGIN CERTIFICATE-----'))
+      problem(
+        location,
+        undefined,
+        `${bundlePath} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`,
+      );
+  }
+
+  const keyTypeInput = flags.keyType ?? config.defaults?.keyType ?? 'ec256';
+  if (!isCertificateKeyType(keyTypeInput))
+    problem(
+      '--key-type',
+      undefined,
+      `expected ec256, ec384, rsa2048, rsa3072 or rsa4096, got ${JSON.stringify(keyTypeInput)}`,
+    );
+  const keyType = keyTypeInput as CertificateKeyType;
+
+  const solvers = solverSpecs(flags, config, loaded, context, problem);
+  const listenInput = config.daemon?.listen ?? '127.0.0.1:9464';
+  const listen = listenInput === 'off' ? undefined : parseListenAddress(listenInput);
+  if (listenInput !== 'off' && !listen)
+    problem(
+      at(['daemon', 'listen']),
+      ['daemon', 'listen'],
+      `expected host:port, :port or "off", got ${JSON.stringify(listenInput)}`,
+    );
+
+  if (problems.length > 0)
+    throw configInvalid(file ? `the configuration ${file}` : 'the command line', problems);
+
+  const secrets = { directory: base, env: context.env, warn: context.warn };
+  let externalAccountBinding: ExternalAccountBinding | undefined;
+  if (flags.eabKid || flags.eabHmacKey) {
+    if (!flags.eabKid || !(flags.eabHmacKey || context.env.CERTKEEPER_EAB_HMAC_KEY))
+      throw new CertkeeperError(
+        ErrorCodes.CONFIG_INVALID,
+        '--eab-kid and an HMAC key (--eab-hmac-key or $CERTKEEPER_EAB_HMAC_KEY) go together; only one was given. Nothing was done.',
+        { hint: 'copy both from the CA’s account page (ZeroSSL, Google).' },
+      );
+    const hmacKey = await resolveSecret(
+      flags.eabHmacKey ?? { env: 'CERTKEEPER_EAB_HMAC_KEY' },
+      { where: '--eab-hmac-key', what: 'the EAB HMAC key' },
+      secrets,
+    );
+    externalAccountBinding = { kid: flags.eabKid, hmacKey };
+  } else if (config.account?.eab) {
+    const hmacKey = await resolveSecret(
+      config.account.eab.hmacKey,
+      { where: located(loaded, ['account', 'eab', 'hmacKey']), what: 'the EAB HMAC key' },
+      secrets,
+    );
+    externalAccountBinding = { kid: config.account.eab.kid, hmacKey };
+  }
+
+  const emails = flags.email ?? ([] as string[]).concat(config.account?.email ?? []);
+  const certificates: CertificateSpec[] = (config.certificates ?? []).map((certificate) => {
+    const kt = certificate.keyType ?? keyType;
+    const profile = certificate.profile ?? flags.profile ?? config.defaults?.profile;
+    const hook = certificate.deployHook ?? config.defaults?.deployHook;
+    return {
+      names: certificate.names,
+      keyType: kt,
+      ...(profile ? { profile } : {}),
+      ...(certificate.output ? { output: resolve(base, certificate.output) } : {}),
+      ...(hook ? { deployHook: hook } : {}),
+    };
+  });
+  const profile = flags.profile ?? config.defaults?.profile;
+  const rateLimitName = config.ca?.rateLimits ?? (isLetsEncrypt(directoryUrl) ? 'letsencrypt' : 'none');
+  return {
+    ...(file ? { configFile: file } : {}),
+    baseDirectory: base,
+    directoryUrl,
+    ...(caBundle ? { caBundle } : {}),
+    rateLimits: rateLimitName === 'letsencrypt' ? letsEncryptRateLimits : noRateLimits,
+    account: {
+      name: flags.account ?? config.account?.name ?? 'default',
+      contact: emails.map((email) => (email.includes(':') ? email : `mailto:${email}`)),
+      ...(config.account?.keyAlgorithm ? { keyAlgorithm: config.account.keyAlgorithm } : {}),
+      ...(externalAccountBinding ? { externalAccountBinding } : {}),
+    },
+    storeDirectory: flags.dataDir
+      ? resolve(context.cwd, flags.dataDir)
+      : config.store?.directory
+        ? resolve(base, config.store.directory)
+        : defaultStoreDirectory(context.env),
+    keyType,
+    ...(profile ? { profile } : {}),
+    ...(config.defaults?.deployHook ? { deployHook: config.defaults.deployHook } : {}),
+    deployHookTimeoutMs: (config.defaults?.deployHookTimeout ?? 300) * 1000,
+    solvers,
+    certificates,
+    daemon: {
+      ...(listen ? { listen } : {}),
+      maxSweepIntervalMs: (config.daemon?.maxSweepInterval ?? 3600) * 1000,
+    },
+  };
+}
+
+function where(loaded: LoadedConfig | undefined, path: ConfigPath): string {
+  return loaded ? loaded.source.where(path) : '(no config file)';
+}
+
+/** `file:line:col key.path`: where a setting is, for messages that come after validation (secrets, plugins). */
+function located(loaded: LoadedConfig | undefined, path: ConfigPath): string {
+  return `${where(loaded, path)} ${formatPath(path)}`;
+}
+
+/** Solvers from `--dns`/`--http-*` when any is given (http-01 first, so dns-01 answers only wildcards), else the config's. */
+function solverSpecs(
+  flags: GlobalFlags,
+  config: CertkeeperConfig,
+  loaded: LoadedConfig | undefined,
+  context: ResolveContext,
+  problem: (location: string, path: ConfigPath | undefined, message: string) => void,
+): SolverSpec[] {
+  const flagged =
+    flags.dns !== undefined || flags.httpWebroot !== undefined || flags.httpStandalone !== undefined;
+  const specs: SolverSpec[] = [];
+  if (flagged) {
+    if (flags.httpStandalone !== undefined) {
+      const listen = parseListenAddress(flags.httpStandalone === true ? ':80' : flags.httpStandalone);
+      if (!listen)
+        problem(
+          '--http-standalone',
+          undefined,
+          `expected host:port or :port, got ${JSON.stringify(flags.httpStandalone)}`,
+        );
+      else specs.push({ type: 'http-01-standalone', listen, where: () => '--http-standalone' });
+    }
+    if (flags.httpWebroot !== undefined)
+      specs.push({
+        type: 'http-01-webroot',
+        webroot: resolve(context.cwd, flags.httpWebroot),
+        where: () => '--http-webroot',
+      });
+    if (specs.length === 2)
+      problem(
+        '--http-webroot',
+        undefined,
+        'give either --http-webroot or --http-standalone, not both (one http-01 solver)',
+      );
+    if (flags.dns !== undefined) {
+      const index = (config.solvers ?? []).findIndex((s) => s.type === 'dns-01' && s.provider === flags.dns);
+      const configured =
+        index >= 0 ? (config.solvers![index] as Extract<SolverConfig, { type: 'dns-01' }>) : undefined;
+      specs.push(
+        configured
+          ? dnsSpec(configured, loaded, index)
+          : {
+              type: 'dns-01',
+              provider: flags.dns,
+              options: {},
+              optionsFromEnvironment: true,
+              where: (key) => (key ? `--dns ${flags.dns} (option ${key})` : `--dns ${flags.dns}`),
+            },
+      );
+    }
+    return specs;
+  }
+  const seen = new Map<string, number>();
+  for (const [index, solver] of (config.solvers ?? []).entries()) {
+    const family = solver.type.startsWith('http-01') ? 'http-01' : 'dns-01';
+    const whereOf: Where = (key) => located(loaded, key ? ['solvers', index, key] : ['solvers', index]);
+    if (seen.has(family)) {
+      problem(
+        where(loaded, ['solvers', index, 'type']),
+        ['solvers', index, 'type'],
+        `a second ${family} solver (solvers[${seen.get(family)}] is one already); configure one solver per challenge type`,
+      );
+      continue;
+    }
+    seen.set(family, index);
+    if (solver.type === 'http-01-standalone') {
+      const listen = parseListenAddress(solver.listen ?? ':80');
+      if (!listen)
+        problem(
+          where(loaded, ['solvers', index, 'listen']),
+          ['solvers', index, 'listen'],
+          `expected host:port or :port, got ${JSON.stringify(solver.listen)}`,
+        );
+      else specs.push({ type: solver.type, listen, where: whereOf });
+    } else if (solver.type === 'http-01-webroot') {
+      specs.push({
+        type: solver.type,
+        webroot: resolve(loaded?.directory ?? context.cwd, solver.webroot),
+        where: whereOf,
+      });
+    } else {
+      specs.push(dnsSpec(solver, loaded, index));
+    }
+  }
+  return specs;
+}
+
+function dnsSpec(
+  solver: Extract<SolverConfig, { type: 'dns-01' }>,
+  loaded: LoadedConfig | undefined,
+  index: number,
+): SolverSpec {
+  return {
+    type: 'dns-01',
+    provider: solver.provider,
+    options: solver.options ?? {},
+    optionsFromEnvironment: false,
+    ...(solver.zones ? { zones: solver.zones } : {}),
+    ...(solver.resolvers ? { resolvers: solver.resolvers } : {}),
+    ...(solver.nameservers ? { nameservers: solver.nameservers } : {}),
+    ...(solver.propagationTimeout ? { propagationTimeoutMs: solver.propagationTimeout * 1000 } : {}),
+    ...(solver.ttl ? { ttl: solver.ttl } : {}),
+    where: (key) =>
+      located(loaded, key ? ['solvers', index, 'options', key] : ['solvers', index, 'provider']),
+  };
+}

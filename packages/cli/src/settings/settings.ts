@@ -1,0 +1,58 @@
+import type { CertificateKeyType, ExternalAccountBinding } from '@certkeeper/core';
+import type { RateLimitRuleSet } from '@certkeeper/policy';
+import type { ListenAddress } from './listen-address.js';
+
+/** A certificate to keep: from the config file, or from `issue <names…>`. */
+export interface CertificateSpec {
+  readonly names: readonly string[];
+  readonly keyType: CertificateKeyType;
+  readonly profile?: string;
+  /** Directory to also write the PEM files to after issuance. */
+  readonly output?: string;
+  readonly deployHook?: readonly string[];
+}
+
+/** Where a setting came from, for messages: `file:line:col key` or a flag. */
+export type Where = (key?: string) => string;
+
+export type SolverSpec =
+  | { readonly type: 'http-01-standalone'; readonly listen: ListenAddress; readonly where: Where }
+  | { readonly type: 'http-01-webroot'; readonly webroot: string; readonly where: Where }
+  | {
+      readonly type: 'dns-01';
+      readonly provider: string;
+      /** Raw options (secrets still as references); validated against the plugin's descriptor when loaded. */
+      readonly options: Readonly<Record<string, unknown>>;
+      /** Options came from `CERTKEEPER_<PLUGIN>_*` variables (`--dns` without a matching config solver). */
+      readonly optionsFromEnvironment: boolean;
+      readonly zones?: readonly string[];
+      readonly resolvers?: readonly string[];
+      readonly nameservers?: readonly string[];
+      readonly propagationTimeoutMs?: number;
+      readonly ttl?: number;
+      readonly where: Where;
+    };
+
+/** Everything a command needs, from the config file and the flags (flags win), checked and resolved. */
+export interface Settings {
+  readonly configFile?: string;
+  /** Relative paths (secret files, outputs) resolve from here: the config file's directory, else the cwd. */
+  readonly baseDirectory: string;
+  readonly directoryUrl: string;
+  readonly caBundle?: string;
+  readonly rateLimits: RateLimitRuleSet;
+  readonly account: {
+    readonly name: string;
+    readonly contact: readonly string[];
+    readonly keyAlgorithm?: 'ES256' | 'ES384' | 'RS256';
+    readonly externalAccountBinding?: ExternalAccountBinding;
+  };
+  readonly storeDirectory: string;
+  readonly keyType: CertificateKeyType;
+  readonly profile?: string;
+  readonly deployHook?: readonly string[];
+  readonly deployHookTimeoutMs: number;
+  readonly solvers: readonly SolverSpec[];
+  readonly certificates: readonly CertificateSpec[];
+  readonly daemon: { readonly listen?: ListenAddress; readonly maxSweepIntervalMs: number };
+}
