@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,76 +12,7 @@ import {
 } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionString, requirePostgres, restartPostgres, testSchema } from '../store/support/postgres.js';
-
-const workerScript = new URL('./support/worker-process.ts', import.meta.url).pathname;
-const root = new URL('../..', import.meta.url).pathname;
-
-interface WorkerEvent {
-  pid: number;
-  event: string;
-  phase?: string;
-  names?: string[];
-  type?: string;
-  joined?: boolean;
-}
-
-class WorkerProcess {
-  readonly events: WorkerEvent[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private readonly child: ChildProcess;
-  private stderr = '';
-
-  constructor(config: Record<string, unknown>) {
-    this.child = spawn(
-      process.execPath,
-      ['--conditions=@certkeeper/source', '--import', 'tsx', workerScript],
-      {
-        cwd: root,
-        env: { ...process.env, CERTKEEPER_TEST_WORKER: JSON.stringify(config) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let buffer = '';
-    this.child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      for (const line of lines) if (line.startsWith('{')) this.events.push(JSON.parse(line) as WorkerEvent);
-    });
-    this.child.stderr!.on('data', (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString()).slice(-4000);
-    });
-    this.exited = new Promise((resolve) =>
-      this.child.on('exit', (code, signal) => resolve({ code, signal })),
-    );
-  }
-
-  async waitFor(predicate: (event: WorkerEvent) => boolean, timeoutMs = 30_000): Promise<WorkerEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline)
-        throw new Error(
-          `worker ${this.child.pid}: timed out; events ${JSON.stringify(this.events.slice(-5))}; stderr ${this.stderr}`,
-        );
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  stop(): Promise<unknown> {
-    this.child.kill('SIGTERM');
-    return this.exited;
-  }
-}
-
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { WorkerProcess, waitUntil } from './support/worker-handle.js';
 
 describe('many workers, one issuance (PostgreSQL store + pg-boss queue, embedded FileStore)', () => {
   let pebble: PebbleHandle;

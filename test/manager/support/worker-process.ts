@@ -28,6 +28,12 @@ interface WorkerConfig {
 }
 
 const config = JSON.parse(process.env.CERTKEEPER_TEST_WORKER ?? '{}') as WorkerConfig;
+// Peak memory, sampled, reported on a clean stop (for the benchmark's "peak memory per worker").
+let peakRss = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 250);
+sampler.unref();
 const print = (event: Record<string, unknown>) =>
   process.stdout.write(`${JSON.stringify({ pid: process.pid, ...event })}\n`);
 
@@ -93,6 +99,7 @@ async function main(): Promise<void> {
   }
   await manager.close();
   await store.close();
+  print({ event: 'stats', peakRssMb: Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1e5) / 10 });
 }
 
 main().then(

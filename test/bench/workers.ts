@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { renewalJobKey } from '@certkeeper/manager';
+import { PgBossRenewalQueue, PostgresStore } from '@certkeeper/store-postgres';
+import { startPebble } from '@certkeeper/testkit';
+import { WorkerProcess, waitUntil } from '../manager/support/worker-handle.js';
+import { connectionString, requirePostgres, testSchema } from '../store/support/postgres.js';
+
+type Emit = (bench: string, figures: Record<string, unknown>) => void;
+const run = promisify(execFile);
+
+/**
+ * Issue 6's figures: `count` certificates from Pebble through four worker processes sharing PostgreSQL and the
+ * pg-boss queue (dns-01 through challtestsrv), and the due-renewal sweep over 100 000 stored certificates on each
+ * backend (test/store/bench-store.ts).
+ */
+export async function benchWorkers(emit: Emit, count = 1000): Promise<void> {
+  await requirePostgres();
+  const pebble = await startPebble();
+  const { schema, jobs, drop } = testSchema('bench');
+  const store = await PostgresStore.open({ connectionString, schema });
+  const queue = await PgBossRenewalQueue.start({ connectionString, schema: jobs });
+  const config = {
+    mode: 'queue',
+    directoryUrl: pebble.directoryUrl,
+    caBundle: pebble.caBundlePem,
+    challtestsrvUrl: pebble.challtestsrv.url,
+    dnsServer: `127.0.0.1:${pebble.dnsPort}`,
+    connectionString,
+    schema,
+    jobsSchema: jobs,
+  };
+  const workers = Array.from({ length: 4 }, () => new WorkerProcess(config));
+  try {
+    await Promise.all(workers.map((w) => w.waitFor((e) => e.event === 'ready', 60_000)));
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const names = [`w${i}.bench.example.test`];
+      await queue.enqueue(renewalJobKey({ identifiers: names }), { request: { identifiers: names } });
+    }
+    let stored = 0;
+    await waitUntil(
+      async () => {
+        stored = (await store.listCertificates({ limit: count + 1 })).length;
+        return stored >= count;
+      },
+      `${count} certificates`,
+      30 * 60_000,
+    );
+    const minutes = (performance.now() - started) / 60_000;
+    await Promise.all(workers.map((w) => w.stop()));
+    const peaks = workers.map((w) => w.events.find((e) => e.event === 'stats')?.peakRssMb ?? null);
+    emit('workers-postgres-issuance', {
+      certificates: stored,
+      workers: 4,
+      minutes: Math.round(minutes * 100) / 100,
+      certificatesPerMinute: Math.round(stored / minutes),
+      peakRssMbPerWorker: peaks,
+      perWorker: workers.map((w) => w.events.filter((e) => e.event === 'outcome').length),
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await queue.stop();
+    await store.close();
+    await drop();
+    await pebble.stop();
+  }
+  const script = new URL('../store/bench-store.ts', import.meta.url).pathname;
+  const { stdout } = await run(
+    process.execPath,
+    ['--expose-gc', '--conditions=@certkeeper/source', '--import', 'tsx', script],
+    {
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 20 * 60_000,
+    },
+  );
+  for (const line of stdout.split('\n').filter((l) => l.startsWith('{'))) console.log(line);
+}
