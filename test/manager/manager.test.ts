@@ -77,6 +77,10 @@ describe('CertificateManager composed through the container, against Pebble', ()
     expect(text).toMatch(
       /certkeeper_certificate_expiry_seconds\{certificate="mgr.example.test,www.mgr.example.test"\} \d+/,
     );
+    // Two certificates of the exact set spent two of its five tokens (the third is refilling).
+    expect(text).toMatch(
+      /certkeeper_rate_limit_remaining\{rule="certificatesPerExactSet",bucket="identifier set dns:mgr\.example\.test,dns:www\.mgr\.example\.test"\} 3/,
+    );
     const sweep = await manager.renewDue();
     expect(sweep.outcomes.map((o) => o.type)).toEqual(['fresh']);
   });

@@ -64,19 +64,24 @@ export class CertificateManager {
       options instanceof AbortSignal ? { signal: options, suspendWaitsLongerThanMs: undefined } : options;
     const { accountUrl } = await this.accounts.client();
     const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
+    const subject = {
+      directoryUrl: this.options.directoryUrl,
+      accountUrl,
+      identifiers,
+      keyType: request.keyType ?? this.options.keyType ?? 'ec256',
+      ...(request.profile ? { profile: request.profile } : {}),
+      ...(request.force ? { force: true } : {}),
+    };
     const outcome = await this.coordinator.ensure(
-      {
-        directoryUrl: this.options.directoryUrl,
-        accountUrl,
-        identifiers,
-        keyType: request.keyType ?? this.options.keyType ?? 'ec256',
-        ...(request.profile ? { profile: request.profile } : {}),
-        ...(request.force ? { force: true } : {}),
-      },
+      subject,
       (context) => this.runner.issue(context, suspendWaitsLongerThanMs),
       signal,
     );
     this.report(outcome);
+    // Budgets change only when the CA was asked something; a fresh answer leaves them as they were.
+    if (this.metrics && outcome.type !== 'fresh' && !outcome.joined) {
+      this.metrics.observeBudgets((await this.coordinator.ledger.check(subject)).budgets);
+    }
     return outcome;
   }
 
