@@ -8,6 +8,7 @@ import {
   runStep,
 } from '@certkeeper/core';
 import { ChalltestsrvDnsProvider, Dns01Solver } from '@certkeeper/dns';
+import { CertkeeperMetrics } from '@certkeeper/manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PebbleFixture, startPebbleFixture } from './pebble-fixture.js';
 
@@ -26,6 +27,7 @@ async function txtValues(fixture: PebbleFixture, name: string): Promise<string[]
 describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
   let fixture: PebbleFixture;
   let dns01: Dns01Solver;
+  const metrics = new CertkeeperMetrics();
   beforeAll(async () => {
     fixture = await startPebbleFixture();
     const dnsServer = `127.0.0.1:${fixture.pebble.dnsPort}`;
@@ -37,6 +39,7 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
     dns01 = new Dns01Solver({
       provider,
       discovery: { zones: ['example.test'], fixedServers: [dnsServer], resolvers: [dnsServer] },
+      onCheck: (result, publishedAt) => metrics.observePropagation(result, publishedAt),
     });
   });
   afterAll(() => fixture?.stop());
@@ -81,6 +84,9 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
     expect([...parseCertificate(certificate.pem).names].sort()).toEqual([...names].sort());
     expect(final.phase).toBe('done');
     expect(readinessChecks).toBe(1);
+    expect(await metrics.registry.metrics()).toMatch(
+      /certkeeper_dns_propagation_seconds_count\{nameserver="fixed 127\.0\.0\.1:\d+"\} 1/,
+    );
     expect(await txtValues(fixture, '_acme-challenge.wild.example.test')).toEqual([]);
     expect(await txtValues(fixture, '_acme-challenge.a.wild.example.test')).toEqual([]);
   });

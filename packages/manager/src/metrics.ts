@@ -1,6 +1,6 @@
 import type { RuleBudget } from '@certkeeper/policy';
 import type { CertificateRecord } from '@certkeeper/store';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics of a manager, on a registry of its own (serve `registry.metrics()` on `/metrics`).
@@ -13,6 +13,7 @@ export class CertkeeperMetrics {
   readonly expirySeconds: Gauge<'certificate'>;
   readonly nextRenewalSeconds: Gauge<'certificate'>;
   readonly rateLimitRemaining: Gauge<'rule' | 'bucket'>;
+  readonly propagationSeconds: Histogram<'nameserver'>;
 
   constructor(registry = new Registry()) {
     this.registry = registry;
@@ -40,12 +41,39 @@ export class CertkeeperMetrics {
       labelNames: ['certificate'],
       registers: [registry],
     });
+    this.propagationSeconds = new Histogram({
+      name: 'certkeeper_dns_propagation_seconds',
+      help: 'Seconds from publishing dns-01 records until a check found them on each authoritative nameserver',
+      labelNames: ['nameserver'],
+      buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
+      registers: [registry],
+    });
     this.rateLimitRemaining = new Gauge({
       name: 'certkeeper_rate_limit_remaining',
       help: 'Requests left before a CA rate limit, as the local ledger counts them',
       labelNames: ['rule', 'bucket'],
       registers: [registry],
     });
+  }
+
+  /**
+   * Wire to a Dns01Solver's `onCheck`: when a check finds the records everywhere, each nameserver's time from
+   * publication to that check is observed (an upper bound, to the check interval). Structural types keep the
+   * manager independent of the dns package.
+   */
+  observePropagation(
+    result: {
+      readonly status: string;
+      readonly checkedAt: Date;
+      readonly servers: readonly { readonly nameserver: string; readonly address: string }[];
+    },
+    publishedAt: Date,
+  ): void {
+    if (result.status !== 'ready') return;
+    const seconds = Math.max(0, (result.checkedAt.getTime() - publishedAt.getTime()) / 1000);
+    for (const server of new Set(result.servers.map((s) => `${s.nameserver} ${s.address}`))) {
+      this.propagationSeconds.observe({ nameserver: server }, seconds);
+    }
   }
 
   observeCertificate(record: CertificateRecord, renewalAt: Date, now: Date): void {

@@ -31,6 +31,11 @@ export interface Dns01SolverOptions {
   /** Time limit for cleanup, independent of the caller's signal so cleanup runs after a cancellation. Default 60 s. */
   readonly cleanupTimeoutMs?: number;
   readonly now?: () => Date;
+  /**
+   * Called with every propagation check and the time the last record was published (for metrics: time until each
+   * nameserver had the records). Must not throw.
+   */
+  readonly onCheck?: (result: PropagationResult, publishedAt: Date) => void;
 }
 
 interface PlannedRecord {
@@ -101,7 +106,7 @@ export class Dns01Solver implements ChallengeSolver {
   ): Promise<PropagationResult> {
     const records = receipts.map(readReceipt);
     const startedAt = new Date(Math.max(...records.map((record) => Date.parse(record.publishedAt))));
-    return this.checker.check(
+    const result = await this.checker.check(
       records.map((record) => ({
         fqdn: record.fqdn,
         zone: record.zone,
@@ -110,6 +115,8 @@ export class Dns01Solver implements ChallengeSolver {
       })),
       { startedAt, ...(context.signal ? { signal: context.signal } : {}) },
     );
+    this.options.onCheck?.(result, startedAt);
+    return result;
   }
 
   async checkReady(
