@@ -1,12 +1,8 @@
+import { type ConformanceOutcome, runCases } from '../conformance/run-cases.js';
 import { dnsConformanceCases } from './cases.js';
 import type { DnsConformanceFactory, DnsConformanceOptions } from './subject.js';
 
-export interface DnsConformanceOutcome {
-  readonly id: string;
-  readonly title: string;
-  readonly passed: boolean;
-  readonly error?: unknown;
-}
+export type DnsConformanceOutcome = ConformanceOutcome;
 
 /** The cases that apply, given what the author declared not applicable. */
 export function applicableCases(options: DnsConformanceOptions = {}) {
@@ -19,21 +15,9 @@ export function applicableCases(options: DnsConformanceOptions = {}) {
  * Runs every applicable case in sequence without a test framework (for node:test, Jest, or a CLI check).
  * A fresh subject per case; its cleanup runs even when the case fails.
  */
-export async function runDnsProviderConformance(
+export function runDnsProviderConformance(
   factory: DnsConformanceFactory,
   options: DnsConformanceOptions = {},
 ): Promise<DnsConformanceOutcome[]> {
-  const outcomes: DnsConformanceOutcome[] = [];
-  for (const testCase of applicableCases(options)) {
-    const subject = await factory();
-    try {
-      await testCase.run(subject);
-      outcomes.push({ id: testCase.id, title: testCase.title, passed: true });
-    } catch (error) {
-      outcomes.push({ id: testCase.id, title: testCase.title, passed: false, error });
-    } finally {
-      await subject.cleanup?.();
-    }
-  }
-  return outcomes;
+  return runCases(applicableCases(options), factory);
 }

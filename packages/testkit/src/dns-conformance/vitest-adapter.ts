@@ -1,4 +1,5 @@
 import { describe, it } from 'vitest';
+import { runCase } from '../conformance/run-cases.js';
 import { applicableCases } from './run-conformance.js';
 import type { DnsConformanceFactory, DnsConformanceOptions } from './subject.js';
 
@@ -21,18 +22,7 @@ export function describeDnsProviderConformance(
   const title = declared ? `${name} (bad credentials not applicable: ${declared})` : name;
   describe(`DNS provider conformance: ${title}`, () => {
     for (const testCase of applicableCases(options)) {
-      it(
-        testCase.title,
-        async () => {
-          const subject = await factory();
-          try {
-            await testCase.run(subject);
-          } finally {
-            await subject.cleanup?.();
-          }
-        },
-        options.timeoutMs ?? 30_000,
-      );
+      it(testCase.title, () => runCase(testCase, factory), options.timeoutMs ?? 30_000);
     }
   });
 }

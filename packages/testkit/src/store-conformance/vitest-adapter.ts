@@ -1,4 +1,5 @@
 import { describe, it } from 'vitest';
+import { runCase } from '../conformance/run-cases.js';
 import { applicableStoreCases } from './run-conformance.js';
 import type { StoreConformanceFactory, StoreConformanceOptions } from './subject.js';
 
@@ -24,18 +25,7 @@ export function describeStoreConformance(
   const title = declared ? `${name} (durability not applicable: ${declared})` : name;
   describe(`Store conformance: ${title}`, () => {
     for (const testCase of applicableStoreCases(options)) {
-      it(
-        testCase.title,
-        async () => {
-          const subject = await factory();
-          try {
-            await testCase.run(subject);
-          } finally {
-            await subject.cleanup?.();
-          }
-        },
-        options.timeoutMs ?? 30_000,
-      );
+      it(testCase.title, () => runCase(testCase, factory), options.timeoutMs ?? 30_000);
     }
   });
 }
