@@ -8,6 +8,8 @@ export { mapWithLimit } from './propagation/map-with-limit.js';
 export * from './propagation/propagation-checker.js';
 export * from './propagation/propagation-result.js';
 export * from './propagation/schedule.js';
+// Helpers for provider authors: a per-name lock for read-modify-write APIs, and a concurrency-limited map.
+export { AsyncCache } from './provider/async-cache.js';
 export * from './provider/dns-provider.js';
 export * from './provider/dns-record.js';
 export * from './provider/plugin-descriptor.js';
@@ -15,7 +17,6 @@ export * from './provider/provider-errors.js';
 export * from './provider/provider-retry.js';
 export * from './providers/challtestsrv-provider.js';
 export * from './providers/in-memory-provider.js';
-// Helpers for provider authors: a per-name lock for read-modify-write APIs, and a concurrency-limited map.
 export { KeyedMutex } from './providers/keyed-mutex.js';
 export * from './solver/dns01-receipt.js';
 export * from './solver/dns01-solver.js';

@@ -1,4 +1,4 @@
-import { parentName, zoneNotFound } from '@certkeeper/dns';
+import { AsyncCache, parentName, zoneNotFound } from '@certkeeper/dns';
 import type Cloudflare from 'cloudflare';
 import { PROVIDER_NAME, toProviderError } from './cloudflare-errors.js';
 import { allPages } from './pages.js';
@@ -20,7 +20,7 @@ interface ZoneSummary {
  * pending and not served). A token without Zone:Read sees no zones: configure `zoneIds` then.
  */
 export class ZoneFinder {
-  private readonly cache = new Map<string, Promise<ZoneSummary>>();
+  private readonly cache = new AsyncCache<ZoneSummary>();
 
   constructor(
     private readonly client: Cloudflare,
@@ -28,16 +28,11 @@ export class ZoneFinder {
   ) {}
 
   resolve(zone: string, signal?: AbortSignal): Promise<ZoneSummary> {
-    const cached = this.cache.get(zone);
-    if (cached) return cached;
-    const lookup = this.lookup(zone, signal);
-    this.cache.set(zone, lookup);
-    lookup.catch(() => this.cache.delete(zone));
-    return lookup;
+    return this.cache.get(zone, () => this.lookup(zone, signal));
   }
 
   forget(zone: string): void {
-    this.cache.delete(zone);
+    this.cache.forget(zone);
   }
 
   /**
@@ -52,8 +47,7 @@ export class ZoneFinder {
     for (const name of names) {
       const same = zones.filter((zone) => zone.name.toLowerCase() === name);
       const chosen = same.find((zone) => zone.status === 'active') ?? same[0]!;
-      if (!this.cache.has(name) && !this.options.zoneIds?.[name])
-        this.cache.set(name, Promise.resolve(chosen));
+      if (!this.cache.has(name) && !this.options.zoneIds?.[name]) this.cache.set(name, chosen);
     }
     return names;
   }

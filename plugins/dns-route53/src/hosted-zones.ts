@@ -5,7 +5,7 @@ import {
   ListHostedZonesCommand,
   type Route53Client,
 } from '@aws-sdk/client-route-53';
-import { parentName, zoneNotFound } from '@certkeeper/dns';
+import { AsyncCache, parentName, zoneNotFound } from '@certkeeper/dns';
 import { callRoute53, sendOptions } from './aws-call.js';
 import { PROVIDER_NAME } from './route53-errors.js';
 import { fromRoute53Name, toRoute53Name } from './route53-names.js';
@@ -36,7 +36,7 @@ export interface HostedZoneFinderOptions {
  * is right for a CA resolving inside the VPC.
  */
 export class HostedZoneFinder {
-  private readonly cache = new Map<string, Promise<ResolvedZone>>();
+  private readonly cache = new AsyncCache<ResolvedZone>();
 
   constructor(
     private readonly client: Route53Client,
@@ -45,18 +45,12 @@ export class HostedZoneFinder {
 
   /** @throws CertkeeperError DNS_ZONE_NOT_FOUND when no hosted zone holds `zone`. */
   resolve(zone: string, signal?: AbortSignal): Promise<ResolvedZone> {
-    const cached = this.cache.get(zone);
-    if (cached) return cached;
-    const lookup = this.lookup(zone, signal);
-    this.cache.set(zone, lookup);
-    // A failure is not cached: the next call asks again (the zone may have been created meanwhile).
-    lookup.catch(() => this.cache.delete(zone));
-    return lookup;
+    return this.cache.get(zone, () => this.lookup(zone, signal));
   }
 
   /** Forgets a zone whose id Route 53 no longer knows (deleted and re-created). */
   forget(zone: string): void {
-    this.cache.delete(zone);
+    this.cache.forget(zone);
   }
 
   /**
@@ -84,8 +78,7 @@ export class HostedZoneFinder {
     for (const name of names) {
       const same = zones.filter((zone) => zone.name === name);
       const chosen = same.find((zone) => !zone.private) ?? same[0]!;
-      if (!this.cache.has(name) && !this.options.hostedZoneIds?.[name])
-        this.cache.set(name, Promise.resolve(chosen));
+      if (!this.cache.has(name) && !this.options.hostedZoneIds?.[name]) this.cache.set(name, chosen);
     }
     return names;
   }
