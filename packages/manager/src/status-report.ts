@@ -147,7 +147,10 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
     const renewal = record ? renewalTime(record) : undefined;
     return {
       key,
-      identifiers: (record?.identifiers ?? request.identifiers).map((i) => i.value),
+      // Configured certificates keep the order the person wrote; stored ones the order of their record.
+      identifiers: (configured ? request.identifiers : (record?.identifiers ?? request.identifiers)).map(
+        (i) => i.value,
+      ),
       configured,
       state: stateOf(record, renewal?.at, now),
       ...(record ? certificateFacts(record) : {}),

@@ -1,7 +1,7 @@
 import type { OrderProgress } from '@certkeeper/manager';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import { createLogUpdate } from 'log-update';
-import { outcomeLabel, outcomeSummary } from './outcome-text.js';
+import { outcomeSymbol, outcomeText } from './outcome-text.js';
 import { CertificateProgress, type StepState } from './progress-model.js';
 import { type DeployResult, errorText, type Reporter } from './reporter.js';
 
@@ -39,8 +39,7 @@ export class LiveView implements Reporter {
     const current = this.current ?? new CertificateProgress(names);
     if (outcome.type === 'issued' || outcome.type === 'renewed') current.stored();
     if (outcome.type === 'failed') current.fail();
-    const { symbol, word } = outcomeLabel(outcome);
-    this.header = `${symbol} ${names.join(', ')}: ${word}, ${outcomeSummary(outcome)}`;
+    this.header = `${outcomeSymbol(outcome)} ${names.join(', ')}: ${outcomeText(outcome)}`;
     this.render();
     this.log.done();
     this.current = undefined;

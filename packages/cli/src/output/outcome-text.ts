@@ -1,32 +1,24 @@
 import type { EnsureOutcome } from '@certkeeper/policy';
 import { formatTime } from './format-time.js';
 
-/** The one-word result and its symbol, as the live view and plain lines print them. */
-export function outcomeLabel(outcome: EnsureOutcome): { readonly symbol: string; readonly word: string } {
-  switch (outcome.type) {
-    case 'issued':
-      return { symbol: '✓', word: 'issued' };
-    case 'renewed':
-      return { symbol: '✓', word: 'renewed' };
-    case 'fresh':
-      return { symbol: '=', word: 'fresh' };
-    case 'deferred':
-      return { symbol: '…', word: 'deferred' };
-    case 'failed':
-      return { symbol: '✗', word: 'failed' };
-  }
+/** ✓ issued or renewed, = fresh, … deferred, ✗ failed: the live view's mark for a finished certificate. */
+export function outcomeSymbol(outcome: EnsureOutcome): string {
+  return { issued: '✓', renewed: '✓', fresh: '=', deferred: '…', failed: '✗' }[outcome.type];
 }
 
-/** What follows the names: until when it is fresh or valid, when the next try is, or why it failed. */
-export function outcomeSummary(outcome: EnsureOutcome): string {
+/**
+ * What follows the names on an outcome's line: `issued, valid until …`, `fresh, until … (why); nothing to do`,
+ * or the policy's own sentence for a deferral or failure (`deferred until … by …`, `failed (2 in a row), next
+ * attempt after …: …`).
+ */
+export function outcomeText(outcome: EnsureOutcome): string {
   switch (outcome.type) {
     case 'issued':
     case 'renewed':
-      return `valid until ${formatTime(outcome.certificate.notAfter)}`;
+      return `${outcome.type}, valid until ${formatTime(outcome.certificate.notAfter)}`;
     case 'fresh':
-      return `${outcome.reason.replace(/^fresh /, '')}; nothing to do`;
+      return `fresh, ${outcome.reason.replace(/^fresh /, '')}; nothing to do`;
     case 'deferred':
-      return outcome.reason;
     case 'failed':
       return outcome.reason;
   }

@@ -1,6 +1,6 @@
 import type { OrderProgress } from '@certkeeper/manager';
 import type { EnsureOutcome } from '@certkeeper/policy';
-import { outcomeLabel, outcomeSummary } from './outcome-text.js';
+import { outcomeText } from './outcome-text.js';
 import { CertificateProgress } from './progress-model.js';
 import { type DeployResult, errorText, type Reporter } from './reporter.js';
 
@@ -32,8 +32,7 @@ export class PlainReporter implements Reporter {
   }
 
   outcome(names: readonly string[], outcome: EnsureOutcome): void {
-    const { word } = outcomeLabel(outcome);
-    this.line(`${names.join(', ')}: ${word}, ${outcomeSummary(outcome)}`);
+    this.line(`${names.join(', ')}: ${outcomeText(outcome)}`);
     this.current = undefined;
   }
 

@@ -133,7 +133,7 @@ function unexpectedFailure(error: unknown): EnsureOutcome {
     error,
     retryAt: new Date(),
     failures: 1,
-    reason: CertkeeperError.isInstance(error) ? `${message} (${error.code})` : message,
+    reason: `failed: ${CertkeeperError.isInstance(error) ? `${message} (${error.code})` : message}`,
     joined: false,
   };
 }
