@@ -10,19 +10,8 @@ import {
 import { ChalltestsrvDnsProvider, Dns01Solver } from '@certkeeper/dns';
 import { CertkeeperMetrics } from '@certkeeper/manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servedTxt } from '../support/issue-from-pebble.js';
 import { type PebbleFixture, startPebbleFixture } from './pebble-fixture.js';
-
-/** Reads every TXT value at a name from challtestsrv's DNS server, as Pebble's VA would. */
-async function txtValues(fixture: PebbleFixture, name: string): Promise<string[]> {
-  const { Resolver } = await import('node:dns/promises');
-  const resolver = new Resolver({ timeout: 1000, tries: 1 });
-  resolver.setServers([`127.0.0.1:${fixture.pebble.dnsPort}`]);
-  try {
-    return (await resolver.resolveTxt(name)).map((chunks) => chunks.join(''));
-  } catch {
-    return [];
-  }
-}
 
 describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
   let fixture: PebbleFixture;
@@ -74,7 +63,7 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
     while (state.phase !== 'await-readiness') state = (await runStep(state, deps)).state;
     expect(state.receipts).toHaveLength(5);
     expect(state.authorizations.every((a) => !a.answered)).toBe(true);
-    const apex = await txtValues(fixture, '_acme-challenge.wild.example.test');
+    const apex = await servedTxt(fixture.pebble.dnsPort, '_acme-challenge.wild.example.test');
     expect(apex).toHaveLength(2); // apex and wildcard: two records, never two strings in one record
     const expected = state.authorizations
       .filter((a) => a.identifier.value === 'wild.example.test')
@@ -87,8 +76,8 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
     expect(await metrics.registry.metrics()).toMatch(
       /certkeeper_dns_propagation_seconds_count\{nameserver="fixed 127\.0\.0\.1:\d+"\} 1/,
     );
-    expect(await txtValues(fixture, '_acme-challenge.wild.example.test')).toEqual([]);
-    expect(await txtValues(fixture, '_acme-challenge.a.wild.example.test')).toEqual([]);
+    expect(await servedTxt(fixture.pebble.dnsPort, '_acme-challenge.wild.example.test')).toEqual([]);
+    expect(await servedTxt(fixture.pebble.dnsPort, '_acme-challenge.a.wild.example.test')).toEqual([]);
   });
 
   it('refuses a wildcard when only http-01 is configured, before publishing anything', async () => {
@@ -111,7 +100,7 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
     const failing: ChallengeSolver = {
       type: 'http-01',
       publish: async (_tasks: readonly ChallengeTask[]) => {
-        recordsBeforeFailure = await txtValues(fixture, '_acme-challenge.half.example.test');
+        recordsBeforeFailure = await servedTxt(fixture.pebble.dnsPort, '_acme-challenge.half.example.test');
         throw new Error('webroot not writable (injected)');
       },
       cleanup: async () => {},
@@ -142,7 +131,7 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
     expect(error.code).toBe('CERTKEEPER_ERR_SOLVER_FAILED');
     expect(error.message).toContain('webroot not writable');
     expect(recordsBeforeFailure).toHaveLength(1);
-    expect(await txtValues(fixture, '_acme-challenge.half.example.test')).toEqual([]);
+    expect(await servedTxt(fixture.pebble.dnsPort, '_acme-challenge.half.example.test')).toEqual([]);
     expect(last?.phase).toBe('failed');
     for (const url of last!.authorizationUrls) {
       expect((await client.authorizations.get(url)).authorization.status).toBe('deactivated');

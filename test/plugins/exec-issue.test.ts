@@ -3,13 +3,14 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AcmeClient, generateAccountKey, parseCertificate, prepareOrder, runOrder } from '@certkeeper/core';
+import { parseCertificate } from '@certkeeper/core';
 import { Dns01Solver } from '@certkeeper/dns';
 import { ExecRawSolver, exec } from '@certkeeper/dns-exec';
 import { rfc2136 } from '@certkeeper/dns-rfc2136';
 import { type PebbleHandle, startPebble } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findProgram } from '../dns/support/run-command.js';
+import { issueFromPebble } from '../support/issue-from-pebble.js';
 import { type BindPrimary, newKey, startBindPrimary } from './support/bind-primary.js';
 
 // The kind of script people already run from lego: arguments "present <fqdn.> <value> [ttl]" / "cleanup ...".
@@ -86,25 +87,9 @@ describe('issuing from Pebble through @certkeeper/dns-exec (an nsupdate hook) an
       discovery: { zones: [zone], fixedServers: [bind.address], resolvers: [bind.address] },
       propagation: { initialIntervalMs: 100, maxIntervalMs: 500 },
     });
-    const accountKey = await generateAccountKey('ES256');
-    const registration = new AcmeClient({
-      directoryUrl: pebble.directoryUrl,
-      caBundle: pebble.caBundlePem,
-      accountKey,
-    });
-    const accountUrl = (await registration.accounts.create({ contact: ['mailto:ops@example.test'] })).url;
-    const client = new AcmeClient({
-      directoryUrl: pebble.directoryUrl,
-      caBundle: pebble.caBundlePem,
-      accountKey,
-      accountUrl,
-    });
     const names = [zone, `*.${zone}`, `www.${zone}`];
-    const started = performance.now();
-    const state = await prepareOrder({ directoryUrl: pebble.directoryUrl, accountUrl, identifiers: names });
-    const { certificate, state: final } = await runOrder(state, { client, solvers: [solver] });
-    const elapsedMs = Math.round(performance.now() - started);
-    expect([...parseCertificate(certificate.pem).names].sort()).toEqual([...names].sort());
+    const { certificatePem, state: final, elapsedMs } = await issueFromPebble(pebble, names, [solver]);
+    expect([...parseCertificate(certificatePem).names].sort()).toEqual([...names].sort());
     expect(final.phase).toBe('done');
     // Read BIND back with the RFC 2136 plugin: the hook's cleanup left nothing behind.
     const reader = rfc2136({ server: bind.address, tsig: { name: key.name, secret: key.secret } });
@@ -113,7 +98,6 @@ describe('issuing from Pebble through @certkeeper/dns-exec (an nsupdate hook) an
     console.log(
       JSON.stringify({ figure: 'issuance via exec nsupdate hook (3 names)', elapsed_ms: elapsedMs }),
     );
-    await Promise.all([client.close(), registration.close()]);
   });
 
   it('RAW mode: runs present/cleanup -- <domain> <token> <key_auth>, the script computes the value', async () => {
@@ -133,23 +117,9 @@ describe('issuing from Pebble through @certkeeper/dns-exec (an nsupdate hook) an
       discovery: { zones: [zone], fixedServers: [bind.address], resolvers: [bind.address] },
       propagation: { initialIntervalMs: 100, maxIntervalMs: 500 },
     });
-    const accountKey = await generateAccountKey('ES256');
-    const registration = new AcmeClient({
-      directoryUrl: pebble.directoryUrl,
-      caBundle: pebble.caBundlePem,
-      accountKey,
-    });
-    const accountUrl = (await registration.accounts.create({ contact: ['mailto:ops@example.test'] })).url;
-    const client = new AcmeClient({
-      directoryUrl: pebble.directoryUrl,
-      caBundle: pebble.caBundlePem,
-      accountKey,
-      accountUrl,
-    });
     const names = [`raw.${zone}`, `*.raw.${zone}`];
-    const state = await prepareOrder({ directoryUrl: pebble.directoryUrl, accountUrl, identifiers: names });
-    const { certificate } = await runOrder(state, { client, solvers: [solver] });
-    expect([...parseCertificate(certificate.pem).names].sort()).toEqual([...names].sort());
+    const { certificatePem } = await issueFromPebble(pebble, names, [solver]);
+    expect([...parseCertificate(certificatePem).names].sort()).toEqual([...names].sort());
     const calls = (await readFile(callLog, 'utf8'))
       .trim()
       .split('\n')
@@ -161,6 +131,5 @@ describe('issuing from Pebble through @certkeeper/dns-exec (an nsupdate hook) an
       expect(keyAuthorization!.startsWith(`${token}.`)).toBe(true);
     const reader = rfc2136({ server: bind.address, tsig: { name: key.name, secret: key.secret } });
     expect(await reader.listRecords(zone, { name: '_acme-challenge.raw' })).toEqual([]);
-    await Promise.all([client.close(), registration.close()]);
   });
 });

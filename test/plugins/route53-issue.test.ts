@@ -1,25 +1,14 @@
-import { AcmeClient, generateAccountKey, parseCertificate, prepareOrder, runOrder } from '@certkeeper/core';
+import { parseCertificate } from '@certkeeper/core';
 import { Dns01Solver } from '@certkeeper/dns';
 import { route53 } from '@certkeeper/dns-route53';
 import { type PebbleHandle, startPebble } from '@certkeeper/testkit';
 import { type FakeRoute53, startFakeRoute53 } from '@certkeeper/testkit/fakes/route53';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-/** TXT values challtestsrv serves at a name: what Pebble's VA sees. */
-async function served(pebble: PebbleHandle, name: string): Promise<string[]> {
-  const { Resolver } = await import('node:dns/promises');
-  const resolver = new Resolver({ timeout: 1000, tries: 1 });
-  resolver.setServers([`127.0.0.1:${pebble.dnsPort}`]);
-  return resolver.resolveTxt(name).then(
-    (records) => records.map((chunks) => chunks.join('')).sort(),
-    () => [],
-  );
-}
+import { issueFromPebble, servedTxt } from '../support/issue-from-pebble.js';
 
 describe('issuing from Pebble through the Route 53 provider (fake API mirrored into challtestsrv)', () => {
   let pebble: PebbleHandle;
   let fake: FakeRoute53;
-  const clients: AcmeClient[] = [];
   beforeAll(async () => {
     pebble = await startPebble();
     // Only public zones are mirrored: if the provider wrote into the private zone, Pebble would see nothing.
@@ -28,45 +17,31 @@ describe('issuing from Pebble through the Route 53 provider (fake API mirrored i
     fake.addHostedZone('example.test', { id: 'Z99999999PUBLIC' });
   });
   afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close()));
     await fake?.stop();
     await pebble?.stop();
   });
 
   it('issues for an apex, its wildcard and two more names, then removes every record', async () => {
-    const accountKey = await generateAccountKey('ES256');
-    const client = (accountUrl?: string) => {
-      const made = new AcmeClient({
-        directoryUrl: pebble.directoryUrl,
-        caBundle: pebble.caBundlePem,
-        accountKey,
-        ...(accountUrl ? { accountUrl } : {}),
-      });
-      clients.push(made);
-      return made;
-    };
-    const accountUrl = (await client().accounts.create({ contact: ['mailto:ops@example.test'] })).url;
     const dnsServer = `127.0.0.1:${pebble.dnsPort}`;
     const dns01 = new Dns01Solver({
       provider: route53({ endpoint: fake.endpoint, credentials: fake.credentials, syncPollIntervalMs: 50 }),
       discovery: { zones: ['example.test'], fixedServers: [dnsServer], resolvers: [dnsServer] },
     });
     const names = ['r53.example.test', '*.r53.example.test', 'a.r53.example.test', 'b.r53.example.test'];
-    const state = await prepareOrder({ directoryUrl: pebble.directoryUrl, accountUrl, identifiers: names });
-    fake.resetRequests();
-    const started = Date.now();
-    const { certificate, state: final } = await runOrder(state, {
-      client: client(accountUrl),
-      solvers: [dns01],
+    const {
+      certificatePem,
+      state: final,
+      elapsedMs,
+    } = await issueFromPebble(pebble, names, [dns01], {
+      beforeOrder: () => fake.resetRequests(),
     });
-    const elapsedMs = Date.now() - started;
-    expect([...parseCertificate(certificate.pem).names].sort()).toEqual([...names].sort());
+    expect([...parseCertificate(certificatePem).names].sort()).toEqual([...names].sort());
     expect(final.phase).toBe('done');
     // Cleanup deleted the sets in the API and, once in sync, in DNS.
     expect(fake.recordSets('Z99999999PUBLIC').filter((set) => set.type === 'TXT')).toEqual([]);
     expect(fake.recordSets('Z00000000PRIVATE').filter((set) => set.type === 'TXT')).toEqual([]);
     await fake.settled();
-    expect(await served(pebble, '_acme-challenge.r53.example.test')).toEqual([]);
+    expect(await servedTxt(pebble.dnsPort, '_acme-challenge.r53.example.test')).toEqual([]);
     const calls = {
       ListHostedZones: fake.count('ListHostedZones'),
       ListHostedZonesByName: fake.count('ListHostedZonesByName'),
