@@ -1,5 +1,6 @@
 import { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { type CertificateManager, CertkeeperMetrics, createCertificateManager } from '@certkeeper/manager';
+import { letsEncryptRateLimits } from '@certkeeper/policy';
 import { MemoryStore } from '@certkeeper/store';
 import {
   type FaultProxy,
@@ -23,6 +24,8 @@ describe('CertificateManager composed through the container, against Pebble', ()
       store,
       solvers: [http01],
       metrics,
+      // Pebble has no limits (the default for a non-Let's-Encrypt URL is none); configured, the ledger counts.
+      rateLimits: letsEncryptRateLimits,
     });
     managers.push(manager);
     return { manager, metrics };

@@ -8,7 +8,7 @@ import {
   silentLogger,
   systemClock,
 } from '@certkeeper/core';
-import { RenewalCoordinator } from '@certkeeper/policy';
+import { RenewalCoordinator, rateLimitsFor } from '@certkeeper/policy';
 import { type Store, StoreToken } from '@certkeeper/store';
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
 import { AccountRegistry } from './account-registry.js';
@@ -62,7 +62,7 @@ export function createCertkeeperContainer(
         store,
         clock,
         logger,
-        ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+        rateLimits: options.rateLimits ?? rateLimitsFor(options.directoryUrl),
         ...(options.backoff ? { backoff: options.backoff } : {}),
         ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
       });

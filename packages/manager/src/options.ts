@@ -21,7 +21,7 @@ export interface ManagerOptions {
   };
   /** Default key type of new certificates (default ec256). */
   readonly keyType?: CertificateKeyType;
-  /** The CA's limits for the local ledger (default Let's Encrypt's). */
+  /** The CA's limits for the local ledger (default: by directory URL, see `rateLimitsFor`). */
   readonly rateLimits?: RateLimitRuleSet;
   readonly backoff?: BackoffOptions;
   readonly polling?: Partial<PollPolicy>;

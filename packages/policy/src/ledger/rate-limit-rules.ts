@@ -88,3 +88,18 @@ export const letsEncryptRateLimits: RateLimitRuleSet = {
 
 /** For a CA with no known limits: nothing is refused locally, CA answers still collapse retries. */
 export const noRateLimits: RateLimitRuleSet = { name: 'none', renewalLookbackMs: 0, rules: [] };
+
+/**
+ * The rule set for a CA, by its directory URL: Let's Encrypt's production limits for Let's Encrypt production, and no
+ * local rules for any other CA (staging's limits are far higher, other CAs publish their own) — their 429 answers
+ * still collapse retries through backoff. Configure a rule set explicitly to override.
+ */
+export function rateLimitsFor(directoryUrl: string): RateLimitRuleSet {
+  try {
+    return new URL(directoryUrl).hostname === 'acme-v02.api.letsencrypt.org'
+      ? letsEncryptRateLimits
+      : noRateLimits;
+  } catch {
+    return noRateLimits;
+  }
+}
