@@ -1,6 +1,5 @@
 import type { Logger } from '@certkeeper/core';
 import { silentLogger } from '@certkeeper/core';
-import { createJsonLogger } from '@certkeeper/manager';
 import type { GlobalFlags } from '../settings/global-flags.js';
 import { resolveSettings } from '../settings/resolve-settings.js';
 import type { Settings } from '../settings/settings.js';
@@ -19,7 +18,7 @@ export interface CommandContext {
   print(text: string, json: unknown): void;
 }
 
-export function createContext(flags: GlobalFlags): CommandContext {
+export async function createContext(flags: GlobalFlags): Promise<CommandContext> {
   const stdout = process.stdout;
   const stderr = process.stderr;
   return {
@@ -28,7 +27,10 @@ export function createContext(flags: GlobalFlags): CommandContext {
     cwd: process.cwd(),
     stdout,
     stderr,
-    logger: flags.verbose ? createJsonLogger({ level: 'debug', destination: stderr }) : silentLogger,
+    // pino loads only when asked for: a cron `renew` of fresh certificates should start fast.
+    logger: flags.verbose
+      ? (await import('@certkeeper/manager')).createJsonLogger({ level: 'debug', destination: stderr })
+      : silentLogger,
     warn: (message) => {
       if (flags.json) stdout.write(`${JSON.stringify({ event: 'warning', message })}\n`);
       else stderr.write(`warning: ${message}\n`);

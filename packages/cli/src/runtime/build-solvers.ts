@@ -1,7 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { CertkeeperError, type ChallengeSolver, ErrorCodes } from '@certkeeper/core';
-import { Dns01Solver } from '@certkeeper/dns';
-import { StandaloneHttp01Solver, WebrootHttp01Solver } from '@certkeeper/http01';
+import type { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { configInvalid } from '../config/config-error.js';
 import type { SecretContext } from '../config/secret-reference.js';
 import { loadDnsPlugin } from '../plugins/load-plugin.js';
@@ -31,8 +30,10 @@ export async function buildSolvers(
 ): Promise<BuiltSolvers> {
   const solvers: ChallengeSolver[] = [];
   let standalone: StandaloneHttp01Solver | undefined;
+  // Solver packages load only when configured: a fresh `renew` should not pay for DNS code it does not use.
   for (const spec of specs) {
     if (spec.type === 'http-01-standalone') {
+      const { StandaloneHttp01Solver } = await import('@certkeeper/http01');
       standalone = new StandaloneHttp01Solver({
         ...(spec.listen.host ? { host: spec.listen.host } : {}),
         port: spec.listen.port,
@@ -47,6 +48,7 @@ export async function buildSolvers(
           { hint: "point it at the web server's document root for these names; it is never created." },
         );
       });
+      const { WebrootHttp01Solver } = await import('@certkeeper/http01');
       solvers.push(new WebrootHttp01Solver({ webroot: spec.webroot }));
     } else {
       solvers.push(await dnsSolver(spec, context));
@@ -86,6 +88,7 @@ async function dnsSolver(
         : `fix the options named above; \`certkeeper plugins\` lists the options of ${plugin.name}.`,
     );
   }
+  const { Dns01Solver } = await import('@certkeeper/dns');
   return new Dns01Solver({
     provider,
     discovery: {

@@ -76,10 +76,11 @@ export async function workItems(runtime: Runtime, specs: readonly CertificateSpe
 }
 
 /**
- * Ensure each item in turn, reporting progress and outcomes and deploying what was issued. Before the first
- * order: the ARI windows of stored certificates are refreshed when due, and — if any certificate needs an order —
- * the standalone responder is started, so a busy port fails before anything is ordered. A fresh certificate costs
- * no request beyond that.
+ * Ensure each item in turn, reporting progress and outcomes and deploying what was issued. First, from the store
+ * alone (plus due ARI refreshes), every item is checked with the policy's freshness gate: fresh ones are reported
+ * as such without composing the manager or asking the CA anything; if any needs an order, the standalone
+ * responder is started before the first one, so a busy port fails before anything is ordered. The manager's
+ * coordinator checks freshness again under its lease before ordering ("lock, then re-check").
  */
 export async function keepCertificates(
   runtime: Runtime,
@@ -88,21 +89,26 @@ export async function keepCertificates(
 ): Promise<ItemResult[]> {
   const { reporter, deployer, signal } = options;
   const onProgress = reporter.progress.bind(reporter);
-  runtime.manager.events.on('progress', onProgress);
+  const fresh = await freshOutcomes(
+    runtime,
+    items,
+    options.force === true,
+    reporter.warn.bind(reporter),
+    signal,
+  );
+  const manager = fresh.every(Boolean) ? undefined : await runtime.manager();
+  manager?.events.on('progress', onProgress);
   try {
-    const warn = reporter.warn.bind(reporter);
-    if (await needsOrder(runtime, items, options.force === true, warn, signal))
-      await runtime.solvers.standalone?.start();
+    if (manager) await runtime.solvers.standalone?.start();
     const results: ItemResult[] = [];
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
       if (signal?.aborted) break;
       reporter.begin(item.names);
       let outcome: EnsureOutcome;
       try {
-        outcome = await runtime.manager.ensure(
-          { ...item.request, ...(options.force ? { force: true } : {}) },
-          signal,
-        );
+        outcome =
+          fresh[index] ??
+          (await manager!.ensure({ ...item.request, ...(options.force ? { force: true } : {}) }, signal));
       } catch (error) {
         if (signal?.aborted) break;
         outcome = unexpectedFailure(error);
@@ -121,7 +127,7 @@ export async function keepCertificates(
     }
     return results;
   } finally {
-    runtime.manager.events.off('progress', onProgress);
+    manager?.events.off('progress', onProgress);
   }
 }
 
@@ -139,24 +145,26 @@ function unexpectedFailure(error: unknown): EnsureOutcome {
 }
 
 /**
- * Whether any item will need an order: forced, or not fresh by the stored data. Refreshes ARI windows on the way
- * (RFC 9773; one renewalInfo request per certificate at most twice a day), so the check uses the CA's window.
+ * The `fresh` outcome of each item the freshness gate passes (undefined for one that needs work), from stored
+ * data: no order, no manager. Refreshes ARI windows on the way (RFC 9773; one renewalInfo request per
+ * certificate at most twice a day), so the gate uses the CA's window.
  */
-async function needsOrder(
+async function freshOutcomes(
   runtime: Runtime,
   items: readonly WorkItem[],
   force: boolean,
   warn: (message: string) => void,
   signal?: AbortSignal,
-): Promise<boolean> {
-  if (force && items.length > 0) return true;
+): Promise<(EnsureOutcome | undefined)[]> {
+  const none = items.map(() => undefined);
+  if (force) return none;
   const account = await runtime.store.getAccount(
     runtime.settings.directoryUrl,
     runtime.settings.account.name,
   );
-  if (!account?.accountUrl) return items.length > 0;
+  if (!account?.accountUrl) return none;
   let ari: { service: AriService; client: AcmeClient } | undefined;
-  let due = false;
+  const outcomes: (EnsureOutcome | undefined)[] = [];
   try {
     for (const item of items) {
       if (signal?.aborted) break;
@@ -173,12 +181,23 @@ async function needsOrder(
           return record;
         });
       }
-      if (!assessFreshness(request, stored, new Date()).fresh) due = true;
+      const freshness = assessFreshness(request, stored, new Date());
+      outcomes.push(
+        freshness.fresh && stored
+          ? {
+              type: 'fresh',
+              certificate: stored,
+              nextCheckAt: freshness.nextCheckAt,
+              reason: freshness.explanation,
+              joined: false,
+            }
+          : undefined,
+      );
     }
   } finally {
     await ari?.client.close();
   }
-  return due;
+  return items.map((_, index) => outcomes[index]);
 }
 
 async function ariService(runtime: Runtime, keyPem: string, accountUrl: string) {

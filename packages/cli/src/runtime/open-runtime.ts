@@ -1,10 +1,5 @@
 import type { Logger } from '@certkeeper/core';
-import {
-  type CertificateManager,
-  type CertkeeperMetrics,
-  createCertificateManager,
-  type ManagerOptions,
-} from '@certkeeper/manager';
+import type { CertificateManager, CertkeeperMetrics, ManagerOptions } from '@certkeeper/manager';
 import { FileStore } from '@certkeeper/store';
 import type { Settings } from '../settings/settings.js';
 import { type BuiltSolvers, buildSolvers } from './build-solvers.js';
@@ -15,7 +10,11 @@ export interface Runtime {
   readonly settings: Settings;
   readonly managerOptions: ManagerOptions;
   readonly store: FileStore;
-  readonly manager: CertificateManager;
+  /**
+   * The manager, composed on first use: a `renew` whose certificates are all fresh never loads it (nor pino,
+   * prom-client and tsyringe), which keeps the cron no-op fast.
+   */
+  manager(): Promise<CertificateManager>;
   readonly solvers: BuiltSolvers;
   close(): Promise<void>;
 }
@@ -71,22 +70,27 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
     : { solvers: [], stop: async () => {} };
   const store = await FileStore.open({ directory: settings.storeDirectory });
   const managerOptions = managerOptionsOf(settings);
-  const manager = createCertificateManager({
-    ...managerOptions,
-    store,
-    solvers: solvers.solvers,
-    logger: options.logger,
-    metrics: options.metrics ?? false,
-  });
+  let manager: Promise<CertificateManager> | undefined;
   return {
     settings,
     managerOptions,
     store,
-    manager,
+    manager: () => {
+      manager ??= import('@certkeeper/manager').then(({ createCertificateManager }) =>
+        createCertificateManager({
+          ...managerOptions,
+          store,
+          solvers: solvers.solvers,
+          logger: options.logger,
+          metrics: options.metrics ?? false,
+        }),
+      );
+      return manager;
+    },
     solvers,
     close: async () => {
       await solvers.stop().catch(() => undefined);
-      await manager.close().catch(() => undefined);
+      await (await manager?.catch(() => undefined))?.close().catch(() => undefined);
       await store.close();
     },
   };
