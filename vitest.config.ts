@@ -4,6 +4,12 @@ import { defineConfig } from 'vitest/config';
 // condition, so a test run never depends on a stale dist/.
 const sourceCondition = { conditions: ['@certkeeper/source'] };
 
+const postgresSuites = [
+  'test/store/postgres-*.test.ts',
+  'test/manager/workers.test.ts',
+  'test/examples/**/*.test.ts',
+];
+
 export default defineConfig({
   resolve: sourceCondition,
   ssr: { resolve: { conditions: ['@certkeeper/source'], externalConditions: ['@certkeeper/source'] } },
@@ -21,8 +27,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'plugins/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: postgresSuites,
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Suites on the machine's shared PostgreSQL, two of which restart it mid-run: one file at a time, so a
+          // restart never lands in another suite's timing-sensitive case.
+          name: 'postgres',
+          include: postgresSuites,
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],
