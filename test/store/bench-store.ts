@@ -13,7 +13,10 @@ import { PostgresStore } from '@certkeeper/store-postgres';
 import { certificateRecord, orderRecord } from '@certkeeper/testkit/store-conformance';
 import { connectionString, requirePostgres, testSchema } from './support/postgres.js';
 
-const count = Number(process.argv[process.argv.indexOf('--count') + 1] || 100_000);
+const countIndex = process.argv.indexOf('--count');
+const count = countIndex >= 0 ? Number(process.argv[countIndex + 1]) : 100_000;
+if (!Number.isInteger(count) || count <= 0)
+  throw new Error(`--count takes a positive whole number, not ${process.argv[countIndex + 1]}`);
 const emit = (bench: string, figures: Record<string, unknown>) =>
   console.log(JSON.stringify({ bench, ...figures }));
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
