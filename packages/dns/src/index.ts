@@ -21,5 +21,7 @@ export { KeyedMutex } from './providers/keyed-mutex.js';
 export * from './solver/dns01-receipt.js';
 export * from './solver/dns01-solver.js';
 export * from './wire/dns-message.js';
+export { type ExchangeOptions, tcpExchange, udpExchange } from './wire/message-exchange.js';
+export { rcodeName } from './wire/packet-codec.js';
 export * from './wire/server-address.js';
 export * from './wire/wire-transport.js';

@@ -2,27 +2,15 @@ import {
   formatServerAddress,
   providerFailed,
   providerUnauthorized,
+  rcodeName,
   type ServerAddress,
+  tcpExchange,
+  udpExchange,
 } from '@certkeeper/dns';
 import dnsPacket from 'dns-packet';
 import type { TsigSession, TsigSigner } from './tsig/tsig-signer.js';
-import { tcpExchange, udpExchange } from './wire/dns-exchange.js';
 
 export const PROVIDER_NAME = 'rfc2136';
-
-const RCODES = [
-  'NOERROR',
-  'FORMERR',
-  'SERVFAIL',
-  'NXDOMAIN',
-  'NOTIMP',
-  'REFUSED',
-  'YXDOMAIN',
-  'YXRRSET',
-  'NXRRSET',
-  'NOTAUTH',
-  'NOTZONE',
-];
 
 export interface ClientSettings {
   readonly server: ServerAddress;
@@ -176,8 +164,7 @@ function hintFor(error: string): string {
 }
 
 export function rcodeOf(raw: Buffer): string {
-  const code = raw.readUInt16BE(2) & 0xf;
-  return RCODES[code] ?? `RCODE_${code}`;
+  return rcodeName(raw.readUInt16BE(2));
 }
 
 function isTruncated(raw: Buffer): boolean {

@@ -81,7 +81,7 @@ describe('WireDnsTransport', () => {
     expect(typed.code).toBe(ErrorCodes.DNS_LOOKUP_FAILED);
     expect(typed.retryable).toBe(true);
     expect(typed.message).toContain(formatServerAddress(dns.address));
-    expect(typed.message).toContain('UDP timeout after 100 ms');
+    expect(typed.message).toContain('no UDP answer within 100 ms');
   });
 
   it('stops at once when the caller aborts', async () => {

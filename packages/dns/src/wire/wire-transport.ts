@@ -1,8 +1,7 @@
-import { createSocket } from 'node:dgram';
-import { connect, isIP } from 'node:net';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import dnsPacket from 'dns-packet';
 import type { DnsQuestion, DnsResponse, DnsTransport, LookupContext } from './dns-message.js';
+import { tcpExchange, udpExchange } from './message-exchange.js';
 import { answersQuery, encodeQuery, rcodeName, simplifyRecords } from './packet-codec.js';
 import { formatServerAddress, type ServerAddress } from './server-address.js';
 
@@ -73,90 +72,44 @@ export class WireDnsTransport implements DnsTransport {
     if (context.stats) context.stats.queries += 1;
     return transport === 'udp'
       ? this.exchangeUdp(server, id, question, dnsPacket.encode(packet), context.signal)
-      : this.exchangeTcp(server, id, question, dnsPacket.streamEncode(packet), context.signal);
+      : this.exchangeTcp(server, id, question, dnsPacket.encode(packet), context.signal);
   }
 
-  private exchangeUdp(
+  private async exchangeUdp(
     server: ServerAddress,
     id: number,
     question: DnsQuestion,
     message: Buffer,
     signal: AbortSignal | undefined,
   ): Promise<dnsPacket.DecodedPacket> {
-    return withDeadline(this.timeoutMs, signal, `UDP timeout after ${this.timeoutMs} ms`, (settle) => {
-      const socket = createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
-      socket.on('error', (error) => settle.reject(error));
-      socket.on('message', (reply) => {
-        const decoded = tryDecode(reply);
-        // Ignore stray or spoofed datagrams; keep waiting for the real answer until the deadline.
-        if (decoded && answersQuery(decoded, id, question)) settle.resolve(decoded);
-      });
-      socket.send(message, server.port, server.host, (error) => {
-        if (error) settle.reject(error);
-      });
-      return () => socket.close();
+    const reply = await udpExchange(server, message, {
+      timeoutMs: this.timeoutMs,
+      ...(signal ? { signal } : {}),
     });
+    return this.answer(reply, id, question, 'UDP');
   }
 
-  private exchangeTcp(
+  private async exchangeTcp(
     server: ServerAddress,
     id: number,
     question: DnsQuestion,
     message: Buffer,
     signal: AbortSignal | undefined,
   ): Promise<dnsPacket.DecodedPacket> {
-    return withDeadline(this.timeoutMs, signal, `TCP timeout after ${this.timeoutMs} ms`, (settle) => {
-      const socket = connect({ host: server.host, port: server.port });
-      let buffered = Buffer.alloc(0);
-      socket.on('error', (error) => settle.reject(error));
-      socket.on('connect', () => socket.write(message));
-      socket.on('data', (chunk) => {
-        buffered = Buffer.concat([buffered, chunk]);
-        // RFC 1035 §4.2.2: each TCP message is preceded by a two-byte length.
-        if (buffered.length < 2 || buffered.length < 2 + buffered.readUInt16BE(0)) return;
-        const decoded = tryDecode(buffered.subarray(2, 2 + buffered.readUInt16BE(0)));
-        if (decoded && answersQuery(decoded, id, question)) settle.resolve(decoded);
-        else settle.reject(new Error('malformed or mismatched answer over TCP'));
-      });
-      socket.on('end', () => settle.reject(new Error('connection closed before a complete answer')));
-      return () => socket.destroy();
+    const [reply] = await tcpExchange(server, message, {
+      timeoutMs: this.timeoutMs,
+      ...(signal ? { signal } : {}),
     });
+    return this.answer(reply!, id, question, 'TCP');
   }
-}
 
-interface Settle<T> {
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-/** Runs `start` until it settles, the timeout fires or the signal aborts; always runs the returned cleanup. */
-function withDeadline<T>(
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-  timeoutMessage: string,
-  start: (settle: Settle<T>) => () => void,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let done = false;
-    let cleanup: () => void = () => {};
-    const finish = (action: () => void) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      cleanup();
-      action();
-    };
-    const onAbort = () => finish(() => reject(signal?.reason ?? new Error('aborted')));
-    const timer = setTimeout(() => finish(() => reject(new Error(timeoutMessage))), timeoutMs);
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    cleanup = start({
-      resolve: (value) => finish(() => resolve(value)),
-      reject: (error) => finish(() => reject(error)),
-    });
-    if (done) cleanup();
-  });
+  /** The exchange matched the id; the answer must also be well-formed and about our question. */
+  private answer(reply: Buffer, id: number, question: DnsQuestion, over: string): dnsPacket.DecodedPacket {
+    const decoded = tryDecode(reply);
+    if (!decoded || !answersQuery(decoded, id, question))
+      throw new Error(`malformed or mismatched answer over ${over}`);
+    return decoded;
+  }
 }
 
 function tryDecode(buffer: Buffer): dnsPacket.DecodedPacket | undefined {

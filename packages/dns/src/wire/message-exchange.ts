@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { connect, isIP } from 'node:net';
-import type { ServerAddress } from '@certkeeper/dns';
+import type { ServerAddress } from './server-address.js';
 
 export interface ExchangeOptions {
   /** Time limit for the whole exchange. */
