@@ -13,7 +13,7 @@ export function configInvalid(
   const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
   return new CertkeeperError(
     ErrorCodes.CONFIG_INVALID,
-    `${subject[0]!.toUpperCase()}${subject.slice(1)} has ${count}; nothing was done:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    `Found ${count} in ${subject}; nothing was done:\n${problems.map((p) => `  ${p}`).join('\n')}`,
     { hint },
   );
 }

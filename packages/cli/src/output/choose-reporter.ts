@@ -6,7 +6,6 @@ import type { Reporter } from './reporter.js';
 export async function chooseReporter(options: { json?: boolean }): Promise<Reporter> {
   if (options.json) return new JsonReporter();
   if (process.stdout.isTTY && process.env.TERM !== 'dumb') {
-    // log-update (and its terminal-width code) loads only for a terminal.
     const { LiveView } = await import('./live-view.js');
     return new LiveView(process.stdout);
   }

@@ -1,24 +1,24 @@
 import type { OrderProgress } from '@certkeeper/manager';
 import type { EnsureOutcome } from '@certkeeper/policy';
-import { createLogUpdate } from 'log-update';
 import { outcomeSymbol, outcomeText } from './outcome-text.js';
 import { CertificateProgress, type StepState } from './progress-model.js';
 import { type DeployResult, errorText, type Reporter } from './reporter.js';
+import { TerminalFrame } from './terminal-frame.js';
 
 const SYMBOL: Readonly<Record<StepState, string>> = { done: '✓', running: '›', failed: '✗', pending: '·' };
 
 /**
- * On a terminal: a block per certificate, redrawn in place (log-update) as its order moves — each step with its
+ * On a terminal: a block per certificate, redrawn in place (TerminalFrame) as its order moves — each step with its
  * state, and under a wait the reason, one line per lagging nameserver. A finished block is left in the
  * scrollback and the next one starts below it.
  */
 export class LiveView implements Reporter {
-  private readonly log: ReturnType<typeof createLogUpdate>;
+  private readonly frame: TerminalFrame;
   private current: CertificateProgress | undefined;
   private header = '';
 
   constructor(private readonly out: NodeJS.WriteStream = process.stdout) {
-    this.log = createLogUpdate(out, { showCursor: false });
+    this.frame = new TerminalFrame(out);
   }
 
   begin(names: readonly string[]): void {
@@ -41,7 +41,7 @@ export class LiveView implements Reporter {
     if (outcome.type === 'failed') current.fail();
     this.header = `${outcomeSymbol(outcome)} ${names.join(', ')}: ${outcomeText(outcome)}`;
     this.render();
-    this.log.done();
+    this.frame.done();
     this.current = undefined;
   }
 
@@ -69,12 +69,12 @@ export class LiveView implements Reporter {
   }
 
   close(): void {
-    this.log.done();
+    this.frame.done();
   }
 
   /** A permanent line above the live block. */
   private print(text: string): void {
-    this.log.clear();
+    this.frame.clear();
     this.out.write(`${text}\n`);
     if (this.current) this.render();
   }
@@ -92,6 +92,6 @@ export class LiveView implements Reporter {
           for (const item of current.detail.items) lines.push(`        ${item}`);
       }
     }
-    this.log(lines.join('\n'));
+    this.frame.render(lines.join('\n'));
   }
 }

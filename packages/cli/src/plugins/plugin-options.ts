@@ -16,6 +16,8 @@ export function optionEnvName(pluginName: string, key: string): string {
 export interface OptionProblem {
   /** The option key, or undefined for the options as a whole. */
   readonly key?: string;
+  /** The key itself is wrong (unknown), not its value. */
+  readonly unknown?: boolean;
   readonly message: string;
 }
 
@@ -37,7 +39,7 @@ export class PluginOptionsError extends Error {
 export async function createProvider(
   plugin: DnsProviderPlugin<unknown>,
   raw: Readonly<Record<string, unknown>>,
-  secrets: SecretContext & { readonly where: (key?: string) => string },
+  secrets: SecretContext & { readonly where: (key?: string, atKey?: boolean) => string },
 ): Promise<Awaited<ReturnType<DnsProviderPlugin<unknown>['create']>>> {
   const schema = plugin.configSchema;
   const config: Record<string, unknown> = {};
@@ -48,6 +50,7 @@ export async function createProvider(
     if (properties && !spec) {
       problems.push({
         key,
+        unknown: true,
         message: `unknown option; ${plugin.name} accepts ${Object.keys(properties).join(', ')}`,
       });
       continue;

@@ -82,7 +82,7 @@ async function dnsSolver(
     if (!(error instanceof PluginOptionsError)) throw error;
     throw configInvalid(
       `the options of DNS plugin ${plugin.name}`,
-      error.problems.map((problem) => `${where(problem.key)}: ${problem.message}`),
+      error.problems.map((problem) => `${where(problem.key, problem.unknown)}: ${problem.message}`),
       spec.optionsFromEnvironment
         ? `set the options as CERTKEEPER_${plugin.name.toUpperCase()}_* variables (\`certkeeper plugins\` lists them), or configure the solver in the config file.`
         : `fix the options named above; \`certkeeper plugins\` lists the options of ${plugin.name}.`,

@@ -182,8 +182,8 @@ function where(loaded: LoadedConfig | undefined, path: ConfigPath): string {
 }
 
 /** `file:line:col key.path`: where a setting is, for messages that come after validation (secrets, plugins). */
-function located(loaded: LoadedConfig | undefined, path: ConfigPath): string {
-  return `${where(loaded, path)} ${formatPath(path)}`;
+function located(loaded: LoadedConfig | undefined, path: ConfigPath, atKey = false): string {
+  return `${loaded ? loaded.source.where(path, atKey) : '(no config file)'} ${formatPath(path)}`;
 }
 
 /** Solvers from `--dns`/`--http-*` when any is given (http-01 first, so dns-01 answers only wildcards), else the config's. */
@@ -288,7 +288,7 @@ function dnsSpec(
     ...(solver.nameservers ? { nameservers: solver.nameservers } : {}),
     ...(solver.propagationTimeout ? { propagationTimeoutMs: solver.propagationTimeout * 1000 } : {}),
     ...(solver.ttl ? { ttl: solver.ttl } : {}),
-    where: (key) =>
-      located(loaded, key ? ['solvers', index, 'options', key] : ['solvers', index, 'provider']),
+    where: (key, atKey) =>
+      located(loaded, key ? ['solvers', index, 'options', key] : ['solvers', index, 'provider'], atKey),
   };
 }

@@ -12,8 +12,8 @@ export interface CertificateSpec {
   readonly deployHook?: readonly string[];
 }
 
-/** Where a setting came from, for messages: `file:line:col key` or a flag. */
-export type Where = (key?: string) => string;
+/** Where a setting came from, for messages: `file:line:col key` or a flag; `atKey` points at the key itself. */
+export type Where = (key?: string, atKey?: boolean) => string;
 
 export type SolverSpec =
   | { readonly type: 'http-01-standalone'; readonly listen: ListenAddress; readonly where: Where }
