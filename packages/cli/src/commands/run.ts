@@ -69,6 +69,7 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
           reporter,
           deployer,
           signal: controller.signal,
+          answerFreshLocally: false,
         });
         for (const { outcome } of results) wakeAt = Math.min(wakeAt, attentionAt(outcome));
         health = {

@@ -37,6 +37,11 @@ export interface KeepOptions {
   readonly deployer: Deployer;
   readonly force?: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * Report fresh certificates without composing the manager (default true: a cold `renew` stays fast). The daemon
+   * passes false so every outcome goes through the manager and its metrics.
+   */
+  readonly answerFreshLocally?: boolean;
 }
 
 export function itemOf(spec: CertificateSpec): WorkItem {
@@ -89,13 +94,14 @@ export async function keepCertificates(
 ): Promise<ItemResult[]> {
   const { reporter, deployer, signal } = options;
   const onProgress = reporter.progress.bind(reporter);
-  const fresh = await freshOutcomes(
+  const checked = await freshOutcomes(
     runtime,
     items,
     options.force === true,
     reporter.warn.bind(reporter),
     signal,
   );
+  const fresh = options.answerFreshLocally === false ? items.map(() => undefined) : checked;
   const manager = fresh.every(Boolean) ? undefined : await runtime.manager();
   manager?.events.on('progress', onProgress);
   try {

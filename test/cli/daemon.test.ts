@@ -1,0 +1,142 @@
+// `certkeeper run`: the daemon issues what is configured, serves /healthz and /metrics, and on SIGTERM in the
+// middle of an order exits 0 with the order stored, so the next run resumes it without a second newOrder.
+import type { ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { faults } from '@certkeeper/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  caConfig,
+  ensureCliBuilt,
+  freePort,
+  runCli,
+  spawnCli,
+  startTestCa,
+  type TestCa,
+  workdir,
+} from './support/cli-harness.js';
+
+let dir: string;
+let ca: TestCa;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  await ensureCliBuilt();
+  dir = await workdir('daemon');
+  ca = await startTestCa(dir);
+}, 120_000);
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await ca?.close();
+});
+
+/** The daemon as a child process, with its output collected and a way to wait for a line. */
+function daemon(config: string) {
+  const child = spawnCli(['run', '--config', config], { cwd: dir });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    exited,
+    output: () => output,
+    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline)
+          throw new Error(`the daemon never printed ${pattern}; it printed:\n${output}`);
+        if (child.exitCode !== null) throw new Error(`the daemon exited (${child.exitCode}):\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
+
+describe('certkeeper run', () => {
+  it('issues the configured certificates, serves /healthz and /metrics, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    await writeFile(
+      join(dir, 'daemon.yaml'),
+      caConfig(
+        ca,
+        './data-daemon',
+        `certificates:\n  - names: [daemon.test, www.daemon.test]\ndaemon:\n  listen: 127.0.0.1:${port}\n`,
+      ),
+    );
+    const run = daemon('daemon.yaml');
+    await run.waitFor(new RegExp(`/metrics and /healthz on 127\\.0\\.0\\.1:${port}`));
+    await run.waitFor(/^daemon\.test, www\.daemon\.test: issued, valid until/m);
+
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    const body = (await health.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 'ok', running: true, failing: [], deferred: [] });
+    expect(Date.parse(body.nextSweepAt as string)).toBeGreaterThan(Date.now());
+
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/certkeeper_ensure_outcomes_total\{outcome="issued"\} 1/);
+    expect(metrics).toMatch(
+      /certkeeper_certificate_expiry_seconds\{certificate="daemon\.test,www\.daemon\.test"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /certkeeper_certificate_next_renewal_seconds\{certificate="daemon\.test,www\.daemon\.test"\} \d+/,
+    );
+    expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+
+    const stopAt = performance.now();
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    const stopMs = Math.round(performance.now() - stopAt);
+    expect(run.output()).toContain('certkeeper daemon stopped');
+    expect(stopMs).toBeLessThan(5000);
+    console.log(JSON.stringify({ figure: 'certkeeper run: SIGTERM to exit, idle daemon', ms: stopMs }));
+  });
+
+  it('SIGTERM during an order exits 0 with the order stored; the next renew resumes it without a new order', async () => {
+    await writeFile(
+      join(dir, 'interrupted.yaml'),
+      caConfig(
+        ca,
+        './data-interrupted',
+        'certificates:\n  - names: [slow.daemon.test]\ndaemon:\n  listen: "off"\n',
+      ),
+    );
+    // The CA takes its time answering the challenge: the daemon is inside the validation step when stopped.
+    const rule = ca.proxy.addRule({
+      kind: 'challenge',
+      method: 'POST',
+      times: 1,
+      action: faults.delay(4000),
+    });
+    const run = daemon('interrupted.yaml');
+    await run.waitFor(/^slow\.daemon\.test: validation$/m);
+    await new Promise((r) => setTimeout(r, 300));
+    const stopAt = performance.now();
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    const stopMs = Math.round(performance.now() - stopAt);
+    rule.remove();
+    expect(run.output()).toContain('SIGTERM: stopping');
+    expect(run.output()).not.toMatch(/slow\.daemon\.test: (issued|failed)/);
+    expect(stopMs).toBeLessThan(3000);
+    console.log(JSON.stringify({ figure: 'certkeeper run: SIGTERM to exit, mid-order', ms: stopMs }));
+
+    const status = await runCli(['status', '--config', 'interrupted.yaml'], { cwd: dir });
+    expect(status.stdout).toMatch(/order in flight at step (answer-challenges|await-validation)/);
+
+    ca.proxy.clearLog();
+    const resumed = await runCli(['renew', '--config', 'interrupted.yaml'], { cwd: dir });
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(4);
+    expect(resumed.stdout).toMatch(/^slow\.daemon\.test: issued/m);
+    expect(ca.proxy.count('newOrder', 'POST')).toBe(0);
+    expect(ca.proxy.count('finalize', 'POST')).toBe(1);
+  });
+});
