@@ -1,78 +1,87 @@
 /**
- * `pnpm demo`: starts a private Pebble CA, issues certificates from it with the step engine, writes them under
- * `.certkeeper/demo/`, and prints what was issued. Shows the step-by-step engine with its state persisted after
- * every step, as an application's job queue would do. (The CLI will take this role once it exists.)
+ * `pnpm demo` (after `pnpm build`, which the root script runs first): starts a private Pebble CA, writes a
+ * certkeeper config pointing at it — its CA bundle, an http-01 standalone responder on the port Pebble's
+ * validation authority connects to, the embedded FileStore in the demo directory — then runs the BUILT
+ * `certkeeper` binary as a person would: `renew` (issues everything), `renew` again (a fresh no-op, as cron
+ * would run it), and `status`.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import {
-  AcmeClient,
-  generateAccountKey,
-  type OrderState,
-  parseCertificate,
-  prepareOrder,
-  runOrder,
-} from '@certkeeper/core';
-import { StandaloneHttp01Solver } from '@certkeeper/http01';
+import { spawn } from 'node:child_process';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, relative, resolve } from 'node:path';
 import { startPebble } from '@certkeeper/testkit';
 
-const outputDir = resolve(process.env.CERTKEEPER_DEMO_DIR ?? '.certkeeper/demo');
-const certificates = [['www.demo.test'], ['demo.test', 'api.demo.test', 'mail.demo.test'], ['127.0.0.1']];
+const repo = resolve(import.meta.dirname, '../..');
+const cli = join(repo, 'packages/cli/dist/cli.js');
+const demoDir = resolve(process.env.CERTKEEPER_DEMO_DIR ?? join(repo, '.certkeeper/demo'));
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Run the binary with the terminal attached, so the live progress view shows when this is a terminal. */
+function certkeeper(args: string[]): Promise<number> {
+  const shown = `certkeeper ${args.join(' ')}`.replaceAll(`${demoDir}/`, '');
+  console.log(`\n$ ${shown}`);
+  return new Promise((resolveCode, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: demoDir, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code) => resolveCode(code ?? 1));
+  });
+}
 
 async function main(): Promise<void> {
-  const started = performance.now();
-  const http01 = new StandaloneHttp01Solver({ host: '127.0.0.1', port: 0 });
-  const server = await http01.start();
-  const pebble = await startPebble({ httpPort: server.port });
-  console.log(`Pebble (test CA) ready at ${pebble.directoryUrl} in ${pebble.startupMs} ms`);
-  const client = new AcmeClient({
-    directoryUrl: pebble.directoryUrl,
-    caBundle: pebble.caBundlePem,
-    accountKey: await generateAccountKey(),
+  await access(cli).catch(() => {
+    throw new Error(`${relative(repo, cli)} is missing: run \`pnpm build\` first (\`pnpm demo\` does).`);
   });
+  const started = performance.now();
+  // A new Pebble is a new CA: start from an empty store so the demo shows only what it issues now.
+  await rm(demoDir, { recursive: true, force: true });
+  await mkdir(demoDir, { recursive: true });
+  const httpPort = await freePort();
+  const pebble = await startPebble({ httpPort });
   try {
-    const account = await client.accounts.create({ contact: ['mailto:admin@demo.test'] });
-    console.log(`account registered: ${account.url}`);
-    const rows: string[][] = [];
-    for (const names of certificates) {
-      const dir = join(outputDir, names[0]!.replace(/[^a-z0-9.-]/gi, '_'));
-      await mkdir(dir, { recursive: true });
-      const statePath = join(dir, 'order-state.json');
-      const persist = async (state: OrderState) => {
-        // The state holds the certificate key until the order is done: written 0600 like a key.
-        await writeFile(statePath, JSON.stringify(state, null, 2), { mode: 0o600 });
-        console.log(`  ${names.join(', ')}: ${state.phase}`);
-      };
-      const t0 = performance.now();
-      const state = await prepareOrder({
-        directoryUrl: pebble.directoryUrl,
-        accountUrl: account.url,
-        identifiers: names,
-      });
-      const { certificate, state: final } = await runOrder(
-        state,
-        { client, solvers: [http01] },
-        { onState: persist },
-      );
-      await writeFile(join(dir, 'fullchain.pem'), certificate.pem);
-      await writeFile(join(dir, 'privkey.pem'), final.certificateKeyPem!, { mode: 0o600 });
-      await chmod(join(dir, 'privkey.pem'), 0o600);
-      const leaf = parseCertificate(certificate.pem);
-      rows.push([
-        names.join(', '),
-        leaf.notAfter.toISOString().slice(0, 10),
-        `${Math.round(performance.now() - t0)} ms`,
-        dir,
-      ]);
-    }
-    console.log('\nissued:');
-    console.table(rows.map(([names, expires, took, dir]) => ({ names, expires, took, files: dir })));
-    console.log(
-      `done in ${Math.round(performance.now() - started)} ms; ${client.transport.stats.requests} requests to the CA`,
+    console.log(`Pebble (a private test CA) ready at ${pebble.directoryUrl} in ${pebble.startupMs} ms`);
+    await writeFile(join(demoDir, 'pebble-ca.pem'), pebble.caBundlePem);
+    const config = join(demoDir, 'certkeeper.yaml');
+    await writeFile(
+      config,
+      `# Written by pnpm demo: certkeeper against a local Pebble.
+ca:
+  directory: ${pebble.directoryUrl}
+  caBundle: pebble-ca.pem        # Pebble's HTTPS certificate is signed by its own throwaway CA
+  rateLimits: letsencrypt        # count as if this were Let's Encrypt, so status shows the budgets
+account:
+  email: admin@demo.test
+store:
+  directory: store               # the embedded FileStore; certificates/<name>/ holds the PEM files
+solvers:
+  - type: http-01-standalone     # Pebble's validation authority connects to this port for every name
+    listen: 127.0.0.1:${httpPort}
+certificates:
+  - names: [www.demo.test]
+  - names: [demo.test, api.demo.test, mail.demo.test]
+    output: out/demo.test        # also copied here, privkey.pem mode 0600
+  - names: [127.0.0.1]
+`,
     );
+    const first = await certkeeper(['renew', '--config', config]);
+    const second = await certkeeper(['renew', '--config', config]);
+    const status = await certkeeper(['status', '--config', config]);
+    console.log(
+      `\nrenew exited ${first} (4: issued), then ${second} (0: everything fresh, nothing sent), status ${status}.` +
+        `\nConfig ${relative(repo, config)}; files under ${relative(repo, join(demoDir, 'store/certificates'))}/ and ${relative(repo, join(demoDir, 'out'))}/.` +
+        `\nDone in ${Math.round(performance.now() - started)} ms.`,
+    );
+    if (first !== 4 || second !== 0 || status !== 0) process.exitCode = 1;
   } finally {
-    await client.close();
-    await http01.stop();
     await pebble.stop();
   }
 }

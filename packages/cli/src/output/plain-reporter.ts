@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { OrderProgress } from '@certkeeper/manager';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import { outcomeText } from './outcome-text.js';
@@ -24,7 +25,11 @@ export class PlainReporter implements Reporter {
   progress(progress: OrderProgress): void {
     const current = this.current ?? new CertificateProgress(progress.identifiers);
     this.current = current;
+    const step = current.currentStep;
     if (!current.apply(progress)) return;
+    // A line for a new step, or a new reason to wait; not for a wait that ended (the next step says so), and not
+    // for "stored" (the outcome line follows at once).
+    if (current.currentStep === 'stored' || (current.currentStep === step && !current.detail)) return;
     const detail = current.detail
       ? `: ${current.detail.headline}${current.detail.items.length ? ` (${current.detail.items.join('; ')})` : ''}`
       : '';
@@ -38,7 +43,9 @@ export class PlainReporter implements Reporter {
 
   deployed(names: readonly string[], result: DeployResult): void {
     const hook = result.hook ? `; deploy hook ${result.hook.command[0]} ran in ${result.hook.ms} ms` : '';
-    this.line(`${names.join(', ')}: files at ${result.files.fullchain} and ${result.files.privkey}${hook}`);
+    this.line(
+      `${names.join(', ')}: fullchain.pem and privkey.pem in ${dirname(result.files.fullchain)}/${hook}`,
+    );
   }
 
   deployFailed(names: readonly string[], error: unknown): void {
