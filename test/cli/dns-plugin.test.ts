@@ -1,0 +1,71 @@
+// dns-01 through a plugin loaded by package name: the RFC 2136 plugin updates a real BIND 9 primary, and Pebble's
+// validation authority resolves through that BIND. The TSIG secret comes from the environment — from the config
+// (`{ env: NAME }`), and is never printed.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { rfc2136 } from '@certkeeper/dns-rfc2136';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BindPrimary, newKey, startBindPrimary } from '../plugins/support/bind-primary.js';
+import {
+  type CliResult,
+  ensureCliBuilt,
+  runCli,
+  startTestCa,
+  type TestCa,
+  workdir,
+} from './support/cli-harness.js';
+
+const zone = 'cli-dns.test';
+const key = newKey('ck-cli', 'hmac-sha256');
+let dir: string;
+let bind: BindPrimary;
+let ca: TestCa;
+const explain = (result: CliResult) =>
+  `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+
+beforeAll(async () => {
+  await ensureCliBuilt();
+  dir = await workdir('dns-plugin');
+  bind = await startBindPrimary([{ name: zone, updatePolicy: [`grant ${key.name} zonesub TXT;`] }], [key]);
+  ca = await startTestCa(dir, { dnsServer: bind.address });
+}, 120_000);
+afterAll(async () => {
+  await ca?.close();
+  await bind?.stop();
+});
+
+describe('dns-01 through @certkeeper/dns-rfc2136 and BIND, driven by the built CLI', () => {
+  it('issues an apex + wildcard certificate from a config whose TSIG secret is { env: ... }', async () => {
+    await writeFile(
+      join(dir, 'certkeeper.yaml'),
+      `ca:
+  directory: ${ca.proxy.directoryUrl}
+  caBundle: ${ca.caBundleFile}
+store:
+  directory: ./data
+solvers:
+  - type: dns-01
+    provider: rfc2136
+    options:
+      server: ${bind.address}
+      keyName: ${key.name}
+      keyAlgorithm: ${key.algorithm}
+      keySecret: { env: CK_TEST_TSIG_SECRET }
+    zones: [${zone}]
+    nameservers: [${bind.address}]
+    resolvers: [${bind.address}]
+certificates:
+  - names: [${zone}, '*.${zone}']
+`,
+    );
+    const result = await runCli(['renew', '--json'], { cwd: dir, env: { CK_TEST_TSIG_SECRET: key.secret } });
+    expect(result.code, explain(result)).toBe(4);
+    expect(result.stdout).not.toContain(key.secret);
+    expect(result.stdout).toContain(`"names":["${zone}","*.${zone}"],"type":"issued"`);
+    const phases = result.stdout.match(/"phase":"[a-z-]+"/g) ?? [];
+    expect(phases).toContain('"phase":"await-readiness"');
+    // Cleanup deleted exactly what was published.
+    const provider = rfc2136({ server: bind.address, tsig: { name: key.name, secret: key.secret } });
+    expect(await provider.listRecords(zone, { name: '_acme-challenge' })).toEqual([]);
+  });
+});
