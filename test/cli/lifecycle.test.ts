@@ -272,4 +272,26 @@ describe('certkeeper renew, issue, status, revoke and account against Pebble', (
     expect(status.stdout).toMatch(/last error \(1 in a row, .*\): .*rejectedIdentifier/);
     expect(status.stdout).toMatch(/backoff: nothing is sent before/);
   });
+
+  it('account deactivate needs --yes; then the CA refuses the account and renew fails (exit 1)', async () => {
+    const refused = await certkeeper('account', 'deactivate');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Deactivating an account is irreversible');
+    expect(ca.proxy.log.filter((entry) => entry.kind === 'account')).toEqual([]);
+
+    const deactivated = await certkeeper('account', 'deactivate', '--yes', '--json');
+    expect(deactivated.code, explain(deactivated)).toBe(0);
+    expect(JSON.parse(deactivated.stdout)).toMatchObject({
+      event: 'account',
+      action: 'deactivate',
+      status: 'deactivated',
+    });
+    const renew = await certkeeper('renew', '--force', '--json');
+    expect(renew.code, explain(renew)).toBe(1);
+    expect(
+      jsonLines(renew.stdout)
+        .filter((e) => e.event === 'outcome')
+        .map((e) => e.type),
+    ).toContain('failed');
+  });
 });

@@ -76,7 +76,7 @@ export async function pluginsCommand(context: CommandContext): Promise<ExitCodeV
 function render(listings: readonly PluginListing[]): string {
   const blocks = listings.map((listing) => {
     if (!listing.installed)
-      return `${listing.name}  ${listing.package}  not installed (npm install -g ${listing.package})`;
+      return `${listing.name === listing.package ? listing.package : `${listing.name}  ${listing.package}`}  not installed (npm install -g ${listing.package})`;
     const options = (listing.options ?? []).map(
       (option) =>
         `    ${option.key} (${option.type}${option.required ? ', required' : ''}${option.secret ? ', secret' : ''})${option.description ? ` — ${option.description}` : ''}\n      from --dns: $${option.env}`,
