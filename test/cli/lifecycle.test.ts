@@ -1,6 +1,6 @@
 // The built `certkeeper` binary against Pebble: issue, renew (fresh no-op, then forced), deploy hooks and outputs,
 // status, revoke, account rollover, and every exit code of `renew`.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { faults } from '@certkeeper/testkit';
 import { Agent, request } from 'undici';
@@ -180,6 +180,31 @@ describe('certkeeper renew, issue, status, revoke and account against Pebble', (
     expect(again.code, explain(again)).toBe(0);
     expect(again.stdout).toMatch(/fresh, until/);
     expect(significantRequests(ca.proxy)).toEqual([]);
+  });
+
+  it('issue with flags only (no config file): --ca, --ca-bundle, --http-listen, --data-dir, --email', async () => {
+    const bare = join(dir, 'no-config');
+    await mkdir(bare);
+    const args = ['--ca', ca.proxy.directoryUrl, '--ca-bundle', ca.caBundleFile, '--data-dir', 'store'];
+    const result = await runCli(
+      [
+        'issue',
+        ...args,
+        '--http-listen',
+        `127.0.0.1:${ca.httpPort}`,
+        '--email',
+        'a@example.test',
+        'flags.life.test',
+      ],
+      { cwd: bare },
+    );
+    expect(result.code, explain(result)).toBe(0);
+    expect(result.stdout).toMatch(/^flags\.life\.test: issued/m);
+    const account = await runCli(['account', 'show', '--local', '--json', ...args], { cwd: bare });
+    expect(JSON.parse(account.stdout)).toMatchObject({
+      contact: ['mailto:a@example.test'],
+      keyAlgorithm: 'ES256',
+    });
   });
 
   it('revoke: the CA revokes it, status says so, and the next renew replaces it', async () => {

@@ -51,7 +51,11 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       'answer dns-01 with this DNS plugin (options from CERTKEEPER_<PLUGIN>_* variables)',
     )
     .option('--http-webroot <dir>', 'answer http-01 by writing into this web server document root')
-    .option('--http-standalone [address]', 'answer http-01 with a built-in responder (default :80)')
+    .option('--http-standalone', 'answer http-01 with a built-in responder on :80 (see --http-listen)')
+    .option(
+      '--http-listen <address>',
+      'where the built-in responder listens, e.g. 127.0.0.1:8080 behind a proxy',
+    )
     .addOption(
       new Option('--key-type <type>', 'certificate key type').choices([
         'ec256',
@@ -233,8 +237,14 @@ export async function main(argv: readonly string[] = process.argv): Promise<Exit
     return result.code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version print and exit 0; every other parse error was printed by commander already.
-      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+      // Help and version print and exit 0; every other parse error was printed by commander already (and, for
+      // programs reading --json, is repeated as a JSON line).
+      if (error.exitCode === 0) return ExitCode.OK;
+      if (argv.includes('--json'))
+        process.stdout.write(
+          `${JSON.stringify({ event: 'error', code: error.code, message: error.message })}\n`,
+        );
+      return ExitCode.USAGE;
     }
     const json = (program.opts() as GlobalFlags).json === true || argv.includes('--json');
     printError(error, json);

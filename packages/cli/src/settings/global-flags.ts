@@ -8,8 +8,9 @@ export interface GlobalFlags {
   readonly email?: readonly string[];
   readonly dns?: string;
   readonly httpWebroot?: string;
-  /** `true` when given without an address (then `:80`). */
-  readonly httpStandalone?: string | true;
+  readonly httpStandalone?: boolean;
+  /** Where the standalone responder listens (implies --http-standalone); default `:80`. */
+  readonly httpListen?: string;
   readonly keyType?: string;
   readonly profile?: string;
   readonly eabKid?: string;

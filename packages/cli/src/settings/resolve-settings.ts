@@ -194,17 +194,17 @@ function solverSpecs(
   context: ResolveContext,
   problem: (location: string, path: ConfigPath | undefined, message: string) => void,
 ): SolverSpec[] {
-  const flagged =
-    flags.dns !== undefined || flags.httpWebroot !== undefined || flags.httpStandalone !== undefined;
+  const standalone = flags.httpStandalone === true || flags.httpListen !== undefined;
+  const flagged = flags.dns !== undefined || flags.httpWebroot !== undefined || standalone;
   const specs: SolverSpec[] = [];
   if (flagged) {
-    if (flags.httpStandalone !== undefined) {
-      const listen = parseListenAddress(flags.httpStandalone === true ? ':80' : flags.httpStandalone);
+    if (standalone) {
+      const listen = parseListenAddress(flags.httpListen ?? ':80');
       if (!listen)
         problem(
-          '--http-standalone',
+          '--http-listen',
           undefined,
-          `expected host:port or :port, got ${JSON.stringify(flags.httpStandalone)}`,
+          `expected host:port, :port or a port, got ${JSON.stringify(flags.httpListen)}`,
         );
       else specs.push({ type: 'http-01-standalone', listen, where: () => '--http-standalone' });
     }
