@@ -1,0 +1,123 @@
+import { certificateKey, letsEncryptRateLimits, setBackoffKey } from '@certkeeper/policy';
+import { MemoryStore } from '@certkeeper/store';
+import { describe, expect, it } from 'vitest';
+import { buildStatusReport } from './status-report.js';
+
+const directoryUrl = 'https://ca.test/dir';
+const accountUrl = 'https://ca.test/acct/1';
+const now = new Date('2026-12-01T00:00:00Z');
+const clock = { now: () => now };
+const options = { directoryUrl, rateLimits: letsEncryptRateLimits };
+
+async function storeWithAccount(): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  await store.putAccount({
+    name: 'default',
+    directoryUrl,
+    accountUrl,
+    keyPem: 'unused',
+    contact: [],
+    createdAt: now.toISOString(),
+  });
+  return store;
+}
+
+describe('buildStatusReport', () => {
+  it('lists a configured certificate before any account exists as missing, with no budgets', async () => {
+    const report = await buildStatusReport({
+      options,
+      store: new MemoryStore(),
+      requests: [{ identifiers: ['b.example.test', 'a.example.test'] }],
+      clock,
+    });
+    expect(report.accountUrl).toBeUndefined();
+    expect(report.certificates).toEqual([
+      { identifiers: ['b.example.test', 'a.example.test'], configured: true, state: 'missing', budgets: [] },
+    ]);
+  });
+
+  it('reports the renewal time and why, the last error with its backoff, and the budget the ledger leaves', async () => {
+    const store = await storeWithAccount();
+    const identifiers = [{ type: 'dns' as const, value: 'a.example.test' }];
+    const request = { directoryUrl, accountUrl, identifiers };
+    const key = certificateKey(request);
+    await store.putCertificate({
+      key,
+      directoryUrl,
+      accountUrl,
+      identifiers,
+      keyType: 'ec256',
+      certificatePem: '',
+      keyPem: '',
+      notBefore: '2026-11-01T00:00:00.000Z',
+      notAfter: '2027-01-30T00:00:00.000Z',
+      serialNumberHex: '0a',
+      issuedAt: '2026-11-01T00:00:00.000Z',
+    });
+    for (const at of ['2026-11-30T22:00:00Z', '2026-11-30T23:00:00Z'])
+      await store.appendLedger({
+        kind: 'certificate',
+        at,
+        directoryUrl,
+        accountUrl,
+        identifierSet: 'dns:a.example.test',
+        identifiers,
+      });
+    await store.putBackoff({
+      key: setBackoffKey(request),
+      retryAt: '2026-12-01T01:00:00.000Z',
+      reason: 'rejectedIdentifier: blocked',
+      failures: 2,
+      updatedAt: '2026-11-30T23:00:00.000Z',
+    });
+    const report = await buildStatusReport({
+      options,
+      store,
+      requests: [{ identifiers: ['a.example.test'] }],
+      clock,
+    });
+    const [row] = report.certificates;
+    expect(row).toMatchObject({
+      key,
+      state: 'valid',
+      serialNumberHex: '0a',
+      renewal: {
+        at: '2026-12-31T00:00:00.000Z',
+        basis: 'lifetime',
+        explanation: '2/3 of the 90-day lifetime',
+      },
+      lastError: { reason: 'rejectedIdentifier: blocked', failures: 2 },
+      backoff: { until: '2026-12-01T01:00:00.000Z', rateLimited: false },
+    });
+    expect(row!.budgets).toContainEqual(
+      expect.objectContaining({ rule: 'certificatesPerExactSet', remaining: 3, limit: 5, exempt: false }),
+    );
+  });
+
+  it('includes stored certificates of the CA that are not configured, and skips other CAs', async () => {
+    const store = await storeWithAccount();
+    for (const [ca, name] of [
+      [directoryUrl, 'stored.example.test'],
+      ['https://other.test/dir', 'elsewhere.example.test'],
+    ] as const) {
+      const identifiers = [{ type: 'dns' as const, value: name }];
+      await store.putCertificate({
+        key: certificateKey({ directoryUrl: ca, accountUrl, identifiers }),
+        directoryUrl: ca,
+        accountUrl,
+        identifiers,
+        keyType: 'ec256',
+        certificatePem: '',
+        keyPem: '',
+        notBefore: '2026-09-01T00:00:00.000Z',
+        notAfter: '2026-11-30T00:00:00.000Z',
+        serialNumberHex: '01',
+        issuedAt: '2026-09-01T00:00:00.000Z',
+      });
+    }
+    const report = await buildStatusReport({ options, store, clock });
+    expect(report.certificates.map((c) => [c.identifiers[0], c.configured, c.state])).toEqual([
+      ['stored.example.test', false, 'expired'],
+    ]);
+  });
+});
