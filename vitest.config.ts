@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Tests import workspace packages from their TypeScript sources through the "@certkeeper/source" export
 // condition, so a test run never depends on a stale dist/.
@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'plugins/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: postgresSuites,
+          exclude: [...configDefaults.exclude, ...postgresSuites],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
