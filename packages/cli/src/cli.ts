@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from './program.js';
+import { main } from './main.js';
 
 const code = await main(process.argv);
 process.exitCode = code;

@@ -1,9 +1,8 @@
 import { createRequire } from 'node:module';
-import { CertkeeperError } from '@certkeeper/core';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { CommandContext } from './commands/context.js';
 import { CA_DIRECTORIES } from './config/ca-directories.js';
-import { ExitCode, type ExitCodeValue, INPUT_ERROR_CODES } from './exit-codes.js';
+import type { ExitCodeValue } from './exit-codes.js';
 import type { GlobalFlags } from './settings/global-flags.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -226,44 +225,4 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     });
 
   return program;
-}
-
-/** Run the CLI; resolves to the exit code. Every error is printed once, with its code and what to do next. */
-export async function main(argv: readonly string[] = process.argv): Promise<ExitCodeValue> {
-  const result: { code: ExitCodeValue } = { code: ExitCode.OK };
-  const program = buildProgram(result);
-  try {
-    await program.parseAsync([...argv]);
-    return result.code;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version print and exit 0; every other parse error was printed by commander already (and, for
-      // programs reading --json, is repeated as a JSON line).
-      if (error.exitCode === 0) return ExitCode.OK;
-      if (argv.includes('--json'))
-        process.stdout.write(
-          `${JSON.stringify({ event: 'error', code: error.code, message: error.message })}\n`,
-        );
-      return ExitCode.USAGE;
-    }
-    const json = (program.opts() as GlobalFlags).json === true || argv.includes('--json');
-    printError(error, json);
-    return CertkeeperError.isInstance(error) && INPUT_ERROR_CODES.has(error.code)
-      ? ExitCode.USAGE
-      : ExitCode.FAILED;
-  }
-}
-
-function printError(error: unknown, json: boolean): void {
-  const code = CertkeeperError.isInstance(error) ? error.code : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  if (json) {
-    process.stdout.write(`${JSON.stringify({ event: 'error', ...(code ? { code } : {}), message })}\n`);
-    return;
-  }
-  process.stderr.write(
-    code
-      ? `certkeeper: ${message}\n(${code})\n`
-      : `certkeeper: unexpected error: ${error instanceof Error ? (error.stack ?? message) : message}\n`,
-  );
 }

@@ -3,8 +3,10 @@ import { CertkeeperError, ErrorCodes, identifierSetKey, parseIdentifiers } from 
 import { Deployer } from '../deploy/deployer.js';
 import { type ExitCodeValue, exitCodeFor } from '../exit-codes.js';
 import { chooseReporter } from '../output/choose-reporter.js';
-import { checkNames, itemOf, keepCertificates } from '../runtime/keep-certificates.js';
+import { checkNames } from '../runtime/check-names.js';
+import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { itemOf } from '../runtime/work-items.js';
 import { assertWritableDirectory } from '../runtime/writable-directory.js';
 import type { CertificateSpec, Settings } from '../settings/settings.js';
 import { type CommandContext, settingsOf } from './context.js';

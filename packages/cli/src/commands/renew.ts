@@ -1,8 +1,9 @@
 import { Deployer } from '../deploy/deployer.js';
 import { ExitCode, type ExitCodeValue, exitCodeFor } from '../exit-codes.js';
 import { chooseReporter } from '../output/choose-reporter.js';
-import { keepCertificates, workItems } from '../runtime/keep-certificates.js';
+import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { workItems } from '../runtime/work-items.js';
 import { type CommandContext, settingsOf } from './context.js';
 
 /**

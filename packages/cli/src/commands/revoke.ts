@@ -9,7 +9,7 @@ import { type RevocationReasonName, revokeCertificate } from '@certkeeper/manage
 import type { CertificateRecord } from '@certkeeper/store';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { formatTime } from '../output/format-time.js';
-import { checkNames } from '../runtime/keep-certificates.js';
+import { checkNames } from '../runtime/check-names.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
 import { type CommandContext, settingsOf } from './context.js';
 

@@ -7,8 +7,9 @@ import { Deployer } from '../deploy/deployer.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { JsonReporter } from '../output/json-reporter.js';
 import { PlainReporter } from '../output/plain-reporter.js';
-import { keepCertificates, workItems } from '../runtime/keep-certificates.js';
+import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { workItems } from '../runtime/work-items.js';
 import { formatListenAddress } from '../settings/listen-address.js';
 import { type CommandContext, settingsOf } from './context.js';
 

@@ -11,13 +11,15 @@ import { letsEncryptRateLimits, noRateLimits } from '@certkeeper/policy';
 import { defaultStoreDirectory } from '@certkeeper/store';
 import { CA_DIRECTORIES, DEFAULT_CA, directoryUrlOf, isLetsEncrypt } from '../config/ca-directories.js';
 import { configInvalid } from '../config/config-error.js';
-import type { CertkeeperConfig, SolverConfig } from '../config/config-schema.js';
+import type { CertkeeperConfig } from '../config/config-schema.js';
 import { type ConfigPath, formatPath } from '../config/config-source.js';
-import { type LoadedConfig, loadConfig } from '../config/load-config.js';
+import { loadConfig } from '../config/load-config.js';
 import { resolveSecret } from '../config/secret-reference.js';
+import { located, where } from './config-location.js';
 import type { GlobalFlags } from './global-flags.js';
 import { parseListenAddress } from './listen-address.js';
-import type { CertificateSpec, Settings, SolverSpec, Where } from './settings.js';
+import type { CertificateSpec, Settings } from './settings.js';
+import { solverSpecs } from './solver-specs.js';
 
 export interface ResolveContext {
   readonly env: NodeJS.ProcessEnv;
@@ -174,121 +176,5 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       ...(listen ? { listen } : {}),
       maxSweepIntervalMs: (config.daemon?.maxSweepInterval ?? 3600) * 1000,
     },
-  };
-}
-
-function where(loaded: LoadedConfig | undefined, path: ConfigPath): string {
-  return loaded ? loaded.source.where(path) : '(no config file)';
-}
-
-/** `file:line:col key.path`: where a setting is, for messages that come after validation (secrets, plugins). */
-function located(loaded: LoadedConfig | undefined, path: ConfigPath, atKey = false): string {
-  return `${loaded ? loaded.source.where(path, atKey) : '(no config file)'} ${formatPath(path)}`;
-}
-
-/** Solvers from `--dns`/`--http-*` when any is given (http-01 first, so dns-01 answers only wildcards), else the config's. */
-function solverSpecs(
-  flags: GlobalFlags,
-  config: CertkeeperConfig,
-  loaded: LoadedConfig | undefined,
-  context: ResolveContext,
-  problem: (location: string, path: ConfigPath | undefined, message: string) => void,
-): SolverSpec[] {
-  const standalone = flags.httpStandalone === true || flags.httpListen !== undefined;
-  const flagged = flags.dns !== undefined || flags.httpWebroot !== undefined || standalone;
-  const specs: SolverSpec[] = [];
-  if (flagged) {
-    if (standalone) {
-      const listen = parseListenAddress(flags.httpListen ?? ':80');
-      if (!listen)
-        problem(
-          '--http-listen',
-          undefined,
-          `expected host:port, :port or a port, got ${JSON.stringify(flags.httpListen)}`,
-        );
-      else specs.push({ type: 'http-01-standalone', listen, where: () => '--http-standalone' });
-    }
-    if (flags.httpWebroot !== undefined)
-      specs.push({
-        type: 'http-01-webroot',
-        webroot: resolve(context.cwd, flags.httpWebroot),
-        where: () => '--http-webroot',
-      });
-    if (specs.length === 2)
-      problem(
-        '--http-webroot',
-        undefined,
-        'give either --http-webroot or --http-standalone, not both (one http-01 solver)',
-      );
-    if (flags.dns !== undefined) {
-      const index = (config.solvers ?? []).findIndex((s) => s.type === 'dns-01' && s.provider === flags.dns);
-      const configured =
-        index >= 0 ? (config.solvers![index] as Extract<SolverConfig, { type: 'dns-01' }>) : undefined;
-      specs.push(
-        configured
-          ? dnsSpec(configured, loaded, index)
-          : {
-              type: 'dns-01',
-              provider: flags.dns,
-              options: {},
-              optionsFromEnvironment: true,
-              where: (key) => (key ? `--dns ${flags.dns} (option ${key})` : `--dns ${flags.dns}`),
-            },
-      );
-    }
-    return specs;
-  }
-  const seen = new Map<string, number>();
-  for (const [index, solver] of (config.solvers ?? []).entries()) {
-    const family = solver.type.startsWith('http-01') ? 'http-01' : 'dns-01';
-    const whereOf: Where = (key) => located(loaded, key ? ['solvers', index, key] : ['solvers', index]);
-    if (seen.has(family)) {
-      problem(
-        where(loaded, ['solvers', index, 'type']),
-        ['solvers', index, 'type'],
-        `a second ${family} solver (solvers[${seen.get(family)}] is one already); configure one solver per challenge type`,
-      );
-      continue;
-    }
-    seen.set(family, index);
-    if (solver.type === 'http-01-standalone') {
-      const listen = parseListenAddress(solver.listen ?? ':80');
-      if (!listen)
-        problem(
-          where(loaded, ['solvers', index, 'listen']),
-          ['solvers', index, 'listen'],
-          `expected host:port or :port, got ${JSON.stringify(solver.listen)}`,
-        );
-      else specs.push({ type: solver.type, listen, where: whereOf });
-    } else if (solver.type === 'http-01-webroot') {
-      specs.push({
-        type: solver.type,
-        webroot: resolve(loaded?.directory ?? context.cwd, solver.webroot),
-        where: whereOf,
-      });
-    } else {
-      specs.push(dnsSpec(solver, loaded, index));
-    }
-  }
-  return specs;
-}
-
-function dnsSpec(
-  solver: Extract<SolverConfig, { type: 'dns-01' }>,
-  loaded: LoadedConfig | undefined,
-  index: number,
-): SolverSpec {
-  return {
-    type: 'dns-01',
-    provider: solver.provider,
-    options: solver.options ?? {},
-    optionsFromEnvironment: false,
-    ...(solver.zones ? { zones: solver.zones } : {}),
-    ...(solver.resolvers ? { resolvers: solver.resolvers } : {}),
-    ...(solver.nameservers ? { nameservers: solver.nameservers } : {}),
-    ...(solver.propagationTimeout ? { propagationTimeoutMs: solver.propagationTimeout * 1000 } : {}),
-    ...(solver.ttl ? { ttl: solver.ttl } : {}),
-    where: (key, atKey) =>
-      located(loaded, key ? ['solvers', index, 'options', key] : ['solvers', index, 'provider'], atKey),
   };
 }

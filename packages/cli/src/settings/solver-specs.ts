@@ -1,0 +1,115 @@
+import { resolve } from 'node:path';
+import type { CertkeeperConfig, SolverConfig } from '../config/config-schema.js';
+import type { ConfigPath } from '../config/config-source.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import { located, where } from './config-location.js';
+import type { GlobalFlags } from './global-flags.js';
+import { parseListenAddress } from './listen-address.js';
+import type { SolverSpec, Where } from './settings.js';
+
+/** Solvers from `--dns`/`--http-*` when any is given (http-01 first, so dns-01 answers only wildcards), else the config's. */
+export function solverSpecs(
+  flags: GlobalFlags,
+  config: CertkeeperConfig,
+  loaded: LoadedConfig | undefined,
+  context: { readonly cwd: string },
+  problem: (location: string, path: ConfigPath | undefined, message: string) => void,
+): SolverSpec[] {
+  const standalone = flags.httpStandalone === true || flags.httpListen !== undefined;
+  const flagged = flags.dns !== undefined || flags.httpWebroot !== undefined || standalone;
+  const specs: SolverSpec[] = [];
+  if (flagged) {
+    if (standalone) {
+      const listen = parseListenAddress(flags.httpListen ?? ':80');
+      if (!listen)
+        problem(
+          '--http-listen',
+          undefined,
+          `expected host:port, :port or a port, got ${JSON.stringify(flags.httpListen)}`,
+        );
+      else specs.push({ type: 'http-01-standalone', listen, where: () => '--http-standalone' });
+    }
+    if (flags.httpWebroot !== undefined)
+      specs.push({
+        type: 'http-01-webroot',
+        webroot: resolve(context.cwd, flags.httpWebroot),
+        where: () => '--http-webroot',
+      });
+    if (specs.length === 2)
+      problem(
+        '--http-webroot',
+        undefined,
+        'give either --http-webroot or --http-standalone, not both (one http-01 solver)',
+      );
+    if (flags.dns !== undefined) {
+      const index = (config.solvers ?? []).findIndex((s) => s.type === 'dns-01' && s.provider === flags.dns);
+      const configured =
+        index >= 0 ? (config.solvers![index] as Extract<SolverConfig, { type: 'dns-01' }>) : undefined;
+      specs.push(
+        configured
+          ? dnsSpec(configured, loaded, index)
+          : {
+              type: 'dns-01',
+              provider: flags.dns,
+              options: {},
+              optionsFromEnvironment: true,
+              where: (key) => (key ? `--dns ${flags.dns} (option ${key})` : `--dns ${flags.dns}`),
+            },
+      );
+    }
+    return specs;
+  }
+  const seen = new Map<string, number>();
+  for (const [index, solver] of (config.solvers ?? []).entries()) {
+    const family = solver.type.startsWith('http-01') ? 'http-01' : 'dns-01';
+    const whereOf: Where = (key) => located(loaded, key ? ['solvers', index, key] : ['solvers', index]);
+    if (seen.has(family)) {
+      problem(
+        where(loaded, ['solvers', index, 'type']),
+        ['solvers', index, 'type'],
+        `a second ${family} solver (solvers[${seen.get(family)}] is one already); configure one solver per challenge type`,
+      );
+      continue;
+    }
+    seen.set(family, index);
+    if (solver.type === 'http-01-standalone') {
+      const listen = parseListenAddress(solver.listen ?? ':80');
+      if (!listen)
+        problem(
+          where(loaded, ['solvers', index, 'listen']),
+          ['solvers', index, 'listen'],
+          `expected host:port or :port, got ${JSON.stringify(solver.listen)}`,
+        );
+      else specs.push({ type: solver.type, listen, where: whereOf });
+    } else if (solver.type === 'http-01-webroot') {
+      specs.push({
+        type: solver.type,
+        webroot: resolve(loaded?.directory ?? context.cwd, solver.webroot),
+        where: whereOf,
+      });
+    } else {
+      specs.push(dnsSpec(solver, loaded, index));
+    }
+  }
+  return specs;
+}
+
+function dnsSpec(
+  solver: Extract<SolverConfig, { type: 'dns-01' }>,
+  loaded: LoadedConfig | undefined,
+  index: number,
+): SolverSpec {
+  return {
+    type: 'dns-01',
+    provider: solver.provider,
+    options: solver.options ?? {},
+    optionsFromEnvironment: false,
+    ...(solver.zones ? { zones: solver.zones } : {}),
+    ...(solver.resolvers ? { resolvers: solver.resolvers } : {}),
+    ...(solver.nameservers ? { nameservers: solver.nameservers } : {}),
+    ...(solver.propagationTimeout ? { propagationTimeoutMs: solver.propagationTimeout * 1000 } : {}),
+    ...(solver.ttl ? { ttl: solver.ttl } : {}),
+    where: (key, atKey) =>
+      located(loaded, key ? ['solvers', index, 'options', key] : ['solvers', index, 'provider'], atKey),
+  };
+}
