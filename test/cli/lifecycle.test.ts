@@ -147,7 +147,9 @@ describe('certkeeper renew, issue, status, revoke and account against Pebble', (
     for (const column of ['STATE', 'ISSUER', 'EXPIRES', 'NEXT RENEWAL', 'WHY', 'RATE-LIMIT BUDGET'])
       expect(header).toContain(column);
     const row = lines.find((line) => line.startsWith('life.test, api.life.test'))!;
-    expect(row).toMatch(/ valid +Pebble Intermediate CA \w+ +\d{4}-\d\d-\d\d \d\d:\d\dZ \(in \d+ d\)/);
+    expect(row).toMatch(
+      / valid +Pebble Intermediate CA \w+ +\d{4}-\d\d-\d\d \d\d:\d\dZ +\d{4}-\d\d-\d\d \d\d:\d\dZ \(in \d+ d\)/,
+    );
     expect(row).toMatch(/2\/3 of the [\d.]+-day lifetime/);
     // Issued, then renewed: two of the five certificates per exact set per week are spent.
     expect(row).toContain('set 3/5');

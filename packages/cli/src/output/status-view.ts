@@ -25,9 +25,7 @@ export function renderStatus(report: StatusReport, now: Date): string {
       certificate.identifiers.join(', '),
       stateText(certificate),
       certificate.issuer ?? '-',
-      certificate.notAfter
-        ? `${formatTime(certificate.notAfter)} (${formatDistance(certificate.notAfter, now)})`
-        : '-',
+      certificate.notAfter ? formatTime(certificate.notAfter) : '-',
       certificate.renewal
         ? `${formatTime(certificate.renewal.at)} (${formatDistance(certificate.renewal.at, now)})`
         : certificate.state === 'missing'
@@ -58,13 +56,17 @@ function whyText(renewal: NonNullable<CertificateStatus['renewal']>): string {
     : renewal.explanation.replace(/-day lifetime$/, '-day lifetime');
 }
 
+/**
+ * The budget left for the set's next order under each rule that applies to it. Rules it is exempt from (a renewal
+ * of a recently issued set does not count against Let's Encrypt's per-account and per-domain limits) are left
+ * out; `--json` has them all.
+ */
 function budgetText(budgets: readonly BudgetStatus[]): string {
   if (budgets.length === 0) return 'no local limits';
-  return budgets
-    .map(
-      (budget) =>
-        `${SHORT_RULE_NAMES[budget.rule] ?? budget.rule} ${budget.remaining}/${budget.limit}${budget.exempt ? ' (exempt)' : ''}`,
-    )
+  const counted = budgets.filter((budget) => !budget.exempt);
+  if (counted.length === 0) return 'exempt from every limit';
+  return counted
+    .map((budget) => `${SHORT_RULE_NAMES[budget.rule] ?? budget.rule} ${budget.remaining}/${budget.limit}`)
     .join(', ');
 }
 
