@@ -9,6 +9,7 @@ import {
   type CliResult,
   caConfig,
   ensureCliBuilt,
+  removeWorkdirs,
   runCli,
   startTestCa,
   type TestCa,
@@ -48,7 +49,10 @@ beforeAll(async () => {
     caConfig(ca, './data', 'certificates:\n  - names: [ari.test]\n'),
   );
 }, 120_000);
-afterAll(() => ca?.close());
+afterAll(async () => {
+  await ca?.close();
+  await removeWorkdirs();
+});
 
 describe('certkeeper and the CA’s ARI window', () => {
   it('renew learns the window, stays fresh until the moment chosen in it, and status names the window', async () => {

@@ -9,6 +9,7 @@ import {
   caConfig,
   ensureCliBuilt,
   jsonLines,
+  removeWorkdirs,
   runCli,
   startTestCa,
   type TestCa,
@@ -25,7 +26,10 @@ beforeAll(async () => {
   dir = await workdir('bad-input');
   ca = await startTestCa(dir);
 }, 120_000);
-afterAll(() => ca?.close());
+afterAll(async () => {
+  await ca?.close();
+  await removeWorkdirs();
+});
 beforeEach(() => ca.proxy.clearLog());
 
 async function withConfig(name: string, yaml: string, args: string[], env: Record<string, string> = {}) {

@@ -9,6 +9,7 @@ import {
   caConfig,
   ensureCliBuilt,
   freePort,
+  removeWorkdirs,
   runCli,
   spawnCli,
   startTestCa,
@@ -28,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   await ca?.close();
+  await removeWorkdirs();
 });
 
 /** The daemon as a child process, with its output collected and a way to wait for a line. */

@@ -9,6 +9,7 @@ import { type BindPrimary, newKey, startBindPrimary } from '../plugins/support/b
 import {
   type CliResult,
   ensureCliBuilt,
+  removeWorkdirs,
   runCli,
   startTestCa,
   type TestCa,
@@ -32,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ca?.close();
   await bind?.stop();
+  await removeWorkdirs();
 });
 
 describe('dns-01 through @certkeeper/dns-rfc2136 and BIND, driven by the built CLI', () => {

@@ -10,6 +10,7 @@ import {
   caConfig,
   ensureCliBuilt,
   jsonLines,
+  removeWorkdirs,
   runCli,
   significantRequests,
   startTestCa,
@@ -42,7 +43,10 @@ beforeAll(async () => {
     ),
   );
 }, 120_000);
-afterAll(() => ca?.close());
+afterAll(async () => {
+  await ca?.close();
+  await removeWorkdirs();
+});
 
 /** Pebble's own view of a certificate (its management API). */
 async function pebbleStatus(serialHex: string): Promise<{ Status: string; Reason?: number }> {

@@ -2,14 +2,15 @@
 // that the CLI then reads back. No CA is needed.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureCliBuilt, runCli, workdir } from './support/cli-harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBuilt, removeWorkdirs, runCli, workdir } from './support/cli-harness.js';
 
 let dir: string;
 beforeAll(async () => {
   await ensureCliBuilt();
   dir = await workdir('plugins-init');
 }, 120_000);
+afterAll(() => removeWorkdirs());
 
 describe('certkeeper plugins', () => {
   it('lists every first-party plugin with its options, required and secret ones marked, and their variables', async () => {

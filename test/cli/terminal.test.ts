@@ -12,6 +12,7 @@ import {
   caConfig,
   cliPath,
   ensureCliBuilt,
+  removeWorkdirs,
   startTestCa,
   type TestCa,
   workdir,
@@ -74,6 +75,7 @@ certificates:
 afterAll(async () => {
   await tmux('kill-server').catch(() => undefined);
   await ca?.close();
+  await removeWorkdirs();
 });
 
 describe('the live progress view on a terminal', () => {

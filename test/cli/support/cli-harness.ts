@@ -140,11 +140,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const workdirs: string[] = [];
+
 /** A directory for one test: config, store, outputs. World-traversable so a setpriv'd run can use it. */
 export async function workdir(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `certkeeper-cli-${prefix}-`));
   await chmod(dir, 0o755);
+  workdirs.push(dir);
   return dir;
+}
+
+/** Remove this file's work directories (in afterAll), unless CERTKEEPER_KEEP_TEST_DIRS is set to look at them. */
+export async function removeWorkdirs(): Promise<void> {
+  if (process.env.CERTKEEPER_KEEP_TEST_DIRS) return;
+  for (const dir of workdirs.splice(0)) await rm(dir, { recursive: true, force: true });
 }
 
 /** Pebble, with its VA's http-01 port free for the CLI's standalone responder, behind the fault proxy. */
