@@ -6,7 +6,13 @@ import {
   parseIdentifiers,
   sleep,
 } from '@certkeeper/core';
-import { AriService, type EnsureOutcome, type RenewalCoordinator, renewalTime } from '@certkeeper/policy';
+import {
+  AriService,
+  certificateKey,
+  type EnsureOutcome,
+  type RenewalCoordinator,
+  renewalTime,
+} from '@certkeeper/policy';
 import type { CertificateRecord, Store } from '@certkeeper/store';
 import type { AccountRegistry } from './account-registry.js';
 import { ManagerEventEmitter } from './events.js';
@@ -122,6 +128,15 @@ export class CertificateManager {
     };
     for (const request of this.managed.values()) {
       if (signal?.aborted) break;
+      // Managed certificates follow their ARI windows too: refresh the stored one's window before deciding.
+      const key = certificateKey({
+        directoryUrl: this.options.directoryUrl,
+        accountUrl,
+        identifiers: parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value })),
+        ...(request.profile ? { profile: request.profile } : {}),
+      });
+      const stored = await this.store.getCertificate(key);
+      if (stored) await this.refreshRenewalInfo(ari, stored);
       const outcome = await this.ensure(request, signal);
       if ('certificate' in outcome) seen.add(outcome.certificate.key);
       track(outcome);
@@ -134,13 +149,7 @@ export class CertificateManager {
         record.accountUrl !== accountUrl
       )
         continue;
-      const refreshed = await ari.refresh(record).catch((error: unknown) => {
-        this.logger.warn(
-          { key: record.key, error: String(error) },
-          'renewalInfo refresh failed; using the lifetime rule',
-        );
-        return record;
-      });
+      const refreshed = await this.refreshRenewalInfo(ari, record);
       track(
         await this.ensure(
           {
@@ -157,6 +166,17 @@ export class CertificateManager {
       outcomes,
       nextCheckAt: next === undefined ? undefined : new Date(next),
     };
+  }
+
+  /** Refresh a certificate's ARI window when due; on failure keep the stored data (the lifetime rule still applies). */
+  private refreshRenewalInfo(ari: AriService, record: CertificateRecord): Promise<CertificateRecord> {
+    return ari.refresh(record).catch((error: unknown) => {
+      this.logger.warn(
+        { key: record.key, error: String(error) },
+        'renewalInfo refresh failed; using the lifetime rule',
+      );
+      return record;
+    });
   }
 
   /** Sweep, sleep until the next certificate needs attention (at most `maxSweepIntervalMs`), repeat until aborted. */
