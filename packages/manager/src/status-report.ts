@@ -10,9 +10,9 @@ import {
   accountBackoffKey,
   type CertificateRequest,
   certificateKey,
-  letsEncryptRateLimits,
   RateLimitLedger,
   type RenewalBasis,
+  rateLimitsFor,
   renewalTime,
   setBackoffKey,
 } from '@certkeeper/policy';
@@ -86,7 +86,7 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
   const { directoryUrl } = options;
   const account = await store.getAccount(directoryUrl, options.account?.name ?? 'default');
   const accountUrl = account?.accountUrl || undefined;
-  const ledger = new RateLimitLedger(store, options.rateLimits ?? letsEncryptRateLimits, clock);
+  const ledger = new RateLimitLedger(store, options.rateLimits ?? rateLimitsFor(options.directoryUrl), clock);
   const rows: CertificateStatus[] = [];
   const seen = new Set<string>();
 

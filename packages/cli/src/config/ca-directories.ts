@@ -27,8 +27,3 @@ export function directoryUrlOf(value: string): string | undefined {
     return undefined;
   }
 }
-
-/** The CA's rate limits the local ledger should apply: Let's Encrypt's are known; others are not published. */
-export function isLetsEncrypt(directoryUrl: string): boolean {
-  return /\.api\.letsencrypt\.org\//.test(directoryUrl);
-}

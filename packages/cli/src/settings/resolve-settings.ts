@@ -7,9 +7,9 @@ import {
   type ExternalAccountBinding,
   isCertificateKeyType,
 } from '@certkeeper/core';
-import { letsEncryptRateLimits, noRateLimits } from '@certkeeper/policy';
+import { letsEncryptRateLimits, noRateLimits, rateLimitsFor } from '@certkeeper/policy';
 import { defaultStoreDirectory } from '@certkeeper/store';
-import { CA_DIRECTORIES, DEFAULT_CA, directoryUrlOf, isLetsEncrypt } from '../config/ca-directories.js';
+import { CA_DIRECTORIES, DEFAULT_CA, directoryUrlOf } from '../config/ca-directories.js';
 import { configInvalid } from '../config/config-error.js';
 import type { CertkeeperConfig } from '../config/config-schema.js';
 import { type ConfigPath, formatPath } from '../config/config-source.js';
@@ -148,13 +148,19 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     };
   });
   const profile = flags.profile ?? config.defaults?.profile;
-  const rateLimitName = config.ca?.rateLimits ?? (isLetsEncrypt(directoryUrl) ? 'letsencrypt' : 'none');
+  const rateLimitName = config.ca?.rateLimits;
   return {
     ...(file ? { configFile: file } : {}),
     baseDirectory: base,
     directoryUrl,
     ...(caBundle ? { caBundle } : {}),
-    rateLimits: rateLimitName === 'letsencrypt' ? letsEncryptRateLimits : noRateLimits,
+    // Unset: the CA's own rule set by directory URL (Let's Encrypt production's limits there, none elsewhere).
+    rateLimits:
+      rateLimitName === undefined
+        ? rateLimitsFor(directoryUrl)
+        : rateLimitName === 'letsencrypt'
+          ? letsEncryptRateLimits
+          : noRateLimits,
     account: {
       name: flags.account ?? config.account?.name ?? 'default',
       contact: emails.map((email) => (email.includes(':') ? email : `mailto:${email}`)),
