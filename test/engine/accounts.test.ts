@@ -1,6 +1,7 @@
 import { AcmeClient, generateAccountKey } from '@certkeeper/core';
 import { type PebbleHandle, startPebble } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../support/rejection.js';
 
 describe('accounts against Pebble', () => {
   let pebble: PebbleHandle;
@@ -70,9 +71,7 @@ describe('accounts against Pebble', () => {
     const acme = await client();
     await acme.accounts.create();
     expect((await acme.accounts.deactivate()).status).toBe('deactivated');
-    const error = await acme.accounts
-      .get()
-      .catch((e: unknown) => e as { code: string; type: string; status: number; url: string });
+    const error = await rejectionOf(acme.accounts.get());
     expect(error.code).toMatch(/^CERTKEEPER_ERR_/);
     expect(error.type).toBe('unauthorized');
     expect(error.status).toBe(403);
@@ -93,9 +92,7 @@ describe('External Account Binding against a Pebble that requires it', () => {
       accountKey: await generateAccountKey(),
     });
     try {
-      const refused = await acme.accounts
-        .create()
-        .catch((e: unknown) => e as { code: string; message: string });
+      const refused = await rejectionOf(acme.accounts.create());
       expect(refused.code).toBe('CERTKEEPER_ERR_UNSUPPORTED_BY_CA');
       expect(acme.transport.stats.signed).toBe(0);
       const [kid, hmacKey] = Object.entries(pebble.externalAccountKeys)[0]!;
@@ -115,9 +112,9 @@ describe('External Account Binding against a Pebble that requires it', () => {
     try {
       const [kid] = Object.keys(pebble.externalAccountKeys);
       const wrongKey = Buffer.alloc(32, 7).toString('base64url');
-      const error = await acme.accounts
-        .create({ externalAccountBinding: { kid: kid!, hmacKey: wrongKey } })
-        .catch((e: unknown) => e as Error);
+      const error = await rejectionOf(
+        acme.accounts.create({ externalAccountBinding: { kid: kid!, hmacKey: wrongKey } }),
+      );
       expect(error).toBeInstanceOf(Error);
       expect(error.message).not.toContain(wrongKey);
     } finally {

@@ -12,6 +12,7 @@ import {
 } from '@certkeeper/core';
 import { type FaultProxy, faults, startFaultProxy } from '@certkeeper/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../support/rejection.js';
 import { type PebbleFixture, startPebbleFixture } from './pebble-fixture.js';
 
 describe('engine options against Pebble', () => {
@@ -107,17 +108,15 @@ describe('engine options against Pebble', () => {
     expect(ok.state.phase).toBe('done');
     expect(newOrderPayloads.at(-1)).toMatchObject({ profile: 'classic' });
     const sent = newOrderPayloads.length;
-    const unknown = await runOrder(
-      await order(['x.example.test'], { profile: 'tlsserver' }),
-      fixture.deps(client()),
-    ).catch((e: unknown) => e as { code: string; message: string });
+    const unknown = await rejectionOf(
+      runOrder(await order(['x.example.test'], { profile: 'tlsserver' }), fixture.deps(client())),
+    );
     expect(unknown.code).toBe('CERTKEEPER_ERR_UNSUPPORTED_BY_CA');
     expect(unknown.message).toContain('shortlived');
     const names = Array.from({ length: 26 }, (_, i) => `n${i}.big.example.test`);
-    const tooMany = await runOrder(
-      await order(names, { profile: 'shortlived' }),
-      fixture.deps(client()),
-    ).catch((e: unknown) => e as { code: string });
+    const tooMany = await rejectionOf(
+      runOrder(await order(names, { profile: 'shortlived' }), fixture.deps(client())),
+    );
     expect(tooMany.code).toBe('CERTKEEPER_ERR_PROFILE_VIOLATION');
     expect(newOrderPayloads.length).toBe(sent);
   });

@@ -11,6 +11,7 @@ import { ChalltestsrvDnsProvider, Dns01Solver } from '@certkeeper/dns';
 import { CertkeeperMetrics } from '@certkeeper/manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servedTxt } from '../support/issue-from-pebble.js';
+import { rejectionOf } from '../support/rejection.js';
 import { type PebbleFixture, startPebbleFixture } from './pebble-fixture.js';
 
 describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
@@ -87,9 +88,7 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
       accountUrl: fixture.accountUrl,
       identifiers: ['*.nosolver.example.test'],
     });
-    const error = await runOrder(state, fixture.deps(client)).catch(
-      (e: unknown) => e as { code: string; message: string },
-    );
+    const error = await rejectionOf(runOrder(state, fixture.deps(client)));
     expect(error.code).toBe('CERTKEEPER_ERR_NO_SOLVER');
     expect(error.message).toContain('*.nosolver.example.test');
   });
@@ -119,15 +118,17 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
       accountUrl: fixture.accountUrl,
       identifiers: ['*.half.example.test', 'half.example.test'],
     });
-    const error = await runOrder(
-      state,
-      { client, solvers: [dnsForWildcardOnly, failing] },
-      {
-        onState: (s) => {
-          last = s;
+    const error = await rejectionOf(
+      runOrder(
+        state,
+        { client, solvers: [dnsForWildcardOnly, failing] },
+        {
+          onState: (s) => {
+            last = s;
+          },
         },
-      },
-    ).catch((e: unknown) => e as { code: string; message: string });
+      ),
+    );
     expect(error.code).toBe('CERTKEEPER_ERR_SOLVER_FAILED');
     expect(error.message).toContain('webroot not writable');
     expect(recordsBeforeFailure).toHaveLength(1);

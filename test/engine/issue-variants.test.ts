@@ -6,6 +6,7 @@ import {
   runOrder,
 } from '@certkeeper/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../support/rejection.js';
 import { type PebbleFixture, startPebbleFixture } from './pebble-fixture.js';
 
 describe('order variants against Pebble', () => {
@@ -76,11 +77,13 @@ describe('order variants against Pebble', () => {
   });
 
   it('refuses malformed identifiers before any request, naming each', async () => {
-    const error = await prepareOrder({
-      directoryUrl: fixture.pebble.directoryUrl,
-      accountUrl: fixture.accountUrl,
-      identifiers: ['a.*.example.test', 'ok.example.test', 'bad_label-.example.test'],
-    }).catch((e: unknown) => e as Error & { code: string });
+    const error = await rejectionOf(
+      prepareOrder({
+        directoryUrl: fixture.pebble.directoryUrl,
+        accountUrl: fixture.accountUrl,
+        identifiers: ['a.*.example.test', 'ok.example.test', 'bad_label-.example.test'],
+      }),
+    );
     expect(error.code).toBe('CERTKEEPER_ERR_INVALID_IDENTIFIER');
     expect(error.message).toContain('a.*.example.test');
     expect(error.message).toContain('bad_label-.example.test');

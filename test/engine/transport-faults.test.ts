@@ -8,6 +8,7 @@ import {
 } from '@certkeeper/core';
 import { type FaultProxy, faults, startFaultProxy } from '@certkeeper/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf } from '../support/rejection.js';
 import { type PebbleFixture, startPebbleFixture } from './pebble-fixture.js';
 
 describe('transport behaviour under injected faults', () => {
@@ -66,9 +67,11 @@ describe('transport behaviour under injected faults', () => {
   it('gives up after the bounded number of badNonce retries with a typed error', async () => {
     proxy.addRule({ kind: 'newOrder', action: faults.badNonce() });
     const acme = client();
-    const error = await runOrder(await order('always-badnonce.example.test'), fixture.deps(acme), {
-      maxStepRetries: 0,
-    }).catch((e: unknown) => e);
+    const error = await rejectionOf(
+      runOrder(await order('always-badnonce.example.test'), fixture.deps(acme), {
+        maxStepRetries: 0,
+      }),
+    );
     expect(AcmeProblemError.isInstance(error) && error.code).toBe('CERTKEEPER_ERR_BAD_NONCE');
     expect(proxy.count('newOrder', 'POST')).toBe(6);
     expect(proxy.reusedNonces()).toEqual([]);
@@ -78,9 +81,7 @@ describe('transport behaviour under injected faults', () => {
     proxy.addRule({ kind: 'newOrder', action: faults.rateLimited({ retryAfter: 3600 }) });
     const acme = client();
     const before = Date.now();
-    const error = (await runOrder(await order('limited.example.test'), fixture.deps(acme)).catch(
-      (e: unknown) => e,
-    )) as RateLimitedError;
+    const error = await rejectionOf(runOrder(await order('limited.example.test'), fixture.deps(acme)));
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(error.code).toBe('CERTKEEPER_ERR_RATE_LIMITED');
     expect(error.status).toBe(429);
@@ -106,9 +107,11 @@ describe('transport behaviour under injected faults', () => {
     expect(ok.state.phase).toBe('done');
     proxy.clearLog();
     proxy.addRule({ kind: 'newOrder', times: 1, action: { type: 'reset' } });
-    const error = await runOrder(await order('reset-order.example.test'), fixture.deps(client()), {
-      maxStepRetries: 0,
-    }).catch((e: unknown) => e);
+    const error = await rejectionOf(
+      runOrder(await order('reset-order.example.test'), fixture.deps(client()), {
+        maxStepRetries: 0,
+      }),
+    );
     expect(error).toBeInstanceOf(NetworkError);
     expect(proxy.count('newOrder', 'POST')).toBe(1);
   });

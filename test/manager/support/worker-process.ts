@@ -8,7 +8,12 @@
  * (its state just persisted, the step not yet run): a crash exactly at a step boundary.
  */
 import { ChalltestsrvDnsProvider, Dns01Solver } from '@certkeeper/dns';
-import { type CertificateManager, createCertificateManager, RenewalWorker } from '@certkeeper/manager';
+import {
+  type CertificateManager,
+  createCertificateManager,
+  type RenewalJobPayload,
+  RenewalWorker,
+} from '@certkeeper/manager';
 import { FileStore, type Store } from '@certkeeper/store';
 import { PgBossRenewalQueue, PostgresStore } from '@certkeeper/store-postgres';
 
@@ -80,7 +85,7 @@ async function main(): Promise<void> {
     print({ event: 'ready' });
     await manager.run(stop.signal);
   } else {
-    const queue = await PgBossRenewalQueue.start({
+    const queue = await PgBossRenewalQueue.start<RenewalJobPayload>({
       connectionString: config.connectionString!,
       schema: config.jobsSchema!,
       expireInSeconds: 4,

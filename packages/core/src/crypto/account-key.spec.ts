@@ -94,7 +94,10 @@ describe('account keys', () => {
     await expect(importAccountKey(publicKey.export({ format: 'jwk' }))).rejects.toThrow('no private part');
     const secretJson = JSON.stringify(privateKey.export({ format: 'jwk' }));
     const broken = secretJson.slice(0, -1);
-    const error = await importAccountKey(broken).catch((caught: unknown) => caught as Error);
+    const error = await importAccountKey(broken).then(
+      () => expect.fail('a broken key must be refused'),
+      (caught: unknown) => caught as Error,
+    );
     expect(error).toMatchObject({ code: ErrorCodes.INVALID_KEY });
     expect(error.message).not.toContain(secretJson.slice(10, 30));
     expect(error.cause).toBeUndefined();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../errors/codes.js';
 import { ariCertificateId } from './ari-certificate-id.js';
 import { parseCertificate } from './certificate.js';
-import { x509 as loadX509 } from './x509.js';
+import { x509 as loadX509, type X509 } from './x509.js';
 
 const x509 = loadX509();
 
@@ -19,7 +19,7 @@ yNQwCgYIKoZIzj0EAwIDRwAwRAIge09+S5TZAlw5tgtiVvuERV6cT4mfutXIlwTb
 -----END CERTIFICATE-----
 `;
 
-async function selfSigned(serialNumber: string, extensions: x509.Extension[]): Promise<string> {
+async function selfSigned(serialNumber: string, extensions: X509.Extension[]): Promise<string> {
   const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
     'sign',
     'verify',

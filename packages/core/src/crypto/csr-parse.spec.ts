@@ -5,14 +5,14 @@ import type { Identifier } from '../identifiers/identifier.js';
 import { generateCertificateKey } from './certificate-key.js';
 import { createCsr } from './csr.js';
 import { assertCsrMatchesIdentifiers, type ParsedCsr, parseCsr } from './csr-parse.js';
-import { x509 as loadX509 } from './x509.js';
+import { x509 as loadX509, type X509 } from './x509.js';
 
 const x509 = loadX509();
 
 /** A CSR made directly with x509, to produce shapes createCsr never makes. */
 async function foreignCsr(options: {
   name?: string;
-  names?: x509.JsonGeneralNames;
+  names?: X509.JsonGeneralNames;
   curve?: string;
 }): Promise<Uint8Array> {
   const keys = await webcrypto.subtle.generateKey(

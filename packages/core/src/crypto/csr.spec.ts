@@ -33,7 +33,9 @@ describe('createCsr', () => {
       }
       const request = new x509.Pkcs10CertificateRequest(csr.der);
       expect(request.signatureAlgorithm).toMatchObject({ hash: { name: 'SHA-256' } });
-      expect(request.signatureAlgorithm.name).toBe(type.startsWith('ec') ? 'ECDSA' : 'RSASSA-PKCS1-v1_5');
+      expect((request.signatureAlgorithm as { name?: string }).name).toBe(
+        type.startsWith('ec') ? 'ECDSA' : 'RSASSA-PKCS1-v1_5',
+      );
     },
     30_000,
   );
