@@ -1,8 +1,8 @@
 import { AcmeClient, type OrderState, parseCertificate, prepareOrder, runStep } from '@certkeeper/core';
 import { StandaloneHttp01Solver } from '@certkeeper/http01';
-import { type FaultProxy, startFaultProxy } from '@certkeeper/testkit';
+import type { FaultProxy } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PebbleFixture, startPebbleFixture } from './pebble-fixture.js';
+import { type PebbleFixture, proxyFixture, startPebbleFixture } from './pebble-fixture.js';
 
 /**
  * Seed 000: a job queue runs one step per job, in any worker. Here every step boundary is a "crash": the state is
@@ -16,17 +16,7 @@ describe('resuming an order after a crash at every step boundary', () => {
   let accountUrl: string;
   beforeAll(async () => {
     fixture = await startPebbleFixture();
-    proxy = await startFaultProxy({
-      target: fixture.pebble.directoryUrl,
-      caBundlePem: fixture.pebble.caBundlePem,
-    });
-    const lookup = new AcmeClient({
-      directoryUrl: proxy.directoryUrl,
-      caBundle: proxy.caBundlePem,
-      accountKey: fixture.accountKey,
-    });
-    accountUrl = (await lookup.accounts.find())!.url;
-    await lookup.close();
+    ({ proxy, accountUrl } = await proxyFixture(fixture));
   });
   afterAll(async () => {
     await proxy?.close();

@@ -10,10 +10,10 @@ import {
   prepareOrder,
   runOrder,
 } from '@certkeeper/core';
-import { type FaultProxy, faults, startFaultProxy } from '@certkeeper/testkit';
+import { type FaultProxy, faults } from '@certkeeper/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rejectionOf } from '../support/rejection.js';
-import { type PebbleFixture, startPebbleFixture } from './pebble-fixture.js';
+import { type PebbleFixture, proxyFixture, startPebbleFixture } from './pebble-fixture.js';
 
 describe('engine options against Pebble', () => {
   let fixture: PebbleFixture;
@@ -36,47 +36,38 @@ describe('engine options against Pebble', () => {
 
   beforeAll(async () => {
     fixture = await startPebbleFixture({ env: { PEBBLE_ALTERNATE_ROOTS: '1' } });
-    proxy = await startFaultProxy({
-      target: fixture.pebble.directoryUrl,
-      caBundlePem: fixture.pebble.caBundlePem,
-    });
-    // A directory advertising profiles, as Let's Encrypt's does (Pebble 2.4 has none).
-    proxy.addRule({
-      kind: 'directory',
-      action: faults.respond(async (_request, context) => {
-        const upstream = await context.forward();
-        const directory = upstream.json<{ meta?: object }>();
-        return {
-          status: 200,
-          body: {
-            ...directory,
-            meta: {
-              ...directory.meta,
-              profiles: { classic: 'The same profile you know', shortlived: 'Short-lived certificates' },
+    ({ proxy, accountUrl } = await proxyFixture(fixture, (p) => {
+      // A directory advertising profiles, as Let's Encrypt's does (Pebble 2.4 has none).
+      p.addRule({
+        kind: 'directory',
+        action: faults.respond(async (_request, context) => {
+          const upstream = await context.forward();
+          const directory = upstream.json<{ meta?: object }>();
+          return {
+            status: 200,
+            body: {
+              ...directory,
+              meta: {
+                ...directory.meta,
+                profiles: { classic: 'The same profile you know', shortlived: 'Short-lived certificates' },
+              },
             },
-          },
-        };
-      }),
-    });
-    proxy.addRule({
-      kind: 'newOrder',
-      action: faults.respond(async (request, context) => {
-        newOrderPayloads.push(JSON.parse(request.jws?.payload ?? '{}'));
-        const upstream = await context.forward();
-        return {
-          status: upstream.status,
-          headers: upstream.headers as Record<string, string>,
-          body: upstream.body,
-        };
-      }),
-    });
-    const lookup = new AcmeClient({
-      directoryUrl: proxy.directoryUrl,
-      caBundle: proxy.caBundlePem,
-      accountKey: fixture.accountKey,
-    });
-    accountUrl = (await lookup.accounts.find())!.url;
-    await lookup.close();
+          };
+        }),
+      });
+      p.addRule({
+        kind: 'newOrder',
+        action: faults.respond(async (request, context) => {
+          newOrderPayloads.push(JSON.parse(request.jws?.payload ?? '{}'));
+          const upstream = await context.forward();
+          return {
+            status: upstream.status,
+            headers: upstream.headers as Record<string, string>,
+            body: upstream.body,
+          };
+        }),
+      });
+    }));
   });
   afterEach(() => proxy.clearLog());
   afterAll(async () => {

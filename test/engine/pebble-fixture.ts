@@ -6,7 +6,13 @@ import {
   generateAccountKey,
 } from '@certkeeper/core';
 import { StandaloneHttp01Solver } from '@certkeeper/http01';
-import { type PebbleHandle, type StartPebbleOptions, startPebble } from '@certkeeper/testkit';
+import {
+  type FaultProxy,
+  type PebbleHandle,
+  type StartPebbleOptions,
+  startFaultProxy,
+  startPebble,
+} from '@certkeeper/testkit';
 
 /** A Pebble with an http-01 responder on the port its VA connects to, and a registered account. */
 export interface PebbleFixture {
@@ -47,4 +53,29 @@ export async function startPebbleFixture(options: StartPebbleOptions = {}): Prom
       await pebble.stop();
     },
   };
+}
+
+/**
+ * The fault proxy in front of a fixture's Pebble, and the fixture's account URL as seen through it (a JWS `kid` must
+ * carry the proxy's prefix). `setup` installs rules before anything reads, and caches, the directory.
+ */
+export async function proxyFixture(
+  fixture: PebbleFixture,
+  setup?: (proxy: FaultProxy) => void,
+): Promise<{ proxy: FaultProxy; accountUrl: string }> {
+  const proxy = await startFaultProxy({
+    target: fixture.pebble.directoryUrl,
+    caBundlePem: fixture.pebble.caBundlePem,
+  });
+  setup?.(proxy);
+  const lookup = new AcmeClient({
+    directoryUrl: proxy.directoryUrl,
+    caBundle: proxy.caBundlePem,
+    accountKey: fixture.accountKey,
+  });
+  try {
+    return { proxy, accountUrl: (await lookup.accounts.find())!.url };
+  } finally {
+    await lookup.close();
+  }
 }

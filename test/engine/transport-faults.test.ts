@@ -6,10 +6,10 @@ import {
   RateLimitedError,
   runOrder,
 } from '@certkeeper/core';
-import { type FaultProxy, faults, startFaultProxy } from '@certkeeper/testkit';
+import { type FaultProxy, faults } from '@certkeeper/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rejectionOf } from '../support/rejection.js';
-import { type PebbleFixture, startPebbleFixture } from './pebble-fixture.js';
+import { type PebbleFixture, proxyFixture, startPebbleFixture } from './pebble-fixture.js';
 
 describe('transport behaviour under injected faults', () => {
   let fixture: PebbleFixture;
@@ -31,17 +31,7 @@ describe('transport behaviour under injected faults', () => {
 
   beforeAll(async () => {
     fixture = await startPebbleFixture();
-    proxy = await startFaultProxy({
-      target: fixture.pebble.directoryUrl,
-      caBundlePem: fixture.pebble.caBundlePem,
-    });
-    const lookup = new AcmeClient({
-      directoryUrl: proxy.directoryUrl,
-      caBundle: proxy.caBundlePem,
-      accountKey: fixture.accountKey,
-    });
-    accountUrl = (await lookup.accounts.find())!.url;
-    await lookup.close();
+    ({ proxy, accountUrl } = await proxyFixture(fixture));
   });
   afterEach(() => {
     proxy.clearRules();
