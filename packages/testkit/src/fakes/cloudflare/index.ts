@@ -1,5 +1,5 @@
 // A local stand-in for the Cloudflare v4 API, for tests of DNS providers built on the official SDK.
-export type { TxtMirror } from '../route53/txt-mirror.js';
+export type { TxtMirror } from '../txt-mirror.js';
 export type { CloudflareOperation, CloudflarePermission, FakeCloudflareToken } from './cloudflare-routes.js';
 export type { FakeCloudflareZone, FakeDnsRecord } from './cloudflare-store.js';
 export {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
-import { type TxtMirror, TxtMirrorQueue } from '../route53/txt-mirror.js';
+import { closeServer, listenOnLoopback } from '../loopback-server.js';
+import { type TxtMirror, TxtMirrorQueue } from '../txt-mirror.js';
 import { decodeContent } from './cloudflare-content.js';
 import {
   type CloudflareOperation,
@@ -81,7 +81,6 @@ export async function startFakeCloudflare(options: FakeCloudflareOptions = {}): 
   const requests: CloudflareRequestLogEntry[] = [];
   const injected: { error: InjectedCloudflareError; remaining: number }[] = [];
   const mirror = new TxtMirrorQueue(options.mirror);
-  const mirrorFailures: unknown[] = [];
 
   const server = createServer((req, res) => {
     void serve(req, res).catch((error: unknown) => {
@@ -171,20 +170,11 @@ export async function startFakeCloudflare(options: FakeCloudflareOptions = {}): 
             .map((record) => decodeContent(record.content)),
         },
       ])
-      .catch((error: unknown) => mirrorFailures.push(error));
+      // A failure is kept by the queue and thrown by settled().
+      .catch(() => undefined);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  }).catch((error: unknown) => {
-    throw new CertkeeperError(
-      ErrorCodes.TEST_HARNESS,
-      'The fake Cloudflare API could not listen on 127.0.0.1.',
-      { hint: 'Check that loopback networking works.', cause: error },
-    );
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, 'Cloudflare API');
 
   return {
     baseUrl: `http://127.0.0.1:${port}/client/v4`,
@@ -222,24 +212,11 @@ export async function startFakeCloudflare(options: FakeCloudflareOptions = {}): 
       requests.length = 0;
     },
     async settled() {
-      await mirror.idle();
-      if (mirrorFailures.length > 0) {
-        throw new CertkeeperError(
-          ErrorCodes.TEST_HARNESS,
-          `The fake Cloudflare could not mirror TXT records: ${String(mirrorFailures[0])}`,
-          {
-            hint: 'Check that the mirror (pebble-challtestsrv) is still running.',
-            cause: mirrorFailures[0],
-          },
-        );
-      }
+      await mirror.settled('Cloudflare');
     },
     async stop() {
       await mirror.idle();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer(server);
     },
   };
 }

@@ -1,4 +1,6 @@
 // A local stand-in for the Amazon Route 53 API, for tests of DNS providers built on the AWS SDK.
+
+export type { TxtMirror } from '../txt-mirror.js';
 export type { FakeChange, FakeHostedZone, FakeRecordSet } from './route53-store.js';
 export type { FakeAwsCredential, FakeRoute53Policy } from './sigv4-verifier.js';
 export {
@@ -9,4 +11,3 @@ export {
   type Route53RequestLogEntry,
   startFakeRoute53,
 } from './start-fake-route53.js';
-export type { TxtMirror } from './txt-mirror.js';

@@ -1,13 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { closeServer, listenOnLoopback } from '../loopback-server.js';
+import { type TxtMirror, TxtMirrorQueue } from '../txt-mirror.js';
 import { bareName, decodeTxt } from './route53-names.js';
 import { handleRoute53 } from './route53-routes.js';
 import { type FakeHostedZone, type FakeRecordSet, Route53Fault, Route53Store } from './route53-store.js';
 import { errorDocument } from './route53-xml.js';
 import { type FakeAwsCredential, verifySigV4 } from './sigv4-verifier.js';
-import { type TxtMirror, TxtMirrorQueue } from './txt-mirror.js';
 
 export type Route53Operation =
   | 'ListHostedZones'
@@ -102,7 +101,6 @@ export async function startFakeRoute53(options: FakeRoute53Options = {}): Promis
   const mirror = new TxtMirrorQueue(options.mirror);
   const pending = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
-  const mirrorFailures: unknown[] = [];
 
   const onChange = (changeId: string) => {
     const change = store.changes.get(changeId)!;
@@ -120,8 +118,8 @@ export async function startFakeRoute53(options: FakeRoute53Options = {}): Promis
               })),
             );
           }
-        } catch (error) {
-          mirrorFailures.push(error);
+        } catch {
+          // Kept by the mirror queue and thrown by settled(); the change still goes INSYNC.
         } finally {
           change.status = 'INSYNC';
           resolve();
@@ -215,17 +213,7 @@ export async function startFakeRoute53(options: FakeRoute53Options = {}): Promis
     res.end(payload);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  }).catch((error: unknown) => {
-    throw new CertkeeperError(
-      ErrorCodes.TEST_HARNESS,
-      'The fake Route 53 API could not listen on 127.0.0.1.',
-      { hint: 'Check that loopback networking works.', cause: error },
-    );
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, 'Route 53 API');
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -259,26 +247,12 @@ export async function startFakeRoute53(options: FakeRoute53Options = {}): Promis
     },
     async settled() {
       while (pending.size > 0) await Promise.all([...pending]);
-      await mirror.idle();
-      if (mirrorFailures.length > 0) {
-        throw new CertkeeperError(
-          ErrorCodes.TEST_HARNESS,
-          `The fake Route 53 could not mirror TXT records: ${String(mirrorFailures[0])}`,
-          {
-            hint: 'Check that the mirror (pebble-challtestsrv) is still running.',
-            cause: mirrorFailures[0],
-          },
-        );
-      }
+      await mirror.settled('Route 53');
     },
     async stop() {
       for (const timer of timers) clearTimeout(timer);
       await mirror.idle();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // The SDK keeps connections alive; close them so stop() does not wait for their idle timeout.
-        server.closeAllConnections();
-      });
+      await closeServer(server);
     },
   };
 }

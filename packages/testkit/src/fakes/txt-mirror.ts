@@ -1,3 +1,5 @@
+import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+
 /**
  * Where a fake publishes the TXT values it holds, so a real resolver (Pebble's VA) can see them. The testkit's
  * `ChalltestsrvClient` (`PebbleHandle.challtestsrv`) has exactly these methods.
@@ -20,6 +22,7 @@ export interface MirroredName {
  */
 export class TxtMirrorQueue {
   private tail: Promise<void> = Promise.resolve();
+  private readonly failures: unknown[] = [];
 
   constructor(private readonly mirror: TxtMirror | undefined) {}
 
@@ -33,11 +36,24 @@ export class TxtMirrorQueue {
       }
     };
     this.tail = this.tail.then(run, run);
+    // Kept for settled(): a fake's write path does not wait for the mirror, so a failure surfaces there.
+    this.tail.catch((error: unknown) => this.failures.push(error));
     return this.tail;
   }
 
   /** Resolves once every queued write has finished (failures included). */
   async idle(): Promise<void> {
     await this.tail.catch(() => undefined);
+  }
+
+  /** Waits like {@link idle}, then throws the first write that failed, naming the fake (`what`). */
+  async settled(what: string): Promise<void> {
+    await this.idle();
+    if (this.failures.length === 0) return;
+    throw new CertkeeperError(
+      ErrorCodes.TEST_HARNESS,
+      `The fake ${what} could not mirror TXT records: ${String(this.failures[0])}`,
+      { hint: 'Check that the mirror (pebble-challtestsrv) is still running.', cause: this.failures[0] },
+    );
   }
 }
