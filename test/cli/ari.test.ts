@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { faults } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type CliResult,
   caConfig,
   ensureCliBuilt,
+  explain,
   removeWorkdirs,
   runCli,
   startTestCa,
@@ -18,8 +18,6 @@ import {
 
 let dir: string;
 let ca: TestCa;
-const explain = (result: CliResult) =>
-  `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 const certkeeper = (...args: string[]) => runCli(args, { cwd: dir });
 
 beforeAll(async () => {

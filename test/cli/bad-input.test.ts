@@ -8,6 +8,7 @@ import {
   type CliResult,
   caConfig,
   ensureCliBuilt,
+  explain,
   jsonLines,
   removeWorkdirs,
   runCli,
@@ -18,8 +19,6 @@ import {
 
 let dir: string;
 let ca: TestCa;
-const explain = (result: CliResult) =>
-  `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 
 beforeAll(async () => {
   await ensureCliBuilt();

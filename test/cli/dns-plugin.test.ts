@@ -7,8 +7,8 @@ import { rfc2136 } from '@certkeeper/dns-rfc2136';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BindPrimary, newKey, startBindPrimary } from '../plugins/support/bind-primary.js';
 import {
-  type CliResult,
   ensureCliBuilt,
+  explain,
   removeWorkdirs,
   runCli,
   startTestCa,
@@ -21,8 +21,6 @@ const key = newKey('ck-cli', 'hmac-sha256');
 let dir: string;
 let bind: BindPrimary;
 let ca: TestCa;
-const explain = (result: CliResult) =>
-  `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 
 beforeAll(async () => {
   await ensureCliBuilt();

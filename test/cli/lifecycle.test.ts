@@ -6,9 +6,9 @@ import { faults } from '@certkeeper/testkit';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type CliResult,
   caConfig,
   ensureCliBuilt,
+  explain,
   jsonLines,
   removeWorkdirs,
   runCli,
@@ -21,8 +21,6 @@ import {
 let dir: string;
 let ca: TestCa;
 const certkeeper = (...args: string[]) => runCli(args, { cwd: dir });
-const explain = (result: CliResult) =>
-  `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 
 beforeAll(async () => {
   await ensureCliBuilt();

@@ -69,6 +69,10 @@ export interface CliResult {
   readonly ms: number;
 }
 
+/** A CLI result as a failure message shows it: exit code, then stdout and stderr. */
+export const explain = (result: CliResult): string =>
+  `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+
 export interface CliOptions {
   readonly cwd: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
