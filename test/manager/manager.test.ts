@@ -115,7 +115,7 @@ describe('CertificateManager composed through the container, against Pebble', ()
       }),
     });
     await expect(
-      first.manager.ensure({ identifiers: ['resume.example.test'] }, controller.signal),
+      first.manager.ensure({ identifiers: ['resume.example.test'] }, { signal: controller.signal }),
     ).rejects.toThrow();
     const stored = (await store.listCertificates()).length;
     expect(stored).toBe(0);

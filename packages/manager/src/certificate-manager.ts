@@ -65,9 +65,8 @@ export class CertificateManager {
   ) {}
 
   /** Make sure a fresh certificate exists for the identifiers; see EnsureOutcome for what can happen. */
-  async ensure(request: EnsureRequest, options: AbortSignal | EnsureOptions = {}): Promise<EnsureOutcome> {
-    const { signal, suspendWaitsLongerThanMs } =
-      options instanceof AbortSignal ? { signal: options, suspendWaitsLongerThanMs: undefined } : options;
+  async ensure(request: EnsureRequest, options: EnsureOptions = {}): Promise<EnsureOutcome> {
+    const { signal, suspendWaitsLongerThanMs } = options;
     const { accountUrl } = await this.accounts.client();
     const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
     const subject = {
@@ -137,7 +136,7 @@ export class CertificateManager {
       });
       const stored = await this.store.getCertificate(key);
       if (stored) await this.refreshRenewalInfo(ari, stored);
-      const outcome = await this.ensure(request, signal);
+      const outcome = await this.ensure(request, { signal });
       if ('certificate' in outcome) seen.add(outcome.certificate.key);
       track(outcome);
     }
@@ -157,7 +156,7 @@ export class CertificateManager {
             keyType: refreshed.keyType,
             ...(refreshed.profile ? { profile: refreshed.profile } : {}),
           },
-          signal,
+          { signal },
         ),
       );
     }

@@ -58,7 +58,7 @@ export async function keepCertificates(
       try {
         outcome =
           fresh[index] ??
-          (await manager!.ensure({ ...item.request, ...(options.force ? { force: true } : {}) }, signal));
+          (await manager!.ensure({ ...item.request, ...(options.force ? { force: true } : {}) }, { signal }));
       } catch (error) {
         if (signal?.aborted) break;
         outcome = unexpectedFailure(error);
