@@ -9,7 +9,7 @@ import {
   runOrder,
 } from '@certkeeper/core';
 import type { IssueContext, IssuedMaterial } from '@certkeeper/policy';
-import type { Store } from '@certkeeper/store';
+import type { OrderRecord, Store } from '@certkeeper/store';
 import type { AccountRegistry } from './account-registry.js';
 import type { OrderProgress } from './events.js';
 import type { CertkeeperMetrics } from './metrics.js';
@@ -50,7 +50,7 @@ export class OrderRunner {
         keyType,
       };
     }
-    let state = await this.resumable(key, accountUrl, context.replaces);
+    let state = await this.resumable(stored, accountUrl, context.replaces);
     if (state) {
       this.metrics?.orders.inc({ result: 'resumed' });
       this.logger.info({ key, orderUrl: state.orderUrl, phase: state.phase }, 'resuming a stored order');
@@ -111,11 +111,10 @@ export class OrderRunner {
 
   /** A stored, unfinished order for this key that was made for the same account and the same `replaces`. */
   private async resumable(
-    key: string,
+    stored: OrderRecord | undefined,
     accountUrl: string,
     replaces: string | undefined,
   ): Promise<OrderState | undefined> {
-    const stored = await this.store.getOrder(key);
     if (!stored) return undefined;
     const { state } = stored;
     if (
@@ -124,7 +123,7 @@ export class OrderRunner {
       state.replaces !== replaces ||
       !state.certificateKeyPem
     ) {
-      await this.store.deleteOrder(key);
+      await this.store.deleteOrder(stored.key);
       return undefined;
     }
     return state;
