@@ -16,7 +16,7 @@ import type { CertificateRecord, Lease, Store } from '@certkeeper/store';
 import { type BackoffOptions, nextRetryAfterFailure } from '../backoff/backoff-policy.js';
 import { type CertificateRequest, certificateKey } from '../certificate-request.js';
 import { SingleFlight } from '../coalescing/single-flight.js';
-import { assessFreshness, type DueReason } from '../freshness/freshness-gate.js';
+import { assessFreshness, type DueReason, type Freshness } from '../freshness/freshness-gate.js';
 import { RateLimitLedger } from '../ledger/rate-limit-ledger.js';
 import { type Exemption, letsEncryptRateLimits, type RateLimitRuleSet } from '../ledger/rate-limit-rules.js';
 import type { EnsureOutcome } from '../outcome.js';
@@ -85,16 +85,24 @@ export class RenewalCoordinator {
   }
 
   private async freshOutcome(request: CertificateRequest, key: string): Promise<EnsureOutcome | undefined> {
+    return (await this.readFreshness(request, key)).fresh;
+  }
+
+  /** The stored certificate, its freshness, and — when it is fresh — the outcome that says so. */
+  private async readFreshness(request: CertificateRequest, key: string) {
     const stored = await this.store.getCertificate(key);
     const freshness = assessFreshness(request, stored, this.clock.now());
-    if (!freshness.fresh || !stored) return undefined;
-    return {
-      type: 'fresh',
-      certificate: stored,
-      nextCheckAt: freshness.nextCheckAt,
-      reason: freshness.explanation,
-      joined: false,
-    };
+    const fresh: EnsureOutcome | undefined =
+      freshness.fresh && stored
+        ? {
+            type: 'fresh',
+            certificate: stored,
+            nextCheckAt: freshness.nextCheckAt,
+            reason: freshness.explanation,
+            joined: false,
+          }
+        : undefined;
+    return { stored, freshness, fresh };
   }
 
   private async flow(
@@ -110,12 +118,12 @@ export class RenewalCoordinator {
     const heartbeat = this.keepLease(lease);
     try {
       // Lock, then re-check: another process may have issued, or met a rate limit, while we waited.
-      const fresh = await this.freshOutcome(request, key);
+      const { stored, freshness, fresh } = await this.readFreshness(request, key);
       if (fresh)
         return { ...fresh, joined: true, reason: `issued meanwhile by another worker: ${fresh.reason}` };
       const blockedNow = await this.backoffOutcome(request);
       if (blockedNow) return blockedNow;
-      return await this.issueOnce(request, key, issue, signal);
+      return await this.issueOnce(request, key, issue, stored, freshness, signal);
     } finally {
       clearInterval(heartbeat);
       await this.store.releaseLease(lease).catch(() => undefined);
@@ -126,10 +134,10 @@ export class RenewalCoordinator {
     request: CertificateRequest,
     key: string,
     issue: IssueFunction,
+    stored: CertificateRecord | undefined,
+    due: Freshness,
     signal?: AbortSignal,
   ): Promise<EnsureOutcome> {
-    const stored = await this.store.getCertificate(key);
-    const due = assessFreshness(request, stored, this.clock.now());
     const dueReason: DueReason = due.fresh ? 'forced' : due.reason;
     const replaces = this.replacesFor(request, stored);
     let attempt = await this.attempt(request, key, issue, replaces, signal);
