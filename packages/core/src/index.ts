@@ -10,6 +10,7 @@ export * from './engine/order-state.js';
 export * from './engine/prepare-order.js';
 export * from './engine/run-order.js';
 export { runStep } from './engine/step.js';
+export type { StepOptions } from './engine/step-options.js';
 export type { NextAction, StepResult } from './engine/step-result.js';
 // Errors
 export * from './errors/acme-problem-error.js';
@@ -28,6 +29,7 @@ export * from './ports/logger.js';
 export { sleep } from './ports/sleep.js';
 export * from './profiles/index.js';
 // Resources
+export * from './resources/account-orders.js';
 export * from './resources/accounts.js';
 export * from './resources/authorizations.js';
 export * from './resources/certificates.js';
