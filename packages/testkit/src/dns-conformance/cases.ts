@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import type { DnsRecord } from '@certkeeper/dns';
-import type { DnsConformanceSubject } from './subject.js';
+import type { DnsConformanceFeature, DnsConformanceSubject } from './subject.js';
 
 /** One framework-agnostic case: throws (node:assert) when the provider breaks the port's contract. */
 export interface DnsConformanceCase {
   readonly id: string;
   readonly title: string;
+  /** Features of the service the case needs; declaring one not applicable leaves the case out. */
+  readonly needs?: readonly DnsConformanceFeature[];
   run(subject: DnsConformanceSubject): Promise<void>;
 }
 
@@ -162,6 +164,7 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
   {
     id: 'bad-credentials',
     title: 'rejected credentials give DNS_PROVIDER_UNAUTHORIZED',
+    needs: ['badCredentials'],
     async run(subject) {
       assert.ok(
         subject.withBadCredentials,
@@ -185,6 +188,55 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
       assert.deepEqual(await valuesAt(subject, name), [...values].sort());
       await Promise.all(values.map((value) => subject.provider.deleteRecord(subject.zone, txt(name, value))));
       assert.deepEqual(await valuesAt(subject, name), []);
+    },
+  },
+  {
+    id: 'two-instances',
+    title: 'two provider instances (as two processes) writing one name at once lose nothing',
+    needs: ['twoInstances'],
+    async run(subject) {
+      // Two certkeeper processes renewing certificates that share a name (apex + wildcard split over two orders,
+      // or two machines) each hold their own provider: no shared lock, no shared cache. An API whose writes
+      // replace a whole value set, without a conditional write, loses one process's value here.
+      assert.ok(
+        subject.secondInstance,
+        'the subject must provide secondInstance (or declare twoInstances not applicable, with the reason)',
+      );
+      const [first, second] = [subject.provider, subject.secondInstance()];
+      const { zone } = subject;
+      const name = uniqueName();
+      const mine = [digest(), digest()];
+      const theirs = [digest(), digest(), digest(), digest()];
+      const create = (provider: typeof first, value: string) => provider.createRecord(zone, txt(name, value));
+      const remove = (provider: typeof first, value: string) => provider.deleteRecord(zone, txt(name, value));
+      // Both write at once.
+      await Promise.all([
+        ...mine.map((value) => create(first, value)),
+        ...theirs.slice(0, 2).map((value) => create(second, value)),
+      ]);
+      assert.deepEqual(
+        await valuesAt(subject, name),
+        [...mine, ...theirs.slice(0, 2)].sort(),
+        'concurrent creates from two instances lost a value',
+      );
+      // One cleans up while the other publishes more: a delete must not take the other's new values with it.
+      const removed = await Promise.all([
+        ...mine.map((value) => remove(first, value)),
+        ...theirs.slice(2).map((value) => create(second, value)),
+      ]);
+      assert.deepEqual(removed.slice(0, mine.length), [true, true], 'deleteRecord must report its removals');
+      assert.deepEqual(
+        await valuesAt(subject, name),
+        [...theirs].sort(),
+        "a delete from one instance undid the other instance's concurrent creates (or left its own value)",
+      );
+      // Both clean up at once: nothing is left.
+      await Promise.all(theirs.map((value, index) => remove(index % 2 === 0 ? first : second, value)));
+      assert.deepEqual(
+        await valuesAt(subject, name),
+        [],
+        'concurrent deletes from two instances left a value',
+      );
     },
   },
 ];

@@ -11,6 +11,11 @@ export interface DnsConformanceSubject {
   readonly expectedTtl?: (requested: number) => number;
   /** The same provider with credentials the service rejects. Required unless declared not applicable. */
   readonly withBadCredentials?: () => DnsProvider;
+  /**
+   * A second provider object configured like `provider`, sharing nothing with it in memory (no lock, no cache):
+   * what another process would hold. Required unless `twoInstances` is declared not applicable.
+   */
+  readonly secondInstance?: () => DnsProvider;
   /** A zone the provider does not host. Default: a random name under `.invalid`. */
   readonly absentZone?: string;
 }
@@ -18,11 +23,19 @@ export interface DnsConformanceSubject {
 export type DnsConformanceFactory = () => DnsConformanceSubject | Promise<DnsConformanceSubject>;
 
 /**
- * Cases a provider cannot take part in, each with the reason (shown in the suite title). Only cases about a
- * feature the service lacks belong here: a service without credentials cannot reject them.
+ * What a case needs from the service besides the port itself. A provider whose service lacks one declares it in
+ * {@link DnsConformanceOptions.notApplicable} with the reason, and the cases needing it are left out (the suite
+ * title names them and the reason).
+ */
+export type DnsConformanceFeature = 'badCredentials' | 'twoInstances';
+
+/**
+ * Cases a provider cannot take part in, each with the reason (shown in the suite title). Only features the
+ * service lacks belong here: a service without credentials cannot reject them; a service without conditional
+ * writes cannot keep two processes writing one name from losing a value.
  */
 export interface DnsConformanceOptions {
-  readonly notApplicable?: { readonly badCredentials?: string };
+  readonly notApplicable?: { readonly [feature in DnsConformanceFeature]?: string };
   /** Per-case time limit for slow APIs. Default 30 s. */
   readonly timeoutMs?: number;
 }
