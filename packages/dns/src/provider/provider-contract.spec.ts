@@ -57,6 +57,10 @@ describe('provider port helpers', () => {
     ).toBe('route53');
     expect(() =>
       defineDnsProviderPlugin({ name: 'Route 53', version: '1.2.3', configSchema: schema, create }),
-    ).toThrow(/invalid name or version/);
+    ).toThrow(/invalid name, version/);
+    const about = { service: 'Route 53', auth: '' };
+    expect(() =>
+      defineDnsProviderPlugin({ name: 'route53', version: '1.2.3', configSchema: schema, create, about }),
+    ).toThrow(/or about/);
   });
 });
