@@ -12,6 +12,8 @@ export interface ConfigOption {
    * When absent, the CLI guesses from the key (token, secret, password, ...).
    */
   readonly secret?: boolean;
+  /** The accepted values of a string option. */
+  readonly enum?: readonly string[];
 }
 
 /** A JSON-Schema-like description of a provider's configuration, for CLI help, docs and loaders. */

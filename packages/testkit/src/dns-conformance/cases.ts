@@ -18,6 +18,11 @@ function uniqueName(suffix = ''): string {
   return `_acme-challenge.ckt-${randomBytes(4).toString('hex')}${suffix}`;
 }
 
+/** A name the subject's provider may write: one it hands out, else a random one. */
+function freshName(subject: DnsConformanceSubject): string {
+  return subject.freshName?.() ?? uniqueName();
+}
+
 function txt(name: string, value: string, ttl = 120): DnsRecord {
   return { name, type: 'TXT', value, ttl };
 }
@@ -48,7 +53,7 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
     id: 'two-values',
     title: 'two values at one name are two records, both listed',
     async run(subject) {
-      const name = uniqueName();
+      const name = freshName(subject);
       const [a, b] = [digest(), digest()];
       await subject.provider.createRecord(subject.zone, txt(name, a));
       await subject.provider.createRecord(subject.zone, txt(name, b));
@@ -60,8 +65,9 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
   {
     id: 'delete-one-keeps-other',
     title: 'deleting one value keeps the other (and ignores the TTL when matching)',
+    needs: ['deletion'],
     async run(subject) {
-      const name = uniqueName();
+      const name = freshName(subject);
       const [a, b] = [digest(), digest()];
       await subject.provider.createRecord(subject.zone, txt(name, a));
       await subject.provider.createRecord(subject.zone, txt(name, b));
@@ -75,7 +81,7 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
     id: 'create-idempotent',
     title: 'creating an existing value again changes nothing',
     async run(subject) {
-      const name = uniqueName();
+      const name = freshName(subject);
       const value = digest();
       await subject.provider.createRecord(subject.zone, txt(name, value));
       await subject.provider.createRecord(subject.zone, txt(name, value));
@@ -86,8 +92,9 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
   {
     id: 'delete-idempotent',
     title: 'deleting an absent value succeeds and reports that nothing was removed',
+    needs: ['deletion'],
     async run(subject) {
-      const name = uniqueName();
+      const name = freshName(subject);
       const value = digest();
       assert.equal(await subject.provider.deleteRecord(subject.zone, txt(name, value)), false);
       await subject.provider.createRecord(subject.zone, txt(name, value));
@@ -99,6 +106,7 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
   {
     id: 'apex-and-deep-names',
     title: 'apex ("@") and deep names are stored where they say',
+    needs: ['arbitraryNames'],
     async run(subject) {
       const deep = `${uniqueName()}.a.b.c`;
       const [apexValue, deepValue] = [digest(), digest()];
@@ -117,9 +125,10 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
   {
     id: 'wildcard-base-name',
     title: 'a name and its wildcard share one challenge name and both values survive',
+    needs: ['deletion'],
     async run(subject) {
       // example.test and *.example.test both validate at _acme-challenge.example.test (RFC 8555 §8.4).
-      const name = uniqueName();
+      const name = freshName(subject);
       const [base, wildcard] = [digest(), digest()];
       // One after the other, the way an order publishes them: a provider that replaces the value set loses the first.
       await subject.provider.createRecord(subject.zone, txt(name, base));
@@ -134,7 +143,7 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
     id: 'ttl',
     title: 'the TTL is honoured and reported as stored',
     async run(subject) {
-      const name = uniqueName();
+      const name = freshName(subject);
       const value = digest();
       const expected = subject.expectedTtl?.(300) ?? 300;
       const created = await subject.provider.createRecord(subject.zone, txt(name, value, 300));
@@ -172,7 +181,7 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
       );
       const provider = subject.withBadCredentials();
       await expectCode(
-        provider.createRecord(subject.zone, txt(uniqueName(), digest())),
+        provider.createRecord(subject.zone, txt(freshName(subject), digest())),
         ErrorCodes.DNS_PROVIDER_UNAUTHORIZED,
         'createRecord with bad credentials',
       );
@@ -181,8 +190,9 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
   {
     id: 'concurrent-creates',
     title: 'concurrent creates at one name lose nothing, concurrent deletes leave nothing',
+    needs: ['manyValues', 'deletion'],
     async run(subject) {
-      const name = uniqueName();
+      const name = freshName(subject);
       const values = Array.from({ length: 8 }, digest);
       await Promise.all(values.map((value) => subject.provider.createRecord(subject.zone, txt(name, value))));
       assert.deepEqual(await valuesAt(subject, name), [...values].sort());
@@ -193,7 +203,7 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
   {
     id: 'two-instances',
     title: 'two provider instances (as two processes) writing one name at once lose nothing',
-    needs: ['twoInstances'],
+    needs: ['twoInstances', 'manyValues', 'deletion'],
     async run(subject) {
       // Two certkeeper processes renewing certificates that share a name (apex + wildcard split over two orders,
       // or two machines) each hold their own provider: no shared lock, no shared cache. An API whose writes
@@ -204,7 +214,7 @@ export const dnsConformanceCases: readonly DnsConformanceCase[] = [
       );
       const [first, second] = [subject.provider, subject.secondInstance()];
       const { zone } = subject;
-      const name = uniqueName();
+      const name = freshName(subject);
       const mine = [digest(), digest()];
       const theirs = [digest(), digest(), digest(), digest()];
       const create = (provider: typeof first, value: string) => provider.createRecord(zone, txt(name, value));

@@ -18,6 +18,12 @@ export interface DnsConformanceSubject {
   readonly secondInstance?: () => DnsProvider;
   /** A zone the provider does not host. Default: a random name under `.invalid`. */
   readonly absentZone?: string;
+  /**
+   * A relative name the provider may write, a fresh one per call. Default: a random `_acme-challenge.ckt-*` name.
+   * A service that writes only names provisioned in advance (acme-dns: one registered subdomain per account)
+   * hands out provisioned ones here and declares `arbitraryNames` not applicable.
+   */
+  readonly freshName?: () => string;
 }
 
 export type DnsConformanceFactory = () => DnsConformanceSubject | Promise<DnsConformanceSubject>;
@@ -27,7 +33,17 @@ export type DnsConformanceFactory = () => DnsConformanceSubject | Promise<DnsCon
  * {@link DnsConformanceOptions.notApplicable} with the reason, and the cases needing it are left out (the suite
  * title names them and the reason).
  */
-export type DnsConformanceFeature = 'badCredentials' | 'twoInstances';
+export type DnsConformanceFeature =
+  /** The service rejects credentials (cases: bad-credentials). */
+  | 'badCredentials'
+  /** Two processes may write one name at once (cases: two-instances). */
+  | 'twoInstances'
+  /** One value can be deleted and the others kept (cases that delete and check what is left). */
+  | 'deletion'
+  /** Any name in the zone can be written: the apex, deep names (cases: apex-and-deep-names). */
+  | 'arbitraryNames'
+  /** More than two values at one name (cases: concurrent-creates, two-instances). */
+  | 'manyValues';
 
 /**
  * Cases a provider cannot take part in, each with the reason (shown in the suite title). Only features the
