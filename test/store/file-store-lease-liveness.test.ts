@@ -81,7 +81,8 @@ describe('FileStore leases whose holder died', () => {
   it('a holder in another pid namespace (a container sharing the volume) is never taken over before its expiry', async () => {
     // Inside its namespace the holder is pid 1 with its own start time; here pid 1 is init, started at another
     // time: a check on pid and start time alone would call the live holder dead and steal its lease.
-    const unshare = ['unshare', '--pid', '--fork', '--mount-proc'];
+    // --kill-child: killing unshare kills the holder too (else it lives on, orphaned, in its namespace).
+    const unshare = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL'];
     const probe = spawnSync(unshare[0]!, [...unshare.slice(1), 'true']);
     if (probe.status !== 0)
       throw new Error(

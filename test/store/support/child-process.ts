@@ -51,7 +51,8 @@ export function startChild(
     errors += chunk;
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': every line the child wrote before it died has been read by then.
+    child.on('close', (code, signal) => {
       for (const wake of waiters) wake();
       resolve({ code, signal });
     }),
