@@ -164,7 +164,11 @@ export const faults = {
         while (!signal.aborted) {
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, options.intervalMs);
-            signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+            const stop = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            signal.addEventListener('abort', stop, { once: true });
           });
           if (!signal.aborted) yield ' ';
         }
