@@ -8,7 +8,6 @@
 // - memory: a body is read only up to its resource's cap plus one network chunk (64 KiB): asserted on the bytes the
 //   error says were read, and on what the proxy managed to write before the client hung up.
 // - storage: a refused answer leaves no certificate and no order in the store; the failure's backoff names the order.
-
 import type { webcrypto } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -23,20 +22,13 @@ import {
   type RequestDeadlineError,
   type ResponseTooLargeError,
 } from '@certkeeper/core';
-import { StandaloneHttp01Solver } from '@certkeeper/http01';
+import type { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { type CertificateManager, createCertificateManager, type ManagerOptions } from '@certkeeper/manager';
 import { certificateKey, type EnsureOutcome, setBackoffKey } from '@certkeeper/policy';
 import { FileStore, MemoryStore, type Store } from '@certkeeper/store';
-import {
-  type FaultProxy,
-  faults,
-  type PebbleHandle,
-  type ProxiedResponse,
-  startFaultProxy,
-  startPebble,
-  type UpstreamResponse,
-} from '@certkeeper/testkit';
+import { type FaultProxy, faults, type ProxiedResponse, type UpstreamResponse } from '@certkeeper/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ProxiedPebble, startProxiedPebble } from '../support/proxied-pebble.js';
 import { rejectionOf } from '../support/rejection.js';
 import { csrPublicKey, forgeCa, forgeLeaf, leafOnly } from './forged-chain.js';
 
@@ -45,7 +37,7 @@ const DEADLINE_MS = 3_000;
 const CHUNK = 64 * 1024;
 
 describe('a hostile CA, through CertificateManager.ensure', () => {
-  let pebble: PebbleHandle;
+  let ca: ProxiedPebble;
   let proxy: FaultProxy;
   let http01: StandaloneHttp01Solver;
   let pebbleRoot: string;
@@ -173,13 +165,9 @@ describe('a hostile CA, through CertificateManager.ensure', () => {
   };
 
   beforeAll(async () => {
-    const probe = new StandaloneHttp01Solver({ host: '127.0.0.1', port: 0 });
-    const port = (await probe.start()).port;
-    await probe.stop();
-    http01 = new StandaloneHttp01Solver({ host: '127.0.0.1', port });
-    pebble = await startPebble({ httpPort: port });
-    proxy = await startFaultProxy({ target: pebble.directoryUrl, caBundlePem: pebble.caBundlePem });
-    pebbleRoot = await pebble.rootCertificatePem();
+    ca = await startProxiedPebble();
+    ({ proxy, http01 } = ca);
+    pebbleRoot = await ca.pebble.rootCertificatePem();
     cleartext = createServer((_req, res) => {
       cleartextRequests++;
       res.end('{}');
@@ -193,9 +181,7 @@ describe('a hostile CA, through CertificateManager.ensure', () => {
   });
   afterAll(async () => {
     await Promise.all(managers.map((manager) => manager.close()));
-    await http01?.stop();
-    await proxy?.close();
-    await pebble?.stop();
+    await ca?.stop();
     cleartext?.close();
     await Promise.all(directories.map((directory) => rm(directory, { recursive: true, force: true })));
   });
