@@ -24,6 +24,7 @@ export * from './errors/transport-errors.js';
 export { defaultUserAgent, HttpClient, type HttpClientOptions } from './http/http-client.js';
 export * from './http/https-only.js';
 export * from './http/link-header.js';
+export * from './http/read-capped-body.js';
 export * from './http/response-limits.js';
 export * from './http/retry-after.js';
 export * from './identifiers/index.js';
