@@ -64,6 +64,7 @@ export class AccountService {
     }
     const response = await transport.post<Account>(directory.newAccount, payload, {
       key: accountKey,
+      resource: 'account',
       signal: options.signal,
     });
     return this.remember(response.location, response.body, response.status === 201);
@@ -77,7 +78,7 @@ export class AccountService {
       const response = await transport.post<Account>(
         directory.newAccount,
         { onlyReturnExisting: true },
-        { key: accountKey, signal },
+        { key: accountKey, resource: 'account', signal },
       );
       return this.remember(response.location, response.body, false);
     } catch (error) {
@@ -92,6 +93,7 @@ export class AccountService {
     const response = await this.session.transport.post<Account>(url, '', {
       key: this.session.accountKey,
       kid: url,
+      resource: 'account',
       signal,
     });
     return response.body;
@@ -114,6 +116,7 @@ export class AccountService {
       {
         key: this.session.accountKey,
         kid: url,
+        resource: 'account',
         signal,
       },
     );
@@ -139,7 +142,12 @@ export class AccountService {
     )
       .setProtectedHeader({ alg: newKey.alg, jwk: newKey.publicJwk, url: directory.keyChange })
       .sign(newKey.privateKey);
-    await transport.post(directory.keyChange, inner, { key: this.session.accountKey, kid: url, signal });
+    await transport.post(directory.keyChange, inner, {
+      key: this.session.accountKey,
+      kid: url,
+      resource: 'account',
+      signal,
+    });
     this.session.accountKey = newKey;
   }
 
@@ -152,6 +160,7 @@ export class AccountService {
       {
         key: this.session.accountKey,
         kid: url,
+        resource: 'account',
         signal,
       },
     );
