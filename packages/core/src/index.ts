@@ -30,6 +30,7 @@ export * from './http/response-limits.js';
 export * from './http/retry-after.js';
 export * from './identifiers/index.js';
 // Ports
+export { abortable } from './ports/abortable.js';
 export * from './ports/clock.js';
 export * from './ports/logger.js';
 export { sleep } from './ports/sleep.js';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type AccountKey,
   AcmeClient,
@@ -9,7 +8,7 @@ import {
   type Logger,
   sleep,
 } from '@certkeeper/core';
-import type { Store } from '@certkeeper/store';
+import { leaseHolderId, type Store } from '@certkeeper/store';
 import { clientOptionsOf } from './client-options.js';
 import type { ManagerOptions } from './options.js';
 
@@ -58,7 +57,8 @@ export class AccountRegistry {
     // Several workers starting at once on an empty store must not each register an account: take the store's
     // lease, then re-check — another worker may have registered while we waited.
     const leaseName = `account|${directoryUrl}|${this.name}`;
-    const holder = randomUUID();
+    // A holder id the store can prove dead: a run killed while registering does not hold up the next one.
+    const holder = leaseHolderId(this.options.leaseHolder ?? {});
     let lease = await this.store.acquireLease(leaseName, holder, 60_000);
     while (!lease) {
       await sleep(100);

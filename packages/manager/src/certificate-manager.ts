@@ -1,4 +1,5 @@
 import {
+  abortable,
   type CertificateKeyType,
   type Clock,
   type Identifier,
@@ -67,7 +68,8 @@ export class CertificateManager {
   /** Make sure a fresh certificate exists for the identifiers; see EnsureOutcome for what can happen. */
   async ensure(request: EnsureRequest, options: EnsureOptions = {}): Promise<EnsureOutcome> {
     const { signal, suspendWaitsLongerThanMs } = options;
-    const { accountUrl } = await this.accounts.client();
+    // Registration may be shared with other callers: this caller stops waiting on its signal, the others go on.
+    const { accountUrl } = await abortable(this.accounts.client(), signal, 'Loading the ACME account');
     const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
     const subject = {
       directoryUrl: this.options.directoryUrl,

@@ -3,6 +3,8 @@ export * from './backoff/backoff-policy.js';
 export * from './certificate-request.js';
 export * from './coalescing/single-flight.js';
 export * from './coordinator/backoff-keys.js';
+export * from './coordinator/certificate-lease.js';
+export * from './coordinator/issuance-commit.js';
 export * from './coordinator/issue-function.js';
 export * from './coordinator/renewal-coordinator.js';
 export * from './freshness/freshness-gate.js';

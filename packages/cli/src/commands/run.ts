@@ -24,6 +24,7 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
   const reporter = context.flags.json ? new JsonReporter() : new PlainReporter();
   const metrics = new CertkeeperMetrics();
   const runtime = await openRuntime(settings, {
+    command: 'run',
     logger: context.logger,
     metrics,
     solvers: true,

@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly warn: (message: string) => void;
+  /** The command running (`renew`): how a run waiting for this one's lease is told who holds it. */
+  readonly command?: string;
 }
 
 export function managerOptionsOf(settings: Settings): ManagerOptions {
@@ -81,6 +83,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
       manager ??= import('@certkeeper/manager').then(({ createCertificateManager }) =>
         createCertificateManager({
           ...managerOptions,
+          leaseHolder: { description: options.command ? `certkeeper ${options.command}` : 'certkeeper' },
           store,
           solvers: solvers.solvers,
           logger: options.logger,

@@ -26,6 +26,22 @@ export type OrderPhase =
   | 'done'
   | 'failed';
 
+/** Every phase, in the order an order goes through them when nothing fails (`failed` last). */
+export const ORDER_PHASES: readonly OrderPhase[] = [
+  'create-order',
+  'fetch-authorizations',
+  'publish',
+  'await-readiness',
+  'answer-challenges',
+  'await-validation',
+  'finalize',
+  'poll-order',
+  'download',
+  'cleanup',
+  'done',
+  'failed',
+];
+
 export interface SelectedChallenge {
   readonly type: ChallengeType;
   readonly url: string;

@@ -58,7 +58,12 @@ export async function runOrder(
     try {
       result = await runStep(state, deps, stepOptions);
     } catch (error) {
-      if (deps.signal?.aborted) throw error;
+      // Cancelled: whatever the interrupted request threw (undici's AbortError, a TimeoutError), the caller gets the
+      // documented ABORTED error, with the signal's reason as its cause.
+      if (deps.signal?.aborted) {
+        if (CertkeeperError.isInstance(error) && error.code === 'CERTKEEPER_ERR_ABORTED') throw error;
+        throw new AbortedError(`Order ${state.id}`, deps.signal.reason);
+      }
       const retryable =
         CertkeeperError.isInstance(error) && error.retryable && error.code !== 'CERTKEEPER_ERR_RATE_LIMITED';
       if (retryable && retries < maxRetries) {

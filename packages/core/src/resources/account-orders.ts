@@ -40,9 +40,11 @@ export async function listAccountOrders(
   while (page && !seen.has(page)) {
     if (seen.size >= maxPages || urls.length >= maxOrders) return { urls, complete: false };
     seen.add(page);
+    // A page is held to an order's body cap (256 KiB: thousands of URLs), the list to maxPages and maxOrders.
     const response: AcmeResponse<{ orders?: unknown }> = await session.transport.post(page, '', {
       key: session.accountKey,
       kid,
+      resource: 'order',
       signal,
     });
     const listed = (response.body as { orders?: unknown } | null)?.orders;
