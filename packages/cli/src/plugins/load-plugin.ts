@@ -12,6 +12,7 @@ export const FIRST_PARTY_PLUGINS = [
   'route53',
   'cloudflare',
   'digitalocean',
+  'hetzner',
 ] as const;
 
 export interface LoadedPlugin {

@@ -25,6 +25,8 @@ export interface ProviderHttpOptions {
   readonly rateLimitResetOf?: (headers: Headers) => Date | undefined;
   /** The wait assumed after a 429 that says nothing about when to retry. Default 60 000 ms. */
   readonly defaultRateLimitWaitMs?: number;
+  /** Other failures the service says are transient (Hetzner's 409 `locked`): retried like a 5xx. */
+  readonly transient?: (body: unknown, status: number) => boolean;
 }
 
 export interface ProviderRequest {
@@ -38,8 +40,11 @@ export interface ProviderRequest {
   readonly operation: string;
   /** The zone concerned, for messages. */
   readonly zone?: string;
-  /** Statuses handed back instead of thrown (404 for "absent", 409 for "exists"). */
-  readonly accept?: readonly number[];
+  /**
+   * Failures handed back instead of thrown: statuses (404 for "absent"), or a test of the status and body (a 409
+   * whose error code says "exists", while a 409 "locked" is still retried).
+   */
+  readonly accept?: readonly number[] | ((status: number, body: unknown) => boolean);
   readonly signal?: AbortSignal;
 }
 
@@ -141,7 +146,11 @@ export class ProviderHttpClient {
       );
     }
     const body = parseBody(text);
-    if ((status >= 200 && status < 300) || call.accept?.includes(status)) {
+    const accepted =
+      typeof call.accept === 'function'
+        ? status >= 300 && call.accept(status, body === INVALID ? undefined : body)
+        : call.accept?.includes(status) === true;
+    if ((status >= 200 && status < 300) || accepted) {
       if (body === INVALID)
         throw providerFailed(provider, call.operation, `HTTP ${status} with a body that is not JSON`, {
           retryable: false,
@@ -169,7 +178,7 @@ export class ProviderHttpClient {
     }
     const retryAfter = parseRetryAfter(headerOf(headers, 'retry-after'), new Date());
     return providerFailed(provider, call.operation, detail, {
-      retryable: status >= 500 || status === 408,
+      retryable: status >= 500 || status === 408 || this.options.transient?.(body, status) === true,
       ...(retryAfter ? { retryAfter } : {}),
     });
   }
