@@ -13,6 +13,7 @@ export const FIRST_PARTY_PLUGINS = [
   'cloudflare',
   'digitalocean',
   'hetzner',
+  'desec',
 ] as const;
 
 export interface LoadedPlugin {
