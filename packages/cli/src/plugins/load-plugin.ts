@@ -14,6 +14,7 @@ export const FIRST_PARTY_PLUGINS = [
   'digitalocean',
   'hetzner',
   'desec',
+  'gandi',
 ] as const;
 
 export interface LoadedPlugin {
