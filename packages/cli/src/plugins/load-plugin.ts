@@ -15,6 +15,7 @@ export const FIRST_PARTY_PLUGINS = [
   'hetzner',
   'desec',
   'gandi',
+  'httpreq',
 ] as const;
 
 export interface LoadedPlugin {

@@ -46,6 +46,8 @@ export interface ProviderRequest {
    */
   readonly accept?: readonly number[] | ((status: number, body: unknown) => boolean);
   readonly signal?: AbortSignal;
+  /** A successful answer's body is not read as JSON (webhooks answer `OK`, HTML or nothing). */
+  readonly ignoreBody?: boolean;
 }
 
 export interface ProviderResponse<T = unknown> {
@@ -145,7 +147,7 @@ export class ProviderHttpClient {
         },
       );
     }
-    const body = parseBody(text);
+    const body = call.ignoreBody && status >= 200 && status < 300 ? undefined : parseBody(text);
     const accepted =
       typeof call.accept === 'function'
         ? status >= 300 && call.accept(status, body === INVALID ? undefined : body)
