@@ -16,6 +16,7 @@ export const FIRST_PARTY_PLUGINS = [
   'desec',
   'gandi',
   'httpreq',
+  'acme-dns',
 ] as const;
 
 export interface LoadedPlugin {

@@ -36,6 +36,8 @@ export interface ProviderRequest {
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   /** Sent as JSON. */
   readonly body?: unknown;
+  /** Headers of this request only (per-account credentials); like the client's, never part of a message. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** What is being done, for messages: `"create the TXT record at _acme-challenge.example.com"`. */
   readonly operation: string;
   /** The zone concerned, for messages. */
@@ -112,6 +114,7 @@ export class ProviderHttpClient {
           accept: 'application/json',
           ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
           ...this.options.headers,
+          ...call.headers,
         },
         ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
         signal,
