@@ -1,21 +1,13 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { ErrorCodes } from '@certkeeper/core';
 import { type DnsRecord, isZoneLister } from '@certkeeper/dns';
 import { type AcmeDnsAccount, acmeDns, acmeDnsPlugin } from '@certkeeper/dns-acme-dns';
 import { describeDnsProviderConformance } from '@certkeeper/testkit/dns-conformance';
 import { type FakeAcmeDns, startFakeAcmeDns } from '@certkeeper/testkit/fakes/acme-dns';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { certkeeperRejection } from '../support/rejection.js';
 
 const value = (seed: string) => seed.repeat(43).slice(0, 43); // acme-dns takes 43 base64url characters only
 const txt = (name: string, text: string): DnsRecord => ({ name, type: 'TXT', value: text, ttl: 60 });
-
-async function caught(promise: Promise<unknown>): Promise<CertkeeperError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!CertkeeperError.isInstance(error)) throw new Error(`expected a CertkeeperError, got ${String(error)}`);
-  return error;
-}
 
 /** Registers one account per domain at the fake, as `certkeeper acme-dns register` does. */
 function accountsFor(fake: FakeAcmeDns, domains: readonly string[]): Record<string, AcmeDnsAccount> {
@@ -94,7 +86,9 @@ describe('acme-dns provider against the fake', () => {
     await dns.createRecord(fake.domain, txt(subdomain, value('A')));
     await dns.createRecord('example.test', txt('_acme-challenge', value('B')));
     expect(fake.count('update')).toBe(2);
-    const third = await caught(dns.createRecord('example.test', txt('_acme-challenge', value('C'))));
+    const third = await certkeeperRejection(
+      dns.createRecord('example.test', txt('_acme-challenge', value('C'))),
+    );
     expect([third.code, third.retryable, third.message.includes('two most recent values')]).toEqual([
       ErrorCodes.DNS_PROVIDER_FAILED,
       true,
@@ -111,7 +105,7 @@ describe('acme-dns provider against the fake', () => {
     const accounts = accountsFor(fake, ['example.test']);
     const key = 'k'.repeat(40);
     const wrong = { 'example.test': { ...accounts['example.test']!, password: key } };
-    const error = await caught(
+    const error = await certkeeperRejection(
       provider(fake, wrong).createRecord('example.test', txt('_acme-challenge', value('A'))),
     );
     expect([error.code, error.message.includes('HTTP 401: forbidden')]).toEqual([
@@ -119,14 +113,14 @@ describe('acme-dns provider against the fake', () => {
       true,
     ]);
     expect(`${error.message} ${error.hint}`).not.toContain(key);
-    const none = await caught(
+    const none = await certkeeperRejection(
       provider(fake, accounts).createRecord('other.test', txt('_acme-challenge', value('A'))),
     );
     expect([none.code, none.hint?.includes('certkeeper acme-dns register')]).toEqual([
       ErrorCodes.DNS_ZONE_NOT_FOUND,
       true,
     ]);
-    const notDns01 = await caught(
+    const notDns01 = await certkeeperRejection(
       provider(fake, accounts).createRecord('example.test', txt('_acme-challenge', 'short')),
     );
     expect([notDns01.retryable, notDns01.message.includes('43 base64url')]).toEqual([false, true]);

@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { ErrorCodes } from '@certkeeper/core';
 import type { DnsRecord } from '@certkeeper/dns';
 import { type DesecOptions, desec } from '@certkeeper/dns-desec';
 import {
@@ -7,6 +7,7 @@ import {
 } from '@certkeeper/testkit/dns-conformance';
 import { DESEC_RATES, type FakeDesec, startFakeDesec } from '@certkeeper/testkit/fakes/desec';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { certkeeperRejection } from '../support/rejection.js';
 
 const zone = 'example.test';
 const txt = (value: string, name = '_acme-challenge', ttl = 60): DnsRecord => ({
@@ -15,15 +16,6 @@ const txt = (value: string, name = '_acme-challenge', ttl = 60): DnsRecord => ({
   value,
   ttl,
 });
-
-async function caught(promise: Promise<unknown>): Promise<CertkeeperError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!CertkeeperError.isInstance(error)) throw new Error(`expected a CertkeeperError, got ${String(error)}`);
-  return error;
-}
 
 const provider = (fake: FakeDesec, options: DesecOptions = {}) =>
   desec({ apiToken: fake.token, baseUrl: fake.baseUrl, ...options });
@@ -100,7 +92,7 @@ describe('desec provider against the fake', () => {
       retryAfter: 56,
     });
     const started = Date.now();
-    const error = await caught(dns.deleteRecord(zone, txt('first')));
+    const error = await certkeeperRejection(dns.deleteRecord(zone, txt('first')));
     expect([error.code, error.retryable, Date.now() - started < 2000]).toEqual([
       ErrorCodes.DNS_PROVIDER_FAILED,
       true,
@@ -127,12 +119,12 @@ describe('desec provider against the fake', () => {
     const dns = provider(fake, { apiToken: token });
     await dns.createRecord(zone, txt('allowed'));
     expect(await dns.deleteRecord(zone, txt('allowed'))).toBe(true);
-    const denied = await caught(dns.createRecord(zone, txt('denied', 'www')));
+    const denied = await certkeeperRejection(dns.createRecord(zone, txt('denied', 'www')));
     expect([denied.code, denied.message.includes('You do not have permission')]).toEqual([
       ErrorCodes.DNS_PROVIDER_UNAUTHORIZED,
       true,
     ]);
-    const bad = await caught(provider(fake, { apiToken: `${token}x` }).listRecords(zone));
+    const bad = await certkeeperRejection(provider(fake, { apiToken: `${token}x` }).listRecords(zone));
     expect([bad.code, bad.message.includes('Invalid token.')]).toEqual([
       ErrorCodes.DNS_PROVIDER_UNAUTHORIZED,
       true,
@@ -149,7 +141,9 @@ describe('desec provider against the fake', () => {
     for (const name of ['p1', 'p2', 'p3', 'p4', 'p5'])
       await dns.createRecord(zone, txt(name, `_acme-challenge.${name}`));
     expect(await dns.listRecords(zone)).toHaveLength(5);
-    expect((await caught(dns.createRecord('other.test', txt('x')))).code).toBe(ErrorCodes.DNS_ZONE_NOT_FOUND);
+    expect((await certkeeperRejection(dns.createRecord('other.test', txt('x')))).code).toBe(
+      ErrorCodes.DNS_ZONE_NOT_FOUND,
+    );
   });
 
   it('quotes deSEC’s field errors, e.g. a TTL under a minimum raised after the domain was looked up', async () => {
@@ -158,7 +152,7 @@ describe('desec provider against the fake', () => {
     const dns = provider(fake);
     await dns.listRecords(zone); // caches minimum_ttl 60
     fake.addDomain(zone, 3600);
-    const error = await caught(dns.createRecord(zone, txt('y')));
+    const error = await certkeeperRejection(dns.createRecord(zone, txt('y')));
     expect([error.code, error.retryable]).toEqual([ErrorCodes.DNS_PROVIDER_FAILED, false]);
     expect(error.message).toContain('HTTP 400: ttl: Ensure this value is greater than or equal to 3600.');
   });

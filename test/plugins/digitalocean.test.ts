@@ -1,9 +1,10 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { ErrorCodes } from '@certkeeper/core';
 import type { DnsRecord } from '@certkeeper/dns';
 import { type DigitalOceanOptions, digitalocean, digitaloceanPlugin } from '@certkeeper/dns-digitalocean';
 import { describeDnsProviderConformance } from '@certkeeper/testkit/dns-conformance';
 import { type FakeDigitalOcean, startFakeDigitalOcean } from '@certkeeper/testkit/fakes/digitalocean';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { certkeeperRejection } from '../support/rejection.js';
 
 const zone = 'example.test';
 const txt = (value: string, name = '_acme-challenge', ttl = 60): DnsRecord => ({
@@ -12,15 +13,6 @@ const txt = (value: string, name = '_acme-challenge', ttl = 60): DnsRecord => ({
   value,
   ttl,
 });
-
-async function caught(promise: Promise<unknown>): Promise<CertkeeperError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!CertkeeperError.isInstance(error)) throw new Error(`expected a CertkeeperError, got ${String(error)}`);
-  return error;
-}
 
 const provider = (fake: FakeDigitalOcean, options: DigitalOceanOptions = {}) =>
   digitalocean({ apiToken: fake.token, baseUrl: fake.baseUrl, ...options });
@@ -94,12 +86,16 @@ describe('digitalocean provider against the fake', () => {
       tokens: [{ token: 'dop_v1_ok' }, { token: readOnly, scopes: ['domain:read'] }],
     });
     fake.addDomain(zone);
-    const bad = await caught(provider(fake, { apiToken: 'dop_v1_wrong' }).createRecord(zone, txt('x')));
+    const bad = await certkeeperRejection(
+      provider(fake, { apiToken: 'dop_v1_wrong' }).createRecord(zone, txt('x')),
+    );
     expect([bad.code, bad.message.includes('Unable to authenticate you')]).toEqual([
       ErrorCodes.DNS_PROVIDER_UNAUTHORIZED,
       true,
     ]);
-    const scoped = await caught(provider(fake, { apiToken: readOnly }).createRecord(zone, txt('x')));
+    const scoped = await certkeeperRejection(
+      provider(fake, { apiToken: readOnly }).createRecord(zone, txt('x')),
+    );
     expect([scoped.code, scoped.message.includes('not authorized')]).toEqual([
       ErrorCodes.DNS_PROVIDER_UNAUTHORIZED,
       true,
@@ -114,7 +110,7 @@ describe('digitalocean provider against the fake', () => {
     await dns.listRecords(zone); // the domain lookup is cached
     fake.rateLimit(1, 900);
     const started = Date.now();
-    const error = await caught(dns.createRecord(zone, txt('later')));
+    const error = await certkeeperRejection(dns.createRecord(zone, txt('later')));
     expect([error.code, error.retryable, Date.now() - started < 2000]).toEqual([
       ErrorCodes.DNS_PROVIDER_FAILED,
       true,
@@ -133,7 +129,9 @@ describe('digitalocean provider against the fake', () => {
     const dns = provider(fake);
     expect((await dns.listZones()).sort()).toEqual(['a.test', 'b.test', 'c.test', 'd.test', zone]);
     expect(fake.count('domains.list')).toBe(3);
-    expect((await caught(dns.createRecord('other.test', txt('x')))).code).toBe(ErrorCodes.DNS_ZONE_NOT_FOUND);
+    expect((await certkeeperRejection(dns.createRecord('other.test', txt('x')))).code).toBe(
+      ErrorCodes.DNS_ZONE_NOT_FOUND,
+    );
   });
 
   it('the descriptor checks its configuration and builds a provider without touching the network', async () => {

@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { ErrorCodes } from '@certkeeper/core';
 import type { DnsRecord } from '@certkeeper/dns';
 import { type GandiOptions, gandi } from '@certkeeper/dns-gandi';
 import {
@@ -7,6 +7,7 @@ import {
 } from '@certkeeper/testkit/dns-conformance';
 import { type FakeGandi, startFakeGandi } from '@certkeeper/testkit/fakes/gandi';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { certkeeperRejection } from '../support/rejection.js';
 
 const zone = 'example.test';
 const txt = (value: string, name = '_acme-challenge', ttl = 300): DnsRecord => ({
@@ -15,15 +16,6 @@ const txt = (value: string, name = '_acme-challenge', ttl = 300): DnsRecord => (
   value,
   ttl,
 });
-
-async function caught(promise: Promise<unknown>): Promise<CertkeeperError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!CertkeeperError.isInstance(error)) throw new Error(`expected a CertkeeperError, got ${String(error)}`);
-  return error;
-}
 
 const provider = (fake: FakeGandi, options: GandiOptions = {}) =>
   gandi({ apiToken: fake.token, baseUrl: fake.baseUrl, ...options });
@@ -94,14 +86,18 @@ describe('gandi provider against the fake', () => {
     const dns = provider(fake, { apiToken: restricted });
     await dns.createRecord(zone, txt('ok'));
     expect(await dns.listZones()).toEqual([zone]);
-    const other = await caught(dns.createRecord('other.test', txt('no')));
+    const other = await certkeeperRejection(dns.createRecord('other.test', txt('no')));
     expect([other.code, other.message.includes('Access was denied')]).toEqual([
       ErrorCodes.DNS_PROVIDER_UNAUTHORIZED,
       true,
     ]);
-    const readOnly = await caught(provider(fake, { apiToken: 'read-only' }).createRecord(zone, txt('no')));
+    const readOnly = await certkeeperRejection(
+      provider(fake, { apiToken: 'read-only' }).createRecord(zone, txt('no')),
+    );
     expect(readOnly.code).toBe(ErrorCodes.DNS_PROVIDER_UNAUTHORIZED);
-    const bad = await caught(provider(fake, { apiToken: `${restricted}x` }).createRecord(zone, txt('no')));
+    const bad = await certkeeperRejection(
+      provider(fake, { apiToken: `${restricted}x` }).createRecord(zone, txt('no')),
+    );
     expect([bad.code, bad.message.includes('Unauthorized: The server could not verify')]).toEqual([
       ErrorCodes.DNS_PROVIDER_UNAUTHORIZED,
       true,
@@ -116,7 +112,7 @@ describe('gandi provider against the fake', () => {
     fake.injectError({ status: 429, message: 'Too many requests', operation: 'records.put', retryAfter: 0 });
     await dns.createRecord(zone, txt('after-429'));
     fake.injectError({ status: 429, message: 'Too many requests', retryAfter: 120 });
-    const limited = await caught(dns.listRecords(zone));
+    const limited = await certkeeperRejection(dns.listRecords(zone));
     expect([limited.retryable, limited.retryAfter!.getTime() - Date.now() > 100_000]).toEqual([true, true]);
     expect(limited.message).toContain('Too Many Requests: Too many requests');
   });
@@ -129,7 +125,9 @@ describe('gandi provider against the fake', () => {
     expect(fake.count('domains.list')).toBe(3); // 2 + 2 + an empty page
     for (const name of ['p1', 'p2', 'p3']) await dns.createRecord(zone, txt(name, `_acme-challenge.${name}`));
     expect(await dns.listRecords(zone)).toHaveLength(3);
-    expect((await caught(dns.createRecord('nope.test', txt('x')))).code).toBe(ErrorCodes.DNS_ZONE_NOT_FOUND);
+    expect((await certkeeperRejection(dns.createRecord('nope.test', txt('x')))).code).toBe(
+      ErrorCodes.DNS_ZONE_NOT_FOUND,
+    );
   });
 
   it('without the declaration, the kit’s two-instance case catches the lost value (why it is declared)', async () => {

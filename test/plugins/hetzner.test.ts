@@ -1,9 +1,10 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { ErrorCodes } from '@certkeeper/core';
 import type { DnsRecord } from '@certkeeper/dns';
 import { type HetznerOptions, hetzner } from '@certkeeper/dns-hetzner';
 import { describeDnsProviderConformance } from '@certkeeper/testkit/dns-conformance';
 import { type FakeHetzner, startFakeHetzner } from '@certkeeper/testkit/fakes/hetzner';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { certkeeperRejection } from '../support/rejection.js';
 
 const zone = 'example.test';
 const txt = (value: string, name = '_acme-challenge', ttl = 60): DnsRecord => ({
@@ -12,15 +13,6 @@ const txt = (value: string, name = '_acme-challenge', ttl = 60): DnsRecord => ({
   value,
   ttl,
 });
-
-async function caught(promise: Promise<unknown>): Promise<CertkeeperError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!CertkeeperError.isInstance(error)) throw new Error(`expected a CertkeeperError, got ${String(error)}`);
-  return error;
-}
 
 const provider = (fake: FakeHetzner, options: HetznerOptions = {}) =>
   hetzner({ apiToken: fake.token, baseUrl: fake.baseUrl, actionPollIntervalMs: 10, ...options });
@@ -98,12 +90,14 @@ describe('hetzner provider against the fake', () => {
     const readOnly = 'read-only-token-that-must-not-leak';
     fake = await startFakeHetzner({ tokens: [{ token: 'rw' }, { token: readOnly, readOnly: true }] });
     fake.addZone(zone);
-    const bad = await caught(provider(fake, { apiToken: 'wrong' }).createRecord(zone, txt('x')));
+    const bad = await certkeeperRejection(provider(fake, { apiToken: 'wrong' }).createRecord(zone, txt('x')));
     expect([bad.code, bad.message.includes('unauthorized: unable to authenticate')]).toEqual([
       ErrorCodes.DNS_PROVIDER_UNAUTHORIZED,
       true,
     ]);
-    const readonly = await caught(provider(fake, { apiToken: readOnly }).createRecord(zone, txt('x')));
+    const readonly = await certkeeperRejection(
+      provider(fake, { apiToken: readOnly }).createRecord(zone, txt('x')),
+    );
     expect([readonly.code, readonly.message.includes('token_readonly')]).toEqual([
       ErrorCodes.DNS_PROVIDER_UNAUTHORIZED,
       true,
@@ -116,7 +110,7 @@ describe('hetzner provider against the fake', () => {
     fake.addZone(zone);
     fake.rateLimit(1, 1800);
     const started = Date.now();
-    const error = await caught(provider(fake).listRecords(zone));
+    const error = await certkeeperRejection(provider(fake).listRecords(zone));
     expect([error.code, error.retryable, Date.now() - started < 2000]).toEqual([
       ErrorCodes.DNS_PROVIDER_FAILED,
       true,
@@ -131,6 +125,8 @@ describe('hetzner provider against the fake', () => {
     const dns = provider(fake);
     expect((await dns.listZones()).sort()).toEqual(['a.test', 'b.test', 'c.test', zone]);
     expect(fake.count('zones.list')).toBe(2);
-    expect((await caught(dns.createRecord('other.test', txt('x')))).code).toBe(ErrorCodes.DNS_ZONE_NOT_FOUND);
+    expect((await certkeeperRejection(dns.createRecord('other.test', txt('x')))).code).toBe(
+      ErrorCodes.DNS_ZONE_NOT_FOUND,
+    );
   });
 });

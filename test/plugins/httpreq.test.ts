@@ -1,9 +1,10 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { ErrorCodes } from '@certkeeper/core';
 import type { DnsRecord } from '@certkeeper/dns';
 import { type HttpreqOptions, httpreq, httpreqPlugin } from '@certkeeper/dns-httpreq';
 import { describeDnsProviderConformance } from '@certkeeper/testkit/dns-conformance';
 import { type FakeHttpreq, startFakeHttpreq } from '@certkeeper/testkit/fakes/httpreq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { certkeeperRejection } from '../support/rejection.js';
 
 const zone = 'example.test';
 const credentials = { username: 'certkeeper', password: 'webhook-password-that-must-not-leak' };
@@ -13,15 +14,6 @@ const txt = (value: string, name = '_acme-challenge', ttl = 60): DnsRecord => ({
   value,
   ttl,
 });
-
-async function caught(promise: Promise<unknown>): Promise<CertkeeperError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!CertkeeperError.isInstance(error)) throw new Error(`expected a CertkeeperError, got ${String(error)}`);
-  return error;
-}
 
 const provider = (fake: FakeHttpreq, options: Partial<HttpreqOptions> = {}) =>
   httpreq({ endpoint: fake.endpoint, ...credentials, list: true, ...options });
@@ -56,7 +48,7 @@ describe('httpreq provider against a webhook', () => {
       { operation: 'cleanup', body: { fqdn: '_acme-challenge.example.test.', value: 'apex-value' } },
     ]);
     expect(fake.values('example.test')).toEqual(['root']);
-    const noList = await caught(dns.listRecords(zone));
+    const noList = await certkeeperRejection(dns.listRecords(zone));
     expect([noList.code, noList.message.includes('list: true')]).toEqual([
       ErrorCodes.DNS_PROVIDER_FAILED,
       true,
@@ -65,13 +57,13 @@ describe('httpreq provider against a webhook', () => {
 
   it('maps 401 to DNS_PROVIDER_UNAUTHORIZED, 404 to DNS_ZONE_NOT_FOUND, and retries 503 and a short 429', async () => {
     fake = await startFakeHttpreq({ zones: [zone], basicAuth: credentials });
-    const bad = await caught(provider(fake, { password: 'wrong' }).createRecord(zone, txt('x')));
+    const bad = await certkeeperRejection(provider(fake, { password: 'wrong' }).createRecord(zone, txt('x')));
     expect([bad.code, bad.message.includes('HTTP 401: unauthorized')]).toEqual([
       ErrorCodes.DNS_PROVIDER_UNAUTHORIZED,
       true,
     ]);
     expect(`${bad.message} ${bad.hint} ${JSON.stringify(bad)}`).not.toContain(credentials.password);
-    expect((await caught(provider(fake).createRecord('elsewhere.test', txt('x')))).code).toBe(
+    expect((await certkeeperRejection(provider(fake).createRecord('elsewhere.test', txt('x')))).code).toBe(
       ErrorCodes.DNS_ZONE_NOT_FOUND,
     );
     fake.injectError({ status: 503, operation: 'present' });

@@ -49,7 +49,7 @@ export async function registerAccount(
     path: 'register',
     ...(options.allowFrom?.length ? { body: { allowfrom: options.allowFrom } } : {}),
     operation: `register an account at ${new URL(apiUrl).origin}`,
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: options.signal,
   });
   const { username, password, fulldomain, subdomain } = body ?? {};
   if (

@@ -94,7 +94,7 @@ export class AcmeDnsProvider implements DnsProvider, ZoneLister {
           operation: `update the TXT value at ${account.fulldomain}`,
           zone: parentName(account.fulldomain)!,
           headers: credentialsOf(account),
-          ...(options?.signal ? { signal: options.signal } : {}),
+          signal: options?.signal,
         });
       }
       live.add(record.value);

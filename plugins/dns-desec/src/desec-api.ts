@@ -71,7 +71,7 @@ export async function allPages<T>(
       method: 'GET',
       ...next,
       ...what,
-      ...(call?.signal ? { signal: call.signal } : {}),
+      signal: call?.signal,
     });
     if (Array.isArray(answer.body)) items.push(...(answer.body as T[]));
     const link = /<([^>]+)>;\s*rel="next"/.exec(headerOf(answer.headers, 'link') ?? '')?.[1];

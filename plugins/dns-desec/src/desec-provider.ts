@@ -14,7 +14,6 @@ import {
   type RecordFilter,
   unquoteTxt,
   type ZoneLister,
-  zoneNotFound,
 } from '@certkeeper/dns';
 import { type ApiDomain, type ApiRrset, allPages, createApi, PROVIDER_NAME } from './desec-api.js';
 import { type DesecOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -161,7 +160,7 @@ export class DesecDnsProvider implements DnsProvider, ZoneLister, ChangeBatcher 
       operation: `read the TXT records at ${absoluteName(subname || '@', apex)}`,
       zone: apex,
       accept: [404],
-      ...signalOf(options),
+      signal: options?.signal,
     });
     return status === 404 ? undefined : body;
   }
@@ -178,24 +177,15 @@ export class DesecDnsProvider implements DnsProvider, ZoneLister, ChangeBatcher 
       })),
       operation: `write the TXT records at ${writes.map((write) => absoluteName(write.subname || '@', apex)).join(', ')}`,
       zone: apex,
-      ...signalOf(options),
+      signal: options?.signal,
     });
   }
 
   /** The domain (with its minimum TTL), looked up once: `GET /domains/{name}/`; a 404 is DNS_ZONE_NOT_FOUND. */
   private domain(apex: string, options: ProviderCallOptions | undefined): Promise<ApiDomain> {
-    return this.domains.get(apex, async () => {
-      const { status, body } = await this.api.request<ApiDomain>({
-        method: 'GET',
-        path: `domains/${encodeURIComponent(apex)}/`,
-        operation: `look up the domain ${apex}`,
-        zone: apex,
-        accept: [404],
-        ...signalOf(options),
-      });
-      if (status === 404) throw zoneNotFound(PROVIDER_NAME, apex);
-      return body;
-    });
+    return this.domains.get(apex, () =>
+      this.api.requireZone<ApiDomain>(`domains/${encodeURIComponent(apex)}/`, apex, options?.signal),
+    );
   }
 }
 
@@ -208,8 +198,4 @@ function checked(zone: string, records: readonly DnsRecord[]): string {
   const apex = normalizeName(zone);
   for (const record of records) assertValidRecord(apex, record);
   return apex;
-}
-
-function signalOf(options: ProviderCallOptions | undefined): { signal?: AbortSignal } {
-  return options?.signal ? { signal: options.signal } : {};
 }

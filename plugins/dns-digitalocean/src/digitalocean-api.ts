@@ -62,7 +62,7 @@ export async function allPages<T>(
       method: 'GET',
       ...next,
       ...what,
-      ...(call?.signal ? { signal: call.signal } : {}),
+      signal: call?.signal,
     });
     const list = answer.body?.[field];
     if (Array.isArray(list)) items.push(...(list as T[]));

@@ -1,17 +1,16 @@
 import {
   AsyncCache,
   absoluteName,
-  assertValidRecord,
   type DnsProvider,
   type DnsRecord,
   KeyedMutex,
+  locateRecord,
   normalizeName,
   type ProviderCallOptions,
   type ProviderHttpClient,
   type RecordFilter,
   relativeName,
   type ZoneLister,
-  zoneNotFound,
 } from '@certkeeper/dns';
 import { type ApiRecord, allPages, createApi, PROVIDER_NAME } from './digitalocean-api.js';
 import { type DigitalOceanOptions, MIN_TTL, type ResolvedOptions, resolveOptions } from './options.js';
@@ -50,7 +49,7 @@ export class DigitalOceanDnsProvider implements DnsProvider, ZoneLister {
   }
 
   async createRecord(zone: string, record: DnsRecord, options?: ProviderCallOptions): Promise<DnsRecord> {
-    const { apex, fqdn } = locate(zone, record);
+    const { apex, fqdn } = locateRecord(zone, record);
     await this.ensureDomain(apex, options);
     // One create per value at a time in this process, so two calls cannot both find it absent and both post it.
     return this.locks.run(`${fqdn}|${record.value}`, async () => {
@@ -69,7 +68,7 @@ export class DigitalOceanDnsProvider implements DnsProvider, ZoneLister {
         },
         operation: `create the TXT record at ${fqdn}`,
         zone: apex,
-        ...signalOf(options),
+        signal: options?.signal,
       });
       this.createdIds.set(`${fqdn}|${record.value}`, body.domain_record.id);
       return { ...record, ttl: body.domain_record.ttl };
@@ -77,7 +76,7 @@ export class DigitalOceanDnsProvider implements DnsProvider, ZoneLister {
   }
 
   async deleteRecord(zone: string, record: DnsRecord, options?: ProviderCallOptions): Promise<boolean> {
-    const { apex, fqdn } = locate(zone, record);
+    const { apex, fqdn } = locateRecord(zone, record);
     await this.ensureDomain(apex, options);
     return this.locks.run(`${fqdn}|${record.value}`, async () => {
       const key = `${fqdn}|${record.value}`;
@@ -135,7 +134,7 @@ export class DigitalOceanDnsProvider implements DnsProvider, ZoneLister {
       operation: `delete the TXT record at ${fqdn}`,
       zone: apex,
       accept: [404],
-      ...signalOf(options),
+      signal: options?.signal,
     });
     return status !== 404;
   }
@@ -143,26 +142,8 @@ export class DigitalOceanDnsProvider implements DnsProvider, ZoneLister {
   /** The domain must exist in the account: `GET /domains/{name}` once per zone (a 404 is DNS_ZONE_NOT_FOUND). */
   private async ensureDomain(apex: string, options: ProviderCallOptions | undefined): Promise<void> {
     await this.domains.get(apex, async () => {
-      const { status } = await this.api.request({
-        method: 'GET',
-        path: `domains/${encodeURIComponent(apex)}`,
-        operation: `look up the domain ${apex}`,
-        zone: apex,
-        accept: [404],
-        ...signalOf(options),
-      });
-      if (status === 404) throw zoneNotFound(PROVIDER_NAME, apex);
+      await this.api.requireZone(`domains/${encodeURIComponent(apex)}`, apex, options?.signal);
       return true as const;
     });
   }
-}
-
-function locate(zone: string, record: DnsRecord): { apex: string; fqdn: string } {
-  const apex = normalizeName(zone);
-  assertValidRecord(apex, record);
-  return { apex, fqdn: absoluteName(record.name, apex) };
-}
-
-function signalOf(options: ProviderCallOptions | undefined): { signal?: AbortSignal } {
-  return options?.signal ? { signal: options.signal } : {};
 }

@@ -53,7 +53,7 @@ export async function allPages<T>(
       path,
       query: { ...query, page, per_page: perPage },
       ...what,
-      ...(call?.signal ? { signal: call.signal } : {}),
+      signal: call?.signal,
     });
     const list = Array.isArray(body) ? body : [];
     items.push(...list);

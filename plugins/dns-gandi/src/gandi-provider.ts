@@ -1,10 +1,10 @@
 import {
   AsyncCache,
   absoluteName,
-  assertValidRecord,
   type DnsProvider,
   type DnsRecord,
   KeyedMutex,
+  locateRecord,
   normalizeName,
   type ProviderCallOptions,
   type ProviderHttpClient,
@@ -12,7 +12,6 @@ import {
   type RecordFilter,
   unquoteTxt,
   type ZoneLister,
-  zoneNotFound,
 } from '@certkeeper/dns';
 import { type ApiRrset, allPages, createApi, PROVIDER_NAME } from './gandi-api.js';
 import { type GandiOptions, MIN_TTL, type ResolvedOptions, resolveOptions } from './options.js';
@@ -55,7 +54,7 @@ export class GandiDnsProvider implements DnsProvider, ZoneLister {
   }
 
   async createRecord(zone: string, record: DnsRecord, options?: ProviderCallOptions): Promise<DnsRecord> {
-    const { apex, fqdn } = locate(zone, record);
+    const { apex, fqdn } = locateRecord(zone, record);
     await this.ensureDomain(apex, options);
     return this.locks.run(fqdn, async () => {
       const set = await this.readSet(apex, record.name, options);
@@ -75,7 +74,7 @@ export class GandiDnsProvider implements DnsProvider, ZoneLister {
   }
 
   async deleteRecord(zone: string, record: DnsRecord, options?: ProviderCallOptions): Promise<boolean> {
-    const { apex, fqdn } = locate(zone, record);
+    const { apex, fqdn } = locateRecord(zone, record);
     await this.ensureDomain(apex, options);
     return this.locks.run(fqdn, async () => {
       const set = await this.readSet(apex, record.name, options);
@@ -90,7 +89,7 @@ export class GandiDnsProvider implements DnsProvider, ZoneLister {
           operation: `delete the TXT records at ${fqdn}`,
           zone: apex,
           accept: [404],
-          ...signalOf(options),
+          signal: options?.signal,
         });
       return true;
     });
@@ -138,7 +137,7 @@ export class GandiDnsProvider implements DnsProvider, ZoneLister {
       operation: `read the TXT records at ${absoluteName(name, apex)}`,
       zone: apex,
       accept: [404],
-      ...signalOf(options),
+      signal: options?.signal,
     });
     return status === 404 ? undefined : body;
   }
@@ -156,33 +155,15 @@ export class GandiDnsProvider implements DnsProvider, ZoneLister {
       body: { rrset_ttl: ttl, rrset_values: values },
       operation: `write the TXT records at ${absoluteName(name, apex)}`,
       zone: apex,
-      ...signalOf(options),
+      signal: options?.signal,
     });
   }
 
   /** The domain must be on LiveDNS for the token: `GET /domains/{fqdn}` once per zone (404 → DNS_ZONE_NOT_FOUND). */
   private async ensureDomain(apex: string, options: ProviderCallOptions | undefined): Promise<void> {
     await this.domains.get(apex, async () => {
-      const { status } = await this.api.request({
-        method: 'GET',
-        path: `domains/${encodeURIComponent(apex)}`,
-        operation: `look up the domain ${apex}`,
-        zone: apex,
-        accept: [404],
-        ...signalOf(options),
-      });
-      if (status === 404) throw zoneNotFound(PROVIDER_NAME, apex);
+      await this.api.requireZone(`domains/${encodeURIComponent(apex)}`, apex, options?.signal);
       return true as const;
     });
   }
-}
-
-function locate(zone: string, record: DnsRecord): { apex: string; fqdn: string } {
-  const apex = normalizeName(zone);
-  assertValidRecord(apex, record);
-  return { apex, fqdn: absoluteName(record.name, apex) };
-}
-
-function signalOf(options: ProviderCallOptions | undefined): { signal?: AbortSignal } {
-  return options?.signal ? { signal: options.signal } : {};
 }

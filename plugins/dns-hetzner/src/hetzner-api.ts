@@ -73,7 +73,7 @@ export async function allPages<T>(
       path,
       query: { ...query, page },
       ...what,
-      ...(call?.signal ? { signal: call.signal } : {}),
+      signal: call?.signal,
     });
     const list = answer.body?.[field];
     if (Array.isArray(list)) items.push(...(list as T[]));
@@ -118,7 +118,7 @@ export async function awaitAction(
       path: `zones/actions/${current.id}`,
       operation: options.operation,
       zone: options.zone,
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal: options.signal,
     });
     current = body.action;
   }

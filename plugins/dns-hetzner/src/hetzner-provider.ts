@@ -1,10 +1,10 @@
 import {
   AsyncCache,
   absoluteName,
-  assertValidRecord,
   type DnsProvider,
   type DnsRecord,
   KeyedMutex,
+  locateRecord,
   normalizeName,
   type ProviderCallOptions,
   type ProviderHttpClient,
@@ -13,7 +13,6 @@ import {
   type RecordFilter,
   unquoteTxt,
   type ZoneLister,
-  zoneNotFound,
 } from '@certkeeper/dns';
 import {
   type ApiAction,
@@ -71,7 +70,7 @@ export class HetznerDnsProvider implements DnsProvider, ZoneLister {
   }
 
   async createRecord(zone: string, record: DnsRecord, options?: ProviderCallOptions): Promise<DnsRecord> {
-    const { apex, fqdn } = locate(zone, record);
+    const { apex, fqdn } = locateRecord(zone, record);
     const info = await this.zone(apex, options);
     return this.locks.run(apex, async () => {
       const set = await this.readSet(apex, record.name, options);
@@ -87,7 +86,7 @@ export class HetznerDnsProvider implements DnsProvider, ZoneLister {
         zone: apex,
         // 409 uniqueness_error: the value is there already; 409 locked is retried by the client.
         accept: (code, answer) => code === 409 && errorCodeOf(answer) === 'uniqueness_error',
-        ...signalOf(options),
+        signal: options?.signal,
       });
       if (status === 409) {
         // Another process added the same value meanwhile (uniqueness_error): fine if it is there now.
@@ -103,7 +102,7 @@ export class HetznerDnsProvider implements DnsProvider, ZoneLister {
   }
 
   async deleteRecord(zone: string, record: DnsRecord, options?: ProviderCallOptions): Promise<boolean> {
-    const { apex, fqdn } = locate(zone, record);
+    const { apex, fqdn } = locateRecord(zone, record);
     await this.zone(apex, options);
     return this.locks.run(apex, async () => {
       const set = await this.readSet(apex, record.name, options);
@@ -119,7 +118,7 @@ export class HetznerDnsProvider implements DnsProvider, ZoneLister {
         zone: apex,
         // 404: the RRset is gone; 400 invalid_input: a value is no longer in it. Another writer removed it meanwhile.
         accept: (code, answer) => code === 404 || (code === 400 && errorCodeOf(answer) === 'invalid_input'),
-        ...signalOf(options),
+        signal: options?.signal,
       });
       if (status === 404) return false;
       if (status === 400) {
@@ -176,7 +175,7 @@ export class HetznerDnsProvider implements DnsProvider, ZoneLister {
       operation: `read the TXT records at ${absoluteName(name, apex)}`,
       zone: apex,
       accept: [404],
-      ...signalOf(options),
+      signal: options?.signal,
     });
     return status === 404 ? undefined : body.rrset;
   }
@@ -192,22 +191,18 @@ export class HetznerDnsProvider implements DnsProvider, ZoneLister {
       timeoutMs: this.options.actionTimeoutMs,
       operation,
       zone,
-      ...signalOf(options),
+      signal: options?.signal,
     });
   }
 
   /** The zone, looked up once by name (`GET /zones/{name}`); a 404 is DNS_ZONE_NOT_FOUND. */
   private zone(apex: string, options: ProviderCallOptions | undefined): Promise<ZoneInfo> {
     return this.zones.get(apex, async () => {
-      const { status, body } = await this.api.request<{ zone: ZoneInfo }>({
-        method: 'GET',
-        path: `zones/${encodeURIComponent(apex)}`,
-        operation: `look up the zone ${apex}`,
-        zone: apex,
-        accept: [404],
-        ...signalOf(options),
-      });
-      if (status === 404) throw zoneNotFound(PROVIDER_NAME, apex);
+      const body = await this.api.requireZone<{ zone: ZoneInfo }>(
+        `zones/${encodeURIComponent(apex)}`,
+        apex,
+        options?.signal,
+      );
       return { name: apex, ttl: body.zone.ttl };
     });
   }
@@ -215,14 +210,4 @@ export class HetznerDnsProvider implements DnsProvider, ZoneLister {
 
 function valuesOf(set: ApiRrset): string[] {
   return set.records.map((found) => unquoteTxt(found.value));
-}
-
-function locate(zone: string, record: DnsRecord): { apex: string; fqdn: string } {
-  const apex = normalizeName(zone);
-  assertValidRecord(apex, record);
-  return { apex, fqdn: absoluteName(record.name, apex) };
-}
-
-function signalOf(options: ProviderCallOptions | undefined): { signal?: AbortSignal } {
-  return options?.signal ? { signal: options.signal } : {};
 }

@@ -1,9 +1,9 @@
 import {
   absoluteName,
-  assertValidRecord,
   type DnsProvider,
   type DnsRecord,
   isInZone,
+  locateRecord,
   normalizeName,
   type ProviderCallOptions,
   type ProviderHttpClient,
@@ -41,7 +41,7 @@ export class HttpreqDnsProvider implements DnsProvider {
   }
 
   async createRecord(zone: string, record: DnsRecord, options?: ProviderCallOptions): Promise<DnsRecord> {
-    const { apex, fqdn } = locate(zone, record);
+    const { apex, fqdn } = locateRecord(zone, record);
     await this.post(
       'present',
       apex,
@@ -58,7 +58,7 @@ export class HttpreqDnsProvider implements DnsProvider {
   }
 
   async deleteRecord(zone: string, record: DnsRecord, options?: ProviderCallOptions): Promise<boolean> {
-    const { apex, fqdn } = locate(zone, record);
+    const { apex, fqdn } = locateRecord(zone, record);
     const existed = this.options.list
       ? (await this.listRecords(apex, { name: record.name }, options)).some(
           (found) => found.value === record.value,
@@ -131,15 +131,9 @@ export class HttpreqDnsProvider implements DnsProvider {
       zone: apex,
       accept: [404],
       ignoreBody: !json,
-      ...(options?.signal ? { signal: options.signal } : {}),
+      signal: options?.signal,
     });
     if (answer.status === 404) throw zoneNotFound(PROVIDER_NAME, apex);
     return answer.body;
   }
-}
-
-function locate(zone: string, record: DnsRecord): { apex: string; fqdn: string } {
-  const apex = normalizeName(zone);
-  assertValidRecord(apex, record);
-  return { apex, fqdn: absoluteName(record.name, apex) };
 }

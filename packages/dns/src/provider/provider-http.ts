@@ -1,6 +1,6 @@
 import { BodyLimitExceeded, parseRetryAfter, readCappedBody } from '@certkeeper/core';
 import { request } from 'undici';
-import { providerFailed, providerUnauthorized } from './provider-errors.js';
+import { providerFailed, providerUnauthorized, zoneNotFound } from './provider-errors.js';
 import { type RetryOptions, withProviderRetry } from './provider-retry.js';
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
@@ -47,7 +47,7 @@ export interface ProviderRequest {
    * whose error code says "exists", while a 409 "locked" is still retried).
    */
   readonly accept?: readonly number[] | ((status: number, body: unknown) => boolean);
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** A successful answer's body is not read as JSON (webhooks answer `OK`, HTML or nothing). */
   readonly ignoreBody?: boolean;
 }
@@ -85,6 +85,23 @@ export class ProviderHttpClient {
       ...this.options.retry,
       ...(call.signal ? { signal: call.signal } : {}),
     });
+  }
+
+  /**
+   * `GET path` for a zone the service must have (a domain, a zone object): its body, or DNS_ZONE_NOT_FOUND when the
+   * service answers 404 — the one way every REST provider learns that the credentials' account lacks the zone.
+   */
+  async requireZone<T = unknown>(path: string, zone: string, signal?: AbortSignal): Promise<T> {
+    const { status, body } = await this.request<T>({
+      method: 'GET',
+      path,
+      operation: `look up the zone ${zone}`,
+      zone,
+      accept: [404],
+      signal,
+    });
+    if (status === 404) throw zoneNotFound(this.options.provider, zone);
+    return body;
   }
 
   /** The URL a request goes to (for links the service returns, which must stay on its origin). */

@@ -35,7 +35,7 @@ export class HttpreqRawSolver extends RawDns01Solver {
         body: { domain: data.domain, token: data.token, keyAuth: data.keyAuthorization },
         operation: `${action} the dns-01 response for ${data.domain}`,
         ignoreBody: true,
-        ...(signal ? { signal } : {}),
+        signal,
       });
     };
     super(
