@@ -64,6 +64,19 @@ describe('ProviderHttpClient', () => {
     expect(server.auth).toEqual(['Bearer very-secret-token', 'Bearer very-secret-token']);
   });
 
+  it('requireZone answers the zone, or DNS_ZONE_NOT_FOUND when the service has no such zone', async () => {
+    const server = await serve((req, res) =>
+      req.url === '/api/zones/example.test' ? json(res, 200, { name: 'example.test' }) : json(res, 404, {}),
+    );
+    const http = client(server.url);
+    expect(await http.requireZone('zones/example.test', 'example.test')).toEqual({ name: 'example.test' });
+    const absent = await failure(http.requireZone('zones/other.test', 'other.test'));
+    expect([absent.code, absent.message.includes('"other.test"')]).toEqual([
+      ErrorCodes.DNS_ZONE_NOT_FOUND,
+      true,
+    ]);
+  });
+
   it('maps 401/403 to DNS_PROVIDER_UNAUTHORIZED quoting the service, never the credentials, without retrying', async () => {
     const server = await serve((_req, res) => json(res, 401, { detail: 'Invalid token.' }));
     const error = await failure(
