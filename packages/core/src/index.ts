@@ -3,6 +3,7 @@ export * from './client.js';
 // Crypto, identifiers, profiles
 export * from './crypto/index.js';
 export * from './engine/abandon-order.js';
+export * from './engine/challenge-capability.js';
 export * from './engine/challenge-solver.js';
 export { defaultPollPolicy, type EngineDeps, type PollPolicy } from './engine/engine-deps.js';
 export { failureFromError, OrderFailedError, OrderSuspendedError } from './engine/failure.js';
@@ -26,6 +27,8 @@ export * from './identifiers/index.js';
 export * from './ports/clock.js';
 export * from './ports/logger.js';
 export { sleep } from './ports/sleep.js';
+// Checks before ordering
+export * from './preflight/index.js';
 export * from './profiles/index.js';
 // Resources
 export * from './resources/accounts.js';
