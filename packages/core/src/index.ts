@@ -16,7 +16,9 @@ export type { NextAction, StepResult } from './engine/step-result.js';
 export * from './errors/acme-problem-error.js';
 export * from './errors/certkeeper-error.js';
 export * from './errors/codes.js';
+export * from './errors/fault.js';
 export * from './errors/problem-types.js';
+export * from './errors/tls-trust.js';
 export * from './errors/transport-errors.js';
 // HTTP and transport
 export { defaultUserAgent, HttpClient, type HttpClientOptions } from './http/http-client.js';
