@@ -1,5 +1,6 @@
 export * from './ari/renewal-info.js';
 export * from './backoff/backoff-policy.js';
+export * from './backoff/issuance-fingerprint.js';
 export * from './certificate-request.js';
 export * from './coalescing/single-flight.js';
 export * from './coordinator/backoff-keys.js';

@@ -5,6 +5,8 @@ import {
   CertkeeperError,
   type Clock,
   ErrorCodes,
+  type Fault,
+  faultOf,
   type Logger,
   OrderFailedError,
   parseCertificate,
@@ -12,7 +14,7 @@ import {
   sleep,
   systemClock,
 } from '@certkeeper/core';
-import type { CertificateRecord, Lease, Store } from '@certkeeper/store';
+import type { BackoffRecord, CertificateRecord, Lease, Store } from '@certkeeper/store';
 import { type BackoffOptions, nextRetryAfterFailure } from '../backoff/backoff-policy.js';
 import { type CertificateRequest, certificateKey } from '../certificate-request.js';
 import { SingleFlight } from '../coalescing/single-flight.js';
@@ -47,11 +49,13 @@ export interface RenewalCoordinatorOptions {
  * 1. freshness gate on stored data — fresh means done, with no request to the CA;
  * 2. single flight in this process, then a store lease across processes; after taking the lease the freshness is
  *    checked again ("lock, then re-check": another process may have just issued);
- * 3. backoff: a recorded retry time (from a CA's Retry-After, or exponential backoff) defers the request; every
- *    queued request for the set collapses into the one retry at that time;
+ * 3. backoff: a recorded retry time (from a CA's Retry-After, or exponential backoff after the CA's answers)
+ *    defers the request; every queued request for the set collapses into the one retry at that time. `force` and a
+ *    changed configuration override a failure backoff, never a Retry-After;
  * 4. the local rate-limit ledger refuses work the CA would refuse, naming the limit and when it opens;
  * 5. one order, with `replaces` for an ARI renewal — retried once without it if the CA refuses `replaces`;
- * 6. outcome recorded: certificate stored, ledger appended, backoff cleared or set.
+ * 6. outcome recorded: certificate stored, ledger appended, backoff cleared — or set, for the CA's answers only
+ *    (`faultOf`: a local or network failure leaves none).
  */
 export class RenewalCoordinator {
   readonly ledger: RateLimitLedger;
@@ -283,42 +287,82 @@ export class RenewalCoordinator {
     };
   }
 
+  /**
+   * A failed order. Only the CA's answer is backed off (persisted, so every process and the next cron run defer
+   * until then): asking again at once gets the same answer and spends the CA's limits. A local mistake (an untrusted
+   * CA certificate, no fitting solver, a bad option) or an unreachable network records nothing, so the fixed run —
+   * or the next one — proceeds at once (issue 10: a local failure had deferred even the fixed run and `--force`).
+   */
   private async failure(request: CertificateRequest, error: unknown): Promise<EnsureOutcome> {
     const now = this.clock.now();
+    const fault = faultOf(error);
+    if (fault !== 'ca') {
+      const retryAt = retryHint(fault, now, this.options.backoff);
+      const why =
+        fault === 'local'
+          ? 'a local problem, not the CA’s answer: fix it and run again'
+          : 'the network: retry when it is reachable';
+      return {
+        type: 'failed',
+        error,
+        fault,
+        retryAt,
+        failures: 0,
+        reason: `failed (${why}; no backoff recorded): ${describe(error)}`,
+        joined: false,
+      };
+    }
     const key = setBackoffKey(request);
     const previous = await this.store.getBackoff(key);
-    const failures = (previous?.rateLimited ? 0 : (previous?.failures ?? 0)) + 1;
+    // A rate-limit record, or failures under another configuration, do not add to this configuration's count.
+    const counted = previous && !previous.rateLimited && !configurationChanged(previous, request);
+    const failures = (counted ? previous.failures : 0) + 1;
     const retryAt = nextRetryAfterFailure(failures, now, this.options.backoff);
     await this.store.putBackoff({
       key,
       retryAt: retryAt.toISOString(),
       reason: describe(error),
       failures,
+      ...(request.configFingerprint ? { configFingerprint: request.configFingerprint } : {}),
       updatedAt: now.toISOString(),
     });
     return {
       type: 'failed',
       error,
+      fault,
       retryAt,
       failures,
-      reason: `failed (${failures} in a row), next attempt after ${retryAt.toISOString()}: ${describe(error)}`,
+      reason: `failed (the CA's answer, ${failures} in a row), next attempt after ${retryAt.toISOString()} (--force or a changed configuration tries sooner): ${describe(error)}`,
       joined: false,
     };
   }
 
+  /**
+   * A recorded retry time that still defers this request: the account's or the set's. A CA's Retry-After (rate
+   * limit) always does. A failure backoff does not when the request is forced, nor when it was recorded under another
+   * configuration than the request's (the configuration was changed, presumably to fix the failure).
+   */
   private async backoffOutcome(request: CertificateRequest): Promise<EnsureOutcome | undefined> {
     const now = this.clock.now().getTime();
     for (const key of [accountBackoffKey(request), setBackoffKey(request)]) {
       const record = await this.store.getBackoff(key);
-      if (record && Date.parse(record.retryAt) > now) {
-        return {
-          type: 'deferred',
-          until: new Date(record.retryAt),
-          ...(record.rateLimited ? { limit: 'ca:rateLimited' } : {}),
-          reason: `deferred until ${record.retryAt} (${key.startsWith('account|') ? 'account-wide' : 'this identifier set'}): ${record.reason}`,
-          joined: false,
-        };
+      if (!record || Date.parse(record.retryAt) <= now) continue;
+      if (!record.rateLimited && (request.force || configurationChanged(record, request))) {
+        this.logger.info(
+          { key, retryAt: record.retryAt, force: request.force === true },
+          request.force
+            ? 'failure backoff overridden by force'
+            : 'failure backoff recorded under another configuration; not deferring',
+        );
+        continue;
       }
+      return {
+        type: 'deferred',
+        until: new Date(record.retryAt),
+        ...(record.rateLimited ? { limit: 'ca:rateLimited' } : {}),
+        reason: `deferred until ${record.retryAt} (${key.startsWith('account|') ? 'account-wide' : 'this identifier set'}): ${record.reason}`,
+        joined: false,
+      };
     }
     return undefined;
   }
@@ -409,6 +453,24 @@ function isReplacesRefusal(error: unknown): boolean {
     AcmeProblemError.isInstance(error) &&
     ['alreadyReplaced', 'malformed', 'unauthorized', 'conflict'].includes(error.type)
   );
+}
+
+/** Both fingerprints known and different: the configuration changed since the failure was recorded. */
+function configurationChanged(record: BackoffRecord, request: CertificateRequest): boolean {
+  return (
+    record.configFingerprint !== undefined &&
+    request.configFingerprint !== undefined &&
+    record.configFingerprint !== request.configFingerprint
+  );
+}
+
+/**
+ * When an in-process retry (a daemon's next sweep, a job queue's next attempt) makes sense after a failure that
+ * recorded no backoff: the first backoff step for the network (about a minute), the third for a local problem
+ * (about 100 minutes: nothing changes until a person acts). Not persisted.
+ */
+function retryHint(fault: Exclude<Fault, 'ca'>, now: Date, options: BackoffOptions | undefined): Date {
+  return nextRetryAfterFailure(fault === 'network' ? 1 : 3, now, { ...options, random: () => 1 });
 }
 
 function describe(error: unknown): string {
