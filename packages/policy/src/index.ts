@@ -6,6 +6,7 @@ export * from './coalescing/single-flight.js';
 export * from './coordinator/backoff-keys.js';
 export * from './coordinator/issue-function.js';
 export * from './coordinator/renewal-coordinator.js';
+export * from './coordinator/unrecorded-failure.js';
 export * from './freshness/freshness-gate.js';
 export * from './freshness/renewal-time.js';
 export * from './ledger/rate-limit-ledger.js';

@@ -5,7 +5,6 @@ import {
   CertkeeperError,
   type Clock,
   ErrorCodes,
-  type Fault,
   faultOf,
   type Logger,
   OrderFailedError,
@@ -23,7 +22,9 @@ import { RateLimitLedger } from '../ledger/rate-limit-ledger.js';
 import { type Exemption, letsEncryptRateLimits, type RateLimitRuleSet } from '../ledger/rate-limit-rules.js';
 import type { EnsureOutcome } from '../outcome.js';
 import { accountBackoffKey, isAccountWideLimit, setBackoffKey } from './backoff-keys.js';
+import { describeError } from './describe-error.js';
 import type { IssueFunction } from './issue-function.js';
+import { unrecordedFailure } from './unrecorded-failure.js';
 
 export interface RenewalCoordinatorOptions {
   readonly store: Store;
@@ -148,7 +149,7 @@ export class RenewalCoordinator {
     let replacesRefused: string | undefined;
     if (attempt.kind === 'error' && replaces && isReplacesRefusal(attempt.error)) {
       // lego, certmagic, cert-manager and acme.sh all left certificates unrenewable on exactly this answer.
-      replacesRefused = describe(attempt.error);
+      replacesRefused = describeError(attempt.error);
       this.logger.warn(
         { key, replaces, reason: replacesRefused },
         'CA refused replaces; retrying once without it',
@@ -296,22 +297,7 @@ export class RenewalCoordinator {
   private async failure(request: CertificateRequest, error: unknown): Promise<EnsureOutcome> {
     const now = this.clock.now();
     const fault = faultOf(error);
-    if (fault !== 'ca') {
-      const retryAt = retryHint(fault, now, this.options.backoff);
-      const why =
-        fault === 'local'
-          ? 'a local problem, not the CA’s answer: fix it and run again'
-          : 'the network: retry when it is reachable';
-      return {
-        type: 'failed',
-        error,
-        fault,
-        retryAt,
-        failures: 0,
-        reason: `failed (${why}; no backoff recorded): ${describe(error)}`,
-        joined: false,
-      };
-    }
+    if (fault !== 'ca') return unrecordedFailure(error, now, this.options.backoff);
     const key = setBackoffKey(request);
     const previous = await this.store.getBackoff(key);
     // A rate-limit record, or failures under another configuration, do not add to this configuration's count.
@@ -321,7 +307,7 @@ export class RenewalCoordinator {
     await this.store.putBackoff({
       key,
       retryAt: retryAt.toISOString(),
-      reason: describe(error),
+      reason: describeError(error),
       failures,
       ...(request.configFingerprint ? { configFingerprint: request.configFingerprint } : {}),
       updatedAt: now.toISOString(),
@@ -332,7 +318,7 @@ export class RenewalCoordinator {
       fault,
       retryAt,
       failures,
-      reason: `failed (the CA's answer, ${failures} in a row), next attempt after ${retryAt.toISOString()} (--force or a changed configuration tries sooner): ${describe(error)}`,
+      reason: `failed (the CA's answer, ${failures} in a row), next attempt after ${retryAt.toISOString()} (--force or a changed configuration tries sooner): ${describeError(error)}`,
       joined: false,
     };
   }
@@ -462,18 +448,4 @@ function configurationChanged(record: BackoffRecord, request: CertificateRequest
     request.configFingerprint !== undefined &&
     record.configFingerprint !== request.configFingerprint
   );
-}
-
-/**
- * When an in-process retry (a daemon's next sweep, a job queue's next attempt) makes sense after a failure that
- * recorded no backoff: the first backoff step for the network (about a minute), the third for a local problem
- * (about 100 minutes: nothing changes until a person acts). Not persisted.
- */
-function retryHint(fault: Exclude<Fault, 'ca'>, now: Date, options: BackoffOptions | undefined): Date {
-  return nextRetryAfterFailure(fault === 'network' ? 1 : 3, now, { ...options, random: () => 1 });
-}
-
-function describe(error: unknown): string {
-  if (AcmeProblemError.isInstance(error)) return `${error.type}: ${error.detail ?? ''}`.trim();
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
