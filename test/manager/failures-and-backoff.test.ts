@@ -38,7 +38,7 @@ describe('failures against Pebble: only the CA’s answers are backed off; prefl
       store,
       solvers: options.solvers ?? [http01],
       metrics: false,
-      polling: { intervalMs: 100, maxIntervalMs: 250, timeoutMs: 20_000 },
+      polling: { maxDelayMs: 250, timeoutMs: 20_000 },
     });
     managers.push(manager);
     return manager;
