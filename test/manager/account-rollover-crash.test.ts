@@ -137,6 +137,33 @@ describe('account rollover killed at every store write and between keyChange and
     return after.keyPem === before.keyPem ? 'old' : 'new';
   }
 
+  it('a running manager notices a key rolled over by another process and signs with the new one', async () => {
+    const directory = await freshStore();
+    const store = await FileStore.open({ directory });
+    const manager = createCertificateManager({
+      directoryUrl: proxy.directoryUrl,
+      caBundle: proxy.caBundlePem,
+      store,
+      solvers: [http01],
+      metrics: false,
+    });
+    try {
+      expect((await manager.ensure({ identifiers: names, force: true })).type).toBe('renewed');
+      const before = await storedAccount(directory);
+      const rolled = runRollover(directory, {});
+      expect((await rolled.exited).code, rolled.output()).toBe(0);
+      proxy.clearLog();
+      expect((await manager.ensure({ identifiers: names, force: true })).type).toBe('renewed');
+      expect(proxy.log.filter((e) => (e.status ?? 0) >= 400)).toEqual([]);
+      const after = await storedAccount(directory);
+      expect(after.keyPem).not.toBe(before.keyPem);
+      expect(await accountOfKey(after.keyPem)).toBe(before.accountUrl);
+    } finally {
+      await manager.close();
+      await store.close();
+    }
+  }, 60_000);
+
   it('at every traced write point, then with the keyChange answer held: the next command always works', async () => {
     // Trace once, to learn the write points of a whole rollover.
     const traced = await freshStore();
