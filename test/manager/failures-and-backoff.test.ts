@@ -168,6 +168,18 @@ describe('failures against Pebble: only the CA’s answers are backed off; prefl
     expect(await store.getAccount(proxy.directoryUrl, 'default')).toBeUndefined();
   });
 
+  it('(c) in a sweep, a refused certificate is its own failed outcome (local) and the others are still kept', async () => {
+    const store = new MemoryStore();
+    const manager = compose(store);
+    manager.manage([{ identifiers: ['*.sweep.example.test'] }, { identifiers: ['sweep.example.test'] }]);
+    const { outcomes } = await manager.renewDue();
+    expect(outcomes.map((o) => o.type)).toEqual(['failed', 'issued']);
+    const refused = failed(outcomes[0]!);
+    expect(refused.fault).toBe('local');
+    expect(refused.error).toBeInstanceOf(PreflightError);
+    expect(proxy.count('newOrder', 'POST')).toBe(1);
+  });
+
   it('(d) a changed configuration clears the failure backoff: the fixed solver issues at once', async () => {
     const store = new MemoryStore();
     const names = ['config.example.test'];
