@@ -69,6 +69,8 @@ export const ErrorCodes = {
   STORE_CORRUPT: 'CERTKEEPER_ERR_STORE_CORRUPT',
   /** A cross-process store lock stayed held by a live process past the time limit. */
   STORE_LOCK_TIMEOUT: 'CERTKEEPER_ERR_STORE_LOCK_TIMEOUT',
+  /** A compare-and-set write lost: another writer changed the record since it was read (expected vs found revision). */
+  STORE_CONFLICT: 'CERTKEEPER_ERR_STORE_CONFLICT',
   /** The store's database could not be reached or refused the query (after brief retries for idempotent calls). */
   STORE_UNAVAILABLE: 'CERTKEEPER_ERR_STORE_UNAVAILABLE',
   /** The store's schema migrations failed, or the database holds a schema newer than this code knows. */
