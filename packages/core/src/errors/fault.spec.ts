@@ -26,6 +26,7 @@ const expected: Record<Fault, readonly ErrorCode[]> = {
     ErrorCodes.DNS_LOOKUP_FAILED,
     ErrorCodes.DNS_PROPAGATION_TIMEOUT,
     ErrorCodes.STORE_LOCK_TIMEOUT,
+    ErrorCodes.STORE_CONFLICT,
     ErrorCodes.STORE_UNAVAILABLE,
     ErrorCodes.QUEUE_FAILED,
   ],

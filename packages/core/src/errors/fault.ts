@@ -61,6 +61,8 @@ export const faultByCode: Readonly<Record<ErrorCode, Fault>> = {
   [ErrorCodes.STORE_IO]: 'local',
   [ErrorCodes.STORE_CORRUPT]: 'local',
   [ErrorCodes.STORE_LOCK_TIMEOUT]: 'network',
+  // Another writer won a compare-and-set race: nothing was decided, the next attempt reads the new record.
+  [ErrorCodes.STORE_CONFLICT]: 'network',
   [ErrorCodes.STORE_UNAVAILABLE]: 'network',
   [ErrorCodes.STORE_MIGRATION_FAILED]: 'local',
   [ErrorCodes.QUEUE_FAILED]: 'network',
