@@ -4,17 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AcmeClient, importAccountKey } from '@certkeeper/core';
-import { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { createCertificateManager } from '@certkeeper/manager';
 import { type AccountRecord, FileStore } from '@certkeeper/store';
-import {
-  type FaultProxy,
-  faults,
-  type PebbleHandle,
-  startFaultProxy,
-  startPebble,
-} from '@certkeeper/testkit';
+import { type FaultProxy, faults } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PebbleFixture, proxyFixture, startPebbleFixture } from '../engine/pebble-fixture.js';
 import { killPointEnv, readKillTrace } from '../support/kill-points.js';
 
 const script = new URL('./support/rollover-process.ts', import.meta.url).pathname;
@@ -22,37 +16,35 @@ const root = new URL('../..', import.meta.url).pathname;
 const names = ['rollover.example.test'];
 
 describe('account rollover killed at every store write and between keyChange and its storing', () => {
-  let pebble: PebbleHandle;
+  let fixture: PebbleFixture;
   let proxy: FaultProxy;
-  let http01: StandaloneHttp01Solver;
   const directories: string[] = [];
 
   beforeAll(async () => {
-    const probe = new StandaloneHttp01Solver({ host: '127.0.0.1', port: 0 });
-    const port = (await probe.start()).port;
-    await probe.stop();
-    http01 = new StandaloneHttp01Solver({ host: '127.0.0.1', port });
-    pebble = await startPebble({ httpPort: port });
-    proxy = await startFaultProxy({ target: pebble.directoryUrl, caBundlePem: pebble.caBundlePem });
+    fixture = await startPebbleFixture();
+    ({ proxy } = await proxyFixture(fixture));
   });
   afterAll(async () => {
-    await http01?.stop();
     await proxy?.close();
-    await pebble?.stop();
+    await fixture?.stop();
     if (!process.env.CERTKEEPER_KEEP_TEST_DIRS)
       await Promise.all(directories.map((d) => rm(d, { recursive: true, force: true })));
   });
 
-  /** An ensure() as a command would run it: its own FileStore on the directory, closed afterwards. */
-  async function ensureForced(directory: string) {
-    const store = await FileStore.open({ directory });
-    const manager = createCertificateManager({
+  /** The manager a command composes on a store: the CA through the proxy, http-01 from the fixture. */
+  const managerOn = (store: FileStore) =>
+    createCertificateManager({
       directoryUrl: proxy.directoryUrl,
       caBundle: proxy.caBundlePem,
       store,
-      solvers: [http01],
+      solvers: [fixture.http01],
       metrics: false,
     });
+
+  /** An ensure() as a command would run it: its own FileStore on the directory, closed afterwards. */
+  async function ensureForced(directory: string) {
+    const store = await FileStore.open({ directory });
+    const manager = managerOn(store);
     try {
       return await manager.ensure({ identifiers: names, force: true });
     } finally {
@@ -140,13 +132,7 @@ describe('account rollover killed at every store write and between keyChange and
   it('a running manager notices a key rolled over by another process and signs with the new one', async () => {
     const directory = await freshStore();
     const store = await FileStore.open({ directory });
-    const manager = createCertificateManager({
-      directoryUrl: proxy.directoryUrl,
-      caBundle: proxy.caBundlePem,
-      store,
-      solvers: [http01],
-      metrics: false,
-    });
+    const manager = managerOn(store);
     try {
       expect((await manager.ensure({ identifiers: names, force: true })).type).toBe('renewed');
       const before = await storedAccount(directory);

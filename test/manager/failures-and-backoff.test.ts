@@ -5,20 +5,14 @@ import { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { type CertificateManager, createCertificateManager } from '@certkeeper/manager';
 import { type EnsureOutcome, setBackoffKey } from '@certkeeper/policy';
 import { MemoryStore, type Store } from '@certkeeper/store';
-import {
-  type FaultProxy,
-  faults,
-  type PebbleHandle,
-  startFaultProxy,
-  startPebble,
-} from '@certkeeper/testkit';
+import { type FaultProxy, faults } from '@certkeeper/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type PebbleFixture, proxyFixture, startPebbleFixture } from '../engine/pebble-fixture.js';
 import { rejectionOf } from '../support/rejection.js';
 
 describe('failures against Pebble: only the CA’s answers are backed off; preflight refusals send nothing', () => {
-  let pebble: PebbleHandle;
+  let fixture: PebbleFixture;
   let proxy: FaultProxy;
-  let http01: StandaloneHttp01Solver;
   let dns01: Dns01Solver;
   /** An http-01 responder on a port Pebble never connects to: every validation through it fails at the CA. */
   let misplacedHttp01: StandaloneHttp01Solver;
@@ -36,7 +30,7 @@ describe('failures against Pebble: only the CA’s answers are backed off; prefl
       ...(options.caBundle === false ? {} : { caBundle: options.caBundle ?? proxy.caBundlePem }),
       account: { contact: options.contact ?? ['mailto:ops@example.test'] },
       store,
-      solvers: options.solvers ?? [http01],
+      solvers: options.solvers ?? [fixture.http01],
       metrics: false,
       polling: { maxDelayMs: 250, timeoutMs: 20_000 },
     });
@@ -58,14 +52,11 @@ describe('failures against Pebble: only the CA’s answers are backed off; prefl
   };
 
   beforeAll(async () => {
-    const probe = new StandaloneHttp01Solver({ host: '127.0.0.1', port: 0 });
-    const port = (await probe.start()).port;
-    await probe.stop();
-    http01 = new StandaloneHttp01Solver({ host: '127.0.0.1', port });
+    fixture = await startPebbleFixture();
+    ({ proxy } = await proxyFixture(fixture));
     misplacedHttp01 = new StandaloneHttp01Solver({ host: '127.0.0.1', port: 0 });
     await misplacedHttp01.start();
-    pebble = await startPebble({ httpPort: port });
-    proxy = await startFaultProxy({ target: pebble.directoryUrl, caBundlePem: pebble.caBundlePem });
+    const { pebble } = fixture;
     const dnsServer = `127.0.0.1:${pebble.dnsPort}`;
     dns01 = new Dns01Solver({
       provider: new ChalltestsrvDnsProvider({
@@ -82,10 +73,9 @@ describe('failures against Pebble: only the CA’s answers are backed off; prefl
   });
   afterAll(async () => {
     await Promise.all(managers.map((m) => m.close()));
-    await http01?.stop();
     await misplacedHttp01?.stop();
     await proxy?.close();
-    await pebble?.stop();
+    await fixture?.stop();
   });
 
   it('(a) an untrusted CA certificate fails as local with no backoff; the right bundle then issues at once', async () => {
