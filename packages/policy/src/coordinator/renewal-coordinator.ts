@@ -13,7 +13,7 @@ import {
   sleep,
   systemClock,
 } from '@certkeeper/core';
-import type { BackoffRecord, CertificateRecord, Lease, Store } from '@certkeeper/store';
+import type { CertificateRecord, Lease, Store } from '@certkeeper/store';
 import { type BackoffOptions, nextRetryAfterFailure } from '../backoff/backoff-policy.js';
 import { type CertificateRequest, certificateKey } from '../certificate-request.js';
 import { SingleFlight } from '../coalescing/single-flight.js';
@@ -22,6 +22,7 @@ import { RateLimitLedger } from '../ledger/rate-limit-ledger.js';
 import { type Exemption, letsEncryptRateLimits, type RateLimitRuleSet } from '../ledger/rate-limit-rules.js';
 import type { EnsureOutcome } from '../outcome.js';
 import { accountBackoffKey, isAccountWideLimit, setBackoffKey } from './backoff-keys.js';
+import { backoffWaiver, configurationChanged } from './backoff-rule.js';
 import { describeError } from './describe-error.js';
 import type { IssueFunction } from './issue-function.js';
 import { unrecordedFailure } from './unrecorded-failure.js';
@@ -329,19 +330,20 @@ export class RenewalCoordinator {
    * configuration than the request's (the configuration was changed, presumably to fix the failure).
    */
   private async backoffOutcome(request: CertificateRequest): Promise<EnsureOutcome | undefined> {
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     for (const key of [accountBackoffKey(request), setBackoffKey(request)]) {
       const record = await this.store.getBackoff(key);
-      if (!record || Date.parse(record.retryAt) <= now) continue;
-      if (!record.rateLimited && (request.force || configurationChanged(record, request))) {
+      if (!record) continue;
+      const waiver = backoffWaiver(record, request, now);
+      if (waiver === 'forced' || waiver === 'configuration-changed') {
         this.logger.info(
-          { key, retryAt: record.retryAt, force: request.force === true },
-          request.force
+          { key, retryAt: record.retryAt, waiver },
+          waiver === 'forced'
             ? 'failure backoff overridden by force'
             : 'failure backoff recorded under another configuration; not deferring',
         );
-        continue;
       }
+      if (waiver) continue;
       return {
         type: 'deferred',
         until: new Date(record.retryAt),
@@ -438,14 +440,5 @@ function isReplacesRefusal(error: unknown): boolean {
   return (
     AcmeProblemError.isInstance(error) &&
     ['alreadyReplaced', 'malformed', 'unauthorized', 'conflict'].includes(error.type)
-  );
-}
-
-/** Both fingerprints known and different: the configuration changed since the failure was recorded. */
-function configurationChanged(record: BackoffRecord, request: CertificateRequest): boolean {
-  return (
-    record.configFingerprint !== undefined &&
-    request.configFingerprint !== undefined &&
-    record.configFingerprint !== request.configFingerprint
   );
 }
