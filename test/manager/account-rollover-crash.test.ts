@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AcmeClient, importAccountKey } from '@certkeeper/core';
+import { AcmeClient, exportPrivateKeyPem, generateAccountKey, importAccountKey } from '@certkeeper/core';
 import { createCertificateManager } from '@certkeeper/manager';
 import { type AccountRecord, FileStore } from '@certkeeper/store';
 import { type FaultProxy, faults } from '@certkeeper/testkit';
@@ -147,6 +147,28 @@ describe('account rollover killed at every store write and between keyChange and
     } finally {
       await manager.close();
       await store.close();
+    }
+  }, 60_000);
+
+  it('a store left by an older version’s interrupted rollover (the new key only in `<name>#rollover`) is adopted', async () => {
+    for (const switched of [true, false]) {
+      const directory = await freshStore();
+      const before = await storedAccount(directory);
+      const newKey = await generateAccountKey('ES256');
+      if (switched) {
+        const client = new AcmeClient({
+          directoryUrl: proxy.directoryUrl,
+          caBundle: proxy.caBundlePem,
+          accountKey: await importAccountKey(before.keyPem),
+          accountUrl: before.accountUrl,
+        });
+        await client.accounts.rolloverKey(newKey);
+        await client.close();
+      }
+      const store = await FileStore.open({ directory });
+      await store.putAccount({ ...before, name: 'default#rollover', keyPem: exportPrivateKeyPem(newKey) });
+      await store.close();
+      expect(await nextCommandWorks(directory, before)).toBe(switched ? 'new' : 'old');
     }
   }, 60_000);
 

@@ -28,8 +28,12 @@ export async function settleAccountKey(
   options: { readonly mayDiscard: boolean; readonly signal?: AbortSignal },
 ): Promise<AccountRecord | undefined> {
   const record = await deps.store.getAccount(account.directoryUrl, account.name);
-  if (!record?.pendingKeyPem || !record.accountUrl) return record;
-  const { pendingKeyPem, ...settled } = record;
+  if (!record?.accountUrl) return record;
+  const legacy = record.pendingKeyPem ? undefined : await legacyRolloverRecord(account, deps.store);
+  const pendingKeyPem =
+    record.pendingKeyPem ?? (legacy?.keyPem !== record.keyPem ? legacy?.keyPem : undefined);
+  if (!pendingKeyPem) return record;
+  const { pendingKeyPem: _, ...settled } = record;
   const probe = deps.clientFor(await importAccountKey(pendingKeyPem));
   let found: Awaited<ReturnType<AcmeClient['accounts']['find']>>;
   try {
@@ -48,9 +52,39 @@ export async function settleAccountKey(
   }
   if (!options.mayDiscard) return record;
   await deps.store.putAccount(settled);
+  // The leftover record of an older version cannot be deleted (the Store port has no deleteAccount): make it hold the
+  // CA's key, so it is never mistaken for a pending one again.
+  if (legacy) await deps.store.putAccount({ ...legacy, keyPem: settled.keyPem });
   deps.logger.info(
     { accountUrl: record.accountUrl, ...(found ? { pendingKeyAccount: found.url } : {}) },
     'discarded the unconfirmed key of an interrupted key rollover: the CA still holds the current key',
   );
   return settled;
+}
+
+/**
+ * Whether the stored account has a key to settle: a pending key, or the different key of an older version's
+ * rollover record. Reads the store only.
+ */
+export async function hasUnsettledKey(
+  account: { readonly directoryUrl: string; readonly name: string },
+  store: Store,
+): Promise<boolean> {
+  const record = await store.getAccount(account.directoryUrl, account.name);
+  if (!record?.accountUrl) return false;
+  if (record.pendingKeyPem) return true;
+  const legacy = await legacyRolloverRecord(account, store);
+  return legacy !== undefined && legacy.keyPem !== record.keyPem;
+}
+
+/**
+ * Before `pendingKeyPem`, a rollover stored its new key as an account record of its own, `<name>#rollover`, before
+ * asking the CA, and never removed it. A store left by an interrupted rollover of that version holds the CA's key
+ * there only.
+ */
+function legacyRolloverRecord(
+  account: { readonly directoryUrl: string; readonly name: string },
+  store: Store,
+): Promise<AccountRecord | undefined> {
+  return store.getAccount(account.directoryUrl, `${account.name}#rollover`);
 }

@@ -15,7 +15,7 @@ import {
 } from '@certkeeper/core';
 import type { AccountRecord, Store } from '@certkeeper/store';
 import { accountClient } from './account-client.js';
-import { settleAccountKey } from './account-key-settlement.js';
+import { hasUnsettledKey, settleAccountKey } from './account-key-settlement.js';
 import { withAccountLease } from './account-lease.js';
 import { AccountRegistry } from './account-registry.js';
 import type { ManagerOptions } from './options.js';
@@ -166,7 +166,7 @@ export class AccountOperations {
    */
   private async settled(signal?: AbortSignal, leaseHeld = false): Promise<AccountRecord> {
     const record = await this.required();
-    if (!record.pendingKeyPem) return record;
+    if (!(await hasUnsettledKey(this.account, this.deps.store))) return record;
     const settle = (mayDiscard: boolean) =>
       settleAccountKey(
         this.account,

@@ -10,7 +10,7 @@ import {
 } from '@certkeeper/core';
 import type { AccountRecord, Store } from '@certkeeper/store';
 import { accountClient } from './account-client.js';
-import { settleAccountKey } from './account-key-settlement.js';
+import { hasUnsettledKey, settleAccountKey } from './account-key-settlement.js';
 import { withAccountLease } from './account-lease.js';
 import type { ManagerOptions } from './options.js';
 
@@ -94,7 +94,7 @@ export class AccountRegistry {
 
   /** The record with an interrupted rollover settled; it may be discarded only when no rollover holds the lease. */
   private async settled(record: AccountRecord): Promise<AccountRecord> {
-    if (!record.pendingKeyPem) return record;
+    if (!(await hasUnsettledKey(this.account, this.store))) return record;
     const settled = await withAccountLease(
       this.store,
       this.account,
