@@ -4,6 +4,7 @@ import { createProblemError } from './acme-problem-error.js';
 import { CertkeeperError } from './certkeeper-error.js';
 import { type ErrorCode, ErrorCodes } from './codes.js';
 import { type Fault, faultByCode, faultOf } from './fault.js';
+import { DIRECTORY_URL_SOURCE, InsecureUrlError } from './insecure-url-error.js';
 import { NetworkError } from './transport-errors.js';
 
 /** The decision for every code, written out: a change of any of them must show up here. */
@@ -15,6 +16,11 @@ const expected: Record<Fault, readonly ErrorCode[]> = {
     ErrorCodes.ACCOUNT_DOES_NOT_EXIST,
     ErrorCodes.PROTOCOL,
     ErrorCodes.TIMEOUT,
+    ErrorCodes.REQUEST_DEADLINE,
+    ErrorCodes.RESPONSE_TOO_LARGE,
+    ErrorCodes.REDIRECT_REFUSED,
+    ErrorCodes.INSECURE_URL,
+    ErrorCodes.CERTIFICATE_REJECTED,
     ErrorCodes.INVALID_CERTIFICATE,
     ErrorCodes.AUTHORIZATION_FAILED,
     ErrorCodes.ORDER_FAILED,
@@ -131,6 +137,11 @@ describe('faultOf: whose fault a failure is', () => {
       expect(error.retryable).toBe(true);
     },
   );
+
+  it('classifies a plain-HTTP URL from the CA as its answer, but a configured plain-HTTP directory URL as local', () => {
+    expect(faultOf(new InsecureUrlError('http://ca.test/order/1', 'Location header of POST'))).toBe('ca');
+    expect(faultOf(new InsecureUrlError('http://ca.test/dir', DIRECTORY_URL_SOURCE))).toBe('local');
+  });
 
   it('classifies anything that is not a CertkeeperError (a bug, a plugin’s plain Error) as local', () => {
     expect(faultOf(new TypeError('x is undefined'))).toBe('local');

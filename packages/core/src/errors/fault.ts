@@ -1,6 +1,7 @@
 import { AcmeProblemError } from './acme-problem-error.js';
 import { CertkeeperError } from './certkeeper-error.js';
 import { type ErrorCode, ErrorCodes } from './codes.js';
+import { DIRECTORY_URL_SOURCE } from './insecure-url-error.js';
 import { tlsTrustFailure } from './tls-trust.js';
 
 /**
@@ -31,6 +32,14 @@ export const faultByCode: Readonly<Record<ErrorCode, Fault>> = {
   // Only the engine throws it: the CA did not finish validating or issuing in time. It has the order; asking again
   // at once would place another.
   [ErrorCodes.TIMEOUT]: 'ca',
+  // The CA stalled, sent too much, redirected, or handed out a plain-HTTP URL: its answers. (A plain-HTTP directory
+  // URL is the configuration's: see faultOf.)
+  [ErrorCodes.REQUEST_DEADLINE]: 'ca',
+  [ErrorCodes.RESPONSE_TOO_LARGE]: 'ca',
+  [ErrorCodes.REDIRECT_REFUSED]: 'ca',
+  [ErrorCodes.INSECURE_URL]: 'ca',
+  // The CA issued a certificate that fails verification (key, names, validity, chain): its misissuance.
+  [ErrorCodes.CERTIFICATE_REJECTED]: 'ca',
   // Not failures (the coordinator never records them); classified for callers that map every error.
   [ErrorCodes.ABORTED]: 'local',
   [ErrorCodes.SUSPENDED]: 'local',
@@ -77,7 +86,8 @@ export const faultByCode: Readonly<Record<ErrorCode, Fault>> = {
 
 /**
  * Whose fault a thrown value is (see {@link Fault}): the one place certkeeper decides it. A problem document from
- * the CA is the CA's; a network error whose cause is an untrusted TLS certificate is local (trust configuration);
+ * the CA is the CA's; a network error whose cause is an untrusted TLS certificate is local (trust configuration), and
+ * so is a configured directory URL that is not HTTPS;
  * other codes by {@link faultByCode}; anything that is not a CertkeeperError (a bug, a plugin's plain Error) is
  * local.
  */
@@ -85,5 +95,10 @@ export function faultOf(error: unknown): Fault {
   if (!CertkeeperError.isInstance(error)) return 'local';
   if (AcmeProblemError.isInstance(error)) return 'ca';
   if (error.code === ErrorCodes.NETWORK && tlsTrustFailure(error)) return 'local';
+  if (
+    error.code === ErrorCodes.INSECURE_URL &&
+    (error as CertkeeperError & { source?: unknown }).source === DIRECTORY_URL_SOURCE
+  )
+    return 'local';
   return faultByCode[error.code] ?? 'local';
 }

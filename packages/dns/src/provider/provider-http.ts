@@ -1,4 +1,4 @@
-import { parseRetryAfter } from '@certkeeper/core';
+import { BodyLimitExceeded, parseRetryAfter, readCappedBody } from '@certkeeper/core';
 import { request } from 'undici';
 import { providerFailed, providerUnauthorized } from './provider-errors.js';
 import { type RetryOptions, withProviderRetry } from './provider-retry.js';
@@ -113,13 +113,15 @@ export class ProviderHttpClient {
       });
       status = response.statusCode;
       headers = response.headers;
-      text = await readBounded(response.body, this.options.maxResponseBytes ?? 4 * 1024 * 1024);
+      text = (await readCappedBody(response.body, this.options.maxResponseBytes ?? 4 * 1024 * 1024)).toString(
+        'utf8',
+      );
     } catch (error) {
-      if (error instanceof TooLarge)
+      if (error instanceof BodyLimitExceeded)
         throw providerFailed(
           provider,
           call.operation,
-          `the answer from ${url.origin} is larger than ${error.limit} bytes`,
+          `the answer from ${url.origin} is larger than ${error.limitBytes} bytes`,
           {
             retryable: false,
           },
@@ -189,29 +191,6 @@ function parseBody(text: string): unknown {
   } catch {
     return INVALID;
   }
-}
-
-class TooLarge extends Error {
-  constructor(readonly limit: number) {
-    super(`larger than ${limit} bytes`);
-  }
-}
-
-async function readBounded(
-  body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void },
-  limit: number,
-) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy?.();
-      throw new TooLarge(limit);
-    }
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A short, printable excerpt of an answer the service's envelope did not explain. */
