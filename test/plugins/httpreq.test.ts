@@ -55,7 +55,7 @@ describe('httpreq provider against a webhook', () => {
     ]);
   });
 
-  it('maps 401 to DNS_PROVIDER_UNAUTHORIZED, 404 to DNS_ZONE_NOT_FOUND, and retries 503 and a short 429', async () => {
+  it('maps 401 to DNS_PROVIDER_UNAUTHORIZED and 404 to DNS_ZONE_NOT_FOUND; retries a 429, and a 503 only where repeating is safe', async () => {
     fake = await startFakeHttpreq({ zones: [zone], basicAuth: credentials });
     const bad = await certkeeperRejection(provider(fake, { password: 'wrong' }).createRecord(zone, txt('x')));
     expect([bad.code, bad.message.includes('HTTP 401: unauthorized')]).toEqual([
@@ -66,10 +66,17 @@ describe('httpreq provider against a webhook', () => {
     expect((await certkeeperRejection(provider(fake).createRecord('elsewhere.test', txt('x')))).code).toBe(
       ErrorCodes.DNS_ZONE_NOT_FOUND,
     );
-    fake.injectError({ status: 503, operation: 'present' });
+    // A refusal (429) is retried; a present that met a 503 may have been applied and is left to the caller's retry.
     fake.injectError({ status: 429, operation: 'present', retryAfter: 0 });
     await provider(fake).createRecord(zone, txt('after'));
     expect(fake.values(`_acme-challenge.${zone}`)).toEqual(['after']);
+    fake.injectError({ status: 503, operation: 'present' });
+    const before = fake.count('present');
+    const unavailable = await certkeeperRejection(provider(fake).createRecord(zone, txt('later')));
+    expect([unavailable.retryable, fake.count('present') - before]).toEqual([true, 1]);
+    fake.injectError({ status: 503, operation: 'cleanup' });
+    await provider(fake).deleteRecord(zone, txt('after')); // cleanup is idempotent: retried at once
+    expect(fake.values(`_acme-challenge.${zone}`)).toEqual([]);
   });
 
   it('refuses an endpoint with credentials in it, half a basic-auth pair, and an unknown option', async () => {

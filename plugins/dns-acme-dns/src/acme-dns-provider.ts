@@ -94,6 +94,8 @@ export class AcmeDnsProvider implements DnsProvider, ZoneLister {
           operation: `update the TXT value at ${account.fulldomain}`,
           zone: parentName(account.fulldomain)!,
           headers: credentialsOf(account),
+          // Repeating an update that was applied would push out the subdomain's other value.
+          idempotent: false,
           signal: options?.signal,
         });
       }

@@ -68,6 +68,8 @@ export class DigitalOceanDnsProvider implements DnsProvider, ZoneLister {
         },
         operation: `create the TXT record at ${fqdn}`,
         zone: apex,
+        // A POST that timed out or met a 5xx may have created the record: repeating it would store a second one.
+        idempotent: false,
         signal: options?.signal,
       });
       this.createdIds.set(`${fqdn}|${record.value}`, body.domain_record.id);

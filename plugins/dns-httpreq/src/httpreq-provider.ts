@@ -131,6 +131,8 @@ export class HttpreqDnsProvider implements DnsProvider {
       zone: apex,
       accept: [404],
       ignoreBody: !json,
+      // A present that timed out may have been applied; whether a second one adds a second record is the server's.
+      idempotent: action !== 'present',
       signal: options?.signal,
     });
     if (answer.status === 404) throw zoneNotFound(PROVIDER_NAME, apex);

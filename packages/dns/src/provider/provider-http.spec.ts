@@ -100,6 +100,25 @@ describe('ProviderHttpClient', () => {
     expect(server.hits()).toBe(3);
   });
 
+  it('does not repeat a non-idempotent call after a 5xx, only after a refusal with a retry time', async () => {
+    let calls = 0;
+    const server = await serve((_req, res) => {
+      calls += 1;
+      if (calls === 2) json(res, 429, {}, { 'retry-after': '0' });
+      else json(res, 502, { detail: 'bad gateway' });
+    });
+    const http = client(server.url);
+    const error = await failure(
+      http.request({ method: 'POST', path: 'x', body: {}, operation: 'create', idempotent: false }),
+    );
+    expect([error.retryable, server.hits()]).toEqual([true, 1]);
+    calls = 1; // the next answer is a 429, then a 502
+    await failure(
+      http.request({ method: 'POST', path: 'x', body: {}, operation: 'create', idempotent: false }),
+    );
+    expect(server.hits()).toBe(3); // the refusal was retried once, the 502 was not
+  });
+
   it('gives a long Retry-After, or the service reset header, to the caller at once as a retryable error', async () => {
     const server = await serve((req, res) =>
       req.url === '/api/reset'

@@ -38,6 +38,11 @@ export interface ProviderRequest {
   readonly body?: unknown;
   /** Headers of this request only (per-account credentials); like the client's, never part of a message. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * `false` for a call that must not be repeated after a timeout or a 5xx (a POST creating a record: it may have
+   * been applied); it is then retried only when the API refused it (429). Default true.
+   */
+  readonly idempotent?: boolean;
   /** What is being done, for messages: `"create the TXT record at _acme-challenge.example.com"`. */
   readonly operation: string;
   /** The zone concerned, for messages. */
@@ -83,6 +88,7 @@ export class ProviderHttpClient {
       attempts: 3,
       baseDelayMs: 250,
       ...this.options.retry,
+      ...(call.idempotent === false ? { onlyIfRefused: true } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
     });
   }
