@@ -24,6 +24,8 @@ export * from './providers/in-memory-provider.js';
 export { KeyedMutex } from './providers/keyed-mutex.js';
 export * from './solver/dns01-receipt.js';
 export * from './solver/dns01-solver.js';
+export * from './solver/raw-dns01-solver.js';
+export * from './solver/raw-receipt.js';
 export * from './wire/dns-message.js';
 export { type ExchangeOptions, tcpExchange, udpExchange } from './wire/message-exchange.js';
 export { rcodeName } from './wire/packet-codec.js';

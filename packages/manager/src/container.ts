@@ -86,6 +86,7 @@ export function createCertkeeperContainer(
         store,
         coordinator,
         runner,
+        c.resolve(SolversToken),
         accounts,
         clock,
         logger,
