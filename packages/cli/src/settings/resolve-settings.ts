@@ -13,11 +13,12 @@ import { CA_DIRECTORIES, DEFAULT_CA, directoryUrlOf } from '../config/ca-directo
 import { configInvalid } from '../config/config-error.js';
 import type { CertkeeperConfig } from '../config/config-schema.js';
 import { type ConfigPath, formatPath } from '../config/config-source.js';
-import { loadConfig } from '../config/load-config.js';
+import { type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { resolveSecret } from '../config/secret-reference.js';
 import { located, where } from './config-location.js';
 import type { GlobalFlags } from './global-flags.js';
 import { parseListenAddress } from './listen-address.js';
+import { nameProblems } from './name-checks.js';
 import type { CertificateSpec, Settings } from './settings.js';
 import { solverSpecs } from './solver-specs.js';
 
@@ -135,18 +136,22 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
   }
 
   const emails = flags.email ?? ([] as string[]).concat(config.account?.email ?? []);
+  const allowMixedScripts = flags.allowMixedScripts === true || config.defaults?.allowMixedScripts === true;
   const certificates: CertificateSpec[] = (config.certificates ?? []).map((certificate) => {
     const kt = certificate.keyType ?? keyType;
     const profile = certificate.profile ?? flags.profile ?? config.defaults?.profile;
     const hook = certificate.deployHook ?? config.defaults?.deployHook;
+    const mixed = allowMixedScripts || certificate.allowMixedScripts === true;
     return {
       names: certificate.names,
       keyType: kt,
       ...(profile ? { profile } : {}),
       ...(certificate.output ? { output: resolve(base, certificate.output) } : {}),
       ...(hook ? { deployHook: hook } : {}),
+      ...(mixed ? { allowMixedScripts: true } : {}),
     };
   });
+  assertConfiguredNames(certificates, loaded, file, directoryUrl, config.ca?.maxNames);
   const profile = flags.profile ?? config.defaults?.profile;
   const rateLimitName = config.ca?.rateLimits;
   return {
@@ -155,6 +160,8 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     directoryUrl,
     ...(caBundle ? { caBundle } : {}),
     // Unset: the CA's own rule set by directory URL (Let's Encrypt production's limits there, none elsewhere).
+    ...(config.ca?.maxNames ? { maxNames: config.ca.maxNames } : {}),
+    allowMixedScripts,
     rateLimits:
       rateLimitName === undefined
         ? rateLimitsFor(directoryUrl)
@@ -183,4 +190,44 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       maxSweepIntervalMs: (config.daemon?.maxSweepInterval ?? 3600) * 1000,
     },
   };
+}
+
+/**
+ * The configured certificates' names, checked before anything touches the network: a typo fails here with exit 2
+ * and the name's position, rather than as a network error or a failed order with a backoff.
+ */
+function assertConfiguredNames(
+  certificates: readonly CertificateSpec[],
+  loaded: LoadedConfig | undefined,
+  file: string | undefined,
+  directoryUrl: string,
+  maxNames: number | undefined,
+): void {
+  const lines: string[] = [];
+  let tooMany = 0;
+  for (const [i, certificate] of certificates.entries()) {
+    const problems = nameProblems(certificate.names, {
+      directoryUrl,
+      profile: certificate.profile,
+      maxNames,
+      allowMixedScripts: certificate.allowMixedScripts === true,
+    });
+    for (const problem of problems) {
+      const path: ConfigPath = [
+        'certificates',
+        i,
+        'names',
+        ...(problem.index === undefined ? [] : [problem.index]),
+      ];
+      lines.push(`${located(loaded, path)}: ${problem.message}`);
+      if (problem.index === undefined && /per certificate/.test(problem.message)) tooMany++;
+    }
+  }
+  if (lines.length === 0) return;
+  throw configInvalid(
+    `the names of ${file ? `the configuration ${file}` : 'the command line'}`,
+    lines,
+    'fix or remove the names listed; nothing was sent to the CA.',
+    tooMany === lines.length ? ErrorCodes.PROFILE_VIOLATION : ErrorCodes.INVALID_IDENTIFIER,
+  );
 }

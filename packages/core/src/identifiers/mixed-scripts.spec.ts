@@ -50,7 +50,7 @@ describe('assertNoMixedScriptLabels', () => {
     }
     expect(error).toBeInstanceOf(InvalidIdentifierError);
     expect((error as Error).message).toContain(
-      '"xn--pple-43d.test": label "аpple" mixes the scripts Cyrillic and Latin, the mark of a homograph',
+      '"xn--pple-43d.example.test": label "аpple" mixes the scripts Cyrillic and Latin, the mark of a homograph',
     );
     expect((error as Error).message).toContain('--allow-mixed-scripts');
   });

@@ -5,6 +5,7 @@ import { scriptExtensionsOf } from './unicode-scripts.js';
 
 /** A label that mixes scripts, and the scripts found in it. */
 export interface MixedScriptLabel {
+  /** The name as the caller gave it (`display` of a parsed identifier), else its A-label form. */
   readonly name: string;
   /** The label in Unicode, as a person reads it. */
   readonly label: string;
@@ -45,7 +46,12 @@ export function findMixedScriptLabels(identifiers: readonly Identifier[]): Mixed
     if (identifier.type !== 'dns' || !identifier.value.includes('xn--')) continue;
     for (const label of nameToUnicode(identifier.value.replace(/^\*\./, '')).split('.')) {
       const scripts = scriptsOfMixedLabel(label);
-      if (scripts) found.push({ name: identifier.value, label, scripts });
+      if (scripts)
+        found.push({
+          name: 'display' in identifier ? String(identifier.display) : identifier.value,
+          label,
+          scripts,
+        });
     }
   }
   return found;
