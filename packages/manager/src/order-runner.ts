@@ -6,7 +6,9 @@ import {
   type OrderState,
   type PollPolicy,
   prepareOrder,
+  processSecretRedactor,
   runOrder,
+  type SecretRedactor,
 } from '@certkeeper/core';
 import type { IssueContext, IssuedMaterial } from '@certkeeper/policy';
 import type { OrderRecord, Store } from '@certkeeper/store';
@@ -29,6 +31,8 @@ export class OrderRunner {
     private readonly polling: Partial<PollPolicy> | undefined,
     private readonly defaultKeyType: IssuedMaterial['keyType'],
     private readonly onProgress?: (progress: OrderProgress) => void,
+    /** Scrubs a failed order's error text before the state is stored or reported. */
+    private readonly redactor: SecretRedactor = processSecretRedactor(),
   ) {}
 
   async issue(context: IssueContext, suspendWaitsLongerThanMs?: number): Promise<IssuedMaterial> {
@@ -68,7 +72,8 @@ export class OrderRunner {
     }
     let created = state.orderUrl !== undefined;
     const persist = async (next: OrderState) => {
-      await this.store.putOrder({ key, state: next, updatedAt: this.clock.now().toISOString() });
+      const state = next.failure ? { ...next, failure: this.redactor.redactValue(next.failure) } : next;
+      await this.store.putOrder({ key, state, updatedAt: this.clock.now().toISOString() });
       if (!created && next.orderUrl) {
         created = true;
         await context.onOrderCreated();
@@ -95,7 +100,7 @@ export class OrderRunner {
               phase: current.phase,
               next: next.type,
               ...(next.type === 'wait' ? { detail: next.reason, until: next.until } : {}),
-              ...(next.type === 'failed' ? { detail: next.failure.message } : {}),
+              ...(next.type === 'failed' ? { detail: this.redactor.redact(next.failure.message) } : {}),
             }),
         },
       );

@@ -21,6 +21,7 @@ export const cloudflareConfigSchema = {
   properties: {
     apiToken: {
       type: 'string',
+      secret: true,
       description: 'API token (Zone:Zone:Read + Zone:DNS:Edit); default $CLOUDFLARE_API_TOKEN.',
     },
     baseUrl: { type: 'string', description: 'API base URL; default https://api.cloudflare.com/client/v4.' },

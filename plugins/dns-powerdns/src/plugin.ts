@@ -19,7 +19,11 @@ export const powerdnsPlugin: DnsProviderPlugin<PowerDnsPluginConfig> =
           description:
             'PowerDNS API base URL (webserver-address:webserver-port), e.g. "http://127.0.0.1:8081".',
         },
-        apiKey: { type: 'string', description: 'The api-key of pdns.conf, sent as X-API-Key. Secret.' },
+        apiKey: {
+          type: 'string',
+          secret: true,
+          description: 'The api-key of pdns.conf, sent as X-API-Key. Secret.',
+        },
         serverId: { type: 'string', description: 'Server id in API paths (default "localhost").' },
         timeoutMs: {
           type: 'number',

@@ -38,6 +38,7 @@ export const rfc2136Plugin: DnsProviderPlugin<Rfc2136PluginConfig> =
         },
         keySecret: {
           type: 'string',
+          secret: true,
           description: 'TSIG secret, base64. Secret: keep it out of logs and version control.',
         },
         protocol: {

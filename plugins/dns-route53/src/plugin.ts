@@ -25,8 +25,16 @@ export const route53ConfigSchema = {
       type: 'string',
       description: 'Static access key id; omit to use the default credential chain.',
     },
-    secretAccessKey: { type: 'string', description: 'Secret for accessKeyId (a secret: prefer the chain).' },
-    sessionToken: { type: 'string', description: 'Session token for temporary static credentials.' },
+    secretAccessKey: {
+      type: 'string',
+      secret: true,
+      description: 'Secret for accessKeyId (a secret: prefer the chain).',
+    },
+    sessionToken: {
+      type: 'string',
+      secret: true,
+      description: 'Session token for temporary static credentials.',
+    },
     profile: { type: 'string', description: 'Shared config profile to take credentials from.' },
     region: { type: 'string', description: 'Signing region; default us-east-1 (Route 53 is global).' },
     endpoint: { type: 'string', description: 'Alternative endpoint URL (VPC endpoint, local fake).' },

@@ -45,7 +45,7 @@ export async function issueCommand(
   const spec = specFor(settings, names, options, context.cwd);
   if (spec.output)
     await assertWritableDirectory(spec.output, `output directory of ${names.join(', ')}`, 0o755);
-  const reporter = await chooseReporter(context.flags);
+  const reporter = await chooseReporter(context.flags, context);
   const runtime = await openRuntime(settings, {
     logger: context.logger,
     solvers: true,

@@ -55,7 +55,7 @@ export async function pluginsCommand(context: CommandContext): Promise<ExitCodeV
                 key,
                 type: spec.type,
                 required: schema.required?.includes(key) ?? false,
-                secret: isSecretOption(key, spec.description),
+                secret: isSecretOption(key, spec),
                 ...(spec.description ? { description: spec.description } : {}),
                 env: optionEnvName(plugin.name, key),
               })),

@@ -21,7 +21,9 @@ import { type CommandContext, settingsOf } from './context.js';
  */
 export async function runCommand(context: CommandContext): Promise<ExitCodeValue> {
   const settings = await settingsOf(context);
-  const reporter = context.flags.json ? new JsonReporter() : new PlainReporter();
+  const reporter = context.flags.json
+    ? new JsonReporter(context.stdout)
+    : new PlainReporter(context.stdout, context.stderr);
   const metrics = new CertkeeperMetrics();
   const runtime = await openRuntime(settings, {
     logger: context.logger,

@@ -1,10 +1,14 @@
-import { CertkeeperError } from '@certkeeper/core';
+import { CertkeeperError, looksLikeSecretName } from '@certkeeper/core';
 import type { ConfigSchema, DnsProviderPlugin } from '@certkeeper/dns';
 import { isSecretReference, resolveSecret, type SecretContext } from '../config/secret-reference.js';
 
-/** An option whose value is a credential: inline values draw a warning, and they are never printed. */
-export function isSecretOption(key: string, description = ''): boolean {
-  return /secret|password|token|apikey|api_key|hmac|privatekey/i.test(key) || /\bsecret\b/i.test(description);
+/**
+ * An option whose value is a credential: marked `secret: true` by its descriptor, or named or described like one
+ * (for third-party descriptors that do not mark). Its value is registered with the redactor, and an inline value
+ * draws a warning.
+ */
+export function isSecretOption(key: string, spec: { description?: string; secret?: boolean } = {}): boolean {
+  return spec.secret === true || looksLikeSecretName(key) || /\bsecret\b/i.test(spec.description ?? '');
 }
 
 /** `CERTKEEPER_RFC2136_KEY_SECRET` for option `keySecret` of plugin `rfc2136`: how `--dns` takes options. */
@@ -63,10 +67,17 @@ export async function createProvider(
       );
       continue;
     }
-    if (typeof value === 'string' && isSecretOption(key, spec?.description))
+    if (typeof value === 'string' && isSecretOption(key, spec)) {
+      secrets.redactor.register(value);
       secrets.warn(
         `${secrets.where(key)}: the ${plugin.name} option ${key} is a secret written inline; use { env: NAME } or { file: path }.`,
       );
+    }
+    if (isPlainRecord(value) && Object.values(value).some(isSecretReference)) {
+      // A mapping of values (the exec plugin's `env`) may hold references too: `{ TOKEN: { env: HOOK_TOKEN } }`.
+      config[key] = await resolveNested(value, `${plugin.name} option ${key}`, secrets, key);
+      continue;
+    }
     if (spec && !hasType(value, spec.type))
       problems.push({
         key,
@@ -87,6 +98,28 @@ export async function createProvider(
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     throw new PluginOptionsError([{ message: `rejected by the ${plugin.name} plugin: ${message}` }]);
   }
+}
+
+async function resolveNested(
+  value: Readonly<Record<string, unknown>>,
+  what: string,
+  secrets: SecretContext & { readonly where: (key?: string, atKey?: boolean) => string },
+  key: string,
+): Promise<Record<string, unknown>> {
+  const resolved: Record<string, unknown> = {};
+  for (const [name, item] of Object.entries(value))
+    resolved[name] = isSecretReference(item)
+      ? await resolveSecret(
+          item,
+          { where: `${secrets.where(key)}.${name}`, what: `the ${what}.${name}` },
+          secrets,
+        )
+      : item;
+  return resolved;
+}
+
+function isPlainRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Options for `--dns <plugin>` from `CERTKEEPER_<PLUGIN>_<OPTION>` variables, typed by the descriptor. */

@@ -6,6 +6,8 @@ import {
   ErrorCodes,
   type ExternalAccountBinding,
   isCertificateKeyType,
+  processSecretRedactor,
+  type SecretRedactor,
 } from '@certkeeper/core';
 import { letsEncryptRateLimits, noRateLimits, rateLimitsFor } from '@certkeeper/policy';
 import { defaultStoreDirectory } from '@certkeeper/store';
@@ -26,6 +28,8 @@ export interface ResolveContext {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly warn: (message: string) => void;
+  /** Every secret resolved (the EAB HMAC key) is registered with it; the process's by default. */
+  readonly redactor?: SecretRedactor;
 }
 
 /** The config file to read: `--config`, `$CERTKEEPER_CONFIG`, else `./certkeeper.yaml` when it exists. */
@@ -111,7 +115,12 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
   if (problems.length > 0)
     throw configInvalid(file ? `the configuration ${file}` : 'the command line', problems);
 
-  const secrets = { directory: base, env: context.env, warn: context.warn };
+  const secrets = {
+    directory: base,
+    env: context.env,
+    warn: context.warn,
+    redactor: context.redactor ?? processSecretRedactor(),
+  };
   let externalAccountBinding: ExternalAccountBinding | undefined;
   if (flags.eabKid || flags.eabHmacKey) {
     if (!flags.eabKid || !(flags.eabHmacKey || context.env.CERTKEEPER_EAB_HMAC_KEY))

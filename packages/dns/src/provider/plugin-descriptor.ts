@@ -4,7 +4,20 @@ import type { DnsProvider } from './dns-provider.js';
 /** A JSON-Schema-like description of a provider's configuration, for CLI help, docs and loaders. */
 export interface ConfigSchema {
   readonly type: 'object';
-  readonly properties: Readonly<Record<string, { readonly type: string; readonly description?: string }>>;
+  readonly properties: Readonly<
+    Record<
+      string,
+      {
+        readonly type: string;
+        readonly description?: string;
+        /**
+         * The value is a credential: loaders register it with the process's SecretRedactor (so it is scrubbed from
+         * every log, error and stored record) and warn when it is written inline in a config file.
+         */
+        readonly secret?: boolean;
+      }
+    >
+  >;
   readonly required?: readonly string[];
 }
 

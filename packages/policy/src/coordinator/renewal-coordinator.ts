@@ -8,6 +8,8 @@ import {
   type Logger,
   OrderFailedError,
   parseCertificate,
+  processSecretRedactor,
+  type SecretRedactor,
   silentLogger,
   sleep,
   systemClock,
@@ -39,6 +41,11 @@ export interface RenewalCoordinatorOptions {
   readonly leaseWaitMs?: number;
   /** Used when a 429 or 503 comes without Retry-After (default 1 h). */
   readonly defaultRateLimitBackoffMs?: number;
+  /**
+   * Scrubs error text before it is stored (backoff reasons, ledger details) or returned in an outcome's reason: a
+   * CA or DNS provider may echo a secret. Default: the process's redactor.
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 /**
@@ -61,9 +68,11 @@ export class RenewalCoordinator {
   private readonly flights = new SingleFlight<EnsureOutcome>();
   private readonly holder: string;
   private readonly options: RenewalCoordinatorOptions;
+  private readonly redactor: SecretRedactor;
 
   constructor(options: RenewalCoordinatorOptions) {
     this.options = options;
+    this.redactor = options.redactor ?? processSecretRedactor();
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
@@ -144,7 +153,7 @@ export class RenewalCoordinator {
     let replacesRefused: string | undefined;
     if (attempt.kind === 'error' && replaces && isReplacesRefusal(attempt.error)) {
       // lego, certmagic, cert-manager and acme.sh all left certificates unrenewable on exactly this answer.
-      replacesRefused = describe(attempt.error);
+      replacesRefused = this.describe(attempt.error);
       this.logger.warn(
         { key, replaces, reason: replacesRefused },
         'CA refused replaces; retrying once without it',
@@ -233,7 +242,7 @@ export class RenewalCoordinator {
         // Counted by the CA's failed-validation limit: the ledger keeps it so a retry loop cannot reach it.
         await this.ledger.record('authorization-failure', subject, {
           identifier: error.identifier,
-          detail: error.message.slice(0, 300),
+          detail: this.redactor.redact(error.message).slice(0, 300),
         });
       }
       return { kind: 'error', error };
@@ -256,7 +265,9 @@ export class RenewalCoordinator {
       error.retryAfter && error.retryAfter > now
         ? error.retryAfter
         : new Date(now.getTime() + (this.options.defaultRateLimitBackoffMs ?? 3_600_000));
-    const detail = AcmeProblemError.isInstance(error) ? (error.detail ?? error.message) : error.message;
+    const detail = this.redactor.redact(
+      AcmeProblemError.isInstance(error) ? (error.detail ?? error.message) : error.message,
+    );
     const keys = [setBackoffKey(request), ...(isAccountWideLimit(error) ? [accountBackoffKey(request)] : [])];
     for (const backoffKey of keys) {
       await this.store.putBackoff({
@@ -292,7 +303,7 @@ export class RenewalCoordinator {
     await this.store.putBackoff({
       key,
       retryAt: retryAt.toISOString(),
-      reason: describe(error),
+      reason: this.describe(error),
       failures,
       updatedAt: now.toISOString(),
     });
@@ -301,9 +312,14 @@ export class RenewalCoordinator {
       error,
       retryAt,
       failures,
-      reason: `failed (${failures} in a row), next attempt after ${retryAt.toISOString()}: ${describe(error)}`,
+      reason: `failed (${failures} in a row), next attempt after ${retryAt.toISOString()}: ${this.describe(error)}`,
       joined: false,
     };
+  }
+
+  /** An error as one line for a stored record or an outcome, secrets scrubbed. */
+  private describe(error: unknown): string {
+    return this.redactor.redact(describe(error));
   }
 
   private async backoffOutcome(request: CertificateRequest): Promise<EnsureOutcome | undefined> {
@@ -315,7 +331,7 @@ export class RenewalCoordinator {
           type: 'deferred',
           until: new Date(record.retryAt),
           ...(record.rateLimited ? { limit: 'ca:rateLimited' } : {}),
-          reason: `deferred until ${record.retryAt} (${key.startsWith('account|') ? 'account-wide' : 'this identifier set'}): ${record.reason}`,
+          reason: `deferred until ${record.retryAt} (${key.startsWith('account|') ? 'account-wide' : 'this identifier set'}): ${this.redactor.redact(record.reason)}`,
           joined: false,
         };
       }
