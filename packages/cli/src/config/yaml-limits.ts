@@ -43,6 +43,13 @@ export function documentBreach(document: Document): LimitBreach | undefined {
   let aliases = 0;
   let breach: LimitBreach | undefined;
   visit(document, (_key, node, path) => {
+    if (isAlias(node) && !node.resolve(document)) {
+      breach = {
+        offset: node.range?.[0] ?? 0,
+        message: `the alias *${node.source} names no anchor (&${node.source}) before it`,
+      };
+      return visit.BREAK;
+    }
     if (isAlias(node) && ++aliases > MAX_YAML_ALIASES) {
       breach = {
         offset: node.range?.[0] ?? 0,

@@ -1,4 +1,4 @@
-import { isValidIdnaName, labelToAscii, mapName } from './idna.js';
+import { isValidIdnaName, labelToAscii, mapLabels } from './idna.js';
 
 /** The outcome of checking one DNS name: its wire form, or every reason it cannot be used. */
 export type DnsName =
@@ -35,9 +35,7 @@ export function readDnsName(input: string): DnsName {
   if (base.includes('*')) {
     reasons.push('a wildcard must be the entire first label, as in "*.example.test"');
   }
-  const labels = mapName(base)
-    .split('.')
-    .map((label) => checkLabel(label, reasons));
+  const labels = mapLabels(base).map((label) => checkLabel(label, reasons));
   const ascii = labels.join('.');
   if (labels.some((label) => label.length === 0)) reasons.push('it has an empty label (two dots in a row)');
   const value = wildcard ? `*.${ascii}` : ascii;

@@ -16,13 +16,22 @@ const STRICT = {
   verifyDNSLength: false,
 } as const;
 
+/** The full stops UTS #46 maps to `.` (U+002E, U+3002, U+FF0E, U+FF61): where a name splits into labels. */
+const FULL_STOPS = /[.\u3002\uFF0E\uFF61]/;
+
 /**
- * The UTS #46 mapping of a whole name, without validation: case folded, NFC, full-width letters and the
- * ideographic and full-width full stops mapped (`ＡＢＣ．test` → `abc.test`), valid A-labels decoded. Labels it
- * cannot map are kept as given, for the per-label checks to name.
+ * The labels of a name after the UTS #46 mapping, without validation: case folded, NFC, full-width letters mapped
+ * (`ＡＢＣ．test` → `abc`, `test`). An ASCII `xn--` label is kept as given (lower-cased) for the strict check to
+ * judge: mapping would decode it, or drop a broken one to an empty label and hide the real mistake.
  */
-export function mapName(name: string): string {
-  return toUnicode(name, { transitionalProcessing: false }).domain;
+export function mapLabels(name: string): string[] {
+  return name
+    .split(FULL_STOPS)
+    .map((label) =>
+      /^xn--/i.test(label) && /^\p{ASCII}*$/u.test(label)
+        ? label.toLowerCase()
+        : toUnicode(label, { transitionalProcessing: false }).domain,
+    );
 }
 
 /** The A-label of one label (already mapped), or undefined when it is not valid IDNA2008 under {@link STRICT}. */

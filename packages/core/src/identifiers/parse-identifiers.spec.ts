@@ -115,6 +115,7 @@ describe('parseIdentifiers: refusals', () => {
     ['*.', 'at least one label besides a wildcard'],
     ['.', 'at least one label besides a wildcard'],
     ['xn--zz.test', 'not a valid internationalised domain name'],
+    ['xn--.test', 'label "xn--" is not a valid internationalised domain name label'],
     ['1.2.3', 'last label is all digits'],
     ['01.2.3.4', 'last label is all digits'],
     ['fe80::1%eth0', 'zone id'],
