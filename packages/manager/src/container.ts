@@ -72,6 +72,7 @@ export function createCertkeeperContainer(
         rateLimits: options.rateLimits ?? rateLimitsFor(options.directoryUrl),
         ...(options.backoff ? { backoff: options.backoff } : {}),
         ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+        ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
         redactor,
       });
       const events = new ManagerEventEmitter();

@@ -50,10 +50,9 @@ describe('plugin options', () => {
   it('knows secrets by name or description', () => {
     expect(isSecretOption('apiToken')).toBe(true);
     expect(isSecretOption('keySecret')).toBe(true);
-    expect(isSecretOption('password', {})).toBe(true);
-    expect(isSecretOption('key', { description: 'HMAC key. Secret.' })).toBe(true);
-    expect(isSecretOption('credentialsBlob', { secret: true })).toBe(true);
-    expect(isSecretOption('keyName', { description: 'TSIG key name' })).toBe(false);
+    expect(isSecretOption('password', '')).toBe(true);
+    expect(isSecretOption('key', 'HMAC key. Secret.')).toBe(true);
+    expect(isSecretOption('keyName', 'TSIG key name')).toBe(false);
   });
 
   it('reports unknown, missing and mistyped options together', async () => {

@@ -3,12 +3,11 @@ import type { ConfigSchema, DnsProviderPlugin } from '@certkeeper/dns';
 import { isSecretReference, resolveSecret, type SecretContext } from '../config/secret-reference.js';
 
 /**
- * An option whose value is a credential: marked `secret: true` by its descriptor, or named or described like one
- * (for third-party descriptors that do not mark). Its value is registered with the redactor, and an inline value
- * draws a warning.
+ * Whether an option holds a credential, guessed from its key and description for descriptors that do not mark
+ * it (`secret: true` in the descriptor wins): inline values draw a warning, and they are never printed.
  */
-export function isSecretOption(key: string, spec: { description?: string; secret?: boolean } = {}): boolean {
-  return spec.secret === true || looksLikeSecretName(key) || /\bsecret\b/i.test(spec.description ?? '');
+export function isSecretOption(key: string, description = ''): boolean {
+  return looksLikeSecretName(key) || /\bsecret\b/i.test(description);
 }
 
 /** `CERTKEEPER_RFC2136_KEY_SECRET` for option `keySecret` of plugin `rfc2136`: how `--dns` takes options. */
@@ -67,7 +66,7 @@ export async function createProvider(
       );
       continue;
     }
-    if (typeof value === 'string' && isSecretOption(key, spec)) {
+    if (typeof value === 'string' && (spec?.secret ?? isSecretOption(key, spec?.description))) {
       secrets.redactor.register(value);
       secrets.warn(
         `${secrets.where(key)}: the ${plugin.name} option ${key} is a secret written inline; use { env: NAME } or { file: path }.`,

@@ -60,10 +60,10 @@ describe('SecretRedactor', () => {
       'AWS_SECRET_ACCESS_KEY',
       'X-API-Key',
       'password',
-      'HOOK_AUTH',
+      'HOOK_CREDENTIALS',
     ])
       expect(looksLikeSecretName(name), name).toBe(true);
-    for (const name of ['server', 'region', 'zone', 'timeoutMs'])
+    for (const name of ['server', 'region', 'zone', 'timeoutMs', 'authoritativeServers'])
       expect(looksLikeSecretName(name), name).toBe(false);
   });
 });

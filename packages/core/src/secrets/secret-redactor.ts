@@ -94,5 +94,5 @@ export function processSecretRedactor(): SecretRedactor {
  * `X-API-Key`): used where no descriptor marks secrets, such as a hook's environment.
  */
 export function looksLikeSecretName(name: string): boolean {
-  return /secret|passw(or)?d|token|api[-_]?key|hmac|private[-_]?key|credential|auth/i.test(name);
+  return /secret|passw(or)?d|token|api[-_]?key|hmac|private[-_]?key|credential/i.test(name);
 }
