@@ -9,6 +9,8 @@ import type { DnsQuestion } from './dns-message.js';
 import { MalformedDnsMessageError } from './malformed-message-error.js';
 
 const RUNS = Number(process.env.CERTKEEPER_FUZZ_RUNS ?? 3000);
+/** Room for a long run: about 1 ms per input on a loaded machine. */
+const TIMEOUT_MS = 10_000 + RUNS;
 const question: DnsQuestion = {
   name: '_acme-challenge.a.example.test',
   type: 'TXT',
@@ -77,18 +79,24 @@ describe('decodeAnswer on untrusted bytes', () => {
     expect(decodeAnswer(valid, 0x4242, question).answers[0]).toMatchObject({ data: 'part-onepart-two' });
   });
 
-  it('throws only MalformedDnsMessageError on random bytes', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 1024 }), (bytes) => check(Buffer.from(bytes))),
-      {
-        numRuns: RUNS,
-      },
-    );
-  });
+  it(
+    'throws only MalformedDnsMessageError on random bytes',
+    () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 1024 }), (bytes) => check(Buffer.from(bytes))),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
 
-  it('throws only MalformedDnsMessageError on mutated answers', () => {
-    fc.assert(fc.property(mutated, check), { numRuns: RUNS });
-  });
+  it(
+    'throws only MalformedDnsMessageError on mutated answers',
+    () => {
+      fc.assert(fc.property(mutated, check), { numRuns: RUNS });
+    },
+    TIMEOUT_MS,
+  );
 
   it('handles a 64 KiB message of compression pointers and labels', () => {
     const pointers = Buffer.alloc(65_535, 0xc0);

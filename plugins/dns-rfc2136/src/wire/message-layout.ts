@@ -38,6 +38,9 @@ export function splitTsig(message: Buffer): SignedMessage {
   const rdataStart = nameEnd + 10;
   const rdataEnd = rdataStart + message.readUInt16BE(nameEnd + 8);
   if (rdataEnd > message.length) throw malformed('TSIG record runs past the end of the message');
+  // The TSIG RR is the last thing in a message (RFC 8945 §4.2); bytes after it are not covered by the MAC, so a
+  // message carrying them cannot count as verified (found by the fuzz test).
+  if (rdataEnd < message.length) throw malformed('bytes follow the TSIG record, which must end the message');
   const tsig = parseTsigRdata(message.subarray(0, rdataEnd), rdataStart, readName(message, lastStart));
   const unsigned = Buffer.from(message.subarray(0, lastStart));
   unsigned.writeUInt16BE(ar - 1, 10);
