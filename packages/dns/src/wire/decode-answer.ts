@@ -1,16 +1,13 @@
 import dnsPacket from 'dns-packet';
-import type { DnsQuestion, ResourceRecord } from './dns-message.js';
+import type { DnsQuestion, DnsResponse } from './dns-message.js';
 import { MalformedDnsMessageError } from './malformed-message-error.js';
 import { answersQuery, rcodeName, simplifyRecords } from './packet-codec.js';
 
-/** A server's answer to one of our questions, read. */
-export interface DecodedAnswer {
-  readonly rcode: string;
-  readonly authoritative: boolean;
+/** A server's answer to one of our questions, read: the DnsResponse fields the message itself holds. */
+export interface DecodedAnswer
+  extends Pick<DnsResponse, 'rcode' | 'authoritative' | 'answers' | 'authorities' | 'additionals'> {
+  /** TC: the answer did not fit a UDP datagram; ask again over TCP. */
   readonly truncated: boolean;
-  readonly answers: readonly ResourceRecord[];
-  readonly authorities: readonly ResourceRecord[];
-  readonly additionals: readonly ResourceRecord[];
 }
 
 /**
