@@ -1,6 +1,6 @@
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import { configInvalid } from '../config/config-error.js';
-import { type NameRules, nameProblems } from '../settings/name-checks.js';
+import { codeOf, type NameRules, nameProblems } from '../settings/name-checks.js';
 
 /** Syntax and duplicates only: for `revoke`, which names a stored certificate (a homograph one included). */
 export const SYNTAX_ONLY: NameRules = {
@@ -26,8 +26,6 @@ export function checkNames(names: readonly string[], rules: NameRules): void {
     'the names given',
     problems.map((problem) => problem.message),
     'correct or remove the listed names and try again; nothing was sent to the CA.',
-    problems.every((problem) => problem.index === undefined && /per certificate/.test(problem.message))
-      ? ErrorCodes.PROFILE_VIOLATION
-      : ErrorCodes.INVALID_IDENTIFIER,
+    codeOf(problems),
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type NameRules, nameProblems } from './name-checks.js';
+import { codeOf, type NameRules, nameProblems } from './name-checks.js';
 
 const letsEncrypt = 'https://acme-v02.api.letsencrypt.org/directory';
 const rules = (overrides: Partial<NameRules> = {}): NameRules => ({
@@ -33,12 +33,21 @@ describe('nameProblems', () => {
       {
         message:
           "150 names; Let's Encrypt allows at most 100 per certificate: split them over several certificates",
+        tooMany: true,
       },
     ]);
     expect(
       nameProblems(names(26), rules({ directoryUrl: letsEncrypt, profile: 'tlsserver' }))[0]?.message,
     ).toBe(
       `26 names; Let's Encrypt allows under profile "tlsserver" at most 25 per certificate: split them over several certificates`,
+    );
+  });
+
+  it('gives PROFILE_VIOLATION when only the number is wrong, INVALID_IDENTIFIER otherwise', () => {
+    const tooMany = nameProblems(names(11), rules({ maxNames: 10 }));
+    expect(codeOf(tooMany)).toBe('CERTKEEPER_ERR_PROFILE_VIOLATION');
+    expect(codeOf([...tooMany, ...nameProblems(['test'], rules())])).toBe(
+      'CERTKEEPER_ERR_INVALID_IDENTIFIER',
     );
   });
 

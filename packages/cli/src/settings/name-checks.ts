@@ -1,6 +1,8 @@
 import {
   assertNoMixedScriptLabels,
   CertkeeperError,
+  type ErrorCode,
+  ErrorCodes,
   InvalidIdentifierError,
   maxIdentifiersOf,
   type NormalizedIdentifier,
@@ -22,6 +24,15 @@ export interface NameRules {
 export interface NameProblem {
   readonly index?: number;
   readonly message: string;
+  /** The names are fine, but more than the CA takes in one certificate. */
+  readonly tooMany?: boolean;
+}
+
+/** PROFILE_VIOLATION when only the number of names is wrong, else INVALID_IDENTIFIER: both exit 2. */
+export function codeOf(problems: readonly NameProblem[]): ErrorCode {
+  return problems.every((problem) => problem.tooMany)
+    ? ErrorCodes.PROFILE_VIOLATION
+    : ErrorCodes.INVALID_IDENTIFIER;
 }
 
 /**
@@ -55,6 +66,7 @@ export function nameProblems(names: readonly string[], rules: NameRules): NamePr
         : `${profileRulesFor(rules.directoryUrl).name} allows${rules.profile ? ` under profile "${rules.profile}"` : ''}`;
     problems.push({
       message: `${parsed.length} names; ${source} at most ${limit} per certificate: split them over several certificates`,
+      tooMany: true,
     });
   }
   return problems;

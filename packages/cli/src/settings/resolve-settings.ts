@@ -20,7 +20,7 @@ import { resolveSecret } from '../config/secret-reference.js';
 import { located, where } from './config-location.js';
 import type { GlobalFlags } from './global-flags.js';
 import { parseListenAddress } from './listen-address.js';
-import { nameProblems } from './name-checks.js';
+import { codeOf, type NameProblem, nameProblems } from './name-checks.js';
 import { readPemSetting } from './read-pem-setting.js';
 import type { CertificateSpec, Settings } from './settings.js';
 import { solverSpecs } from './solver-specs.js';
@@ -217,7 +217,7 @@ function assertConfiguredNames(
   maxNames: number | undefined,
 ): void {
   const lines: string[] = [];
-  let tooMany = 0;
+  const all: NameProblem[] = [];
   for (const [i, certificate] of certificates.entries()) {
     const problems = nameProblems(certificate.names, {
       directoryUrl,
@@ -225,6 +225,7 @@ function assertConfiguredNames(
       maxNames,
       allowMixedScripts: certificate.allowMixedScripts === true,
     });
+    all.push(...problems);
     for (const problem of problems) {
       const path: ConfigPath = [
         'certificates',
@@ -233,7 +234,6 @@ function assertConfiguredNames(
         ...(problem.index === undefined ? [] : [problem.index]),
       ];
       lines.push(`${located(loaded, path)}: ${problem.message}`);
-      if (problem.index === undefined && /per certificate/.test(problem.message)) tooMany++;
     }
   }
   if (lines.length === 0) return;
@@ -241,6 +241,6 @@ function assertConfiguredNames(
     `the names of ${file ? `the configuration ${file}` : 'the command line'}`,
     lines,
     'fix or remove the names listed; nothing was sent to the CA.',
-    tooMany === lines.length ? ErrorCodes.PROFILE_VIOLATION : ErrorCodes.INVALID_IDENTIFIER,
+    codeOf(all),
   );
 }
