@@ -32,7 +32,14 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   const deep = flowDepthBreach(text);
   if (deep) throw limitError(path, text, deep.offset, deep.message);
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  // logLevel 'error': yaml's warnings (a mapping used as a key) would go to process.emitWarning, outside our
+  // positioned messages; the schema reports what is wrong with such a value.
+  const document = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: true,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   if (document.errors.length > 0) {
     throw configInvalid(
       `the configuration ${path}`,
