@@ -138,6 +138,9 @@ describe('parseIdentifiers: refusals', () => {
     ['240.0.0.1', 'reserved for future use'],
     ['ff02::1', 'multicast'],
     ['::192.0.2.1', 'IPv4-compatible'],
+    ['*.1.2.3.4', 'an IP address cannot be a wildcard'],
+    ['*.[2001:db8::1]', 'an IP address cannot be a wildcard'],
+    ['*.2001:db8::1', 'an IP address cannot be a wildcard'],
   ])('refuses %j (%s)', (input, reason) => {
     const error = refusal([input]);
     expect(error.problems).toHaveLength(1);
@@ -155,6 +158,17 @@ describe('parseIdentifiers: refusals', () => {
     expect(error.problems.map((p) => p.reason)).toEqual([
       'IP literal given as a dns name — use type ip',
       'IP literal given as a dns name — use type ip',
+    ]);
+  });
+
+  it('refuses a wildcard IP given as a { type, value } of either type', () => {
+    const error = refusal([
+      { type: 'ip', value: '*.192.0.2.1' },
+      { type: 'dns', value: '*.192.0.2.1' },
+    ]);
+    expect(error.problems.map((p) => p.reason)).toEqual([
+      expect.stringContaining('an IP address cannot be a wildcard'),
+      expect.stringContaining('an IP address cannot be a wildcard'),
     ]);
   });
 
