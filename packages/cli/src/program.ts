@@ -70,6 +70,10 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       '--eab-hmac-key <key>',
       'EAB HMAC key; prefer $CERTKEEPER_EAB_HMAC_KEY (command lines are visible to others)',
     )
+    .option(
+      '--allow-mixed-scripts',
+      'accept names with a label that mixes scripts (e.g. a Cyrillic а among Latin letters), refused as homographs',
+    )
     .option('--json', 'machine-readable output: JSON lines (issue, renew, run) or one JSON document')
     .option('-v, --verbose', 'JSON debug logs on stderr')
     .addHelpText('after', EXIT_CODES_HELP);

@@ -8,7 +8,9 @@ import {
   type OrderState,
   type PollPolicy,
   prepareOrder,
+  processSecretRedactor,
   runOrder,
+  type SecretRedactor,
 } from '@certkeeper/core';
 import { finishedOrderMaterial, type IssueContext, type IssuedMaterial } from '@certkeeper/policy';
 import type { Store } from '@certkeeper/store';
@@ -35,6 +37,8 @@ export class OrderRunner {
     private readonly polling: Partial<PollPolicy> | undefined,
     private readonly defaultKeyType: IssuedMaterial['keyType'],
     private readonly onProgress?: (progress: OrderProgress) => void,
+    /** Scrubs a failed order's error text before the state is stored or reported. */
+    private readonly redactor: SecretRedactor = processSecretRedactor(),
   ) {}
 
   async issue(context: IssueContext, suspendWaitsLongerThanMs?: number): Promise<IssuedMaterial> {
@@ -74,8 +78,10 @@ export class OrderRunner {
     let created = state.orderUrl !== undefined;
     let written: OrderState | undefined;
     const persist = async (next: OrderState) => {
+      // A failed order's error text is scrubbed of secrets before it is stored.
+      const state = next.failure ? { ...next, failure: this.redactor.redactValue(next.failure) } : next;
       const record = await this.store.putOrder(
-        { key, state: next, updatedAt: this.clock.now().toISOString() },
+        { key, state, updatedAt: this.clock.now().toISOString() },
         revision,
       );
       revision = record.revision;
@@ -108,7 +114,7 @@ export class OrderRunner {
               phase: current.phase,
               next: next.type,
               ...(next.type === 'wait' ? { detail: next.reason, until: next.until } : {}),
-              ...(next.type === 'failed' ? { detail: next.failure.message } : {}),
+              ...(next.type === 'failed' ? { detail: this.redactor.redact(next.failure.message) } : {}),
             }),
         },
       );

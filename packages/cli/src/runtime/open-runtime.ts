@@ -1,4 +1,4 @@
-import type { Logger } from '@certkeeper/core';
+import { type Logger, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 import type { CertificateManager, CertkeeperMetrics, ManagerOptions } from '@certkeeper/manager';
 import { FileStore } from '@certkeeper/store';
 import type { Settings } from '../settings/settings.js';
@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   readonly warn: (message: string) => void;
   /** The command running (`renew`): how a run waiting for this one's lease is told who holds it. */
   readonly command?: string;
+  /** Where resolved plugin secrets are registered; the process's by default. */
+  readonly redactor?: SecretRedactor;
 }
 
 export function managerOptionsOf(settings: Settings): ManagerOptions {
@@ -69,6 +71,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
         directory: settings.baseDirectory,
         env: options.env,
         warn: options.warn,
+        redactor: options.redactor ?? processSecretRedactor(),
         searchFrom: [settings.baseDirectory, options.cwd],
       })
     : { solvers: [], stop: async () => {} };

@@ -1,4 +1,4 @@
-import { assertOrderFitsProfile } from '../../profiles/index.js';
+import { assertOrderFitsProfile, profileRulesFor } from '../../profiles/index.js';
 import type { OrderWithUrl } from '../../resources/orders.js';
 import type { ResolvedDeps } from '../engine-deps.js';
 import { findPlacedOrder } from '../find-placed-order.js';
@@ -75,6 +75,7 @@ async function placeOrder(state: OrderState, deps: ResolvedDeps, options: StepOp
     identifiers: state.identifiers,
     profile: state.profile,
     directoryProfiles: directory.meta?.profiles,
+    rules: deps.profileRules ?? profileRulesFor(state.directoryUrl),
   });
   const deadline = AbortSignal.timeout(newOrderDeadline(deps));
   let created: OrderWithUrl;
