@@ -67,9 +67,12 @@ export class IssuanceCommit {
 
   /** Whether the ledger already holds this certificate's event (a run killed between steps 2 and 3 wrote it). */
   private async counted(subject: LedgerSubject, detail: string, since: string | undefined): Promise<boolean> {
+    // From a day before the order was made: the serial names the event, and a day covers any clock skew between
+    // the host that made the order and the one that counted it.
+    const from = since ? new Date(Date.parse(since) - 86_400_000) : new Date(0);
     const events = await this.store.queryLedger({
       directoryUrl: subject.directoryUrl,
-      since: since ?? new Date(0).toISOString(),
+      since: Number.isNaN(from.getTime()) ? new Date(0).toISOString() : from.toISOString(),
       kinds: ['certificate'],
       identifierSet: identifierSetKey(subject.identifiers),
     });
