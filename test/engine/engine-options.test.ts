@@ -166,7 +166,8 @@ describe('engine options against Pebble', () => {
     try {
       const { port } = server.address() as { port: number };
       await http.send({ method: 'GET', url: `http://127.0.0.1:${port}/` });
-      expect(seen[0]).toMatch(/^certkeeper\/\d+\.\d+\.\d+ node\/20\./);
+      expect(seen[0]).toMatch(/^certkeeper\/\d+\.\d+\.\d+ node\/\d+\.\d+\.\d+$/);
+      expect(seen[0]!.endsWith(` node/${process.versions.node}`)).toBe(true);
     } finally {
       await http.close();
       server.close();
