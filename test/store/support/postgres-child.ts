@@ -4,6 +4,8 @@
  *
  *   open <startAt> <schema>                               opens PostgresStore (migrations), prints `ack opened`
  *   enqueue <startAt> <jobsSchema> <queue> <key> <count>  starts the queue, enqueues `key` count times
+ *   hang <startAt> <jobsSchema> <queue>                   works the queue, prints `ack working <key>` for a
+ *                                                         job and never finishes it (the test kills it)
  */
 import { PgBossRenewalQueue, PostgresStore } from '@certkeeper/store-postgres';
 import { connectionString } from './postgres.js';
@@ -24,5 +26,18 @@ if (mode === 'open') {
   );
   for (const id of ids) say(`ack enqueued ${id ?? 'coalesced'}`);
   await jobs.stop();
+} else if (mode === 'hang') {
+  const [schema, queue] = args;
+  const jobs = await PgBossRenewalQueue.start({
+    connectionString,
+    schema: schema!,
+    queue: queue!,
+    pollingIntervalSeconds: 0.5,
+  });
+  await jobs.work(async (job) => {
+    say(`ack working ${job.key}`);
+    await new Promise(() => {});
+  });
+  await new Promise(() => {});
 }
 say('done');
