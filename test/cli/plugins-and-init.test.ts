@@ -41,6 +41,9 @@ describe('certkeeper plugins', () => {
     const text = await runCli(['plugins'], { cwd: dir });
     expect(text.stdout).toMatch(/^rfc2136 {2}@certkeeper\/dns-rfc2136 \d+\.\d+\.\d+$/m);
     expect(text.stdout).toContain('    keySecret (string, secret) — TSIG secret');
+    // What each is for and how it authenticates, from the descriptor's `about` (docs/providers.md shows the same).
+    expect(text.stdout).toMatch(/^ {2}auth: A TSIG key/m);
+    expect(plugins.every((plugin) => (plugin as { about?: { auth?: string } }).about?.auth)).toBe(true);
   });
 
   it('adds a plugin the config names, and says how to install it when it is missing', async () => {

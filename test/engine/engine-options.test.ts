@@ -165,7 +165,7 @@ describe('engine options against Pebble', () => {
     const http = new HttpClient();
     try {
       const { port } = server.address() as { port: number };
-      await http.send({ method: 'GET', url: `http://127.0.0.1:${port}/` });
+      await http.send({ method: 'GET', url: `http://127.0.0.1:${port}/`, resource: 'directory' });
       expect(seen[0]).toMatch(/^certkeeper\/\d+\.\d+\.\d+ node\/\d+\.\d+\.\d+$/);
       expect(seen[0]!.endsWith(` node/${process.versions.node}`)).toBe(true);
     } finally {

@@ -1,18 +1,13 @@
-import { StandaloneHttp01Solver } from '@certkeeper/http01';
+import type { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { type CertificateManager, createCertificateManager } from '@certkeeper/manager';
 import { MemoryStore } from '@certkeeper/store';
-import {
-  type FaultProxy,
-  faults,
-  type PebbleHandle,
-  startFaultProxy,
-  startPebble,
-} from '@certkeeper/testkit';
+import { type FaultProxy, faults } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ProxiedPebble, startProxiedPebble } from '../support/proxied-pebble.js';
 
 /** A managed certificate follows its ARI window in `renewDue` (Pebble has no ARI: the proxy serves windows). */
 describe('renewDue and ARI for managed certificates', () => {
-  let pebble: PebbleHandle;
+  let ca: ProxiedPebble;
   let proxy: FaultProxy;
   let http01: StandaloneHttp01Solver;
   let manager: CertificateManager;
@@ -22,12 +17,8 @@ describe('renewDue and ARI for managed certificates', () => {
   const replacesSent: unknown[] = [];
 
   beforeAll(async () => {
-    const probe = new StandaloneHttp01Solver({ host: '127.0.0.1', port: 0 });
-    const port = (await probe.start()).port;
-    await probe.stop();
-    http01 = new StandaloneHttp01Solver({ host: '127.0.0.1', port });
-    pebble = await startPebble({ httpPort: port });
-    proxy = await startFaultProxy({ target: pebble.directoryUrl, caBundlePem: pebble.caBundlePem });
+    ca = await startProxiedPebble();
+    ({ proxy, http01 } = ca);
     proxy.addRule({
       kind: 'directory',
       action: faults.respond(async (_request, context) => ({
@@ -71,9 +62,7 @@ describe('renewDue and ARI for managed certificates', () => {
   });
   afterAll(async () => {
     await manager?.close();
-    await http01?.stop();
-    await proxy?.close();
-    await pebble?.stop();
+    await ca?.stop();
   });
 
   it('issues, stays fresh while the window is ahead, and renews with replaces once the CA moves the window', async () => {

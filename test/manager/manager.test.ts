@@ -1,18 +1,13 @@
-import { StandaloneHttp01Solver } from '@certkeeper/http01';
+import type { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { type CertificateManager, CertkeeperMetrics, createCertificateManager } from '@certkeeper/manager';
 import { letsEncryptRateLimits } from '@certkeeper/policy';
 import { MemoryStore } from '@certkeeper/store';
-import {
-  type FaultProxy,
-  faults,
-  type PebbleHandle,
-  startFaultProxy,
-  startPebble,
-} from '@certkeeper/testkit';
+import { type FaultProxy, faults } from '@certkeeper/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ProxiedPebble, startProxiedPebble } from '../support/proxied-pebble.js';
 
 describe('CertificateManager composed through the container, against Pebble', () => {
-  let pebble: PebbleHandle;
+  let ca: ProxiedPebble;
   let proxy: FaultProxy;
   let http01: StandaloneHttp01Solver;
   const managers: CertificateManager[] = [];
@@ -32,12 +27,8 @@ describe('CertificateManager composed through the container, against Pebble', ()
   };
 
   beforeAll(async () => {
-    const probe = new StandaloneHttp01Solver({ host: '127.0.0.1', port: 0 });
-    const port = (await probe.start()).port;
-    await probe.stop();
-    http01 = new StandaloneHttp01Solver({ host: '127.0.0.1', port });
-    pebble = await startPebble({ httpPort: port });
-    proxy = await startFaultProxy({ target: pebble.directoryUrl, caBundlePem: pebble.caBundlePem });
+    ca = await startProxiedPebble();
+    ({ proxy, http01 } = ca);
   });
   afterEach(() => {
     proxy.clearRules();
@@ -45,9 +36,7 @@ describe('CertificateManager composed through the container, against Pebble', ()
   });
   afterAll(async () => {
     await Promise.all(managers.map((m) => m.close()));
-    await http01?.stop();
-    await proxy?.close();
-    await pebble?.stop();
+    await ca?.stop();
   });
 
   it('issues, then answers fresh without a request, renews when forced, with events and metrics', async () => {

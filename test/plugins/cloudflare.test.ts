@@ -37,6 +37,7 @@ describeDnsProviderConformance('cloudflare (fake Cloudflare API)', () => ({
   provider: provider(shared),
   zone,
   withBadCredentials: () => provider(shared, { apiToken: 'not-a-valid-token' }),
+  secondInstance: () => provider(shared),
 }));
 
 describe('cloudflare provider against the fake', () => {

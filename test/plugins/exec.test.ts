@@ -10,9 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // A hook in the shape users write for lego's exec provider, keeping its "DNS" in a file so every case of the
 // conformance kit can read back through the certkeeper `list` extension. Exit 77 = rejected token, 68 = no zone.
 const fileHook = `#!/usr/bin/env node
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 const [action, fqdn, value, ttl] = process.argv.slice(2);
 const store = process.env.HOOK_STORE;
+// Two certkeeper processes may run this hook at once on one store (the kit's two-instance case): lock it, as a
+// hook keeping shared state must.
+for (;;) { try { mkdirSync(store + '.lock'); break; } catch { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); } }
+process.on('exit', () => rmdirSync(store + '.lock'));
 if (process.env.HOOK_TOKEN !== process.env.HOOK_EXPECTED_TOKEN) { console.error('401: API token rejected'); process.exit(77); }
 const zones = process.env.HOOK_ZONES.split(',');
 const inZone = (name) => zones.some((zone) => name === zone + '.' || name.endsWith('.' + zone + '.'));
@@ -42,12 +46,16 @@ afterAll(async () => {
 
 const zone = 'exec.test';
 let stores = 0;
-const fileProvider = (token = 'right', extra: Partial<Parameters<typeof exec>[0]> = {}) =>
+const fileProvider = (
+  token = 'right',
+  extra: Partial<Parameters<typeof exec>[0]> = {},
+  store = join(dir, `store-${stores++}.jsonl`),
+) =>
   exec({
     program: hook,
     list: true,
     env: {
-      HOOK_STORE: join(dir, `store-${stores++}.jsonl`),
+      HOOK_STORE: store,
       HOOK_ZONES: zone,
       HOOK_TOKEN: token,
       HOOK_EXPECTED_TOKEN: 'right',
@@ -55,11 +63,16 @@ const fileProvider = (token = 'right', extra: Partial<Parameters<typeof exec>[0]
     ...extra,
   });
 
-describeDnsProviderConformance('exec with a file-backed hook that implements "list"', () => ({
-  provider: fileProvider(),
-  zone,
-  withBadCredentials: () => fileProvider('wrong'),
-}));
+describeDnsProviderConformance('exec with a file-backed hook that implements "list"', () => {
+  const store = join(dir, `store-${stores++}.jsonl`);
+  return {
+    provider: fileProvider('right', {}, store),
+    zone,
+    withBadCredentials: () => fileProvider('wrong'),
+    // Another exec provider running the same hook on the same "DNS" (the store file).
+    secondInstance: () => fileProvider('right', {}, store),
+  };
+});
 
 /** A hook that records its argument vector and some of its environment, one JSON line per run. */
 async function recordingHook(

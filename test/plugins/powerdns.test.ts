@@ -37,11 +37,21 @@ async function served(name: string): Promise<string[]> {
     .sort();
 }
 
-describeDnsProviderConformance('powerdns (pdns-server 4.x, gsqlite3)', () => ({
-  provider: provider(),
-  zone,
-  withBadCredentials: () => provider('not-the-key'),
-}));
+describeDnsProviderConformance(
+  'powerdns (pdns-server 4.x, gsqlite3)',
+  () => ({
+    provider: provider(),
+    zone,
+    withBadCredentials: () => provider('not-the-key'),
+  }),
+  {
+    notApplicable: {
+      // Measured: the kit's two-instance case loses a value against pdns-server 4.7 (README "Limits").
+      twoInstances:
+        'the 4.x API only replaces whole RRsets, with no conditional write; use rfc2136 against PowerDNS for many writers',
+    },
+  },
+);
 
 describe('powerdns against pdns-server', () => {
   it('publishes what the DNS listener then serves, each value its own record', async () => {

@@ -55,6 +55,7 @@ describeDnsProviderConformance('rfc2136 against PowerDNS (dnsupdate=yes), hmac-s
   provider: provider(keys.sha256),
   zone,
   withBadCredentials: () => provider({ ...keys.sha256, secret: randomBytes(32).toString('base64') }),
+  secondInstance: () => provider(keys.sha256),
 }));
 
 describe('rfc2136 against PowerDNS', () => {

@@ -59,6 +59,7 @@ for (const protocol of ['udp', 'tcp'] as const) {
       provider: provider(keys.sha256, { protocol }),
       zone,
       withBadCredentials: () => provider({ ...keys.sha256, secret: otherSecret() }, { protocol }),
+      secondInstance: () => provider(keys.sha256, { protocol }),
     }),
   );
 }

@@ -39,6 +39,7 @@ describeDnsProviderConformance('route53 (fake Route 53 API)', () => ({
   zone,
   withBadCredentials: () =>
     provider(shared, { credentials: { ...shared.credentials, secretAccessKey: 'not-the-secret' } }),
+  secondInstance: () => provider(shared),
 }));
 
 describe('route53 provider against the fake', () => {

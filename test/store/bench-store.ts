@@ -43,7 +43,12 @@ async function latency(name: string, store: Store): Promise<void> {
   await measure('putCertificate', (i) =>
     store.putCertificate(certificateRecord(`latency-${i % 10}.test`, i + 1)),
   );
-  await measure('putOrder', (i) => store.putOrder(orderRecord(`latency-${i % 10}`)));
+  // Compare-and-set on the revision each key is at: the write a worker persisting an order step makes.
+  const revisions: number[] = [];
+  await measure('putOrder', async (i) => {
+    const written = await store.putOrder(orderRecord(`latency-${i % 10}`), revisions[i % 10] ?? 0);
+    revisions[i % 10] = written.revision;
+  });
   await measure('appendLedger', (i) => store.appendLedger(event('https://latency.test/directory', i)));
   await measure('acquireLease', (i) =>
     store.acquireLease(`latency-${i % 10}`, `holder-${i}`, 1).then(() => {}),

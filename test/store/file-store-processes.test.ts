@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FileStore } from '@certkeeper/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChild } from './support/child-process.js';
+import { expectRaceOutcome } from './support/race-outcome.js';
 
 // A daemon and cron-style `renew` processes share one directory: a lease has one holder at a time across
 // processes, tokens never repeat, and a holder killed with SIGKILL blocks the others only until its lease expires.
@@ -47,5 +48,18 @@ describe('FileStore leases across processes', () => {
     const after = children.slice(1).flatMap((child, i) => child.lines.slice(killedAt[i + 1]));
     expect(after.filter((line) => line.startsWith('ack held ')).length).toBeGreaterThan(5);
     expect(tokens.length).toBeGreaterThan(30);
+  }, 60_000);
+
+  it('three processes racing compare-and-set writes on one order: each revision is won by exactly one', async () => {
+    const startAt = String(Date.now() + 3_000);
+    const children = [0, 1, 2].map(() =>
+      startChild('./file-store-child.ts', ['order-race', directory, 'raced-order', startAt, '20']),
+    );
+    const store = await FileStore.open({ directory });
+    try {
+      await expectRaceOutcome(children, () => store.getOrder('raced-order'), 20);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });

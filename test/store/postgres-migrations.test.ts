@@ -1,4 +1,5 @@
 import { migrations, PostgresStore } from '@certkeeper/store-postgres';
+import { managedRecord, orderRecord } from '@certkeeper/testkit/store-conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChild } from './support/child-process.js';
 import { connectionString, requirePostgres, sql, testSchema } from './support/postgres.js';
@@ -43,6 +44,36 @@ describe('PostgresStore migrations', () => {
       expect(error.message).toContain('version 999');
     } finally {
       await sql(`DELETE FROM "${schema}".schema_migrations WHERE version = 999`);
+    }
+  });
+
+  it('migrates a schema at version 1: orders stored before keep their record at revision 1', async () => {
+    const legacy = testSchema('legacy');
+    try {
+      await sql(`CREATE SCHEMA "${legacy.schema}"`);
+      await sql(`CREATE TABLE "${legacy.schema}".schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      const first = migrations.find((migration) => migration.version === 1)!;
+      await sql(first.sql(`"${legacy.schema}"`));
+      await sql(`INSERT INTO "${legacy.schema}".schema_migrations (version, name) VALUES (1, $1)`, [
+        first.name,
+      ]);
+      const order = orderRecord('before-revisions');
+      await sql(`INSERT INTO "${legacy.schema}".orders (key, record) VALUES ($1, $2)`, [
+        order.key,
+        JSON.stringify(order),
+      ]);
+      const store = await PostgresStore.open({ connectionString, schema: legacy.schema });
+      try {
+        expect(await store.getOrder(order.key)).toEqual({ ...order, revision: 1 });
+        expect((await store.putOrder(order, 1)).revision).toBe(2);
+        await store.putManaged(managedRecord('managed-after-migration'));
+        expect((await store.listManaged()).map((record) => record.key)).toEqual(['managed-after-migration']);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await legacy.drop();
     }
   });
 

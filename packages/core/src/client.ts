@@ -1,4 +1,5 @@
 import type { AccountKey } from './crypto/account-key.js';
+import { readTrustAnchors } from './crypto/trust-anchors.js';
 import { HttpClient, type HttpClientOptions } from './http/http-client.js';
 import type { Clock } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
@@ -21,6 +22,14 @@ export interface AcmeClientOptions extends HttpClientOptions {
   readonly maxBadNonceRetries?: AcmeTransportOptions['maxBadNonceRetries'];
   readonly maxInlineRetryAfterMs?: AcmeTransportOptions['maxInlineRetryAfterMs'];
   readonly networkRetries?: AcmeTransportOptions['networkRetries'];
+  readonly maxRetryAfterMs?: AcmeTransportOptions['maxRetryAfterMs'];
+  readonly allowInsecureHttp?: AcmeTransportOptions['allowInsecureHttp'];
+  /**
+   * PEM root (or intermediate) certificates the issued chains must end at or under, e.g. ISRG Root X1 and X2 for
+   * Let's Encrypt. Without them every other check still runs (key, names, validity, links), but a chain to an
+   * unknown root cannot be told from one to the CA's.
+   */
+  readonly trustAnchors?: string | readonly string[];
 }
 
 /**
@@ -36,9 +45,12 @@ export class AcmeClient implements AcmeSession {
   readonly authorizations: AuthorizationService;
   readonly challenges: ChallengeService;
   readonly certificates: CertificateService;
+  /** The trust anchors issued chains are checked against, one PEM per certificate. */
+  readonly trustAnchors: readonly string[];
   private readonly http: HttpClient;
 
   constructor(options: AcmeClientOptions) {
+    this.trustAnchors = readTrustAnchors(options.trustAnchors);
     this.http = new HttpClient(options);
     this.transport = new AcmeTransport({ ...options, http: this.http });
     this.accountKey = options.accountKey;

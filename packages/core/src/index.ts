@@ -13,13 +13,19 @@ export { runStep } from './engine/step.js';
 export type { NextAction, StepResult } from './engine/step-result.js';
 // Errors
 export * from './errors/acme-problem-error.js';
+export * from './errors/ca-bound-errors.js';
+export * from './errors/certificate-rejected-error.js';
 export * from './errors/certkeeper-error.js';
 export * from './errors/codes.js';
+export * from './errors/insecure-url-error.js';
 export * from './errors/problem-types.js';
 export * from './errors/transport-errors.js';
 // HTTP and transport
 export { defaultUserAgent, HttpClient, type HttpClientOptions } from './http/http-client.js';
+export * from './http/https-only.js';
 export * from './http/link-header.js';
+export * from './http/read-capped-body.js';
+export * from './http/response-limits.js';
 export * from './http/retry-after.js';
 export * from './identifiers/index.js';
 // Ports

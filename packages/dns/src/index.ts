@@ -8,13 +8,17 @@ export { mapWithLimit } from './propagation/map-with-limit.js';
 export * from './propagation/propagation-checker.js';
 export * from './propagation/propagation-result.js';
 export * from './propagation/schedule.js';
-// Helpers for provider authors: a per-name lock for read-modify-write APIs, and a concurrency-limited map.
+// Helpers for provider authors: a per-name lock for read-modify-write APIs, a concurrency-limited map, a bounded
+// JSON client, config checking and TXT quoting (docs/writing-a-provider.md).
 export { AsyncCache } from './provider/async-cache.js';
 export * from './provider/dns-provider.js';
 export * from './provider/dns-record.js';
+export * from './provider/plugin-config.js';
 export * from './provider/plugin-descriptor.js';
 export * from './provider/provider-errors.js';
+export * from './provider/provider-http.js';
 export * from './provider/provider-retry.js';
+export * from './provider/txt-presentation.js';
 export * from './providers/challtestsrv-provider.js';
 export * from './providers/in-memory-provider.js';
 export { KeyedMutex } from './providers/keyed-mutex.js';

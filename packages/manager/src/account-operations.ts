@@ -14,6 +14,7 @@ import {
 } from '@certkeeper/core';
 import type { AccountRecord, Store } from '@certkeeper/store';
 import { AccountRegistry } from './account-registry.js';
+import { clientOptionsOf } from './client-options.js';
 import type { ManagerOptions } from './options.js';
 
 /** What `certkeeper account show` prints: the stored record (never its key) and, when asked, the CA's view. */
@@ -184,13 +185,7 @@ export class AccountOperations {
   }
 
   private clientOptions() {
-    const { directoryUrl, caBundle } = this.deps.options;
-    return {
-      directoryUrl,
-      ...(caBundle ? { caBundle: ([] as string[]).concat(caBundle as string | string[]) } : {}),
-      clock: this.clock,
-      logger: this.logger,
-    };
+    return clientOptionsOf(this.deps.options, { clock: this.clock, logger: this.logger });
   }
 }
 

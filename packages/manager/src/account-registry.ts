@@ -10,6 +10,7 @@ import {
   sleep,
 } from '@certkeeper/core';
 import type { Store } from '@certkeeper/store';
+import { clientOptionsOf } from './client-options.js';
 import type { ManagerOptions } from './options.js';
 
 interface Session {
@@ -105,14 +106,10 @@ export class AccountRegistry {
   }
 
   private newClient(key: AccountKey, accountUrl: string | undefined): AcmeClient {
-    const { caBundle } = this.options;
     return new AcmeClient({
-      directoryUrl: this.options.directoryUrl,
+      ...clientOptionsOf(this.options, { clock: this.clock, logger: this.logger }),
       accountKey: key,
-      ...(caBundle ? { caBundle: ([] as string[]).concat(caBundle as string | string[]) } : {}),
       ...(accountUrl ? { accountUrl } : {}),
-      clock: this.clock,
-      logger: this.logger,
     });
   }
 }

@@ -65,6 +65,7 @@ export function createCertkeeperContainer(
         rateLimits: options.rateLimits ?? rateLimitsFor(options.directoryUrl),
         ...(options.backoff ? { backoff: options.backoff } : {}),
         ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+        ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
       });
       const events = new ManagerEventEmitter();
       const runner = new OrderRunner(

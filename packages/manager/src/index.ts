@@ -2,6 +2,7 @@ export * from './account-operations.js';
 export * from './account-registry.js';
 export * from './certificate-manager.js';
 export * from './certificate-revocation.js';
+export * from './client-options.js';
 export * from './container.js';
 export * from './events.js';
 export * from './logger.js';

@@ -11,6 +11,17 @@ export interface ManagerOptions {
   readonly directoryUrl: string;
   /** PEM CA certificates to trust for the CA's own HTTPS (a private CA, Pebble). */
   readonly caBundle?: string | readonly string[];
+  /**
+   * PEM roots the issued certificates must chain to (e.g. ISRG Root X1 and X2 for Let's Encrypt). Every issued chain
+   * is verified before it is stored — key, names, validity, links — and, with anchors, that it ends at one of them.
+   */
+  readonly trustAnchors?: string | readonly string[];
+  /** Accept `http://` from the CA: only for a local test CA (RFC 8555 §6.1 requires HTTPS). Default false. */
+  readonly allowInsecureHttp?: boolean;
+  /** Total time one request to the CA may take, connect + headers + body (default 60 s). */
+  readonly requestDeadlineMs?: number;
+  /** The longest a CA's Retry-After is obeyed; longer ones are clamped with a warning (default 7 days). */
+  readonly maxRetryAfterMs?: number;
   readonly account?: {
     /** Name of the account in the store, for several accounts at one CA (default "default"). */
     readonly name?: string;

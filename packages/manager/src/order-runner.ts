@@ -1,6 +1,8 @@
 import {
+  CertkeeperError,
   type ChallengeSolver,
   type Clock,
+  ErrorCodes,
   isFinished,
   type Logger,
   type OrderState,
@@ -43,7 +45,7 @@ export class OrderRunner {
       stored.state.certificateKeyPem &&
       stored.state.accountUrl === accountUrl
     ) {
-      await this.store.deleteOrder(key);
+      await this.store.deleteOrder(key, stored.revision);
       return {
         certificatePem: stored.state.certificate.pem,
         keyPem: stored.state.certificateKeyPem,
@@ -67,8 +69,13 @@ export class OrderRunner {
       this.metrics?.orders.inc({ result: 'created' });
     }
     let created = state.orderUrl !== undefined;
+    // Order writes are compare-and-set on the revision this runner last read or wrote: a second worker on the
+    // same order makes one of them fail with STORE_CONFLICT instead of overwriting the other's progress.
+    let revision = stored && state === stored.state ? stored.revision : 0;
     const persist = async (next: OrderState) => {
-      await this.store.putOrder({ key, state: next, updatedAt: this.clock.now().toISOString() });
+      revision = (
+        await this.store.putOrder({ key, state: next, updatedAt: this.clock.now().toISOString() }, revision)
+      ).revision;
       if (!created && next.orderUrl) {
         created = true;
         await context.onOrderCreated();
@@ -99,12 +106,14 @@ export class OrderRunner {
             }),
         },
       );
-      await this.store.deleteOrder(key);
+      await this.store.deleteOrder(key, revision);
       return { certificatePem: result.certificate.pem, keyPem: result.state.certificateKeyPem!, keyType };
     } catch (error) {
+      // Another writer owns the order now: leave it to that writer.
+      if (CertkeeperError.isInstance(error) && error.code === ErrorCodes.STORE_CONFLICT) throw error;
       // A finished (failed) order is not resumable; an aborted one stays stored for the next worker.
       const stored = await this.store.getOrder(key);
-      if (stored && isFinished(stored.state)) await this.store.deleteOrder(key);
+      if (stored && isFinished(stored.state)) await this.store.deleteOrder(key, stored.revision);
       throw error;
     }
   }
@@ -123,7 +132,7 @@ export class OrderRunner {
       state.replaces !== replaces ||
       !state.certificateKeyPem
     ) {
-      await this.store.deleteOrder(stored.key);
+      await this.store.deleteOrder(stored.key, stored.revision);
       return undefined;
     }
     return state;

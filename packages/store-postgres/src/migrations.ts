@@ -58,4 +58,21 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'order revisions, managed certificates',
+    sql: (s) => `
+      -- putOrder is compare-and-set on revision; orders written before this migration count as revision 1.
+      ALTER TABLE ${s}.orders ADD COLUMN revision bigint NOT NULL DEFAULT 1;
+      -- The id of the write that set the revision: a putOrder retried after a lost acknowledgement finds its own
+      -- write instead of reporting a conflict with itself.
+      ALTER TABLE ${s}.orders ADD COLUMN write_id uuid;
+      -- COLLATE "C" as certificates: listManaged pages in byte order.
+      CREATE TABLE ${s}.managed (
+        key text COLLATE "C" PRIMARY KEY,
+        record jsonb NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];

@@ -7,14 +7,18 @@ import type {
   Lease,
   LedgerEvent,
   LedgerQuery,
+  ManagedCertificateRecord,
   OrderRecord,
   Store,
 } from '@certkeeper/store';
+import { checkExpectedRevision, StoreConflictError } from '@certkeeper/store';
 import type pg from 'pg';
 import { createPool } from './create-pool.js';
 import { migrate } from './migrate.js';
 import { type RetryPolicy, withRetry } from './pg-errors.js';
 import { quoteSchema } from './schema-name.js';
+
+const backend = 'PostgreSQL store';
 
 export interface PostgresStoreOptions {
   /** A pool to use (and leave open on close), or ... */
@@ -38,6 +42,8 @@ export interface PostgresStoreOptions {
  * - Every call is idempotent and retried through a lost connection until `retry.timeoutMs`; a ledger append
  *   carries its own id, so a retry after a lost acknowledgement does not count an event twice.
  * - Lease times come from the database clock, so machines with skewed clocks agree on expiry.
+ * - Order writes are compare-and-set in one statement (an INSERT that does nothing when a row exists, or an
+ *   UPDATE on the expected revision); a retry after a lost acknowledgement recognises its own write by id.
  */
 export class PostgresStore implements Store {
   private closed = false;
@@ -104,30 +110,77 @@ export class PostgresStore implements Store {
       [record.key, JSON.stringify(record), record.notAfter],
     );
   }
-  async listCertificates(options: { afterKey?: string; limit?: number } = {}) {
-    const rows = await this.query<{ record: CertificateRecord }>(
-      'listCertificates',
-      `SELECT record FROM ${this.s}.certificates WHERE $1::text IS NULL OR key > $1 ORDER BY key LIMIT $2`,
-      [options.afterKey ?? null, options.limit ?? 1000],
-    );
-    return rows.map((row) => row.record);
+  listCertificates(options: PageOptions = {}) {
+    return this.page<CertificateRecord>('certificates', options);
   }
-
-  async getOrder(key: string) {
-    return this.one<OrderRecord>(`getOrder "${key}"`, `SELECT record FROM ${this.s}.orders WHERE key = $1`, [
+  async deleteCertificate(key: string) {
+    await this.query(`deleteCertificate "${key}"`, `DELETE FROM ${this.s}.certificates WHERE key = $1`, [
       key,
     ]);
   }
-  async putOrder(record: OrderRecord) {
-    await this.query(
-      `putOrder "${record.key}"`,
-      `INSERT INTO ${this.s}.orders (key, record) VALUES ($1, $2)
-       ON CONFLICT (key) DO UPDATE SET record = excluded.record, updated_at = now()`,
-      [record.key, JSON.stringify(record)],
+
+  async getOrder(key: string): Promise<OrderRecord | undefined> {
+    const rows = await this.query<{ record: Omit<OrderRecord, 'revision'>; revision: string }>(
+      `getOrder "${key}"`,
+      `SELECT record, revision FROM ${this.s}.orders WHERE key = $1`,
+      [key],
     );
+    const row = rows[0];
+    return row && { ...row.record, revision: Number(row.revision) };
   }
-  async deleteOrder(key: string) {
-    await this.query(`deleteOrder "${key}"`, `DELETE FROM ${this.s}.orders WHERE key = $1`, [key]);
+  async putOrder(record: Omit<OrderRecord, 'revision'>, expectedRevision: number): Promise<OrderRecord> {
+    checkExpectedRevision(backend, record.key, expectedRevision);
+    const operation = `putOrder "${record.key}" at revision ${expectedRevision}`;
+    const writeId = randomUUID();
+    // The revision lives in its own column; `undefined` drops one a caller passed from the stored JSON.
+    const body = JSON.stringify({ ...record, revision: undefined });
+    const written =
+      expectedRevision === 0
+        ? await this.query(
+            operation,
+            `INSERT INTO ${this.s}.orders (key, record, revision, write_id) VALUES ($1, $2, 1, $3)
+             ON CONFLICT (key) DO NOTHING RETURNING revision`,
+            [record.key, body, writeId],
+          )
+        : await this.query(
+            operation,
+            `UPDATE ${this.s}.orders SET record = $2, revision = revision + 1, write_id = $3, updated_at = now()
+             WHERE key = $1 AND revision = $4 RETURNING revision`,
+            [record.key, body, writeId, expectedRevision],
+          );
+    if (written.length === 0) {
+      const found = await this.query<{ revision: string; write_id: string | null }>(
+        operation,
+        `SELECT revision, write_id FROM ${this.s}.orders WHERE key = $1`,
+        [record.key],
+      );
+      const revision = Number(found[0]?.revision ?? 0);
+      // Retried after the server applied our write but the acknowledgement was lost: the row carries our id.
+      const ours = found[0]?.write_id === writeId && revision === expectedRevision + 1;
+      if (!ours) throw new StoreConflictError(backend, record.key, expectedRevision, revision);
+    }
+    return { ...(JSON.parse(body) as Omit<OrderRecord, 'revision'>), revision: expectedRevision + 1 };
+  }
+  async deleteOrder(key: string, expectedRevision?: number) {
+    if (expectedRevision === undefined) {
+      await this.query(`deleteOrder "${key}"`, `DELETE FROM ${this.s}.orders WHERE key = $1`, [key]);
+      return;
+    }
+    checkExpectedRevision(backend, key, expectedRevision);
+    const operation = `deleteOrder "${key}" at revision ${expectedRevision}`;
+    const deleted = await this.query(
+      operation,
+      `DELETE FROM ${this.s}.orders WHERE key = $1 AND revision = $2 RETURNING key`,
+      [key, expectedRevision],
+    );
+    if (deleted.length > 0) return;
+    const found = await this.query<{ revision: string }>(
+      operation,
+      `SELECT revision FROM ${this.s}.orders WHERE key = $1`,
+      [key],
+    );
+    // Absent is fine (deleted by another worker, or by our own attempt whose acknowledgement was lost).
+    if (found[0]) throw new StoreConflictError(backend, key, expectedRevision, Number(found[0].revision));
   }
 
   async appendLedger(event: LedgerEvent) {
@@ -188,7 +241,7 @@ export class PostgresStore implements Store {
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
     // One statement: the row lock of ON CONFLICT serialises contenders, and the WHERE is evaluated on the row
     // as the winner left it. A takeover gets token + 1; the holder renewing a live lease keeps its token.
-    const rows = await this.query<{ name: string; holder: string; token: string; expires_at: Date }>(
+    const rows = await this.query<LeaseRow>(
       `acquireLease "${name}" for ${holder}`,
       `INSERT INTO ${this.s}.leases AS l (name, holder, token, expires_at)
        VALUES ($1, $2, 1, clock_timestamp() + $3 * interval '1 millisecond')
@@ -201,14 +254,7 @@ export class PostgresStore implements Store {
        RETURNING name, holder, token, expires_at`,
       [name, holder, ttlMs],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      name: row.name,
-      holder: row.holder,
-      token: Number(row.token),
-      expiresAt: row.expires_at.toISOString(),
-    };
+    return rows[0] && leaseOf(rows[0]);
   }
   async releaseLease(lease: Lease) {
     await this.query(
@@ -216,6 +262,38 @@ export class PostgresStore implements Store {
       `UPDATE ${this.s}.leases SET holder = NULL, expires_at = NULL WHERE name = $1 AND holder = $2 AND token = $3`,
       [lease.name, lease.holder, lease.token],
     );
+  }
+
+  async getLease(name: string): Promise<Lease | undefined> {
+    const rows = await this.query<LeaseRow>(
+      `getLease "${name}"`,
+      `SELECT name, holder, token, expires_at FROM ${this.s}.leases
+       WHERE name = $1 AND holder IS NOT NULL AND expires_at > clock_timestamp()`,
+      [name],
+    );
+    return rows[0] && leaseOf(rows[0]);
+  }
+
+  async getManaged(key: string) {
+    return this.one<ManagedCertificateRecord>(
+      `getManaged "${key}"`,
+      `SELECT record FROM ${this.s}.managed WHERE key = $1`,
+      [key],
+    );
+  }
+  async putManaged(record: ManagedCertificateRecord) {
+    await this.query(
+      `putManaged "${record.key}"`,
+      `INSERT INTO ${this.s}.managed (key, record) VALUES ($1, $2)
+       ON CONFLICT (key) DO UPDATE SET record = excluded.record, updated_at = now()`,
+      [record.key, JSON.stringify(record)],
+    );
+  }
+  listManaged(options: PageOptions = {}) {
+    return this.page<ManagedCertificateRecord>('managed', options);
+  }
+  async deleteManaged(key: string) {
+    await this.query(`deleteManaged "${key}"`, `DELETE FROM ${this.s}.managed WHERE key = $1`, [key]);
   }
 
   /** Ends the pool when the store created it; a pool passed in stays open. Idempotent. */
@@ -230,8 +308,39 @@ export class PostgresStore implements Store {
     return result.rows;
   }
 
+  /** One page of a table keyed by `key COLLATE "C"`, in key order. */
+  private async page<T>(table: 'certificates' | 'managed', options: PageOptions): Promise<T[]> {
+    const rows = await this.query<{ record: T }>(
+      `list ${table}`,
+      `SELECT record FROM ${this.s}.${table} WHERE $1::text IS NULL OR key > $1 ORDER BY key LIMIT $2`,
+      [options.afterKey ?? null, options.limit ?? 1000],
+    );
+    return rows.map((row) => row.record);
+  }
+
   private async one<T>(operation: string, text: string, values: unknown[]): Promise<T | undefined> {
     const rows = await this.query<{ record: T }>(operation, text, values);
     return rows[0]?.record;
   }
+}
+
+interface PageOptions {
+  readonly afterKey?: string;
+  readonly limit?: number;
+}
+
+interface LeaseRow {
+  readonly name: string;
+  readonly holder: string;
+  readonly token: string;
+  readonly expires_at: Date;
+}
+
+function leaseOf(row: LeaseRow): Lease {
+  return {
+    name: row.name,
+    holder: row.holder,
+    token: Number(row.token),
+    expiresAt: row.expires_at.toISOString(),
+  };
 }

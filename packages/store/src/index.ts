@@ -2,4 +2,5 @@ export * from './file/index.js';
 export * from './memory/memory-store.js';
 export * from './port/records.js';
 export * from './port/store.js';
+export * from './port/store-conflict-error.js';
 export * from './queue/renewal-queue.js';

@@ -22,6 +22,7 @@ export const cloudflareConfigSchema = {
     apiToken: {
       type: 'string',
       description: 'API token (Zone:Zone:Read + Zone:DNS:Edit); default $CLOUDFLARE_API_TOKEN.',
+      secret: true,
     },
     baseUrl: { type: 'string', description: 'API base URL; default https://api.cloudflare.com/client/v4.' },
     zoneIds: { type: 'object', description: 'Zone apex -> zone id; skips the zone lookup.' },
@@ -91,5 +92,12 @@ export const cloudflarePlugin = defineDnsProviderPlugin<CloudflarePluginConfig>(
   name: 'cloudflare',
   version: '0.1.0',
   configSchema: cloudflareConfigSchema,
+  about: {
+    service: 'Cloudflare DNS',
+    auth: 'A user or account API token with Zone:Zone:Read and Zone:DNS:Edit on the zones in use (DNS:Edit alone with zoneIds); never the global API key.',
+    notes:
+      'One record per TXT value, so concurrent writers need no lock; duplicate creates (81058) count as success; long Retry-After waits are handed to the caller.',
+    homepage: 'https://developers.cloudflare.com/api/resources/dns/subresources/records/',
+  },
   create: (config) => new CloudflareDnsProvider(parseCloudflareConfig(config)),
 });

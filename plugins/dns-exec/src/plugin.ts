@@ -45,6 +45,13 @@ export const execPlugin: DnsProviderPlugin<ExecPluginConfig> = defineDnsProvider
     },
     required: ['program'],
   },
+  about: {
+    service: 'Any program (lego exec-compatible hook)',
+    auth: "Whatever the program uses; it inherits certkeeper's environment unless inheritEnv is false, so pass it only the credentials it needs.",
+    notes:
+      'Runs present/cleanup (and list, if the program implements it) one at a time by default; two certkeeper processes at once are safe only if the program is.',
+    homepage: 'https://go-acme.github.io/lego/dns/exec/',
+  },
   create: (config) => exec(config),
 });
 

@@ -19,7 +19,11 @@ export const powerdnsPlugin: DnsProviderPlugin<PowerDnsPluginConfig> =
           description:
             'PowerDNS API base URL (webserver-address:webserver-port), e.g. "http://127.0.0.1:8081".',
         },
-        apiKey: { type: 'string', description: 'The api-key of pdns.conf, sent as X-API-Key. Secret.' },
+        apiKey: {
+          type: 'string',
+          description: 'The api-key of pdns.conf, sent as X-API-Key. Secret.',
+          secret: true,
+        },
         serverId: { type: 'string', description: 'Server id in API paths (default "localhost").' },
         timeoutMs: {
           type: 'number',
@@ -31,6 +35,13 @@ export const powerdnsPlugin: DnsProviderPlugin<PowerDnsPluginConfig> =
         },
       },
       required: ['apiUrl', 'apiKey'],
+    },
+    about: {
+      service: 'PowerDNS Authoritative Server (HTTP API)',
+      auth: "The server's one api-key (X-API-Key) can change every zone: bind the API to a management address with webserver-allow-from, or use rfc2136 with a TXT-only TSIG key.",
+      notes:
+        'RRset read-modify-write with a read-back, safe within one process; two processes writing one name at once can lose a value (the 4.x API has no conditional write).',
+      homepage: 'https://doc.powerdns.com/authoritative/http-api/',
     },
     create: (config) => powerdns(config),
   });

@@ -39,6 +39,7 @@ export const rfc2136Plugin: DnsProviderPlugin<Rfc2136PluginConfig> =
         keySecret: {
           type: 'string',
           description: 'TSIG secret, base64. Secret: keep it out of logs and version control.',
+          secret: true,
         },
         protocol: {
           type: 'string',
@@ -51,6 +52,13 @@ export const rfc2136Plugin: DnsProviderPlugin<Rfc2136PluginConfig> =
         },
       },
       required: ['server'],
+    },
+    about: {
+      service: 'RFC 2136 dynamic update (BIND 9, Knot, PowerDNS, Windows DNS)',
+      auth: 'A TSIG key (hmac-sha256 by default) the server allows to update TXT records below _acme-challenge only (BIND update-policy, PowerDNS TSIG-ALLOW-DNSUPDATE).',
+      notes:
+        'Adds and deletes single records atomically, so any number of writers are safe; the server is given as an IP address.',
+      homepage: 'https://www.rfc-editor.org/rfc/rfc2136',
     },
     create: (config) => rfc2136(fromConfig(config)),
   });

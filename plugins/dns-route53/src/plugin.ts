@@ -25,8 +25,16 @@ export const route53ConfigSchema = {
       type: 'string',
       description: 'Static access key id; omit to use the default credential chain.',
     },
-    secretAccessKey: { type: 'string', description: 'Secret for accessKeyId (a secret: prefer the chain).' },
-    sessionToken: { type: 'string', description: 'Session token for temporary static credentials.' },
+    secretAccessKey: {
+      type: 'string',
+      description: 'Secret for accessKeyId (a secret: prefer the chain).',
+      secret: true,
+    },
+    sessionToken: {
+      type: 'string',
+      description: 'Session token for temporary static credentials.',
+      secret: true,
+    },
     profile: { type: 'string', description: 'Shared config profile to take credentials from.' },
     region: { type: 'string', description: 'Signing region; default us-east-1 (Route 53 is global).' },
     endpoint: { type: 'string', description: 'Alternative endpoint URL (VPC endpoint, local fake).' },
@@ -104,5 +112,12 @@ export const route53Plugin = defineDnsProviderPlugin<Route53PluginConfig>({
   name: 'route53',
   version: '0.1.0',
   configSchema: route53ConfigSchema,
+  about: {
+    service: 'Amazon Route 53',
+    auth: 'AWS default credential chain (a role is best) or static keys; IAM: ChangeResourceRecordSets limited to TXT at _acme-challenge.* on the zone, ListResourceRecordSets, GetChange, ListHostedZones* (not with hostedZoneIds).',
+    notes:
+      'One record set per name: read, add or remove the value, write back in a change batch that fails if another writer changed the set (then retried); one batch per zone per order; waits for INSYNC.',
+    homepage: 'https://docs.aws.amazon.com/Route53/latest/APIReference/',
+  },
   create: (config) => new Route53DnsProvider(parseRoute53Config(config)),
 });

@@ -4,13 +4,15 @@
  *
  *   write-loop <dir>          writes certificate, account, ledger and lease in a tight loop until killed
  *   lease-loop <dir> <ms>     competes for the lease "shared" for <ms>, checking nobody else is inside
+ *   order-race <dir> <key> <startAt> <rounds>   races other processes on one order (see order-race.ts)
  */
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore } from '@certkeeper/store';
 import { certificateRecord } from '@certkeeper/testkit/store-conformance';
+import { raceOnOrder } from './order-race.js';
 
-const [mode, directory, durationText] = process.argv.slice(2);
+const [mode, directory, ...args] = process.argv.slice(2);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function writeLoop(store: FileStore): Promise<void> {
@@ -94,6 +96,12 @@ function isAlive(pid: number): boolean {
 const store = await FileStore.open({ directory: directory! });
 say('ready');
 if (mode === 'write-loop') await writeLoop(store);
-else if (mode === 'lease-loop') await leaseLoop(store, Number(durationText));
+else if (mode === 'lease-loop') await leaseLoop(store, Number(args[0]));
+else if (mode === 'order-race')
+  await raceOnOrder(
+    store,
+    { key: args[0]!, startAt: Number(args[1]), rounds: Number(args[2]), slotMs: 100 },
+    say,
+  );
 await store.close();
 say('done');

@@ -4,10 +4,12 @@
  *
  *   open <startAt> <schema>                               opens PostgresStore (migrations), prints `ack opened`
  *   enqueue <startAt> <jobsSchema> <queue> <key> <count>  starts the queue, enqueues `key` count times
+ *   order-race <startAt> <schema> <key> <rounds>          races other processes on one order (order-race.ts)
  *   hang <startAt> <jobsSchema> <queue>                   works the queue, prints `ack working <key>` for a
  *                                                         job and never finishes it (the test kills it)
  */
 import { PgBossRenewalQueue, PostgresStore } from '@certkeeper/store-postgres';
+import { raceOnOrder } from './order-race.js';
 import { connectionString } from './postgres.js';
 
 const [mode, startAtText, ...args] = process.argv.slice(2);
@@ -39,5 +41,12 @@ if (mode === 'open') {
     await new Promise(() => {});
   });
   await new Promise(() => {});
+} else if (mode === 'order-race') {
+  const [schema, key, rounds] = args;
+  const store = await PostgresStore.open({ connectionString, schema: schema! });
+  // The first round a second after startAt: every process has opened its store by then.
+  const startAt = Number(startAtText) + 1_000;
+  await raceOnOrder(store, { key: key!, startAt, rounds: Number(rounds), slotMs: 100 }, say);
+  await store.close();
 }
 say('done');

@@ -17,12 +17,16 @@ export type CaAlias = keyof typeof CA_DIRECTORIES;
 /** The CA used when neither `--ca` nor `ca.directory` names one (what lego and certbot default to). */
 export const DEFAULT_CA: CaAlias = 'letsencrypt';
 
-/** The directory URL for an alias or an `https://` URL; undefined for anything else. */
-export function directoryUrlOf(value: string): string | undefined {
+/**
+ * The directory URL for an alias or an `https://` URL; undefined for anything else. An `http://` URL only when the
+ * user explicitly allowed an insecure test CA (`ca.allowInsecureHttp`): RFC 8555 §6.1 requires HTTPS.
+ */
+export function directoryUrlOf(value: string, allowInsecureHttp = false): string | undefined {
   const alias = CA_DIRECTORIES[value.toLowerCase() as CaAlias];
   if (alias) return alias;
   try {
-    return new URL(value).protocol === 'https:' ? value : undefined;
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || (allowInsecureHttp && protocol === 'http:') ? value : undefined;
   } catch {
     return undefined;
   }

@@ -72,6 +72,10 @@ export const configSchema = z.strictObject({
       directory: z.string().min(1).optional(),
       /** PEM file of CA certificates to trust for the CA's HTTPS (a private CA). */
       caBundle: z.string().min(1).optional(),
+      /** PEM file of the roots issued certificates must chain to (e.g. ISRG Root X1 and X2). */
+      trustAnchors: z.string().min(1).optional(),
+      /** Accept http:// from the CA: only for a local test CA. */
+      allowInsecureHttp: z.boolean().optional(),
       /** The limits the local ledger applies (default: letsencrypt for Let's Encrypt, none otherwise). */
       rateLimits: z.enum(['letsencrypt', 'none']).optional(),
     })

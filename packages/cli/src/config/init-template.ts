@@ -11,6 +11,8 @@ ca:
   # or the https:// directory URL of any ACME CA. Start with staging; switch when it works.
   directory: letsencrypt-staging
   # caBundle: /etc/ssl/private-ca.pem     # PEM CA certificates to trust for the CA's HTTPS (a private CA)
+  # trustAnchors: /etc/ssl/acme-roots.pem # PEM roots every issued chain must end at (Let's Encrypt: ISRG Root X1, X2)
+  # allowInsecureHttp: false              # true only for a local test CA over plain http:// (RFC 8555 wants HTTPS)
   # rateLimits: letsencrypt               # limits the local ledger applies: letsencrypt or none
                                           # (default: letsencrypt for Let's Encrypt, none for other CAs)
 

@@ -2,7 +2,10 @@ import { CertkeeperError } from '@certkeeper/core';
 import type { ConfigSchema, DnsProviderPlugin } from '@certkeeper/dns';
 import { isSecretReference, resolveSecret, type SecretContext } from '../config/secret-reference.js';
 
-/** An option whose value is a credential: inline values draw a warning, and they are never printed. */
+/**
+ * Whether an option holds a credential, guessed from its key and description for descriptors that do not mark
+ * it (`secret: true` in the descriptor wins): inline values draw a warning, and they are never printed.
+ */
 export function isSecretOption(key: string, description = ''): boolean {
   return /secret|password|token|apikey|api_key|hmac|privatekey/i.test(key) || /\bsecret\b/i.test(description);
 }
@@ -63,7 +66,7 @@ export async function createProvider(
       );
       continue;
     }
-    if (typeof value === 'string' && isSecretOption(key, spec?.description))
+    if (typeof value === 'string' && (spec?.secret ?? isSecretOption(key, spec?.description)))
       secrets.warn(
         `${secrets.where(key)}: the ${plugin.name} option ${key} is a secret written inline; use { env: NAME } or { file: path }.`,
       );

@@ -62,12 +62,14 @@ export async function freshOutcomes(
 }
 
 async function ariService(runtime: Runtime, keyPem: string, accountUrl: string) {
-  const { caBundle, directoryUrl } = runtime.settings;
+  const { caBundle, directoryUrl, allowInsecureHttp } = runtime.settings;
+  // Not the manager's clientOptionsOf: that would load @certkeeper/manager on the cold path of a fresh `renew`.
   const client = new AcmeClient({
     directoryUrl,
     accountKey: await importAccountKey(keyPem),
     accountUrl,
     ...(caBundle ? { caBundle: [caBundle] } : {}),
+    ...(allowInsecureHttp ? { allowInsecureHttp } : {}),
   });
   return { client, service: new AriService({ client, store: runtime.store }) };
 }

@@ -34,6 +34,8 @@ export function managerOptionsOf(settings: Settings): ManagerOptions {
   return {
     directoryUrl: settings.directoryUrl,
     ...(settings.caBundle ? { caBundle: settings.caBundle } : {}),
+    ...(settings.trustAnchors ? { trustAnchors: settings.trustAnchors } : {}),
+    ...(settings.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
     account: {
       name: account.name,
       contact: account.contact,

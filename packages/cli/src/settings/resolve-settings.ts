@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   type CertificateKeyType,
@@ -18,6 +18,7 @@ import { resolveSecret } from '../config/secret-reference.js';
 import { located, where } from './config-location.js';
 import type { GlobalFlags } from './global-flags.js';
 import { parseListenAddress } from './listen-address.js';
+import { readPemSetting } from './read-pem-setting.js';
 import type { CertificateSpec, Settings } from './settings.js';
 import { solverSpecs } from './solver-specs.js';
 
@@ -56,12 +57,13 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     problems.push(`${location}${path ? ` ${formatPath(path)}` : ''}: ${message}`);
 
   const caInput = flags.ca ?? config.ca?.directory ?? DEFAULT_CA;
-  const directoryUrl = directoryUrlOf(caInput) ?? '';
+  const allowInsecureHttp = config.ca?.allowInsecureHttp === true;
+  const directoryUrl = directoryUrlOf(caInput, allowInsecureHttp) ?? '';
   if (!directoryUrl)
     problem(
       flags.ca ? '--ca' : at(['ca', 'directory']),
       flags.ca ? undefined : ['ca', 'directory'],
-      `expected one of ${Object.keys(CA_DIRECTORIES).join(', ')} or an https:// directory URL, got ${JSON.stringify(caInput)}`,
+      `expected one of ${Object.keys(CA_DIRECTORIES).join(', ')} or an https:// directory URL${/^http:/i.test(caInput) ? ' (plain http only for a local test CA, with ca.allowInsecureHttp: true)' : ''}, got ${JSON.stringify(caInput)}`,
     );
 
   let caBundle: string | undefined;
@@ -72,21 +74,21 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       : undefined;
   if (bundlePath) {
     const location = flags.caBundle ? '--ca-bundle' : at(['ca', 'caBundle']);
-    caBundle = await readFile(bundlePath, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      problem(
-        location,
-        flags.caBundle ? undefined : ['ca', 'caBundle'],
-        `cannot read ${bundlePath} (${error.code})`,
-      );
-      return undefined;
-    });
-    if (caBundle !== undefined && !caBundle.includes('-----BEGIN CERTIFICATE-----'))
-      problem(
-        location,
-        undefined,
-        `${bundlePath} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)`,
-      );
+    caBundle = await readPemSetting(
+      bundlePath,
+      location,
+      flags.caBundle ? undefined : ['ca', 'caBundle'],
+      problem,
+    );
   }
+  const trustAnchors = config.ca?.trustAnchors
+    ? await readPemSetting(
+        resolve(base, config.ca.trustAnchors),
+        at(['ca', 'trustAnchors']),
+        ['ca', 'trustAnchors'],
+        problem,
+      )
+    : undefined;
 
   const keyTypeInput = flags.keyType ?? config.defaults?.keyType ?? 'ec256';
   if (!isCertificateKeyType(keyTypeInput))
@@ -154,6 +156,8 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     baseDirectory: base,
     directoryUrl,
     ...(caBundle ? { caBundle } : {}),
+    ...(trustAnchors ? { trustAnchors } : {}),
+    ...(allowInsecureHttp ? { allowInsecureHttp } : {}),
     // Unset: the CA's own rule set by directory URL (Let's Encrypt production's limits there, none elsewhere).
     rateLimits:
       rateLimitName === undefined

@@ -40,6 +40,10 @@ export interface Settings {
   readonly baseDirectory: string;
   readonly directoryUrl: string;
   readonly caBundle?: string;
+  /** PEM of the roots issued chains must end at (`ca.trustAnchors`). */
+  readonly trustAnchors?: string;
+  /** `ca.allowInsecureHttp`: a local test CA over plain HTTP, explicitly allowed. */
+  readonly allowInsecureHttp?: boolean;
   readonly rateLimits: RateLimitRuleSet;
   readonly account: {
     readonly name: string;

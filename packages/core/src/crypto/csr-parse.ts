@@ -1,9 +1,10 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
+import { canonicalIdentifier } from '../identifiers/canonical-identifier.js';
 import type { Identifier } from '../identifiers/identifier.js';
 import { formatIdentifier } from '../identifiers/identifier.js';
-import { looksLikeIpLiteral, readIpLiteral } from '../identifiers/ip-literal.js';
+import { looksLikeIpLiteral } from '../identifiers/ip-literal.js';
 import { type CertificateKeyType, describeKey } from './key-types.js';
 import { toDer } from './pem.js';
 import { type X509, x509 } from './x509.js';
@@ -16,6 +17,8 @@ export interface ParsedCsr {
   readonly identifiers: readonly Identifier[];
   readonly commonName?: string;
   readonly publicKeyType: CertificateKeyType;
+  /** The key the certificate must be issued for. */
+  readonly publicKey: KeyObject;
 }
 
 /**
@@ -45,14 +48,13 @@ export async function parseCsr(pemOrDer: string | Uint8Array): Promise<ParsedCsr
   }
   const commonName = csr.subjectName.getField('CN')[0];
   const identifiers = uniqueIdentifiers([
-    ...sans.map((name) => toIdentifier(name.type === x509().IP ? 'ip' : 'dns', name.value)),
+    ...sans.map((name) => canonicalIdentifier(name.type === x509().IP ? 'ip' : 'dns', name.value)),
     ...(commonName !== undefined
-      ? [toIdentifier(looksLikeIpLiteral(commonName) ? 'ip' : 'dns', commonName)]
+      ? [canonicalIdentifier(looksLikeIpLiteral(commonName) ? 'ip' : 'dns', commonName)]
       : []),
   ]);
-  const key = describeKey(
-    createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' }),
-  );
+  const publicKey = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' });
+  const key = describeKey(publicKey);
   if (key.certificateKeyType === undefined) {
     throw invalidCsr(`its key is ${key.text}; CAs accept ECDSA P-256/P-384 and RSA 2048/3072/4096 keys`);
   }
@@ -60,6 +62,7 @@ export async function parseCsr(pemOrDer: string | Uint8Array): Promise<ParsedCsr
     identifiers,
     ...(commonName !== undefined ? { commonName } : {}),
     publicKeyType: key.certificateKeyType,
+    publicKey,
   };
 }
 
@@ -69,8 +72,11 @@ export async function parseCsr(pemOrDer: string | Uint8Array): Promise<ParsedCsr
  *
  * @throws {CertkeeperError} `CERTKEEPER_ERR_INVALID_CSR` listing the names missing on each side.
  */
-export function assertCsrMatchesIdentifiers(csr: ParsedCsr, identifiers: readonly Identifier[]): void {
-  const keyOf = (id: Identifier) => `${id.type}:${toIdentifier(id.type, id.value).value}`;
+export function assertCsrMatchesIdentifiers(
+  csr: Pick<ParsedCsr, 'identifiers'>,
+  identifiers: readonly Identifier[],
+): void {
+  const keyOf = (id: Identifier) => `${id.type}:${canonicalIdentifier(id.type, id.value).value}`;
   const inCsr = new Set(csr.identifiers.map(keyOf));
   const inOrder = new Set(identifiers.map(keyOf));
   const missingFromCsr = identifiers.filter((id) => !inCsr.has(keyOf(id)));
@@ -84,14 +90,6 @@ export function assertCsrMatchesIdentifiers(csr: ParsedCsr, identifiers: readonl
       `In the CSR but not the order: ${list(missingFromOrder)}.`,
     { hint: "create the CSR with exactly the order's identifiers, or order exactly the CSR's names." },
   );
-}
-
-function toIdentifier(type: 'dns' | 'ip', value: string): Identifier {
-  if (type === 'ip') {
-    const ip = readIpLiteral(value);
-    return { type, value: ip.ok ? ip.value : value };
-  }
-  return { type, value: value.toLowerCase().replace(/\.$/, '') };
 }
 
 function uniqueIdentifiers(identifiers: readonly Identifier[]): Identifier[] {

@@ -2,6 +2,7 @@ import type { AcmeClient } from '../client.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import type { ChallengeSolver } from './challenge-solver.js';
+import type { OrderState } from './order-state.js';
 
 /**
  * How to poll authorizations and orders when the CA gives no `Retry-After`: short intervals that grow to a cap,
@@ -49,10 +50,22 @@ export function resolveDeps(deps: EngineDeps): ResolvedDeps {
   };
 }
 
-/** The next poll time: the CA's Retry-After if it gave one, else the policy's growing interval. */
-export function nextPollTime(deps: ResolvedDeps, attempts: number, retryAfter: Date | undefined): Date {
+/**
+ * The next poll time: the CA's Retry-After if it gave one, else the policy's growing interval. Never past the
+ * phase's deadline (`timeoutMs` after it started): a CA asking to come back in a week does not hold an order that
+ * gives up after ten minutes — the poll at the deadline ends it with a timeout.
+ */
+export function nextPollTime(
+  deps: ResolvedDeps,
+  state: Pick<OrderState, 'attempts' | 'phaseStartedAt'>,
+  retryAfter: Date | undefined,
+): Date {
   const now = deps.clock.now().getTime();
-  if (retryAfter && retryAfter.getTime() > now) return retryAfter;
-  const { initialDelayMs, factor, maxDelayMs } = deps.polling;
-  return new Date(now + Math.min(maxDelayMs, initialDelayMs * factor ** attempts));
+  const { initialDelayMs, factor, maxDelayMs, timeoutMs } = deps.polling;
+  const wanted =
+    retryAfter && retryAfter.getTime() > now
+      ? retryAfter.getTime()
+      : now + Math.min(maxDelayMs, initialDelayMs * factor ** state.attempts);
+  const deadline = Date.parse(state.phaseStartedAt) + timeoutMs + 1;
+  return new Date(Math.max(now, Math.min(wanted, deadline)));
 }

@@ -17,6 +17,16 @@ export const ErrorCodes = {
   NETWORK: 'CERTKEEPER_ERR_NETWORK',
   /** A request or a wait ran past its time limit. */
   TIMEOUT: 'CERTKEEPER_ERR_TIMEOUT',
+  /** A request to the CA ran past its total deadline (connect + headers + body): the CA stalled or trickled. */
+  REQUEST_DEADLINE: 'CERTKEEPER_ERR_REQUEST_DEADLINE',
+  /** The CA's response body was larger than the cap for its resource; reading stopped at the cap. */
+  RESPONSE_TOO_LARGE: 'CERTKEEPER_ERR_RESPONSE_TOO_LARGE',
+  /** The CA answered with a redirect (3xx); ACME clients never follow one. */
+  REDIRECT_REFUSED: 'CERTKEEPER_ERR_REDIRECT_REFUSED',
+  /** A URL the CA handed over (or the directory URL) is not HTTPS (RFC 8555 §6.1); nothing was sent to it. */
+  INSECURE_URL: 'CERTKEEPER_ERR_INSECURE_URL',
+  /** The certificate the CA issued fails verification (key, names, validity, chain, trust anchor); it was not stored. */
+  CERTIFICATE_REJECTED: 'CERTKEEPER_ERR_CERTIFICATE_REJECTED',
   /** The caller cancelled the operation with its AbortSignal. */
   ABORTED: 'CERTKEEPER_ERR_ABORTED',
   /** An order was put aside during a long wait (DNS propagation, validation); resume it at `retryAfter`. */
@@ -69,6 +79,8 @@ export const ErrorCodes = {
   STORE_CORRUPT: 'CERTKEEPER_ERR_STORE_CORRUPT',
   /** A cross-process store lock stayed held by a live process past the time limit. */
   STORE_LOCK_TIMEOUT: 'CERTKEEPER_ERR_STORE_LOCK_TIMEOUT',
+  /** A compare-and-set write lost: another writer changed the record since it was read (expected vs found revision). */
+  STORE_CONFLICT: 'CERTKEEPER_ERR_STORE_CONFLICT',
   /** The store's database could not be reached or refused the query (after brief retries for idempotent calls). */
   STORE_UNAVAILABLE: 'CERTKEEPER_ERR_STORE_UNAVAILABLE',
   /** The store's schema migrations failed, or the database holds a schema newer than this code knows. */

@@ -56,7 +56,7 @@ export const problemHints: Partial<Record<ProblemType, string>> = {
     'the CA saw a different response than expected: check the challenge is served or published.',
   invalidContact: 'fix the contact address (mailto: with a valid e-mail address).',
   malformed:
-    'the request was rejected as malformed; if the input looks right, report it as a certkeeper bug.',
+    'the CA refused the request as malformed: its detail names what it objected to (often an identifier, a CSR field or a profile it does not accept).',
   orderNotReady: 'the order is not ready to finalize: all authorizations must be valid first.',
   rateLimited: 'wait until the time given before retrying; repeated attempts before then are refused again.',
   rejectedIdentifier: 'the CA will not issue for this identifier (policy); remove it from the order.',

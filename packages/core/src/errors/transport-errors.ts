@@ -22,7 +22,9 @@ export class NetworkError extends CertkeeperError {
 export class ProtocolError extends CertkeeperError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(ErrorCodes.PROTOCOL, message, {
-      hint: 'the CA sent something certkeeper did not expect; if it persists, report it with the CA’s name.',
+      hint:
+        'the CA’s answer is not valid ACME: check the directory URL is the CA’s ACME v2 directory; if it is, the CA is ' +
+        'misbehaving (tell its operator). The next attempt comes after the backoff (`certkeeper status` shows when).',
       cause: options.cause,
     });
   }

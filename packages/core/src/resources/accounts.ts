@@ -63,6 +63,7 @@ export class AccountService {
     }
     const response = await transport.post<Account>(directory.newAccount, payload, {
       key: accountKey,
+      resource: 'account',
       signal: options.signal,
     });
     return this.remember(response.location, response.body, response.status === 201);
@@ -76,7 +77,7 @@ export class AccountService {
       const response = await transport.post<Account>(
         directory.newAccount,
         { onlyReturnExisting: true },
-        { key: accountKey, signal },
+        { key: accountKey, resource: 'account', signal },
       );
       return this.remember(response.location, response.body, false);
     } catch (error) {
@@ -91,6 +92,7 @@ export class AccountService {
     const response = await this.session.transport.post<Account>(url, '', {
       key: this.session.accountKey,
       kid: url,
+      resource: 'account',
       signal,
     });
     return response.body;
@@ -104,6 +106,7 @@ export class AccountService {
       {
         key: this.session.accountKey,
         kid: url,
+        resource: 'account',
         signal,
       },
     );
@@ -129,7 +132,12 @@ export class AccountService {
     )
       .setProtectedHeader({ alg: newKey.alg, jwk: newKey.publicJwk, url: directory.keyChange })
       .sign(newKey.privateKey);
-    await transport.post(directory.keyChange, inner, { key: this.session.accountKey, kid: url, signal });
+    await transport.post(directory.keyChange, inner, {
+      key: this.session.accountKey,
+      kid: url,
+      resource: 'account',
+      signal,
+    });
     this.session.accountKey = newKey;
   }
 
@@ -142,6 +150,7 @@ export class AccountService {
       {
         key: this.session.accountKey,
         kid: url,
+        resource: 'account',
         signal,
       },
     );

@@ -39,6 +39,7 @@ export class AuthorizationService {
     const response = await this.session.transport.post<Authorization>(url, '', {
       key: this.session.accountKey,
       kid: requireAccountUrl(this.session),
+      resource: 'authorization',
       signal,
     });
     const authorization = response.body;
@@ -64,6 +65,7 @@ export class AuthorizationService {
       {
         key: this.session.accountKey,
         kid: requireAccountUrl(this.session),
+        resource: 'authorization',
         signal,
       },
     );

@@ -45,6 +45,7 @@ export class CertificateService {
       key: this.session.accountKey,
       kid: requireAccountUrl(this.session),
       accept: 'application/pem-certificate-chain',
+      resource: 'certificate',
       signal,
     });
     if (typeof response.body !== 'string' || !response.body.includes('-----BEGIN CERTIFICATE-----')) {
@@ -72,12 +73,14 @@ export class CertificateService {
     if (options.certificateKey) {
       await transport.post(directory.revokeCert, payload, {
         key: options.certificateKey,
+        resource: 'revocation',
         signal: options.signal,
       });
     } else {
       await transport.post(directory.revokeCert, payload, {
         key: this.session.accountKey,
         kid: requireAccountUrl(this.session),
+        resource: 'revocation',
         signal: options.signal,
       });
     }

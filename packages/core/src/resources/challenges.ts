@@ -15,6 +15,7 @@ export class ChallengeService {
       {
         key: this.session.accountKey,
         kid: requireAccountUrl(this.session),
+        resource: 'challenge',
         signal,
       },
     );

@@ -1,4 +1,5 @@
 import { ProtocolError } from '../errors/transport-errors.js';
+import { requireHttpsUrl } from '../http/https-only.js';
 
 /** RFC 8555 §7.1.1 directory, with RFC 9773's `renewalInfo` and the `profiles` meta field. */
 export interface Directory {
@@ -22,8 +23,14 @@ export interface DirectoryMeta {
 }
 
 const requiredUrls = ['newNonce', 'newAccount', 'newOrder', 'revokeCert'] as const;
+const optionalUrls = ['keyChange', 'newAuthz', 'renewalInfo'] as const;
 
-export function parseDirectory(body: unknown, url: string): Directory {
+/**
+ * Check a directory before anything is sent to it: the four required endpoints are there, and every endpoint is an
+ * HTTPS URL (RFC 8555 §6.1) — so a directory pointing newAccount at `http://` is refused before a signed request or a
+ * contact address goes out in clear text. `allowInsecureHttp` is for a local test CA the user named explicitly.
+ */
+export function parseDirectory(body: unknown, url: string, allowInsecureHttp = false): Directory {
   if (typeof body !== 'object' || body === null) {
     throw new ProtocolError(`The directory at ${url} is not a JSON object; is this an ACME directory URL?`);
   }
@@ -33,6 +40,13 @@ export function parseDirectory(body: unknown, url: string): Directory {
     throw new ProtocolError(
       `The directory at ${url} lacks ${missing.join(', ')}; is this an RFC 8555 (ACME v2) directory URL?`,
     );
+  }
+  for (const name of [...requiredUrls, ...optionalUrls]) {
+    const value = directory[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string')
+      throw new ProtocolError(`The directory at ${url} has a ${name} that is not a URL string.`);
+    requireHttpsUrl(value, `directory field ${name} of ${url}`, allowInsecureHttp);
   }
   return directory as unknown as Directory;
 }

@@ -60,6 +60,7 @@ export class OrderService {
       key: this.session.accountKey,
       kid,
       repeatable: false,
+      resource: 'order',
       signal: request.signal,
     });
     if (!response.location)
@@ -72,6 +73,7 @@ export class OrderService {
     const response = await this.session.transport.post<Order>(url, '', {
       key: this.session.accountKey,
       kid: requireAccountUrl(this.session),
+      resource: 'order',
       signal,
     });
     return withUrl(response, url);
@@ -87,7 +89,7 @@ export class OrderService {
     const response = await this.session.transport.post<Order>(
       finalizeUrl,
       { csr: Buffer.from(csrDer).toString('base64url') },
-      { key: this.session.accountKey, kid: requireAccountUrl(this.session), signal },
+      { key: this.session.accountKey, kid: requireAccountUrl(this.session), resource: 'order', signal },
     );
     return withUrl(response, orderUrl);
   }

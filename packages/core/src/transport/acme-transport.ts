@@ -1,9 +1,13 @@
 import type { AccountKey } from '../crypto/account-key.js';
 import { type AcmeProblem, AcmeProblemError, createProblemError } from '../errors/acme-problem-error.js';
+import { CertkeeperError } from '../errors/certkeeper-error.js';
+import { ErrorCodes } from '../errors/codes.js';
 import { ProtocolError } from '../errors/transport-errors.js';
-import { type HttpClient, type HttpResponse, headerValue } from '../http/http-client.js';
+import { type HttpClient, type HttpRequest, type HttpResponse, headerValue } from '../http/http-client.js';
+import { requireHttpsUrl } from '../http/https-only.js';
 import { type Link, parseLinkHeaders } from '../http/link-header.js';
-import { parseRetryAfter } from '../http/retry-after.js';
+import type { AcmeResource } from '../http/response-limits.js';
+import { DEFAULT_MAX_RETRY_AFTER_MS, parseRetryAfter } from '../http/retry-after.js';
 import type { Identifier } from '../identifiers/identifier.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
@@ -23,6 +27,13 @@ export interface AcmeTransportOptions {
   readonly maxInlineRetryAfterMs?: number;
   /** Retries of a request that failed at the network level (default 2), for requests marked safe to repeat. */
   readonly networkRetries?: number;
+  /** The longest Retry-After obeyed; longer ones are clamped with a warning (default 7 days). */
+  readonly maxRetryAfterMs?: number;
+  /**
+   * Accept `http://` URLs from the CA and as the directory URL. Only for a local test CA the user named on purpose:
+   * RFC 8555 §6.1 requires HTTPS, and without it signed requests and contact addresses travel in clear text.
+   */
+  readonly allowInsecureHttp?: boolean;
 }
 
 export interface AcmeResponse<T = unknown> {
@@ -42,6 +53,8 @@ export interface SignedRequestOptions {
   /** The identifier concerned, so errors can name it. */
   readonly identifier?: Identifier;
   readonly accept?: string;
+  /** What is asked for: sets the cap on the answer's body. */
+  readonly resource: AcmeResource;
   /**
    * Whether repeating the request after a network failure is harmless. newOrder is not: if the first
    * attempt reached the CA, a repeat creates a second order (or spends another new-order token).
@@ -77,15 +90,19 @@ export class AcmeTransport {
   private readonly maxBadNonceRetries: number;
   private readonly maxInlineRetryAfterMs: number;
   private readonly networkRetries: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly allowInsecureHttp: boolean;
 
   constructor(options: AcmeTransportOptions) {
-    this.directoryUrl = options.directoryUrl;
+    this.allowInsecureHttp = options.allowInsecureHttp ?? false;
+    this.directoryUrl = requireHttpsUrl(options.directoryUrl, 'the directory URL', this.allowInsecureHttp);
     this.http = options.http;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.maxBadNonceRetries = options.maxBadNonceRetries ?? 5;
     this.maxInlineRetryAfterMs = options.maxInlineRetryAfterMs ?? 10_000;
     this.networkRetries = options.networkRetries ?? 2;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   }
 
   /** The directory, fetched once per transport (concurrent callers share one request). */
@@ -98,8 +115,12 @@ export class AcmeTransport {
   }
 
   /** An unsigned GET (directory, renewalInfo). */
-  async get<T = unknown>(url: string, signal?: AbortSignal): Promise<AcmeResponse<T>> {
-    const response = await this.send({ method: 'GET', url, signal }, 'GET');
+  async get<T = unknown>(
+    url: string,
+    resource: AcmeResource,
+    signal?: AbortSignal,
+  ): Promise<AcmeResponse<T>> {
+    const response = await this.send({ method: 'GET', url, signal, resource });
     return this.interpret<T>(response, 'GET', url);
   }
 
@@ -118,21 +139,23 @@ export class AcmeTransport {
       this.stats.signed++;
       let response: HttpResponse;
       try {
-        response = await this.send(
-          {
-            method: 'POST',
-            url,
-            headers: {
-              'content-type': 'application/jose+json',
-              accept: options.accept ?? 'application/json',
-            },
-            body: JSON.stringify(jws),
-            signal: options.signal,
+        response = await this.send({
+          method: 'POST',
+          url,
+          headers: {
+            'content-type': 'application/jose+json',
+            accept: options.accept ?? 'application/json',
           },
-          'POST',
-        );
+          body: JSON.stringify(jws),
+          signal: options.signal,
+          resource: options.resource,
+        });
       } catch (error) {
+        // Only a failure to reach the CA is repeated: a CA that stalled, sent too much or redirected broke a bound,
+        // and asking again at once would meet the same answer.
         if (
+          CertkeeperError.isInstance(error) &&
+          error.code === ErrorCodes.NETWORK &&
           options.repeatable !== false &&
           networkFailures < this.networkRetries &&
           !options.signal?.aborted
@@ -173,8 +196,8 @@ export class AcmeTransport {
 
   private async fetchDirectory(signal?: AbortSignal): Promise<Directory> {
     this.stats.directory++;
-    const response = await this.get(this.directoryUrl, signal);
-    return parseDirectory(response.body, this.directoryUrl);
+    const response = await this.get(this.directoryUrl, 'directory', signal);
+    return parseDirectory(response.body, this.directoryUrl, this.allowInsecureHttp);
   }
 
   private async nonce(signal?: AbortSignal): Promise<string> {
@@ -182,7 +205,7 @@ export class AcmeTransport {
     if (pooled) return pooled;
     const directory = await this.directory(signal);
     this.stats.newNonce++;
-    const response = await this.send({ method: 'HEAD', url: directory.newNonce, signal }, 'HEAD');
+    const response = await this.send({ method: 'HEAD', url: directory.newNonce, signal, resource: 'nonce' });
     const nonce = headerValue(response.headers, 'replay-nonce');
     if (response.status >= 400 || !nonce) {
       // The HEAD response fed the pool if it had a nonce; otherwise this is not an ACME server.
@@ -193,12 +216,14 @@ export class AcmeTransport {
     return this.nonces.take() ?? nonce;
   }
 
-  private async send(request: Parameters<HttpClient['send']>[0], method: string): Promise<HttpResponse> {
+  private async send(request: HttpRequest): Promise<HttpResponse> {
+    // Every URL the CA handed over passes here: nothing is sent to one that is not HTTPS (RFC 8555 §6.1).
+    requireHttpsUrl(request.url, `the ${request.resource} URL the CA gave`, this.allowInsecureHttp);
     this.stats.requests++;
     const response = await this.http.send(request);
     // Every response carries a usable nonce, errors included (RFC 8555 §6.5).
     this.nonces.add(headerValue(response.headers, 'replay-nonce'));
-    this.logger.debug({ method, url: request.url, status: response.status }, 'ACME request');
+    this.logger.debug({ method: request.method, url: request.url, status: response.status }, 'ACME request');
     return response;
   }
 
@@ -209,7 +234,14 @@ export class AcmeTransport {
     identifier?: Identifier,
   ): AcmeResponse<T> {
     const contentType = headerValue(response.headers, 'content-type') ?? '';
-    const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'), this.clock.now());
+    const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'), this.clock.now(), {
+      maxMs: this.maxRetryAfterMs,
+      onClamp: (received, clampedTo) =>
+        this.logger.warn(
+          { method, url, status: response.status, retryAfter: received, clampedTo: clampedTo.toISOString() },
+          `the CA asked to wait Retry-After: ${received}, longer than the ${this.maxRetryAfterMs / 3_600_000} h ceiling; retrying at ${clampedTo.toISOString()} instead`,
+        ),
+    });
     const text = response.body.toString('utf8');
     let body: unknown = text;
     if (/json/i.test(contentType) && text.length > 0) {
@@ -240,9 +272,32 @@ export class AcmeTransport {
       status: response.status,
       headers: response.headers,
       body: body as T,
-      location: headerValue(response.headers, 'location'),
-      links: parseLinkHeaders(response.headers.link, url),
+      location: this.acmeLocation(response, method, url),
+      links: this.acmeLinks(response, method, url),
       retryAfter,
     };
+  }
+
+  /** The `Location` of a created resource (account, order): an ACME URL, so HTTPS only. */
+  private acmeLocation(response: HttpResponse, method: string, url: string): string | undefined {
+    const location = headerValue(response.headers, 'location');
+    if (location === undefined) return undefined;
+    let absolute = location;
+    try {
+      absolute = new URL(location, url).href; // RFC 9110 §10.2.2 allows a relative reference
+    } catch {
+      // Not a URL at all: refused below, naming what the CA sent.
+    }
+    return requireHttpsUrl(absolute, `the Location header of ${method} ${url}`, this.allowInsecureHttp);
+  }
+
+  /** `Link` headers; the ones certkeeper may follow (up, alternate, index) must be HTTPS. */
+  private acmeLinks(response: HttpResponse, method: string, url: string): Link[] {
+    const links = parseLinkHeaders(response.headers.link, url);
+    for (const link of links) {
+      if (['up', 'alternate', 'index'].includes(link.rel))
+        requireHttpsUrl(link.url, `the Link (rel="${link.rel}") of ${method} ${url}`, this.allowInsecureHttp);
+    }
+    return links;
   }
 }

@@ -1,11 +1,38 @@
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import type { DnsProvider } from './dns-provider.js';
 
+/** One configuration key of a provider. */
+export interface ConfigOption {
+  /** JSON type: `string`, `number`, `integer`, `boolean`, `array`, `object`. */
+  readonly type: string;
+  /** One line for `certkeeper plugins` and docs/providers.md; say the default. */
+  readonly description?: string;
+  /**
+   * A credential: the CLI warns when it is written inline (use `{ env }` or `{ file }`), and it is never printed.
+   * When absent, the CLI guesses from the key (token, secret, password, ...).
+   */
+  readonly secret?: boolean;
+  /** The accepted values of a string option. */
+  readonly enum?: readonly string[];
+}
+
 /** A JSON-Schema-like description of a provider's configuration, for CLI help, docs and loaders. */
 export interface ConfigSchema {
   readonly type: 'object';
-  readonly properties: Readonly<Record<string, { readonly type: string; readonly description?: string }>>;
+  readonly properties: Readonly<Record<string, ConfigOption>>;
   readonly required?: readonly string[];
+}
+
+/** What someone choosing a provider needs to know; `certkeeper plugins` and docs/providers.md show it. */
+export interface PluginAbout {
+  /** The DNS host or protocol as people call it: `"Amazon Route 53"`. */
+  readonly service: string;
+  /** How the plugin authenticates and the least privilege to grant, in a sentence or two. */
+  readonly auth: string;
+  /** What is worth knowing before choosing it: record semantics, limits, what it cannot do. */
+  readonly notes?: string;
+  /** The service's API documentation. */
+  readonly homepage?: string;
 }
 
 /**
@@ -20,6 +47,8 @@ export interface DnsProviderPlugin<Config = unknown> {
   readonly name: string;
   readonly version: string;
   readonly configSchema: ConfigSchema | ((config: unknown) => Config);
+  /** For the provider table (docs/providers.md) and `certkeeper plugins`; first-party plugins all have it. */
+  readonly about?: PluginAbout;
   create(config: Config): DnsProvider | Promise<DnsProvider>;
 }
 
@@ -30,11 +59,16 @@ export interface DnsProviderPlugin<Config = unknown> {
 export function defineDnsProviderPlugin<Config>(
   plugin: DnsProviderPlugin<Config>,
 ): DnsProviderPlugin<Config> {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(plugin.name) || !/^\d+\.\d+\.\d+/.test(plugin.version)) {
+  const about = plugin.about;
+  const aboutBroken =
+    about !== undefined && (!about.service?.trim() || !about.auth?.trim() || /\n/.test(about.service));
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(plugin.name) || !/^\d+\.\d+\.\d+/.test(plugin.version) || aboutBroken) {
     throw new CertkeeperError(
       ErrorCodes.INVALID_OPTION,
-      `DNS provider plugin "${plugin.name}" has an invalid name or version "${plugin.version}".`,
-      { hint: 'Use a lower-case name like "route53" and the package semver version.' },
+      `DNS provider plugin "${plugin.name}" has an invalid name, version "${plugin.version}" or about.`,
+      {
+        hint: 'Use a lower-case name like "route53", the package semver version, and about: { service, auth } on one line each.',
+      },
     );
   }
   return Object.freeze({ ...plugin });

@@ -38,6 +38,22 @@ describe('provider port helpers', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it('hands a Retry-After longer than maxDelayMs to the caller at once instead of retrying early', async () => {
+    let attempts = 0;
+    const started = Date.now();
+    const error = await withProviderRetry(
+      async () => {
+        attempts += 1;
+        throw providerFailed('test', 'create', 'HTTP 429', { retryAfter: new Date(Date.now() + 60_000) });
+      },
+      { baseDelayMs: 1, maxDelayMs: 1000 },
+    ).catch((caught: unknown) => caught);
+    expect([attempts, Date.now() - started < 500]).toEqual([1, true]);
+    expect(CertkeeperError.isInstance(error) && error.retryAfter!.getTime() - Date.now()).toBeGreaterThan(
+      50_000,
+    );
+  });
+
   it('does not retry credentials errors and never puts the secret in the message', async () => {
     let attempts = 0;
     const error = await withProviderRetry(async () => {
@@ -57,6 +73,10 @@ describe('provider port helpers', () => {
     ).toBe('route53');
     expect(() =>
       defineDnsProviderPlugin({ name: 'Route 53', version: '1.2.3', configSchema: schema, create }),
-    ).toThrow(/invalid name or version/);
+    ).toThrow(/invalid name, version/);
+    const about = { service: 'Route 53', auth: '' };
+    expect(() =>
+      defineDnsProviderPlugin({ name: 'route53', version: '1.2.3', configSchema: schema, create, about }),
+    ).toThrow(/or about/);
   });
 });

@@ -5,7 +5,10 @@ export interface RetryOptions {
   readonly attempts?: number;
   /** Delay before the second attempt; doubles each time, capped by `maxDelayMs`. Default 250 ms. */
   readonly baseDelayMs?: number;
-  /** Longest single wait, also the cap for a provider's Retry-After. Default 5000 ms. */
+  /**
+   * Longest single wait. A server asking (Retry-After) for a longer wait is not retried inline: the error is
+   * rethrown at once with its `retryAfter`, for the caller's scheduler. Default 5000 ms.
+   */
   readonly maxDelayMs?: number;
   readonly signal?: AbortSignal;
 }
@@ -27,6 +30,8 @@ export async function withProviderRetry<T>(call: () => Promise<T>, options: Retr
         CertkeeperError.isInstance(error) && error.code === ErrorCodes.DNS_PROVIDER_FAILED && error.retryable;
       if (!retryable || attempt >= attempts || options.signal?.aborted) throw error;
       const hinted = error.retryAfter ? error.retryAfter.getTime() - Date.now() : 0;
+      // Retrying before the server's time only spends its budget (deSEC counts throttled requests too).
+      if (hinted > maxDelayMs) throw error;
       await sleep(Math.min(maxDelayMs, Math.max(delay, hinted)), options.signal);
       delay *= 2;
     }

@@ -62,11 +62,21 @@ export interface InMemoryCall {
 export class InMemoryDnsProvider implements DnsProvider, ZoneLister, ChangeBatcher {
   readonly name = 'in-memory';
   readonly calls: InMemoryCall[] = [];
-  private readonly zones = new Map<string, DnsRecord[]>();
+  private zones = new Map<string, DnsRecord[]>();
   private readonly failures: { rule: InjectedFailure; remaining: number }[] = [];
 
   constructor(private readonly options: InMemoryProviderOptions) {
     for (const zone of options.zones) this.zones.set(normalizeName(zone), []);
+  }
+
+  /**
+   * Another provider object over the same zones, with its own calls, failures and options: what a second
+   * process talking to the same service holds (the conformance kit's two-instance case).
+   */
+  twin(options: Partial<Omit<InMemoryProviderOptions, 'zones'>> = {}): InMemoryDnsProvider {
+    const twin = new InMemoryDnsProvider({ ...this.options, ...options, zones: [] });
+    twin.zones = this.zones;
+    return twin;
   }
 
   /** Makes matching calls fail until the rule is spent. */

@@ -46,7 +46,7 @@ export class AriService {
     const response = await client.transport.get<{
       suggestedWindow?: { start?: string; end?: string };
       explanationURL?: string;
-    }>(`${directory.renewalInfo.replace(/\/$/, '')}/${record.ariCertId}`);
+    }>(`${directory.renewalInfo.replace(/\/$/, '')}/${record.ariCertId}`, 'renewalInfo');
     const window = response.body?.suggestedWindow;
     const start = Date.parse(window?.start ?? '');
     const end = Date.parse(window?.end ?? '');

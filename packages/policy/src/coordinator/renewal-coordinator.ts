@@ -4,6 +4,8 @@ import {
   ariCertificateId,
   CertkeeperError,
   type Clock,
+  clampRetryAfter,
+  DEFAULT_MAX_RETRY_AFTER_MS,
   ErrorCodes,
   type Logger,
   OrderFailedError,
@@ -39,6 +41,8 @@ export interface RenewalCoordinatorOptions {
   readonly leaseWaitMs?: number;
   /** Used when a 429 or 503 comes without Retry-After (default 1 h). */
   readonly defaultRateLimitBackoffMs?: number;
+  /** The longest a CA's Retry-After defers anything; the transport's ceiling (default 7 days, core's DEFAULT_MAX_RETRY_AFTER_MS). */
+  readonly maxRetryAfterMs?: number;
 }
 
 /**
@@ -225,6 +229,13 @@ export class RenewalCoordinator {
       if (signal?.aborted || code === ErrorCodes.ABORTED || code === ErrorCodes.SUSPENDED) throw error;
       const limited = await this.rateLimitOutcome(request, subject, error);
       if (limited) return { kind: 'deferred', outcome: limited };
+      if (code === ErrorCodes.CERTIFICATE_REJECTED) {
+        // The CA issued it (and counts it) even though it was refused here: the ledger counts it too.
+        await this.ledger.record('certificate', subject, {
+          ...(exemptions.includes('ari-renewal') ? { exempt: true } : {}),
+          detail: describe(error).slice(0, 300),
+        });
+      }
       if (
         error instanceof OrderFailedError &&
         error.identifier &&
@@ -254,7 +265,7 @@ export class RenewalCoordinator {
     const now = this.clock.now();
     const until =
       error.retryAfter && error.retryAfter > now
-        ? error.retryAfter
+        ? this.boundedRetryAfter(error.retryAfter, now)
         : new Date(now.getTime() + (this.options.defaultRateLimitBackoffMs ?? 3_600_000));
     const detail = AcmeProblemError.isInstance(error) ? (error.detail ?? error.message) : error.message;
     const keys = [setBackoffKey(request), ...(isAccountWideLimit(error) ? [accountBackoffKey(request)] : [])];
@@ -281,6 +292,18 @@ export class RenewalCoordinator {
       reason: `deferred until ${until.toISOString()} by the CA's rate limit: ${detail}`,
       joined: false,
     };
+  }
+
+  /** A CA's retry time within the ceiling, with a warning naming what was asked when it was longer. */
+  private boundedRetryAfter(at: Date, now: Date): Date {
+    const maxMs = this.options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    const bounded = clampRetryAfter(at, now, maxMs);
+    if (bounded !== at)
+      this.logger.warn(
+        { retryAfter: at.toISOString(), clampedTo: bounded.toISOString() },
+        `the CA asked to wait until ${at.toISOString()}, past the ${maxMs / 3_600_000} h ceiling; deferring until ${bounded.toISOString()} instead`,
+      );
+    return bounded;
   }
 
   private async failure(request: CertificateRequest, error: unknown): Promise<EnsureOutcome> {

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertkeeperError } from '@certkeeper/core';
 import type { CertificateRecord } from '../port/records.js';
-import { ensureDirectory, readJson, syncDirectory, writeAndSync } from './durable-fs.js';
+import {
+  abandonedAfterMs,
+  ensureDirectory,
+  readJson,
+  removeDurably,
+  syncDirectory,
+  writeAndSync,
+} from './durable-fs.js';
 import { certificateDirectoryName } from './safe-name.js';
 import { storeCorruptError, storeIoError } from './store-io-error.js';
 
@@ -49,7 +56,11 @@ const pemBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\r
  * store's and a web server's alike, therefore see the old certificate with the old key or the new with the new,
  * never a mix: replacing four files one by one (certbot's per-file links) has a moment where the key does not
  * match the certificate. The previous version is kept, so a reader that resolved the old link just before the
- * swap still reads whole files. Callers hold the certificate's lock while writing.
+ * swap still reads whole files. Callers hold the certificate's lock while writing or removing.
+ *
+ * Removal unlinks the symlink first (durably), then the versions: once the link is gone the certificate is
+ * gone for every reader. Versions left without a link by a process killed in between (or before its first
+ * swap) are cleared when a store opens, once they are old enough not to be a write in progress.
  */
 export class CertificateFiles {
   private readonly versions: string;
@@ -60,6 +71,7 @@ export class CertificateFiles {
 
   async init(): Promise<void> {
     await ensureDirectory(this.versions);
+    await this.removeOrphanVersions();
   }
 
   async read(key: string): Promise<CertificateRecord | undefined> {
@@ -115,6 +127,30 @@ export class CertificateFiles {
       await unlink(draftLink).catch(() => {});
       if (CertkeeperError.isInstance(error)) throw error;
       throw storeIoError(`writing the certificate "${record.key}"`, link, error);
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    const name = certificateDirectoryName(key);
+    await removeDurably(join(this.directory, name));
+    const parent = join(this.versions, name);
+    try {
+      await rm(parent, { recursive: true, force: true });
+    } catch (error) {
+      throw storeIoError(`removing the files of the certificate "${key}"`, parent, error);
+    }
+    await syncDirectory(this.versions);
+  }
+
+  /** Version directories of certificates that have no link: removed ones a kill interrupted, never-linked ones. */
+  private async removeOrphanVersions(): Promise<void> {
+    const cutoff = Date.now() - abandonedAfterMs;
+    for (const name of await readdir(this.versions).catch(() => [] as string[])) {
+      const linked = await lstat(join(this.directory, name)).catch(() => undefined);
+      if (linked) continue;
+      const parent = join(this.versions, name);
+      const info = await lstat(parent).catch(() => undefined);
+      if (info && info.mtimeMs < cutoff) await rm(parent, { recursive: true, force: true }).catch(() => {});
     }
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode, storeCorruptError, storeIoError } from './store-io-error.js';
 
@@ -85,5 +85,23 @@ export async function readJson<T>(path: string): Promise<T | undefined> {
     return JSON.parse(text) as T;
   } catch (error) {
     throw storeCorruptError(path, 'it is not valid JSON', error);
+  }
+}
+
+/**
+ * How old a leftover of an unfinished write (a temporary file, a certificate version never linked) must be
+ * before it is removed: far longer than any write takes, so a write in progress in another process is never
+ * mistaken for one abandoned by a killed process.
+ */
+export const abandonedAfterMs = 10 * 60_000;
+
+/** Temporary files of writers killed before their rename: never acknowledged, safe to drop once old. */
+export async function removeAbandonedDrafts(directory: string): Promise<void> {
+  const cutoff = Date.now() - abandonedAfterMs;
+  for (const name of await readdir(directory).catch(() => [] as string[])) {
+    if (!name.startsWith('.tmp-')) continue;
+    const path = join(directory, name);
+    const info = await lstat(path).catch(() => undefined);
+    if (info && info.mtimeMs < cutoff) await unlink(path).catch(() => {});
   }
 }

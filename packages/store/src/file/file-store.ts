@@ -1,6 +1,6 @@
-import { lstat, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import type { KeyPageOptions } from '../port/key-page.js';
 import type {
   AccountRecord,
   BackoffRecord,
@@ -8,17 +8,29 @@ import type {
   Lease,
   LedgerEvent,
   LedgerQuery,
+  ManagedCertificateRecord,
   OrderRecord,
 } from '../port/records.js';
 import type { Store } from '../port/store.js';
 import { CertificateFiles } from './certificate-files.js';
 import { defaultStoreDirectory } from './default-directory.js';
-import { ensureDirectory, readJson, removeDurably, writeFileDurably } from './durable-fs.js';
+import {
+  ensureDirectory,
+  readJson,
+  removeAbandonedDrafts,
+  removeDurably,
+  writeFileDurably,
+} from './durable-fs.js';
 import { type FileLockOptions, FileLocks } from './file-lock.js';
 import { LeaseFiles } from './lease-files.js';
 import { LedgerFiles } from './ledger-files.js';
+import { ManagedFiles } from './managed-files.js';
+import { OrderFiles } from './order-files.js';
 import { certificateDirectoryName, hashedName } from './safe-name.js';
-import { storeIoError } from './store-io-error.js';
+import { SortedKeyListing } from './sorted-key-listing.js';
+
+/** Directories of one JSON file per record, named by a hash of the record's key. */
+const recordDirectories = ['accounts', 'orders', 'backoff', 'managed', 'leases'];
 
 export interface FileStoreOptions {
   /** Where everything lives. Default {@link defaultStoreDirectory}: `$XDG_DATA_HOME/certkeeper` or `~/.local/share/certkeeper`. */
@@ -36,19 +48,21 @@ export interface FileStoreOptions {
  *
  * - Crash-safe: every record is written to a temporary file, fsync'd, renamed over the old one and the
  *   directory fsync'd before the call resolves; a kill -9 at any moment leaves each record old or new, whole.
- * - Safe for several processes on one machine (a daemon and a cron `renew`): leases, ledger appends and
- *   certificate replacement run under cross-process file locks ({@link FileLocks}); other records are single
- *   files replaced atomically (last writer wins). Not for network filesystems shared by several machines.
+ * - Safe for several processes on one machine (a daemon and a cron `renew`): leases, ledger appends,
+ *   certificate replacement and order compare-and-set run under cross-process file locks ({@link FileLocks});
+ *   other records are single files replaced atomically (last writer wins). Not for network filesystems shared
+ *   by several machines.
  * - Certificates are also published for web servers at stable paths, `certificates/<name>/fullchain.pem`,
  *   `privkey.pem` (0600), `cert.pem`, `chain.pem` — see {@link certificateFiles} — switched atomically.
  * - Secrets (`keyPem`) are in files of mode 0600 inside a directory created 0700.
  *
- * Layout: `accounts/`, `orders/`, `backoff/`, `leases/` (one JSON file per record, named by a hash of its key),
- * `ledger/<day>.jsonl`, `certificates/`, `locks/`.
+ * Layout: `accounts/`, `orders/`, `backoff/`, `managed/`, `leases/` (one JSON file per record, named by a hash
+ * of its key), `ledger/<day>.jsonl`, `certificates/`, `locks/`.
  */
 export class FileStore implements Store {
-  private readonly keysByName = new Map<string, string>();
-  private listing: { readonly mtimeNs: bigint; readonly keys: string[] } | undefined;
+  private readonly certificateKeys: SortedKeyListing;
+  private readonly managed: ManagedFiles;
+  private readonly orders: OrderFiles;
   private closed = false;
 
   private constructor(
@@ -58,7 +72,16 @@ export class FileStore implements Store {
     private readonly ledger: LedgerFiles,
     private readonly leases: LeaseFiles,
     private readonly locks: FileLocks,
-  ) {}
+  ) {
+    this.orders = new OrderFiles(join(directory, 'orders'), locks);
+    this.certificateKeys = new SortedKeyListing(
+      join(directory, 'certificates'),
+      'certificates',
+      () => certificates.names(),
+      (name) => this.certificateKeyOf(name),
+    );
+    this.managed = new ManagedFiles(join(directory, 'managed'));
+  }
 
   /** Open (creating if needed) the store directory. */
   static async open(options: FileStoreOptions = {}): Promise<FileStore> {
@@ -73,7 +96,7 @@ export class FileStore implements Store {
     }
     const now = options.now ?? (() => new Date());
     await ensureDirectory(directory);
-    for (const sub of ['accounts', 'orders', 'backoff', 'leases', 'ledger', 'locks', 'certificates']) {
+    for (const sub of [...recordDirectories, 'ledger', 'locks', 'certificates']) {
       await ensureDirectory(join(directory, sub));
     }
     const locks = new FileLocks(join(directory, 'locks'), options.lock);
@@ -81,7 +104,7 @@ export class FileStore implements Store {
     await certificates.init();
     const ledger = new LedgerFiles(join(directory, 'ledger'), locks);
     await ledger.prune(retention, now());
-    for (const sub of ['accounts', 'orders', 'backoff', 'leases', 'certificates']) {
+    for (const sub of [...recordDirectories, 'certificates']) {
       await removeAbandonedDrafts(join(directory, sub));
     }
     return new FileStore(
@@ -106,23 +129,24 @@ export class FileStore implements Store {
   putCertificate(record: CertificateRecord): Promise<void> {
     return this.locks.withLock(`certificate ${record.key}`, () => this.certificates.write(record));
   }
-  async listCertificates(options: { afterKey?: string; limit?: number } = {}): Promise<CertificateRecord[]> {
-    const keys = await this.sortedCertificateKeys();
-    const { afterKey } = options;
-    const from = afterKey === undefined ? 0 : firstIndexAfter(keys, afterKey);
-    const page = keys.slice(from, from + (options.limit ?? 1000));
+  async listCertificates(options: KeyPageOptions = {}): Promise<CertificateRecord[]> {
+    const page = await this.certificateKeys.page(options);
     const records = await Promise.all(page.map((key) => this.certificates.read(key)));
+    // A certificate removed between the listing and its read is simply not on the page.
     return records.filter((record): record is CertificateRecord => record !== undefined);
+  }
+  deleteCertificate(key: string): Promise<void> {
+    return this.locks.withLock(`certificate ${key}`, () => this.certificates.remove(key));
   }
 
   getOrder(key: string): Promise<OrderRecord | undefined> {
-    return readJson<OrderRecord>(this.recordPath('orders', key));
+    return this.orders.get(key);
   }
-  putOrder(record: OrderRecord): Promise<void> {
-    return this.writeRecord('orders', record.key, record);
+  putOrder(record: Omit<OrderRecord, 'revision'>, expectedRevision: number): Promise<OrderRecord> {
+    return this.orders.put(record, expectedRevision);
   }
-  deleteOrder(key: string): Promise<void> {
-    return removeDurably(this.recordPath('orders', key));
+  deleteOrder(key: string, expectedRevision?: number): Promise<void> {
+    return this.orders.delete(key, expectedRevision);
   }
 
   appendLedger(event: LedgerEvent): Promise<void> {
@@ -148,6 +172,22 @@ export class FileStore implements Store {
   releaseLease(lease: Lease): Promise<void> {
     return this.leases.release(lease);
   }
+  getLease(name: string): Promise<Lease | undefined> {
+    return this.leases.read(name);
+  }
+
+  getManaged(key: string): Promise<ManagedCertificateRecord | undefined> {
+    return this.managed.get(key);
+  }
+  putManaged(record: ManagedCertificateRecord): Promise<void> {
+    return this.managed.put(record);
+  }
+  listManaged(options: KeyPageOptions = {}): Promise<ManagedCertificateRecord[]> {
+    return this.managed.list(options);
+  }
+  deleteManaged(key: string): Promise<void> {
+    return this.managed.delete(key);
+  }
 
   /** Waits for ledger appends in progress. Idempotent; nothing else is held open between calls. */
   async close(): Promise<void> {
@@ -164,61 +204,10 @@ export class FileStore implements Store {
     return writeFileDurably(this.recordPath(kind, key), JSON.stringify(record));
   }
 
-  /**
-   * Every certificate key, sorted, reused while the certificates directory is unchanged: a sweep pages through
-   * 100 000 certificates without listing and sorting the directory for each page. The directory's mtime is
-   * read before listing it, so a certificate added during or after the listing makes the next call list again.
-   */
-  private async sortedCertificateKeys(): Promise<string[]> {
-    const directory = join(this.directory, 'certificates');
-    const { mtimeNs } = await stat(directory, { bigint: true }).catch((error) => {
-      throw storeIoError('listing certificates', directory, error);
-    });
-    const listedAt = BigInt(Date.now()) * 1_000_000n;
-    if (this.listing?.mtimeNs === mtimeNs) return this.listing.keys;
-    const keys: string[] = [];
-    for (const name of await this.certificates.names()) {
-      const key = await this.keyOf(name);
-      if (key !== undefined) keys.push(key);
-    }
-    keys.sort();
-    // Directory times tick coarsely (a few ms): a change in the same tick as the listing would leave the mtime
-    // as it was. Cache only a directory that had been quiet for a second before we listed it.
-    this.listing = listedAt - mtimeNs > 1_000_000_000n ? { mtimeNs, keys } : undefined;
-    return keys;
-  }
-
-  /** A certificate directory's key: the name itself when it is a plain key, else read once and remembered. */
-  private async keyOf(name: string): Promise<string | undefined> {
+  /** A certificate directory's key: the name itself when it is a plain key, else read from its record. */
+  private async certificateKeyOf(name: string): Promise<string | undefined> {
     if (!name.includes('~')) return name;
-    const known = this.keysByName.get(name);
-    if (known !== undefined) return known;
     const record = await this.certificates.readByName(name);
-    if (record === undefined || certificateDirectoryName(record.key) !== name) return undefined;
-    this.keysByName.set(name, record.key);
-    return record.key;
+    return record !== undefined && certificateDirectoryName(record.key) === name ? record.key : undefined;
   }
-}
-
-/** Temporary files of writers killed before their rename: never acknowledged, safe to drop once old. */
-async function removeAbandonedDrafts(directory: string): Promise<void> {
-  const cutoff = Date.now() - 10 * 60_000;
-  for (const name of await readdir(directory).catch(() => [] as string[])) {
-    if (!name.startsWith('.tmp-')) continue;
-    const path = join(directory, name);
-    const info = await lstat(path).catch(() => undefined);
-    if (info && info.mtimeMs < cutoff) await unlink(path).catch(() => {});
-  }
-}
-
-/** Index of the first key greater than `afterKey` in sorted `keys` (binary search). */
-function firstIndexAfter(keys: readonly string[], afterKey: string): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (keys[middle]! <= afterKey) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

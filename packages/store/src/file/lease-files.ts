@@ -42,6 +42,14 @@ export class LeaseFiles {
     });
   }
 
+  /** The live lease on `name`, if any. No lock: the file is replaced atomically. */
+  async read(name: string): Promise<Lease | undefined> {
+    const current = await readJson<LeaseFile>(this.path(name));
+    if (current?.holder === undefined || current.expiresAt === undefined) return undefined;
+    if (!(Date.parse(current.expiresAt) > this.now().getTime())) return undefined;
+    return { name, holder: current.holder, token: current.lastToken, expiresAt: current.expiresAt };
+  }
+
   release(lease: Lease): Promise<void> {
     return this.locks.withLock(`lease ${lease.name}`, async () => {
       const path = this.path(lease.name);

@@ -1,3 +1,4 @@
+import { type KeyPageOptions, keyPage } from '../port/key-page.js';
 import type {
   AccountRecord,
   BackoffRecord,
@@ -5,9 +6,13 @@ import type {
   Lease,
   LedgerEvent,
   LedgerQuery,
+  ManagedCertificateRecord,
   OrderRecord,
 } from '../port/records.js';
 import type { Store } from '../port/store.js';
+import { checkExpectedRevision, StoreConflictError } from '../port/store-conflict-error.js';
+
+const backend = 'MemoryStore';
 
 /**
  * The Store in one process's memory: the reference implementation the conformance suite is proven against
@@ -17,6 +22,7 @@ export class MemoryStore implements Store {
   private readonly accounts = new Map<string, AccountRecord>();
   private readonly certificates = new Map<string, CertificateRecord>();
   private readonly orders = new Map<string, OrderRecord>();
+  private readonly managed = new Map<string, ManagedCertificateRecord>();
   private readonly ledger: LedgerEvent[] = [];
   private readonly backoff = new Map<string, BackoffRecord>();
   private readonly leases = new Map<string, Lease>();
@@ -37,20 +43,30 @@ export class MemoryStore implements Store {
   async putCertificate(record: CertificateRecord) {
     this.certificates.set(record.key, copy(record));
   }
-  async listCertificates(options: { afterKey?: string; limit?: number } = {}) {
-    const keys = [...this.certificates.keys()]
-      .sort()
-      .filter((key) => options.afterKey === undefined || key > options.afterKey);
-    return keys.slice(0, options.limit ?? 1000).map((key) => copy(this.certificates.get(key)!));
+  async listCertificates(options: KeyPageOptions = {}) {
+    return page(this.certificates, options);
+  }
+  async deleteCertificate(key: string) {
+    this.certificates.delete(key);
   }
 
   async getOrder(key: string) {
     return copy(this.orders.get(key));
   }
-  async putOrder(record: OrderRecord) {
-    this.orders.set(record.key, copy(record));
+  async putOrder(record: Omit<OrderRecord, 'revision'>, expectedRevision: number) {
+    checkExpectedRevision(backend, record.key, expectedRevision);
+    const found = this.orders.get(record.key)?.revision ?? 0;
+    if (found !== expectedRevision)
+      throw new StoreConflictError(backend, record.key, expectedRevision, found);
+    const stored: OrderRecord = { ...copy(record), revision: found + 1 };
+    this.orders.set(record.key, stored);
+    return copy(stored);
   }
-  async deleteOrder(key: string) {
+  async deleteOrder(key: string, expectedRevision?: number) {
+    const current = this.orders.get(key);
+    if (current === undefined) return;
+    if (expectedRevision !== undefined && current.revision !== expectedRevision)
+      throw new StoreConflictError(backend, key, expectedRevision, current.revision);
     this.orders.delete(key);
   }
 
@@ -100,8 +116,29 @@ export class MemoryStore implements Store {
     if (current && current.holder === lease.holder && current.token === lease.token)
       this.leases.delete(lease.name);
   }
+  async getLease(name: string) {
+    const current = this.leases.get(name);
+    return current && Date.parse(current.expiresAt) > this.now().getTime() ? copy(current) : undefined;
+  }
+
+  async getManaged(key: string) {
+    return copy(this.managed.get(key));
+  }
+  async putManaged(record: ManagedCertificateRecord) {
+    this.managed.set(record.key, copy(record));
+  }
+  async listManaged(options: KeyPageOptions = {}) {
+    return page(this.managed, options);
+  }
+  async deleteManaged(key: string) {
+    this.managed.delete(key);
+  }
 
   async close() {}
+}
+
+function page<T>(records: ReadonlyMap<string, T>, options: KeyPageOptions): T[] {
+  return keyPage([...records.keys()].sort(), options).map((key) => copy(records.get(key)!));
 }
 
 function copy<T>(value: T): T {

@@ -49,11 +49,47 @@ export interface CertificateRecord {
   readonly replacesRefused?: string;
 }
 
-/** An order in flight, under the coalescing key of the certificate it will produce. */
+/**
+ * An order in flight, under the coalescing key of the certificate it will produce. Written by compare-and-set
+ * on `revision` (`Store.putOrder`), so two workers driving one order never overwrite each other's progress.
+ */
 export interface OrderRecord {
   readonly key: string;
   readonly state: OrderState;
   readonly updatedAt: string;
+  /** Set by the store: 1 on the first write, +1 on every write after. */
+  readonly revision: number;
+}
+
+/**
+ * How a certificate is kept, recorded by the program that asked for it, so later runs renew and deploy it the
+ * same way.
+ */
+export interface ManagedCertificateRecord {
+  /** The certificate key (policy's certificateKey: CA + account + identifier set + profile). */
+  readonly key: string;
+  readonly directoryUrl: string;
+  readonly identifiers: readonly Identifier[];
+  /**
+   * How to keep it, as the program that asked defines it (the CLI: solvers by reference, output directory,
+   * deploy hook, key type, profile). Plain JSON; secret references only, never secret values.
+   */
+  readonly recipe: Readonly<Record<string, unknown>>;
+  /** The last deployment of the stored certificate; a failed one is retried on the next run. */
+  readonly deployment?: DeploymentRecord;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface DeploymentRecord {
+  /** Serial of the certificate this deployment was for. */
+  readonly serialNumberHex: string;
+  readonly at: string;
+  readonly ok: boolean;
+  /** Why it failed (already redacted by the caller). */
+  readonly error?: string;
+  /** Consecutive failed attempts for this serial (0 when ok). */
+  readonly attempts: number;
 }
 
 export type LedgerEventKind = 'new-order' | 'certificate' | 'authorization-failure' | 'rate-limited';

@@ -5,8 +5,10 @@ import type {
   Lease,
   LedgerEvent,
   LedgerQuery,
+  ManagedCertificateRecord,
   OrderRecord,
 } from './records.js';
+import type { StoreConflictError } from './store-conflict-error.js';
 
 /**
  * Where certkeeper remembers everything that must survive a restart. One conformance suite
@@ -21,6 +23,7 @@ import type {
  * - `get*` of something absent resolves `undefined`; it never throws for "not found".
  * - Records are returned as plain data; mutating them does not change the store.
  * - Secrets (`keyPem`) are stored as given and never logged.
+ * - `deleteX` of something absent resolves; deletes are idempotent.
  */
 export interface Store {
   getAccount(directoryUrl: string, name: string): Promise<AccountRecord | undefined>;
@@ -31,10 +34,23 @@ export interface Store {
   putCertificate(record: CertificateRecord): Promise<void>;
   /** Page through every certificate (for renewal sweeps), in key order, `limit` at a time after `afterKey`. */
   listCertificates(options?: { afterKey?: string; limit?: number }): Promise<CertificateRecord[]>;
+  /** Remove the certificate (and its published files); absent is fine. */
+  deleteCertificate(key: string): Promise<void>;
 
   getOrder(key: string): Promise<OrderRecord | undefined>;
-  putOrder(record: OrderRecord): Promise<void>;
-  deleteOrder(key: string): Promise<void>;
+  /**
+   * Compare-and-set: write the order under record.key only if the stored revision equals expectedRevision (0:
+   * none stored). Resolves the record as stored, revision = expectedRevision + 1. Rejects with a CertkeeperError
+   * of code STORE_CONFLICT ({@link StoreConflictError}: not retryable as is: re-read, then decide) naming the
+   * key, the expected and the found revision, when another writer got there first. Two workers racing one
+   * order: exactly one write wins.
+   *
+   * A deleted order starts again at revision 1: a writer holding a revision read before the delete could match
+   * a new order's revision. Callers that delete and recreate orders under one key fence with a lease as well.
+   */
+  putOrder(record: Omit<OrderRecord, 'revision'>, expectedRevision: number): Promise<OrderRecord>;
+  /** Remove the order; with expectedRevision only if it is still that revision (else STORE_CONFLICT). Absent is fine. */
+  deleteOrder(key: string, expectedRevision?: number): Promise<void>;
 
   appendLedger(event: LedgerEvent): Promise<void>;
   /** Events at or after `since`, oldest first, matching every given filter. */
@@ -53,6 +69,15 @@ export interface Store {
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined>;
   /** Give the lease up; a no-op when it has expired or passed to another holder (the token says which). */
   releaseLease(lease: Lease): Promise<void>;
+  /** The live lease on name (holder and expiry), or undefined: for messages saying who holds a certificate and until when. */
+  getLease(name: string): Promise<Lease | undefined>;
+
+  getManaged(key: string): Promise<ManagedCertificateRecord | undefined>;
+  /** Replace the record under `record.key` atomically (last writer wins). */
+  putManaged(record: ManagedCertificateRecord): Promise<void>;
+  /** In key order, `limit` at a time after `afterKey` (as listCertificates). */
+  listManaged(options?: { afterKey?: string; limit?: number }): Promise<ManagedCertificateRecord[]>;
+  deleteManaged(key: string): Promise<void>;
 
   /** Release resources (connections, file handles). */
   close(): Promise<void>;

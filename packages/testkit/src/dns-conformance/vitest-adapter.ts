@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { runCase } from '../conformance/run-cases.js';
-import { applicableCases } from './run-conformance.js';
+import { applicableCases, notApplicableFeatures } from './run-conformance.js';
 import type { DnsConformanceFactory, DnsConformanceOptions } from './subject.js';
 
 /**
@@ -11,6 +11,7 @@ import type { DnsConformanceFactory, DnsConformanceOptions } from './subject.js'
  *   provider: myDnsHost({ token: process.env.MY_DNS_TOKEN! }),
  *   zone: 'ci-zone.example',
  *   withBadCredentials: () => myDnsHost({ token: 'not-a-token' }),
+ *   secondInstance: () => myDnsHost({ token: process.env.MY_DNS_TOKEN! }),
  * }));
  */
 export function describeDnsProviderConformance(
@@ -18,8 +19,8 @@ export function describeDnsProviderConformance(
   factory: DnsConformanceFactory,
   options: DnsConformanceOptions = {},
 ): void {
-  const declared = options.notApplicable?.badCredentials;
-  const title = declared ? `${name} (bad credentials not applicable: ${declared})` : name;
+  const declared = notApplicableFeatures(options).map(([feature, reason]) => `${feature}: ${reason}`);
+  const title = declared.length > 0 ? `${name} (not applicable: ${declared.join('; ')})` : name;
   describe(`DNS provider conformance: ${title}`, () => {
     for (const testCase of applicableCases(options)) {
       it(testCase.title, () => runCase(testCase, factory), options.timeoutMs ?? 30_000);

@@ -24,12 +24,22 @@ export class TxtMirrorQueue {
   private tail: Promise<void> = Promise.resolve();
   private readonly failures: unknown[] = [];
 
-  constructor(private readonly mirror: TxtMirror | undefined) {}
+  /**
+   * `propagationDelayMs` reproduces a service whose nameservers serve a change some time after its API accepted it
+   * (deSEC, Gandi): each update reaches the mirror that long after it was made, in order.
+   */
+  constructor(
+    private readonly mirror: TxtMirror | undefined,
+    private readonly options: { readonly propagationDelayMs?: number } = {},
+  ) {}
 
   publish(snapshot: () => readonly MirroredName[]): Promise<void> {
     const mirror = this.mirror;
     if (!mirror) return Promise.resolve();
+    const due = Date.now() + (this.options.propagationDelayMs ?? 0);
     const run = async () => {
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       for (const { host, values } of snapshot()) {
         await mirror.clearTxt(host);
         for (const value of values) await mirror.addTxt(host, value);

@@ -73,7 +73,17 @@ export type FaultAction =
   | { readonly type: 'reset' }
   /** Wait, then forward the request to the target as usual. */
   | { readonly type: 'delay'; readonly ms: number }
-  | { readonly type: 'respond'; readonly handler: FaultHandler };
+  | { readonly type: 'respond'; readonly handler: FaultHandler }
+  /**
+   * Answer with status and headers, then a body written chunk by chunk for as long as `chunks` yields and the client
+   * listens (backpressure respected): an endless body, a trickle. `signal` fires when the client goes away.
+   */
+  | {
+      readonly type: 'stream';
+      readonly status: number;
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly chunks: (signal: AbortSignal) => AsyncIterable<Buffer | string>;
+    };
 
 const acmeError = (name: string) => (name.includes(':') ? name : `urn:ietf:params:acme:error:${name}`);
 
@@ -129,5 +139,44 @@ export const faults = {
   },
   respond(handler: FaultHandler): FaultAction {
     return { type: 'respond', handler };
+  },
+  /** A body that never ends: `chunk` (default 16 KiB of spaces inside a JSON-looking start) as fast as it is read. */
+  endlessBody(options: { status?: number; contentType?: string; chunkBytes?: number } = {}): FaultAction {
+    const chunk = Buffer.alloc(options.chunkBytes ?? 16 * 1024, 0x20);
+    return {
+      type: 'stream',
+      status: options.status ?? 200,
+      headers: { 'content-type': options.contentType ?? 'application/json' },
+      async *chunks(signal) {
+        yield '{"endless": "';
+        while (!signal.aborted) yield chunk;
+      },
+    };
+  },
+  /** The answer's first byte at once, then one more byte every `intervalMs`, forever: no idle timeout ever fires. */
+  trickle(options: { intervalMs: number; status?: number; contentType?: string }): FaultAction {
+    return {
+      type: 'stream',
+      status: options.status ?? 200,
+      headers: { 'content-type': options.contentType ?? 'application/json' },
+      async *chunks(signal) {
+        yield '{';
+        while (!signal.aborted) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, options.intervalMs);
+            const stop = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            signal.addEventListener('abort', stop, { once: true });
+          });
+          if (!signal.aborted) yield ' ';
+        }
+      },
+    };
+  },
+  /** A redirect (default 302) to `location`, which ACME clients must never follow. */
+  redirect(location: string, status = 302): FaultAction {
+    return { type: 'respond', handler: () => ({ status, headers: { location } }) };
   },
 } as const;

@@ -24,6 +24,8 @@ export interface RequestLogEntry {
     readonly alg?: string;
   };
   readonly durationMs: number;
+  /** Body bytes a `stream` action wrote before the client went away (or the stream ended). */
+  readonly bytesSent?: number;
   /** Why the target could not be reached, when it could not. */
   readonly error?: string;
 }

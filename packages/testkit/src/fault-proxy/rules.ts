@@ -82,5 +82,7 @@ function describeAction(action: FaultAction): string {
       return 'reset';
     case 'respond':
       return 'custom response';
+    case 'stream':
+      return `streamed ${action.status}`;
   }
 }

@@ -15,6 +15,7 @@ import {
 import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { type ResourceKind, ResourceMap } from './resource-kind.js';
 import { type FaultRule, type FaultRuleSpec, InstalledRule } from './rules.js';
+import { streamResponse } from './stream-response.js';
 import { type RawResponse, Upstream } from './upstream.js';
 import { rewriteResponse } from './url-rewriter.js';
 
@@ -136,7 +137,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       ...(jws ? { jws } : {}),
     };
     const rule = rules.find((candidate) => candidate.take(request, random));
-    const record = (status: number | undefined, error?: string) =>
+    const record = (status: number | undefined, error?: string, bytesSent?: number) =>
       log.add({
         seq,
         time,
@@ -148,11 +149,19 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         ...(jws ? { jws: jwsSummary(jws.protected) } : {}),
         durationMs: Math.round(performance.now() - startedAt),
         ...(error ? { error } : {}),
+        ...(bytesSent !== undefined ? { bytesSent } : {}),
       });
 
     if (rule?.spec.action.type === 'reset') {
       record(undefined);
       resetConnection(req.socket);
+      return;
+    }
+    const action = rule?.spec.action;
+    if (action?.type === 'stream') {
+      // Logged when the stream ends (the client gave up, or the chunks ran out), with the bytes it took.
+      const bytes = await streamResponse(res, action).catch(() => undefined);
+      record(action.status, undefined, bytes);
       return;
     }
     let response: RawResponse;

@@ -4,6 +4,7 @@ import type {
   BackoffRecord,
   CertificateRecord,
   LedgerEvent,
+  ManagedCertificateRecord,
   OrderRecord,
 } from '@certkeeper/store';
 
@@ -58,7 +59,8 @@ export function certificateRecord(key: string, generation = 1): CertificateRecor
   };
 }
 
-export function orderRecord(key: string): OrderRecord {
+/** An order as a caller writes it (`putOrder`); the store sets `revision`. */
+export function orderRecord(key: string): Omit<OrderRecord, 'revision'> {
   const at = '2026-11-01T00:00:00.000Z';
   return {
     key,
@@ -96,6 +98,42 @@ export function orderRecord(key: string): OrderRecord {
       updatedAt: at,
       nextActionAt: '2026-11-01T00:00:05.000Z',
     },
+  };
+}
+
+/** How a certificate is kept, with a failed deployment (retried on the next run) unless `deployment` is given. */
+export function managedRecord(
+  key: string,
+  overrides: Partial<ManagedCertificateRecord> = {},
+): ManagedCertificateRecord {
+  return {
+    key,
+    directoryUrl: 'https://ca.example.test/directory',
+    identifiers: [
+      { type: 'dns', value: 'example.test' },
+      { type: 'dns', value: 'www.example.test' },
+    ],
+    recipe: {
+      solvers: [
+        { type: 'http-01', webroot: '/var/www/example' },
+        { type: 'dns-01', provider: 'route53', credentials: { env: 'AWS_PROFILE' } },
+      ],
+      output: '/etc/ssl/example',
+      deployHook: 'systemctl reload nginx',
+      keyType: 'ec256',
+      profile: 'classic',
+      nested: { list: [1, 'two', true, null], empty: {} },
+    },
+    deployment: {
+      serialNumberHex: '0a000001',
+      at: '2026-11-01T00:06:00.000Z',
+      ok: false,
+      error: 'the deploy hook exited with status 1',
+      attempts: 2,
+    },
+    createdAt: '2026-11-01T00:00:00.000Z',
+    updatedAt: '2026-11-01T00:06:00.000Z',
+    ...overrides,
   };
 }
 

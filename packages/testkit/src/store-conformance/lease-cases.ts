@@ -116,4 +116,26 @@ export const leaseCases: readonly StoreConformanceCase[] = [
       await acquire(store, name, 'worker-c', 30_000);
     },
   },
+  {
+    id: 'lease-get',
+    title: 'getLease shows the live lease (holder, token, expiry) and nothing when free, expired or released',
+    async run({ store }) {
+      const name = unique('lease');
+      assert.equal(await store.getLease(name), undefined, 'a lease never taken is free');
+      const held = await acquire(store, name, 'worker-a', 30_000);
+      assert.deepEqual(await store.getLease(name), held, 'getLease differs from the lease acquired');
+      const renewed = await acquire(store, name, 'worker-a', 60_000);
+      assert.deepEqual(await store.getLease(name), renewed, 'getLease does not show the renewal');
+      await store.releaseLease(renewed);
+      assert.equal(await store.getLease(name), undefined, 'a released lease is shown as held');
+
+      const expiring = unique('lease');
+      await acquire(store, expiring, 'worker-b', 300);
+      assert.equal((await store.getLease(expiring))?.holder, 'worker-b');
+      await sleep(450);
+      assert.equal(await store.getLease(expiring), undefined, 'an expired lease is shown as held');
+      const next = await acquire(store, expiring, 'worker-c', 30_000);
+      assert.deepEqual(await store.getLease(expiring), next);
+    },
+  },
 ];

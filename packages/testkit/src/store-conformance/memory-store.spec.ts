@@ -1,4 +1,4 @@
-import { MemoryStore } from '@certkeeper/store';
+import { MemoryStore, type OrderRecord } from '@certkeeper/store';
 import { describe, expect, it } from 'vitest';
 import { runStoreConformance } from './run-conformance.js';
 import { describeStoreConformance } from './vitest-adapter.js';
@@ -29,6 +29,20 @@ describe('the store conformance kit itself', () => {
       ]),
     );
     expect(failed).not.toContain('account-round-trip');
+  });
+
+  it('fails a store whose order writes ignore the expected revision (last writer wins)', async () => {
+    class LastWriterWinsStore extends MemoryStore {
+      override async putOrder(record: Omit<OrderRecord, 'revision'>) {
+        return super.putOrder(record, (await this.getOrder(record.key))?.revision ?? 0);
+      }
+    }
+    const outcomes = await runStoreConformance(() => ({ store: new LastWriterWinsStore() }), {
+      notApplicable: { durability: 'in memory' },
+    });
+    const failed = outcomes.filter((outcome) => !outcome.passed).map((outcome) => outcome.id);
+    expect(failed).toContain('order-revision');
+    expect(failed).not.toContain('managed-round-trip');
   });
 
   it('requires reopen for the durability case unless declared not applicable', async () => {

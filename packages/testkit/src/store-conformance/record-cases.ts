@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CertificateRecord } from '@certkeeper/store';
 import { accountRecord, backoffRecord, certificateRecord, orderRecord, unique } from './fixtures.js';
+import { assertKeyPaging, scrambledKeys } from './key-paging.js';
 import type { StoreConformanceCase } from './store-case.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -88,25 +89,11 @@ export const recordCases: readonly StoreConformanceCase[] = [
     title: 'listCertificates pages in key order after `afterKey`, `limit` at a time, each certificate once',
     async run({ store }) {
       const prefix = unique('list');
-      const keys = Array.from({ length: 23 }, (_, i) => `${prefix}/${String((i * 7) % 23).padStart(2, '0')}`);
-      // Written in scrambled order, so a backend returning insertion order fails.
+      const keys = scrambledKeys(prefix);
       await Promise.all(keys.map((key) => store.putCertificate(certificateRecord(key))));
-      const seen: string[] = [];
-      let afterKey = prefix;
-      for (;;) {
-        const page = await store.listCertificates({ afterKey, limit: 5 });
-        assert.ok(page.length <= 5, `a page with limit 5 held ${page.length} records`);
-        const ours = page.filter((record) => record.key.startsWith(`${prefix}/`));
-        seen.push(...ours.map((record) => record.key));
-        if (ours.length < page.length || page.length < 5) break;
-        afterKey = page.at(-1)!.key;
-      }
-      assert.deepEqual(seen, [...keys].sort());
+      await assertKeyPaging((options) => store.listCertificates(options), prefix, keys);
       const [first] = await store.listCertificates({ afterKey: prefix, limit: 1 });
       assert.deepEqual(first, certificateRecord(`${prefix}/00`), 'listed records carry every field');
-      const everything = await store.listCertificates();
-      const sorted = everything.map((record) => record.key);
-      assert.deepEqual(sorted, [...sorted].sort(), 'listCertificates() without options is in key order');
     },
   },
   {
@@ -114,18 +101,46 @@ export const recordCases: readonly StoreConformanceCase[] = [
     title: 'in-flight orders round-trip, are deleted, and deleting an absent one is a no-op',
     async run({ store }) {
       const record = orderRecord(unique('order'));
-      await store.putOrder(record);
+      await store.putOrder(record, 0);
       const read = await store.getOrder(record.key);
-      assert.deepEqual(read, record);
+      assert.deepEqual(read, { ...record, revision: 1 });
       (read!.state.authorizations as unknown[]).length = 0;
-      assert.deepEqual(await store.getOrder(record.key), record);
+      assert.deepEqual(await store.getOrder(record.key), { ...record, revision: 1 });
       const advanced = { ...record, state: { ...record.state, phase: 'finalize' as const, attempts: 0 } };
-      await store.putOrder(advanced);
+      await store.putOrder(advanced, 1);
       assert.equal((await store.getOrder(record.key))?.state.phase, 'finalize');
       await store.deleteOrder(record.key);
       assert.equal(await store.getOrder(record.key), undefined);
       await store.deleteOrder(record.key);
       await store.deleteOrder(unique('never-stored'));
+    },
+  },
+  {
+    id: 'certificate-delete',
+    title:
+      'deleteCertificate removes a certificate (read and list), absent is fine, the key can be stored again',
+    async run({ store }) {
+      const prefix = unique('deleted');
+      const [kept, removed] = [`${prefix}/a`, `${prefix}/b`];
+      await store.putCertificate(certificateRecord(kept, 1));
+      await store.putCertificate(certificateRecord(removed, 1));
+      await store.putCertificate(certificateRecord(removed, 2));
+      await store.deleteCertificate(removed);
+      assert.equal(await store.getCertificate(removed), undefined);
+      const listed = await store.listCertificates({ afterKey: prefix, limit: 10 });
+      assert.deepEqual(
+        listed.filter((record) => record.key.startsWith(`${prefix}/`)).map((record) => record.key),
+        [kept],
+      );
+      assert.deepEqual(
+        await store.getCertificate(kept),
+        certificateRecord(kept, 1),
+        'a neighbour was touched',
+      );
+      await store.deleteCertificate(removed);
+      await store.deleteCertificate(unique('never-stored'));
+      await store.putCertificate(certificateRecord(removed, 3));
+      assert.deepEqual(await store.getCertificate(removed), certificateRecord(removed, 3));
     },
   },
   {

@@ -47,7 +47,7 @@ export async function awaitValidation(state: OrderState, deps: ResolvedDeps): Pr
       now,
     );
   }
-  return waitInPhase(state, nextPollTime(deps, state.attempts, retryAfter), now, 'the CA is validating', {
+  return waitInPhase(state, nextPollTime(deps, state, retryAfter), now, 'the CA is validating', {
     orderStatus: order.status,
   });
 }

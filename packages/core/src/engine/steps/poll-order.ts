@@ -47,7 +47,7 @@ export async function pollOrder(state: OrderState, deps: ResolvedDeps): Promise<
       now,
     );
   }
-  return waitInPhase(state, nextPollTime(deps, state.attempts, retryAfter), now, 'the CA is issuing', {
+  return waitInPhase(state, nextPollTime(deps, state, retryAfter), now, 'the CA is issuing', {
     orderStatus: order.status,
   });
 }
