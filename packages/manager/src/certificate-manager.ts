@@ -1,4 +1,5 @@
 import {
+  assertKnownCaProfileRules,
   type CertificateKeyType,
   type Clock,
   type Identifier,
@@ -67,8 +68,14 @@ export class CertificateManager {
   /** Make sure a fresh certificate exists for the identifiers; see EnsureOutcome for what can happen. */
   async ensure(request: EnsureRequest, options: EnsureOptions = {}): Promise<EnsureOutcome> {
     const { signal, suspendWaitsLongerThanMs } = options;
-    const { accountUrl } = await this.accounts.client();
     const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
+    // Before any request, the account's registration included: an order the CA is known to refuse.
+    assertKnownCaProfileRules({
+      directoryUrl: this.options.directoryUrl,
+      identifiers,
+      profile: request.profile,
+    });
+    const { accountUrl } = await this.accounts.client();
     const subject = {
       directoryUrl: this.options.directoryUrl,
       accountUrl,
