@@ -9,7 +9,7 @@ import {
   legacyJobs,
   setAsideLegacySchema,
 } from './pg-boss-legacy-schema.js';
-import { databaseError, isTransient } from './pg-errors.js';
+import { databaseError, retryTransient } from './pg-errors.js';
 import { quoteSchema } from './schema-name.js';
 
 export interface PgBossRenewalQueueOptions {
@@ -129,6 +129,7 @@ export class PgBossRenewalQueue<P = unknown> implements RenewalQueue<P> {
         ...(options.startAfter ? { startAfter: options.startAfter } : {}),
       });
     try {
+      // pg-boss does not retry a send cut by a restart; the insert is keyed, so repeating it is harmless.
       return (await retryTransient(send)) ?? undefined;
     } catch (error) {
       throw queueError(`enqueueing "${key}" on queue "${this.name}"`, error);
@@ -178,19 +179,6 @@ async function carryOverLegacyJobs(boss: PgBoss, pool: pg.Pool, legacy: string, 
     await retryTransient(() => forgetLegacyJob(pool, legacy, job.id));
   }
   await retryTransient(() => dropLegacySchemaWhenEmpty(pool, legacy));
-}
-
-/** A send during a restart: pg-boss does not retry it, and the insert is keyed, so repeating it is harmless. */
-async function retryTransient<T>(call: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isTransient(error) || Date.now() + pause > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
-  }
 }
 
 function queueError(operation: string, cause: unknown): CertkeeperError {

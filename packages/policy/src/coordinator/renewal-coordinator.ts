@@ -10,8 +10,8 @@ import {
   type Logger,
   OrderFailedError,
   parseCertificate,
+  retryWithBackoff,
   silentLogger,
-  sleep,
   systemClock,
 } from '@certkeeper/core';
 import type { CertificateRecord, Lease, Store } from '@certkeeper/store';
@@ -353,22 +353,32 @@ export class RenewalCoordinator {
     signal?: AbortSignal,
   ): Promise<Lease | EnsureOutcome> {
     const ttl = this.options.leaseTtlMs ?? 300_000;
-    const started = Date.now();
-    for (;;) {
-      const lease = await this.store.acquireLease(`certificate|${key}`, this.holder, ttl);
-      if (lease) return lease;
-      const blocked = await this.backoffOutcome(request);
-      if (blocked) return blocked;
-      if (Date.now() - started > (this.options.leaseWaitMs ?? 900_000)) {
-        const until = new Date(this.clock.now().getTime() + ttl);
-        return {
-          type: 'deferred',
-          until,
-          reason: `deferred: another worker has held the lease on ${key} too long`,
-          joined: false,
-        };
-      }
-      await sleep(this.options.leasePollMs ?? 250, signal);
+    const pollMs = this.options.leasePollMs ?? 250;
+    try {
+      return await retryWithBackoff(
+        async () =>
+          (await this.store.acquireLease(`certificate|${key}`, this.holder, ttl)) ??
+          (await this.backoffOutcome(request)) ??
+          Promise.reject(new LeaseBusy()),
+        {
+          attempts: Number.POSITIVE_INFINITY,
+          totalMs: this.options.leaseWaitMs ?? 900_000,
+          // A steady poll, jittered so the processes waiting for one lease do not ask in step.
+          baseDelayMs: pollMs,
+          factor: 1,
+          maxDelayMs: pollMs,
+          shouldRetry: (error) => error instanceof LeaseBusy,
+          ...(signal ? { signal } : {}),
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof LeaseBusy)) throw error;
+      return {
+        type: 'deferred',
+        until: new Date(this.clock.now().getTime() + ttl),
+        reason: `deferred: another worker has held the lease on ${key} too long`,
+        joined: false,
+      };
     }
   }
 
@@ -425,6 +435,9 @@ export class RenewalCoordinator {
     };
   }
 }
+
+/** Another process holds the certificate's lease: look again after a pause. */
+class LeaseBusy extends Error {}
 
 /** RFC 9773 §5: `alreadyReplaced`; other CAs answer a `replaces` they dislike with malformed or unauthorized. */
 function isReplacesRefusal(error: unknown): boolean {
