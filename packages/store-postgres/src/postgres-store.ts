@@ -11,7 +11,7 @@ import type {
   OrderRecord,
   Store,
 } from '@certkeeper/store';
-import { checkExpectedRevision, StoreConflictError } from '@certkeeper/store';
+import { checkExpectedRevision, leaseHolderIsDead, StoreConflictError } from '@certkeeper/store';
 import type pg from 'pg';
 import { createPool } from './create-pool.js';
 import { migrate } from './migrate.js';
@@ -239,6 +239,17 @@ export class PostgresStore implements Store {
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
+    const taken = await this.takeLease(name, holder, ttlMs);
+    if (taken) return taken;
+    // Held by another. A holder on this host that provably died (its pid gone or reused) is taken over at once,
+    // as by the FileStore; a holder elsewhere is live until its lease expires (short leases, renewed often).
+    const current = await this.getLease(name);
+    if (current === undefined) return this.takeLease(name, holder, ttlMs);
+    if (!(await leaseHolderIsDead(current.holder))) return undefined;
+    return this.takeOverDeadLease(current, holder, ttlMs);
+  }
+  /** Take the lease if free or expired (token + 1), or renew it for its holder (same token). */
+  private async takeLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
     // One statement: the row lock of ON CONFLICT serialises contenders, and the WHERE is evaluated on the row
     // as the winner left it. A takeover gets token + 1; the holder renewing a live lease keeps its token.
     const rows = await this.query<LeaseRow>(
@@ -253,6 +264,23 @@ export class PostgresStore implements Store {
        WHERE l.holder IS NULL OR l.expires_at <= clock_timestamp() OR l.holder = excluded.holder
        RETURNING name, holder, token, expires_at`,
       [name, holder, ttlMs],
+    );
+    return rows[0] && leaseOf(rows[0]);
+  }
+  /**
+   * Replace the dead holder of `dead` (compare-and-set on its holder and token, so of two processes taking over
+   * one wins) with token + 1. Retried after a lost acknowledgement, it finds the lease already ours and keeps it.
+   */
+  private async takeOverDeadLease(dead: Lease, holder: string, ttlMs: number): Promise<Lease | undefined> {
+    const rows = await this.query<LeaseRow>(
+      `acquireLease "${dead.name}" for ${holder} from a dead holder`,
+      `UPDATE ${this.s}.leases SET
+         holder = $2,
+         expires_at = clock_timestamp() + $3 * interval '1 millisecond',
+         token = CASE WHEN holder = $4 THEN token + 1 ELSE token END
+       WHERE name = $1 AND ((holder = $4 AND token = $5) OR (holder = $2 AND token = $5 + 1))
+       RETURNING name, holder, token, expires_at`,
+      [dead.name, holder, ttlMs, dead.holder, dead.token],
     );
     return rows[0] && leaseOf(rows[0]);
   }

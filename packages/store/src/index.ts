@@ -1,4 +1,5 @@
 export * from './file/index.js';
+export * from './lease/index.js';
 export * from './memory/memory-store.js';
 export * from './port/records.js';
 export * from './port/store.js';

@@ -9,18 +9,34 @@ export interface Child {
   waitFor(predicate: (line: string) => boolean, timeoutMs?: number): Promise<string>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr(): string;
+  /** Send one line to the child's stdin. */
+  send(line: string): void;
 }
 
-export function startChild(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Child {
+/**
+ * Start `script` with `args`. `launcher` runs node through another program (`unshare --pid --fork` for a
+ * process in its own pid namespace, as in a container).
+ */
+export function startChild(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  launcher: readonly string[] = [],
+): Child {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = spawn(
+  const [program, ...programArgs] = [
+    ...launcher,
     process.execPath,
-    ['--conditions=@certkeeper/source', '--import', 'tsx', path, ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    },
-  );
+    '--conditions=@certkeeper/source',
+    '--import',
+    'tsx',
+    path,
+    ...args,
+  ];
+  const child = spawn(program!, programArgs, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const lines: string[] = [];
   let partial = '';
   let errors = '';
@@ -35,7 +51,8 @@ export function startChild(script: string, args: readonly string[], env: NodeJS.
     errors += chunk;
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': every line the child wrote before it died has been read by then.
+    child.on('close', (code, signal) => {
       for (const wake of waiters) wake();
       resolve({ code, signal });
     }),
@@ -45,6 +62,7 @@ export function startChild(script: string, args: readonly string[], env: NodeJS.
     lines,
     exited,
     stderr: () => errors,
+    send: (line) => child.stdin!.write(`${line}\n`),
     waitFor(predicate, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {

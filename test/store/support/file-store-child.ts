@@ -4,12 +4,14 @@
  *
  *   write-loop <dir>          writes certificate, account, ledger and lease in a tight loop until killed
  *   lease-loop <dir> <ms>     competes for the lease "shared" for <ms>, checking nobody else is inside
- *   order-race <dir> <key> <startAt> <rounds>   races other processes on one order (see order-race.ts)
+ *   order-race <dir> <key> <rounds>             races other processes on one order (see order-race.ts)
+ *   hold-lease <dir> <name> <ttlMs> [host]      takes the lease and stays alive holding it (lease-holding.ts)
  */
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore } from '@certkeeper/store';
 import { certificateRecord } from '@certkeeper/testkit/store-conformance';
+import { holdLease } from './lease-holding.js';
 import { raceOnOrder } from './order-race.js';
 
 const [mode, directory, ...args] = process.argv.slice(2);
@@ -97,11 +99,13 @@ const store = await FileStore.open({ directory: directory! });
 say('ready');
 if (mode === 'write-loop') await writeLoop(store);
 else if (mode === 'lease-loop') await leaseLoop(store, Number(args[0]));
-else if (mode === 'order-race')
-  await raceOnOrder(
+else if (mode === 'hold-lease')
+  await holdLease(
     store,
-    { key: args[0]!, startAt: Number(args[1]), rounds: Number(args[2]), slotMs: 100 },
+    { name: args[0]!, ttlMs: Number(args[1]), ...(args[2] ? { host: args[2] } : {}) },
     say,
   );
+else if (mode === 'order-race')
+  await raceOnOrder(store, { key: args[0]!, rounds: Number(args[1]), slotMs: 100 }, say);
 await store.close();
 say('done');

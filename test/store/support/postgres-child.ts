@@ -5,10 +5,13 @@
  *   open <startAt> <schema>                               opens PostgresStore (migrations), prints `ack opened`
  *   enqueue <startAt> <jobsSchema> <queue> <key> <count>  starts the queue, enqueues `key` count times
  *   order-race <startAt> <schema> <key> <rounds>          races other processes on one order (order-race.ts)
+ *   hold-lease <startAt> <schema> <name> <ttlMs> [host]   takes the lease and stays alive (lease-holding.ts)
+ *   wait-lease <startAt> <schema> <name> <ttlMs> [host]   polls until the lease is its own
  *   hang <startAt> <jobsSchema> <queue>                   works the queue, prints `ack working <key>` for a
  *                                                         job and never finishes it (the test kills it)
  */
 import { PgBossRenewalQueue, PostgresStore } from '@certkeeper/store-postgres';
+import { holdLease, waitForLease } from './lease-holding.js';
 import { raceOnOrder } from './order-race.js';
 import { connectionString } from './postgres.js';
 
@@ -41,12 +44,16 @@ if (mode === 'open') {
     await new Promise(() => {});
   });
   await new Promise(() => {});
+} else if (mode === 'hold-lease' || mode === 'wait-lease') {
+  const [schema, name, ttlMs, host] = args;
+  const store = await PostgresStore.open({ connectionString, schema: schema! });
+  const options = { name: name!, ttlMs: Number(ttlMs), ...(host ? { host } : {}) };
+  await (mode === 'hold-lease' ? holdLease(store, options, say) : waitForLease(store, options, say));
+  await store.close();
 } else if (mode === 'order-race') {
   const [schema, key, rounds] = args;
   const store = await PostgresStore.open({ connectionString, schema: schema! });
-  // The first round a second after startAt: every process has opened its store by then.
-  const startAt = Number(startAtText) + 1_000;
-  await raceOnOrder(store, { key: key!, startAt, rounds: Number(rounds), slotMs: 100 }, say);
+  await raceOnOrder(store, { key: key!, rounds: Number(rounds), slotMs: 100 }, say);
   await store.close();
 }
 say('done');

@@ -36,14 +36,18 @@ function checkRace(
 }
 
 /**
- * Waits for every racing process (`raceOnOrder`, `rounds` rounds each) to exit cleanly, then checks the race
- * against the order stored after it, and that the processes really raced (most rounds had a loser).
+ * Starts every racing process (`raceOnOrder`, `rounds` rounds each) together once all are ready, waits for them
+ * to exit cleanly, then checks the race against the order stored after it, and that the processes really raced
+ * (most rounds had a loser).
  */
 export async function expectRaceOutcome(
   children: readonly Child[],
   readStored: () => Promise<OrderRecord | undefined>,
   rounds: number,
 ): Promise<void> {
+  await Promise.all(children.map((child) => child.waitFor((line) => line === 'ready', 60_000)));
+  const startAt = Date.now() + 200;
+  for (const child of children) child.send(`go ${startAt}`);
   const exits = await Promise.all(children.map((child) => child.exited));
   for (const [i, exit] of exits.entries()) assert.equal(exit.code, 0, children[i]!.stderr());
   const { wins, losses } = checkRace(

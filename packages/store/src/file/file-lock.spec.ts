@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { leaseHolderId } from '../lease/lease-holder.js';
 import { FileLocks } from './file-lock.js';
 import { hashedName } from './safe-name.js';
 
@@ -15,8 +16,13 @@ describe('FileLocks', () => {
     await rm(directory, { recursive: true, force: true });
   });
   const lockPath = (name: string) => join(directory, `${hashedName(name)}.lock`);
+  // A lock of process `pid` on this host (this process's holder id with another pid: its start time differs).
   const planted = (pid: number, at = Date.now()) =>
-    JSON.stringify({ pid, host: hostname(), nonce: 'someone-else', at });
+    JSON.stringify({
+      holder: leaseHolderId({ description: 'planted' }).replace(`:${process.pid}:`, `:${pid}:`),
+      nonce: 'someone-else',
+      at,
+    });
 
   it('runs callers of one name one at a time, and leaves no files behind', async () => {
     const locks = new FileLocks(directory);
@@ -45,17 +51,29 @@ describe('FileLocks', () => {
   });
 
   it('waits for a live holder and times out naming it', async () => {
-    await writeFile(lockPath('x'), planted(process.pid));
+    await writeFile(
+      lockPath('x'),
+      JSON.stringify({
+        holder: leaseHolderId({ description: 'planted' }),
+        nonce: 'someone-else',
+        at: Date.now(),
+      }),
+    );
     const error = await new FileLocks(directory, { timeoutMs: 200 })
       .withLock('x', async () => {})
       .catch((e) => e);
     expect(error.code).toBe('CERTKEEPER_ERR_STORE_LOCK_TIMEOUT');
-    expect(error.message).toContain(`process ${process.pid}`);
+    expect(error.message).toContain(`process ${process.pid} on `);
+    expect(error.message).toContain('(planted)');
     expect(error.retryable).toBe(true);
   });
 
-  it('takes over a lock older than staleMs even when its pid is alive (pid reuse)', async () => {
-    await writeFile(lockPath('x'), planted(process.pid, Date.now() - 60_000));
+  it('takes over a lock older than staleMs even when its holder cannot be proven dead', async () => {
+    const elsewhere = leaseHolderId({ host: 'other-host.test' });
+    await writeFile(
+      lockPath('x'),
+      JSON.stringify({ holder: elsewhere, nonce: 'n', at: Date.now() - 60_000 }),
+    );
     await new FileLocks(directory, { timeoutMs: 1_000, staleMs: 30_000 }).withLock('x', async () => {});
   });
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { describeLeaseHolder, leaseHolderId, leaseHolderIsDead } from '../lease/lease-holder.js';
 import { hashedName } from './safe-name.js';
 import { errnoCode, storeIoError } from './store-io-error.js';
 
@@ -10,27 +10,28 @@ export interface FileLockOptions {
   /** Give up waiting for a lock held by a live process after this long. Default 20 s. */
   readonly timeoutMs?: number;
   /**
-   * A lock older than this is taken over even if its pid is alive (the pid may have been reused, or the holder
-   * lives on another host sharing the directory). Critical sections last milliseconds. Default 30 s.
+   * A lock older than this is taken over even if its holder cannot be proven dead (it lives in another pid
+   * namespace or on another host sharing the directory). Critical sections last milliseconds. Default 30 s.
    */
   readonly staleMs?: number;
 }
 
 interface LockOwner {
-  readonly pid: number;
-  readonly host: string;
+  /** Who holds it ({@link leaseHolderId}): host, boot, pid namespace, pid and its start time. */
+  readonly holder: string;
   readonly nonce: string;
   readonly at: number;
 }
 
-const host = hostname();
+let processHolder: string | undefined;
 
 /**
  * Short critical sections shared by every process using one store directory (a daemon and a cron `renew`).
  *
- * A lock is a file created with link(2), which fails with EEXIST when the name is taken and makes the owner's
- * pid visible atomically with the lock. A lock left by a process that died (kill -9 in the middle of a write) is
- * taken over at once, because its pid is gone; proper-lockfile's mtime-only staleness would stall the next
+ * A lock is a file created with link(2), which fails with EEXIST when the name is taken and makes the owner
+ * visible atomically with the lock. A lock left by a process that died (kill -9 in the middle of a write) is
+ * taken over at once, because its holder is provably dead (its pid is gone or reused: {@link leaseHolderIsDead});
+ * proper-lockfile's mtime-only staleness would stall the next
  * process for its whole stale period after every crash, and it throws from a timer when it cannot refresh.
  * Two processes breaking the same stale lock are serialised by a second, short-lived `.break` lock, so neither
  * removes the fresh lock the other just took. Callers in this process queue in memory first, so they never
@@ -70,9 +71,9 @@ export class FileLocks {
   }
 
   private async acquire(name: string, path: string): Promise<LockOwner> {
+    processHolder ??= leaseHolderId({ description: 'store lock' });
     const owner: LockOwner = {
-      pid: process.pid,
-      host,
+      holder: processHolder,
       nonce: randomBytes(8).toString('hex'),
       at: Date.now(),
     };
@@ -113,7 +114,7 @@ export class FileLocks {
       return info !== undefined && Date.now() - info.mtimeMs > 2_000;
     }
     if (Date.now() - holder.at > this.staleMs) return true;
-    return holder.host === host && !processIsAlive(holder.pid);
+    return leaseHolderIsDead(holder.holder);
   }
 
   private async breakStale(path: string, observed: LockOwner | undefined): Promise<void> {
@@ -140,7 +141,7 @@ export class FileLocks {
   }
 
   private timeout(name: string, path: string, holder: LockOwner | undefined): CertkeeperError {
-    const who = holder ? `process ${holder.pid} on ${holder.host}` : 'an unknown process';
+    const who = holder ? describeLeaseHolder(holder.holder) : 'an unknown process';
     const held = holder ? `, held for ${Date.now() - holder.at} ms` : '';
     return new CertkeeperError(
       ErrorCodes.STORE_LOCK_TIMEOUT,
@@ -174,18 +175,9 @@ async function readOwner(path: string): Promise<LockOwner | undefined | 'absent'
   }
   try {
     const owner = JSON.parse(text) as LockOwner;
-    return typeof owner.pid === 'number' && typeof owner.nonce === 'string' ? owner : undefined;
+    // A lock file from before holder ids (no `holder`) reads as unreadable: taken over once a few seconds old.
+    return typeof owner.holder === 'string' && typeof owner.nonce === 'string' ? owner : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return errnoCode(error) === 'EPERM';
   }
 }

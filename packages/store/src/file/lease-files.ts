@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { leaseHolderIsDead } from '../lease/lease-holder.js';
 import type { Lease } from '../port/records.js';
 import { readJson, writeFileDurably } from './durable-fs.js';
 import type { FileLocks } from './file-lock.js';
@@ -15,7 +16,11 @@ interface LeaseFile {
   readonly expiresAt?: string;
 }
 
-/** Leases as one small file per name, read-modified-written under the name's cross-process lock. */
+/**
+ * Leases as one small file per name, read-modified-written under the name's cross-process lock. A live lease
+ * whose holder is provably dead ({@link leaseHolderIsDead}: same host, boot and pid namespace, pid gone or
+ * reused) is taken over at once with token + 1, instead of blocking every run until its expiry.
+ */
 export class LeaseFiles {
   constructor(
     private readonly directory: string,
@@ -29,10 +34,11 @@ export class LeaseFiles {
       const current = await readJson<LeaseFile>(path);
       const now = this.now().getTime();
       const live = current?.holder !== undefined && Date.parse(current.expiresAt ?? '') > now;
-      if (live && current?.holder !== holder) return undefined;
+      const renewing = live && current?.holder === holder;
+      if (live && !renewing && !(await leaseHolderIsDead(current!.holder!))) return undefined;
       const lastToken = current?.lastToken ?? 0;
       // The holder renewing a live lease keeps its token: it is the same lease, and fenced writes stay valid.
-      const token = live ? lastToken : lastToken + 1;
+      const token = renewing ? lastToken : lastToken + 1;
       const lease: Lease = { name, holder, token, expiresAt: new Date(now + ttlMs).toISOString() };
       await writeFileDurably(
         path,

@@ -65,6 +65,12 @@ export interface Store {
    * Resolves the lease, with a token greater than any token ever issued for `name`, or `undefined` when another
    * holder has it. Callers MUST re-check whether the work is still needed after taking a lease ("lock, then
    * re-check": another holder may have just finished it).
+   *
+   * A backend may take over a lease whose holder it can prove dead (token + 1, as after expiry): FileStore and
+   * PostgresStore do for holder ids made by `leaseHolderId` on this host, this boot and this pid namespace
+   * whose process is gone or whose pid was reused. Any other holder keeps its lease until it expires, so
+   * liveness across hosts comes from short leases renewed often; expiry is measured by one clock (the
+   * machine's, or the database's), never compared across machines.
    */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | undefined>;
   /** Give the lease up; a no-op when it has expired or passed to another holder (the token says which). */

@@ -1,0 +1,1 @@
+export { describeLeaseHolder, leaseHolderId, leaseHolderIsDead } from './lease-holder.js';
