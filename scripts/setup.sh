@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what certkeeper needs on a fresh Debian 12 machine with Node.js and npm (Debian's Node 20 will do):
-# Node.js 24 (from the npm registry, when the machine's Node is older), Pebble (test CA), BIND 9 (authoritative
-# DNS for tests), PowerDNS with its SQLite backend (PowerDNS plugin tests), tmux (terminal tests), pnpm at the
-# version package.json names, and the workspace dependencies. Safe to run again: it only installs what is
-# missing. Used by the README and by .ci/run.
+# Node.js 24 (from the npm registry, when the machine's Node is older), Pebble 2.10 (test CA, from Debian forky,
+# unpacked beside the system), BIND 9 (authoritative DNS for tests), PowerDNS with its SQLite backend (PowerDNS
+# plugin tests), tmux (terminal tests), pnpm at the version package.json names, and the workspace dependencies.
+# Safe to run again: it only installs what is missing. Used by the README and by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node-from-npm.sh
+source scripts/lib/pebble-from-debian.sh
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -28,7 +29,6 @@ if [ "$node_major" -lt 24 ]; then
 fi
 
 need_apt=()
-command -v pebble >/dev/null 2>&1 || need_apt+=(pebble)
 command -v named >/dev/null 2>&1 || need_apt+=(bind9)
 command -v nsupdate >/dev/null 2>&1 || need_apt+=(bind9-utils)
 command -v dig >/dev/null 2>&1 || need_apt+=(bind9-dnsutils)
@@ -42,6 +42,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi
+
+# Pebble 2.10 for the tests, without touching the machine's package sources (see scripts/lib/pebble-from-debian.sh).
+pebble_from_debian
 
 pnpm_version=$(node -p "require('./package.json').packageManager.split('@')[1]")
 if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$pnpm_version" ]; then
