@@ -21,7 +21,9 @@ import { type CommandContext, settingsOf } from './context.js';
  */
 export async function runCommand(context: CommandContext): Promise<ExitCodeValue> {
   const settings = await settingsOf(context);
-  const reporter = context.flags.json ? new JsonReporter() : new PlainReporter();
+  const reporter = context.flags.json
+    ? new JsonReporter(context.stdout)
+    : new PlainReporter(context.stdout, context.stderr);
   const metrics = new CertkeeperMetrics();
   const runtime = await openRuntime(settings, {
     logger: context.logger,
@@ -83,7 +85,10 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
         };
       } catch (error) {
         if (controller.signal.aborted) break;
-        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        // /healthz is an output too: the sweep's error is scrubbed before it is served.
+        const message = context.redactor.redact(
+          error instanceof Error ? error.message.split('\n')[0]! : String(error),
+        );
         health = { ...health, lastSweepAt: new Date().toISOString(), lastSweepError: message };
         reporter.warn(`sweep failed: ${message}`);
         wakeAt = Math.min(wakeAt, Date.now() + 60_000);

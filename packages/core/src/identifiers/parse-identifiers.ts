@@ -3,6 +3,7 @@ import type { Identifier, NormalizedIdentifier } from './identifier.js';
 import { formatIdentifier } from './identifier.js';
 import { type IdentifierProblem, InvalidIdentifierError } from './invalid-identifier-error.js';
 import { isIpv4MappedIpv6, looksLikeIpLiteral, readIpLiteral } from './ip-literal.js';
+import { reservedIpReason } from './reserved-ip.js';
 
 type Parsed = { ok: true; identifier: NormalizedIdentifier } | { ok: false; reasons: readonly string[] };
 
@@ -13,6 +14,8 @@ type Parsed = { ok: true; identifier: NormalizedIdentifier } | { ok: false; reas
  *   form (RFC 8738 §3); any other string is a `dns` name.
  * - DNS names are normalised as described in {@link readDnsName}: trailing dot removed, unicode to punycode
  *   (the input is kept in `display`), lower case, length and character rules, wildcard only as `*.` prefix.
+ * - Single-label names (`test`) and addresses that name no single host (0.0.0.0, ::, multicast, broadcast,
+ *   240.0.0.0/4) are refused; loopback and private addresses are kept for private CAs (see reserved-ip.ts).
  * - `{ type: 'dns' }` with an IP literal is refused: CAs validate IPs only as `ip` identifiers.
  * - Two inputs that normalise to the same identifier are refused, naming both.
  *
@@ -66,6 +69,7 @@ function parseOne(item: unknown): Parsed {
 }
 
 function parseDns(value: string): Parsed {
+  if (isWildcardIp(value)) return wildcardIp;
   const name = readDnsName(value);
   if (!name.ok) return name;
   return {
@@ -75,13 +79,28 @@ function parseDns(value: string): Parsed {
 }
 
 function parseIp(value: string): Parsed {
+  if (isWildcardIp(value)) return wildcardIp;
   const ip = readIpLiteral(value);
   if (!ip.ok) return { ok: false, reasons: [ip.reason] };
   if (ip.version === 6 && isIpv4MappedIpv6(ip.value)) {
     // CAs validate the IPv4 address behind it; ordering it as IPv6 fails or duplicates the IPv4 identifier.
     return { ok: false, reasons: ['an IPv4-mapped IPv6 address; order the IPv4 address itself'] };
   }
+  const reserved = reservedIpReason(ip.value, ip.version);
+  if (reserved) return { ok: false, reasons: [reserved] };
   return { ok: true, identifier: { type: 'ip', value: ip.value, display: value, wildcard: false } };
+}
+
+// `*.192.0.2.1` would otherwise read as a DNS name whose last label is all digits: say what it really is.
+const wildcardIp: Parsed = {
+  ok: false,
+  reasons: [
+    'an IP address cannot be a wildcard (RFC 8738 §3: an ip identifier is one address); order the address itself',
+  ],
+};
+
+function isWildcardIp(value: string): boolean {
+  return value.startsWith('*.') && looksLikeIpLiteral(value.slice(2));
 }
 
 /** Renders an input for a message: quoted, shortened, never `[object Object]`. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
-import { assertKnownCaProfileRules, profileRulesFor } from './ip-profile-rule.js';
-import { genericProfileRules, letsEncryptProfileRules } from './profile-rules.js';
+import { assertKnownCaProfileRules } from './ip-profile-rule.js';
+import { genericProfileRules, letsEncryptProfileRules, profileRulesFor } from './profile-rules.js';
 
 const production = 'https://acme-v02.api.letsencrypt.org/directory';
 const staging = 'https://acme-staging-v02.api.letsencrypt.org/directory';

@@ -2,20 +2,7 @@ import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
 import type { Identifier } from '../identifiers/identifier.js';
 import { formatIdentifier } from '../identifiers/identifier.js';
-import { genericProfileRules, letsEncryptProfileRules, type ProfileRuleSet } from './profile-rules.js';
-
-const LETS_ENCRYPT_HOSTS = new Set(['acme-v02.api.letsencrypt.org', 'acme-staging-v02.api.letsencrypt.org']);
-
-/** The profile rules of a CA known by its directory URL (Let's Encrypt, production and staging), else generic. */
-export function profileRulesFor(directoryUrl: string): ProfileRuleSet {
-  try {
-    return LETS_ENCRYPT_HOSTS.has(new URL(directoryUrl).hostname)
-      ? letsEncryptProfileRules
-      : genericProfileRules;
-  } catch {
-    return genericProfileRules;
-  }
-}
+import { type ProfileRuleSet, profileRulesFor } from './profile-rules.js';
 
 /** What to do when IP addresses are ordered without the CA's IP profile: config key, flag, and the trade-off. */
 export function ipProfileHint(profile: string): string {

@@ -10,6 +10,12 @@ export interface RetryOptions {
    * rethrown at once with its `retryAfter`, for the caller's scheduler. Default 5000 ms.
    */
   readonly maxDelayMs?: number;
+  /**
+   * Retry only failures the server refused before changing anything: a rate limit with a retry time. For calls
+   * that are not idempotent (a POST that creates a record): after a timeout or a 5xx the change may have been made,
+   * and repeating it would make a second one.
+   */
+  readonly onlyIfRefused?: boolean;
   /** Ends a wait at once with `CERTKEEPER_ERR_ABORTED`. */
   readonly signal?: AbortSignal;
 }
@@ -26,6 +32,9 @@ export function withProviderRetry<T>(call: () => Promise<T>, options: RetryOptio
     maxDelayMs: options.maxDelayMs ?? 5000,
     ...(options.signal ? { signal: options.signal } : {}),
     shouldRetry: (error) =>
-      CertkeeperError.isInstance(error) && error.code === ErrorCodes.DNS_PROVIDER_FAILED && error.retryable,
+      CertkeeperError.isInstance(error) &&
+      error.code === ErrorCodes.DNS_PROVIDER_FAILED &&
+      error.retryable &&
+      (!options.onlyIfRefused || error.retryAfter !== undefined),
   });
 }
