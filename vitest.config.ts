@@ -27,6 +27,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          // Prints the Pebble version the suites run against (2.10, from scripts/setup.sh), once.
+          globalSetup: ['test/support/print-pebble-version.ts'],
           include: ['packages/*/test/**/*.test.ts', 'plugins/*/test/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...postgresSuites],
           testTimeout: 60_000,

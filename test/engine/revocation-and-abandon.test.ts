@@ -8,7 +8,6 @@ import {
   runOrder,
   runStep,
 } from '@certkeeper/core';
-import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PebbleFixture, startPebbleFixture } from './pebble-fixture.js';
 
@@ -31,17 +30,7 @@ describe('revocation and abandoned orders', () => {
   };
 
   /** Pebble's management API tells whether it considers a serial revoked. */
-  const status = async (serialHex: string) => {
-    const dispatcher = new Agent({ connect: { ca: fixture.pebble.caBundlePem } });
-    try {
-      const response = await request(`${fixture.pebble.managementUrl}/cert-status-by-serial/${serialHex}`, {
-        dispatcher,
-      });
-      return (await response.body.json()) as { Status: string; Reason?: number };
-    } finally {
-      await dispatcher.close();
-    }
-  };
+  const status = (serialHex: string) => fixture.pebble.certificateStatus(serialHex);
 
   it('revokes with the account key and a reason', async () => {
     const { client, leaf } = await issue('revoke-account.example.test');

@@ -69,8 +69,7 @@ describe('many workers, one issuance (PostgreSQL store + pg-boss queue, embedded
     producer = await PgBossRenewalQueue.start({
       connectionString,
       schema: jobs,
-      maintenanceIntervalSeconds: 1,
-      expireInSeconds: 4,
+      monitorIntervalSeconds: 1,
       retryDelaySeconds: 1,
     });
   }, 120_000);

@@ -8,8 +8,9 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /**
- * ARI (RFC 9773) through the fault proxy, since Pebble 2.4 has none: the proxy adds `renewalInfo` to the directory
- * and serves a suggested window with Retry-After; newOrder payloads are recorded to see what the CA received.
+ * ARI (RFC 9773) through the fault proxy: what Pebble cannot do. The proxy serves a window that follows the test's
+ * fake clock (Pebble's follows the wall clock), and answers alreadyReplaced on demand; newOrder payloads are
+ * recorded to see what the CA received. ARI against Pebble's own implementation: test/manager/manager-ari.test.ts.
  */
 describe('ARI renewals', () => {
   let f: PolicyFixture;
@@ -123,6 +124,12 @@ describe('ARI renewals', () => {
     const early = await coordinator.ensure(request, f.issue);
     expect(early.type).toBe('fresh');
     expect(f.proxy.log).toHaveLength(0);
+
+    // Forced before the window opens: it would carry replaces, but Let's Encrypt exempts only renewals inside the
+    // window, so the spent duplicate limit still applies and nothing is sent.
+    const forcedEarly = await coordinator.ensure({ ...request, force: true }, f.issue);
+    expect(forcedEarly).toMatchObject({ type: 'deferred', limit: 'certificatesPerExactSet' });
+    expect(f.proxy.count('newOrder')).toBe(0);
 
     // Inside the window: renewed with replaces, although the duplicate limit is spent (ARI renewals are exempt).
     f.clock.set(new Date(now + 2 * DAY + 60_000));

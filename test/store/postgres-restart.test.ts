@@ -22,7 +22,7 @@ describe('PostgreSQL restarted in the middle of a run', () => {
       pollingIntervalSeconds: 0.5,
       retryDelaySeconds: 1,
       expireInSeconds: 5,
-      maintenanceIntervalSeconds: 1,
+      monitorIntervalSeconds: 1,
       onError: (error) => errors.push(error),
     });
     try {

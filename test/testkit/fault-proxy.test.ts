@@ -4,6 +4,7 @@ import {
   createTestTls,
   type FaultProxy,
   faults,
+  HARNESS_USER_AGENT,
   type PebbleHandle,
   startFaultProxy,
   startPebble,
@@ -81,7 +82,10 @@ describe('fault proxy passthrough', () => {
     });
     const dispatcher = new Agent({ connect: { ca: rewriting.caBundlePem } });
     try {
-      const response = await request(rewriting.directoryUrl, { dispatcher });
+      const response = await request(rewriting.directoryUrl, {
+        dispatcher,
+        headers: { 'user-agent': HARNESS_USER_AGENT },
+      });
       expect(await response.body.json()).toEqual({ newOrder: `${rewriting.url}/new-order`, path: '/dir' });
       expect(response.headers.location).toBe(`${rewriting.url}/order/1`);
       expect(response.headers.link).toEqual([
@@ -103,7 +107,10 @@ describe('fault proxy passthrough', () => {
     });
     const dispatcher = new Agent({ connect: { ca: orphan.caBundlePem } });
     try {
-      const response = await request(orphan.directoryUrl, { dispatcher });
+      const response = await request(orphan.directoryUrl, {
+        dispatcher,
+        headers: { 'user-agent': HARNESS_USER_AGENT },
+      });
       expect(response.statusCode).toBe(502);
       expect(await response.body.json()).toMatchObject({ type: 'urn:ietf:params:acme:error:serverInternal' });
       expect(orphan.log[0]).toMatchObject({
@@ -227,7 +234,10 @@ describe('fault rules', () => {
       });
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        const response = await request(seeded.directoryUrl, { dispatcher });
+        const response = await request(seeded.directoryUrl, {
+          dispatcher,
+          headers: { 'user-agent': HARNESS_USER_AGENT },
+        });
         await response.body.dump();
         statuses.push(response.statusCode);
       }

@@ -1,6 +1,6 @@
 import { Resolver } from 'node:dns/promises';
 import { createServer, type Server } from 'node:http';
-import { type PebbleHandle, startPebble } from '@certkeeper/testkit';
+import { HARNESS_USER_AGENT, type PebbleHandle, startPebble } from '@certkeeper/testkit';
 import * as x509 from '@peculiar/x509';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,10 @@ const challtestsrvDns = () => {
 describe('startPebble', () => {
   it('serves the ACME directory over TLS signed by caBundlePem, and only that CA', async () => {
     const dispatcher = new Agent({ connect: { ca: pebble.caBundlePem } });
-    const response = await request(pebble.directoryUrl, { dispatcher });
+    const response = await request(pebble.directoryUrl, {
+      dispatcher,
+      headers: { 'user-agent': HARNESS_USER_AGENT },
+    });
     const directory = (await response.body.json()) as Record<string, unknown>;
     expect(response.statusCode).toBe(200);
     expect(directory.newOrder).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
@@ -37,7 +40,9 @@ describe('startPebble', () => {
     await dispatcher.close();
 
     const untrusting = new Agent();
-    await expect(request(pebble.directoryUrl, { dispatcher: untrusting })).rejects.toThrow(/certificate/i);
+    await expect(
+      request(pebble.directoryUrl, { dispatcher: untrusting, headers: { 'user-agent': HARNESS_USER_AGENT } }),
+    ).rejects.toThrow(/certificate/i);
     await untrusting.close();
   });
 

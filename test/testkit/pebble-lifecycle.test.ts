@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startPebble } from '@certkeeper/testkit';
+import { HARNESS_USER_AGENT, startPebble } from '@certkeeper/testkit';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 
@@ -66,7 +66,9 @@ describe('harness lifecycle', () => {
     await expectAllGone([pids.pebble, pids.challtestsrv], 0);
     expect(existsSync(configDir)).toBe(false);
     const dispatcher = new Agent({ connect: { ca: pebble.caBundlePem } });
-    await expect(request(directoryUrl, { dispatcher })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(
+      request(directoryUrl, { dispatcher, headers: { 'user-agent': HARNESS_USER_AGENT } }),
+    ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     await dispatcher.close();
   });
 
@@ -79,7 +81,10 @@ describe('harness lifecycle', () => {
       expect(new Set(ports).size).toBe(ports.length);
       for (const handle of handles) {
         const dispatcher = new Agent({ connect: { ca: handle.caBundlePem } });
-        expect((await request(handle.directoryUrl, { dispatcher })).statusCode).toBe(200);
+        expect(
+          (await request(handle.directoryUrl, { dispatcher, headers: { 'user-agent': HARNESS_USER_AGENT } }))
+            .statusCode,
+        ).toBe(200);
         await dispatcher.close();
       }
     } finally {

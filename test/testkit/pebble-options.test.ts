@@ -111,12 +111,28 @@ describe('startPebble options', () => {
     });
   });
 
-  it('says what to install when the Pebble binary is missing', async () => {
+  it('says to run scripts/setup.sh when the Pebble binary is missing', async () => {
     const error = await startPebble({ pebbleBinary: '/nonexistent/pebble' }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'CERTKEEPER_ERR_TEST_HARNESS',
-      message: expect.stringMatching(/could not be started[\s\S]*apt-get install -y pebble/),
+      message: expect.stringMatching(/could not be started[\s\S]*Next: Run scripts\/setup\.sh/),
     });
+  });
+
+  it('fails saying to run scripts/setup.sh when Pebble 2.10 is not where CERTKEEPER_PEBBLE_DIR says', async () => {
+    const saved = process.env.CERTKEEPER_PEBBLE_DIR;
+    process.env.CERTKEEPER_PEBBLE_DIR = '/nonexistent/certkeeper-pebble';
+    try {
+      await expect(startPebble()).rejects.toMatchObject({
+        code: 'CERTKEEPER_ERR_TEST_HARNESS',
+        message: expect.stringMatching(
+          /Pebble 2\.10 is not installed: \/nonexistent\/certkeeper-pebble holds no[\s\S]*Next: run scripts\/setup\.sh/,
+        ),
+      });
+    } finally {
+      if (saved === undefined) delete process.env.CERTKEEPER_PEBBLE_DIR;
+      else process.env.CERTKEEPER_PEBBLE_DIR = saved;
+    }
   });
 
   it('reports a Pebble that dies at startup with its output', async () => {

@@ -48,6 +48,8 @@ export * from './resources/certificates.js';
 export * from './resources/challenges.js';
 export * from './resources/directory.js';
 export * from './resources/orders.js';
+export * from './retry/backoff-delay.js';
+export * from './retry/retry-with-backoff.js';
 export * from './secrets/index.js';
 export * from './transport/acme-transport.js';
 export { NoncePool } from './transport/nonce-pool.js';

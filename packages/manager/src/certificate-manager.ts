@@ -1,5 +1,6 @@
 import {
   abortable,
+  assertKnownCaProfileRules,
   type CertificateKeyType,
   CertkeeperError,
   type ChallengeSolver,
@@ -91,6 +92,12 @@ export class CertificateManager {
   async ensure(request: EnsureRequest, options: EnsureOptions = {}): Promise<EnsureOutcome> {
     const { signal, suspendWaitsLongerThanMs } = options;
     const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
+    // Before any request, the account's registration included: an order the CA is known to refuse.
+    assertKnownCaProfileRules({
+      directoryUrl: this.options.directoryUrl,
+      identifiers,
+      profile: request.profile,
+    });
     await this.preflight(identifiers);
     // Registration may be shared with other callers: this caller stops waiting on its signal, the others go on.
     const { accountUrl } = await abortable(this.accounts.client(), signal, 'Loading the ACME account');

@@ -1,4 +1,4 @@
-import { CertkeeperError, type ErrorCode, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, type ErrorCode, ErrorCodes, retryWithBackoff } from '@certkeeper/core';
 
 // SQLSTATE classes and node socket errors that mean "the server went away or is not accepting yet": a restart,
 // a failover, a dropped connection. Anything else (a constraint, a syntax error) is not retried.
@@ -47,22 +47,30 @@ export interface RetryPolicy {
 }
 
 /**
- * Run an idempotent database call, retrying transient failures with growing pauses until the time limit: a
- * pg Pool drops a dead connection and opens a new one on the next call, so a restart costs a few seconds.
+ * Run an idempotent database call, retrying transient failures with growing, jittered pauses (50 ms up to 1 s)
+ * until the time limit: a pg Pool drops a dead connection and opens a new one on the next call, so a restart
+ * costs a few seconds. Other failures, and certkeeper's own errors, are rethrown at once, unchanged.
  */
+export function retryTransient<T>(call: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  return retryWithBackoff(() => call(), {
+    attempts: Number.POSITIVE_INFINITY,
+    totalMs: timeoutMs,
+    baseDelayMs: 50,
+    maxDelayMs: 1_000,
+    shouldRetry: (error) => !CertkeeperError.isInstance(error) && isTransient(error),
+  });
+}
+
+/** {@link retryTransient}, with a failure turned into a typed error naming the operation. */
 export async function withRetry<T>(
   operation: string,
   policy: RetryPolicy,
   call: () => Promise<T>,
 ): Promise<T> {
-  const deadline = Date.now() + (policy.timeoutMs ?? 15_000);
-  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
-    try {
-      return await call();
-    } catch (error) {
-      if (CertkeeperError.isInstance(error)) throw error;
-      if (!isTransient(error) || Date.now() + pause > deadline) throw databaseError(operation, error);
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
+  try {
+    return await retryTransient(call, policy.timeoutMs);
+  } catch (error) {
+    if (CertkeeperError.isInstance(error)) throw error;
+    throw databaseError(operation, error);
   }
 }

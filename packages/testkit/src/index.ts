@@ -17,8 +17,10 @@ export type { RequestLogEntry } from './fault-proxy/request-log.js';
 export type { ResourceKind } from './fault-proxy/resource-kind.js';
 export type { FaultRule, FaultRuleSpec } from './fault-proxy/rules.js';
 export { type FaultProxy, type FaultProxyOptions, startFaultProxy } from './fault-proxy/start-fault-proxy.js';
+export { HARNESS_USER_AGENT } from './harness-user-agent.js';
 // Pebble harness: a private ACME test CA plus mock DNS per test file.
 export * from './pebble/challtestsrv-client.js';
+export { DEFAULT_PEBBLE_DIR, type PebbleBinaries, pebbleBinaries } from './pebble/pebble-binaries.js';
 export type { PebbleEabOptions, PebbleHandle, StartPebbleOptions } from './pebble/pebble-options.js';
 export { startPebble } from './pebble/start-pebble.js';
 

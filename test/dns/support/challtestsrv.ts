@@ -1,7 +1,7 @@
 // Starts pebble-challtestsrv with only its DNS and management listeners, on free loopback ports.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { findProgram } from './run-command.js';
+import { pebbleBinaries } from '@certkeeper/testkit';
 
 export interface Challtestsrv {
   dnsAddress: string;
@@ -18,15 +18,14 @@ async function freePort(): Promise<number> {
 }
 
 export async function startChalltestsrv(): Promise<Challtestsrv> {
-  const binary = await findProgram('pebble-challtestsrv');
-  if (!binary)
-    throw new Error('pebble-challtestsrv is missing: install it with "apt-get install -y pebble".');
+  // The Pebble 2.10 scripts/setup.sh installs; throws saying to run it when missing.
+  const binary = pebbleBinaries().challtestsrv;
   const [dnsPort, managementPort] = [await freePort(), await freePort()];
   let output = '';
   const child: ChildProcess = spawn(
     binary,
     [
-      '-dns01',
+      '-dnsserver',
       `127.0.0.1:${dnsPort}`,
       '-management',
       `127.0.0.1:${managementPort}`,
@@ -35,6 +34,8 @@ export async function startChalltestsrv(): Promise<Challtestsrv> {
       '-https01',
       '',
       '-tlsalpn01',
+      '',
+      '-doh',
       '',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -80,8 +80,7 @@ async function main(): Promise<void> {
     const queue = await PgBossRenewalQueue.start<RenewalJobPayload>({
       connectionString: config.connectionString!,
       schema: config.jobsSchema!,
-      expireInSeconds: 4,
-      maintenanceIntervalSeconds: 1,
+      monitorIntervalSeconds: 1,
       pollingIntervalSeconds: 0.5,
       retryDelaySeconds: 1,
     });

@@ -7,6 +7,8 @@
  *   order-race <startAt> <schema> <key> <rounds>          races other processes on one order (order-race.ts)
  *   hold-lease <startAt> <schema> <name> <ttlMs> [host]   takes the lease and stays alive (lease-holding.ts)
  *   wait-lease <startAt> <schema> <name> <ttlMs> [host]   polls until the lease is its own
+ *   hang <startAt> <jobsSchema> <queue>                   works the queue, prints `ack working <key>` for a
+ *                                                         job and never finishes it (the test kills it)
  */
 import { PgBossRenewalQueue, PostgresStore } from '@certkeeper/store-postgres';
 import { holdLease, waitForLease } from './lease-holding.js';
@@ -29,6 +31,19 @@ if (mode === 'open') {
   );
   for (const id of ids) say(`ack enqueued ${id ?? 'coalesced'}`);
   await jobs.stop();
+} else if (mode === 'hang') {
+  const [schema, queue] = args;
+  const jobs = await PgBossRenewalQueue.start({
+    connectionString,
+    schema: schema!,
+    queue: queue!,
+    pollingIntervalSeconds: 0.5,
+  });
+  await jobs.work(async (job) => {
+    say(`ack working ${job.key}`);
+    await new Promise(() => {});
+  });
+  await new Promise(() => {});
 } else if (mode === 'hold-lease' || mode === 'wait-lease') {
   const [schema, name, ttlMs, host] = args;
   const store = await PostgresStore.open({ connectionString, schema: schema! });

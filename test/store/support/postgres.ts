@@ -64,6 +64,7 @@ export function testSchema(label: string): { schema: string; jobs: string; drop:
     async drop() {
       await sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await sql(`DROP SCHEMA IF EXISTS "${jobs}" CASCADE`);
+      await sql(`DROP SCHEMA IF EXISTS "${jobs}_pgboss10" CASCADE`);
     },
   };
 }

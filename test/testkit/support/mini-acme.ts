@@ -3,6 +3,7 @@
 // client that can order a certificate: no retries except a bounded badNonce loop, no persistence.
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
+import { HARNESS_USER_AGENT } from '@certkeeper/testkit';
 import * as x509 from '@peculiar/x509';
 import { base64url, calculateJwkThumbprint, exportJWK, FlattenedSign, generateKeyPair, type JWK } from 'jose';
 import { Agent, request } from 'undici';
@@ -55,7 +56,11 @@ export class MiniAcme {
   }
 
   async get(url: string, method: 'GET' | 'HEAD' = 'GET'): Promise<AcmeResponse> {
-    const { statusCode, headers, body } = await request(url, { method, dispatcher: this.dispatcher });
+    const { statusCode, headers, body } = await request(url, {
+      method,
+      dispatcher: this.dispatcher,
+      headers: { 'user-agent': HARNESS_USER_AGENT },
+    });
     const text = await body.text();
     this.#remember(headers);
     return { status: statusCode, headers, text, json: parse(text) };
@@ -99,7 +104,7 @@ export class MiniAcme {
     } = await request(url, {
       method: 'POST',
       dispatcher: this.dispatcher,
-      headers: { 'content-type': 'application/jose+json' },
+      headers: { 'content-type': 'application/jose+json', 'user-agent': HARNESS_USER_AGENT },
       body,
     });
     const text = await stream.text();

@@ -8,6 +8,7 @@ import { ErrorCodes } from '../errors/codes.js';
 import type { Identifier } from '../identifiers/identifier.js';
 import { parseIdentifiers } from '../identifiers/parse-identifiers.js';
 import { type Clock, systemClock } from '../ports/clock.js';
+import { assertKnownCaProfileRules } from '../profiles/ip-profile-rule.js';
 import { ORDER_STATE_VERSION, type OrderState } from './order-state.js';
 
 export interface PrepareOrderInput {
@@ -54,6 +55,8 @@ export async function prepareOrder(input: PrepareOrderInput): Promise<OrderState
       await generateCertificateKey(input.keyType ?? DEFAULT_CERTIFICATE_KEY_TYPE),
     );
   }
+  // Let's Encrypt refuses IP addresses outside `shortlived`: say so now, not after a new-order token is spent.
+  assertKnownCaProfileRules({ directoryUrl: input.directoryUrl, identifiers, profile: input.profile });
   return {
     version: ORDER_STATE_VERSION,
     id: randomUUID(),

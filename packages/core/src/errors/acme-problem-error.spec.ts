@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AcmeProblemError, createProblemError, RateLimitedError } from './acme-problem-error.js';
+import {
+  AcmeProblemError,
+  createProblemError,
+  InvalidProfileError,
+  RateLimitedError,
+  RejectedIdentifierError,
+} from './acme-problem-error.js';
 import { CertkeeperError } from './certkeeper-error.js';
 
 describe('problem documents as typed errors', () => {
@@ -53,5 +59,55 @@ describe('problem documents as typed errors', () => {
     expect(CertkeeperError.isInstance(foreign)).toBe(true);
     expect(AcmeProblemError.isInstance(foreign)).toBe(true);
     expect(AcmeProblemError.isInstance(new Error('x'))).toBe(false);
+  });
+
+  it('types invalidProfile: not retryable, says to pick a profile the CA offers', () => {
+    const error = createProblemError(
+      {
+        type: 'urn:ietf:params:acme:error:invalidProfile',
+        detail: 'profile "tlsclient" is not available',
+        status: 400,
+      },
+      { method: 'POST', url: 'https://ca.test/acme/new-order' },
+    );
+    expect(error).toBeInstanceOf(InvalidProfileError);
+    expect(error.code).toBe('CERTKEEPER_ERR_INVALID_PROFILE');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('invalidProfile (HTTP 400) to POST https://ca.test/acme/new-order');
+    expect(error.message).toContain('profile "tlsclient" is not available');
+    expect(error.message).toMatch(/Next: order with a profile the CA offers .*meta\.profiles.*--profile/);
+  });
+
+  it('types rejectedIdentifier and lists exactly the identifiers the CA refused', () => {
+    const error = createProblemError(
+      {
+        type: 'urn:ietf:params:acme:error:rejectedIdentifier',
+        detail: 'Error creating new order :: 1 identifier is forbidden by policy',
+        status: 400,
+        subproblems: [
+          {
+            type: 'urn:ietf:params:acme:error:rejectedIdentifier',
+            detail: 'a name with a repeated www label',
+            identifier: { type: 'dns', value: 'www.www.example.com' },
+          },
+          {
+            type: 'urn:ietf:params:acme:error:caa',
+            detail: 'CAA forbids',
+            identifier: { type: 'dns', value: 'caa.example.com' },
+          },
+        ],
+      },
+      { method: 'POST', url: 'https://ca.test/acme/new-order' },
+    );
+    expect(error).toBeInstanceOf(RejectedIdentifierError);
+    expect(error.code).toBe('CERTKEEPER_ERR_REJECTED_IDENTIFIER');
+    expect(error.retryable).toBe(false);
+    expect((error as RejectedIdentifierError).rejected).toEqual([
+      { type: 'dns', value: 'www.www.example.com' },
+    ]);
+    expect(error.message).toContain(
+      'www.www.example.com: rejectedIdentifier: a name with a repeated www label',
+    );
+    expect(error.message).toMatch(/Next: .*remove them from the certificate’s names/);
   });
 });

@@ -83,6 +83,33 @@ export class AccountDoesNotExistError extends AcmeProblemError {
   }
 }
 
+/**
+ * The CA does not issue with the profile the order named (`invalidProfile`, draft-aaron-acme-profiles): not one it
+ * offers, or one closed to new users (Let's Encrypt's `tlsclient` since 2026-05-13). Nothing was ordered.
+ */
+export class InvalidProfileError extends AcmeProblemError {
+  constructor(problem: AcmeProblem, context: AcmeRequestContext) {
+    super(problem, context, ErrorCodes.INVALID_PROFILE);
+  }
+}
+
+/**
+ * The CA's policy refuses some identifiers of the order (`rejectedIdentifier`, RFC 8555 §6.7); since 2026-02 Let's
+ * Encrypt refuses new, non-renewal orders for names like `www.www.example.com`. `rejected` lists the identifiers
+ * named in the problem and its subproblems (§6.7.1), so a caller can drop exactly those.
+ */
+export class RejectedIdentifierError extends AcmeProblemError {
+  readonly rejected: readonly Identifier[];
+
+  constructor(problem: AcmeProblem, context: AcmeRequestContext) {
+    super(problem, context, ErrorCodes.REJECTED_IDENTIFIER);
+    const named = [problem, ...(problem.subproblems ?? [])]
+      .filter((entry) => shortProblemType(entry.type) === 'rejectedIdentifier' && entry.identifier)
+      .map((entry) => entry.identifier as Identifier);
+    this.rejected = named.length > 0 ? named : context.identifier ? [context.identifier] : [];
+  }
+}
+
 /** Build the most specific error class for a problem document. */
 export function createProblemError(problem: AcmeProblem, context: AcmeRequestContext): AcmeProblemError {
   switch (shortProblemType(problem.type)) {
@@ -92,6 +119,10 @@ export function createProblemError(problem: AcmeProblem, context: AcmeRequestCon
       return new BadNonceError(problem, context);
     case 'accountDoesNotExist':
       return new AccountDoesNotExistError(problem, context);
+    case 'invalidProfile':
+      return new InvalidProfileError(problem, context);
+    case 'rejectedIdentifier':
+      return new RejectedIdentifierError(problem, context);
     default:
       return new AcmeProblemError(problem, context);
   }

@@ -11,6 +11,10 @@ export const ErrorCodes = {
   BAD_NONCE: 'CERTKEEPER_ERR_BAD_NONCE',
   /** The account URL or key is unknown to the CA. */
   ACCOUNT_DOES_NOT_EXIST: 'CERTKEEPER_ERR_ACCOUNT_DOES_NOT_EXIST',
+  /** The CA refused the profile the order named (`invalidProfile`). */
+  INVALID_PROFILE: 'CERTKEEPER_ERR_INVALID_PROFILE',
+  /** The CA's policy refused identifiers of the order (`rejectedIdentifier`); `rejected` lists them. */
+  REJECTED_IDENTIFIER: 'CERTKEEPER_ERR_REJECTED_IDENTIFIER',
   /** The CA answered with something that is not valid ACME (wrong status, missing header, bad JSON). */
   PROTOCOL: 'CERTKEEPER_ERR_PROTOCOL',
   /** The CA could not be reached (connection refused, reset, DNS failure, TLS failure). */

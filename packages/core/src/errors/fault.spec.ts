@@ -14,6 +14,8 @@ const expected: Record<Fault, readonly ErrorCode[]> = {
     ErrorCodes.RATE_LIMITED,
     ErrorCodes.BAD_NONCE,
     ErrorCodes.ACCOUNT_DOES_NOT_EXIST,
+    ErrorCodes.INVALID_PROFILE,
+    ErrorCodes.REJECTED_IDENTIFIER,
     ErrorCodes.PROTOCOL,
     ErrorCodes.TIMEOUT,
     ErrorCodes.REQUEST_DEADLINE,

@@ -26,6 +26,9 @@ export const faultByCode: Readonly<Record<ErrorCode, Fault>> = {
   [ErrorCodes.RATE_LIMITED]: 'ca',
   [ErrorCodes.BAD_NONCE]: 'ca',
   [ErrorCodes.ACCOUNT_DOES_NOT_EXIST]: 'ca',
+  // The CA refused the profile or the names: asking the same again gets the same answer (the fix is the config's).
+  [ErrorCodes.INVALID_PROFILE]: 'ca',
+  [ErrorCodes.REJECTED_IDENTIFIER]: 'ca',
   // The server answered, but not in ACME: the CA's answer (a wrong directory URL gets its own backoff key).
   [ErrorCodes.PROTOCOL]: 'ca',
   [ErrorCodes.NETWORK]: 'network',

@@ -1,4 +1,7 @@
-/** RFC 8555 §6.7 error types (plus RFC 9773's `alreadyReplaced`), without the `urn:ietf:params:acme:error:` prefix. */
+/**
+ * RFC 8555 §6.7 error types, plus RFC 9773's `alreadyReplaced` and the profiles draft's `invalidProfile`, without
+ * the `urn:ietf:params:acme:error:` prefix.
+ */
 export const ProblemTypes = {
   accountDoesNotExist: 'accountDoesNotExist',
   alreadyReplaced: 'alreadyReplaced',
@@ -15,6 +18,7 @@ export const ProblemTypes = {
   externalAccountRequired: 'externalAccountRequired',
   incorrectResponse: 'incorrectResponse',
   invalidContact: 'invalidContact',
+  invalidProfile: 'invalidProfile',
   malformed: 'malformed',
   orderNotReady: 'orderNotReady',
   rateLimited: 'rateLimited',
@@ -55,11 +59,14 @@ export const problemHints: Partial<Record<ProblemType, string>> = {
   incorrectResponse:
     'the CA saw a different response than expected: check the challenge is served or published.',
   invalidContact: 'fix the contact address (mailto: with a valid e-mail address).',
+  invalidProfile:
+    'order with a profile the CA offers (its directory lists them under meta.profiles): set `profile` in the config or --profile, or leave it out for the CA’s default.',
   malformed:
     'the CA refused the request as malformed: its detail names what it objected to (often an identifier, a CSR field or a profile it does not accept).',
   orderNotReady: 'the order is not ready to finalize: all authorizations must be valid first.',
   rateLimited: 'wait until the time given before retrying; repeated attempts before then are refused again.',
-  rejectedIdentifier: 'the CA will not issue for this identifier (policy); remove it from the order.',
+  rejectedIdentifier:
+    'the CA’s policy refuses the identifiers named above (Let’s Encrypt: names like www.www.example.com in a new order): remove them from the certificate’s names; retrying the same set is refused again.',
   serverInternal: 'the CA had an internal error; retry later.',
   tls: 'the CA had a TLS problem reaching the challenge server: check its certificate and TLS configuration.',
   unauthorized:

@@ -91,7 +91,9 @@ describe("assertOrderFitsProfile: Let's Encrypt limits", () => {
       expect(error.message).toContain(
         `profile "${profile}" issues only for dns identifiers, not ip:192.0.2.1`,
       );
-      expect(error.message).toContain(`Let's Encrypt issues IP certificates only under profile "shortlived"`);
+      expect(error.message).toContain(
+        `Let's Encrypt issues certificates for IP addresses only under profile "shortlived"; this order names "${profile}", for ip:192.0.2.1`,
+      );
     },
   );
 
@@ -108,7 +110,11 @@ describe("assertOrderFitsProfile: Let's Encrypt limits", () => {
     const error = failure({ identifiers: [ip], directoryProfiles: letsEncryptDirectory });
     expect(error.code).toBe(ErrorCodes.PROFILE_VIOLATION);
     expect(error.message).toMatch(
-      /does not fit the CA's default profile; nothing was sent:\n {2}- Let's Encrypt/,
+      /does not fit the CA's default profile; nothing was sent:\n {2}- Let's Encrypt .* this order names no profile, for ip:192\.0\.2\.1/,
+    );
+    // The one problem is the IP rule: the hint names the config key and the flag.
+    expect(error.message).toMatch(
+      /Next: add `profile: shortlived` to this certificate .* --profile shortlived/,
     );
   });
 
@@ -163,7 +169,7 @@ describe('assertOrderFitsProfile: without a profile, and other rule sets', () =>
       'at most 10 identifiers',
     );
     expect(failure({ identifiers: [ip], directoryProfiles, rules }).message).toContain(
-      'Example CA issues IP certificates only under profile "ips"',
+      'Example CA issues certificates for IP addresses only under profile "ips"',
     );
     // Rules do not leak between sets: classic means nothing to this CA.
     expect(failure({ identifiers: names(1), profile: 'classic', directoryProfiles, rules }).code).toBe(

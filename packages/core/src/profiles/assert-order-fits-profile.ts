@@ -2,6 +2,7 @@ import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
 import type { Identifier } from '../identifiers/identifier.js';
 import { formatIdentifier } from '../identifiers/identifier.js';
+import { ipProfileHint, ipProfileProblem } from './ip-profile-rule.js';
 import { defaultProfileRules, maxIdentifiersOf, type ProfileRuleSet } from './profile-rules.js';
 
 /** Input of {@link assertOrderFitsProfile}. */
@@ -57,16 +58,22 @@ export function assertOrderFitsProfile(check: OrderProfileCheck): void {
     );
   }
   const ipProfile = rules.ipIdentifiersRequireProfile;
-  const ips = identifiers.filter((id) => id.type === 'ip');
-  if (ipProfile !== undefined && advertised.includes(ipProfile) && ips.length > 0 && profile !== ipProfile) {
-    problems.push(`${rules.name} issues IP certificates only under profile "${ipProfile}" (${list(ips)})`);
-  }
+  const ipProblem =
+    ipProfile !== undefined && advertised.includes(ipProfile)
+      ? ipProfileProblem(rules, identifiers, profile)
+      : undefined;
+  if (ipProblem) problems.push(ipProblem);
   if (problems.length === 0) return;
   throw new CertkeeperError(
     ErrorCodes.PROFILE_VIOLATION,
     `The order does not fit ${profile === undefined ? "the CA's default profile" : `profile "${profile}"`}; nothing was sent:\n` +
       problems.map((problem) => `  - ${problem}`).join('\n'),
-    { hint: 'split the names over several certificates, or choose a profile that allows them.' },
+    {
+      hint:
+        ipProblem && problems.length === 1
+          ? ipProfileHint(ipProfile!)
+          : 'split the names over several certificates, or choose a profile that allows them.',
+    },
   );
 }
 

@@ -23,7 +23,7 @@ export interface ChalltestsrvProviderOptions {
 /**
  * A provider for pebble-challtestsrv's management API, for tests and demos.
  *
- * What the binary does (pebble 2.4.0, checked against the running server): `/set-txt` **adds** a value at a host,
+ * What the binary does (pebble 2.4.0 and 2.10.0, checked against the running server): `/set-txt` **adds** a value at a host,
  * `/clear-txt` removes **every** value at the host, and every TXT answer has TTL 0. So this provider reads the
  * served values back over DNS before each change, and deletes one value by clearing the host and re-adding the
  * others, all under a per-name lock. Limits: changes made by other clients between the read and the write of

@@ -1,3 +1,5 @@
+import { backoffDelayMs } from '@certkeeper/core';
+
 /** How failures that are not rate limits are spaced out. */
 export interface BackoffOptions {
   /** First delay's upper bound (default 1 min). */
@@ -15,10 +17,12 @@ export interface BackoffOptions {
  * delay up to the exponential bound), so a fleet that failed together does not retry together. At least 1 s.
  */
 export function nextRetryAfterFailure(failures: number, now: Date, options: BackoffOptions = {}): Date {
-  const base = options.baseMs ?? 60_000;
-  const factor = options.factor ?? 10;
-  const cap = options.capMs ?? 86_400_000;
-  const bound = Math.min(cap, base * factor ** Math.max(0, failures - 1));
-  const delay = Math.max(1000, (options.random ?? Math.random)() * bound);
-  return new Date(now.getTime() + delay);
+  const delay = backoffDelayMs(failures, {
+    baseDelayMs: options.baseMs ?? 60_000,
+    factor: options.factor ?? 10,
+    maxDelayMs: options.capMs ?? 86_400_000,
+    jitter: 1,
+    ...(options.random ? { random: options.random } : {}),
+  });
+  return new Date(now.getTime() + Math.max(1000, delay));
 }

@@ -4,7 +4,7 @@ import {
   ErrorCodes,
   type Identifier,
   type Logger,
-  sleep,
+  retryWithBackoff,
 } from '@certkeeper/core';
 import { describeLeaseHolder, type Lease, type Store } from '@certkeeper/store';
 
@@ -122,9 +122,10 @@ export async function takeLease<T>(
   signal?: AbortSignal,
 ): Promise<HeldLease | T> {
   const ttl = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+  const pollMs = options.pollMs ?? 250;
   const since = options.clock.now();
   let seen = '';
-  for (;;) {
+  const attempt = async (): Promise<HeldLease | T> => {
     const lease = await options.store.acquireLease(name, options.holder, ttl);
     if (lease) return new HeldLease(lease, options);
     const current = await options.store.getLease(name);
@@ -146,6 +147,18 @@ export async function takeLease<T>(
     }
     const stopped = await stop(current);
     if (stopped !== undefined) return stopped;
-    await sleep(options.pollMs ?? 250, signal);
-  }
+    throw new LeaseBusy();
+  };
+  // A steady poll, jittered so the processes waiting for one lease do not ask in step; `stop` ends the wait.
+  return retryWithBackoff(attempt, {
+    attempts: Number.POSITIVE_INFINITY,
+    baseDelayMs: pollMs,
+    factor: 1,
+    maxDelayMs: pollMs,
+    shouldRetry: (error) => error instanceof LeaseBusy,
+    ...(signal ? { signal } : {}),
+  });
 }
+
+/** Another process holds the lease: look again after a pause. */
+class LeaseBusy extends Error {}

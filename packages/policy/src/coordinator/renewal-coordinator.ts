@@ -223,7 +223,7 @@ export class RenewalCoordinator {
   ): Promise<EnsureOutcome> {
     const dueReason: DueReason = due.fresh ? 'forced' : due.reason;
     const replaces = this.replacesFor(request, stored);
-    let attempt = await this.attempt(request, key, issue, replaces, signal);
+    let attempt = await this.attempt(request, key, issue, replaces, signal, this.insideAriWindow(stored));
     let replacesRefused: string | undefined;
     if (attempt.kind === 'error' && replaces && isReplacesRefusal(attempt.error)) {
       // lego, certmagic, cert-manager and acme.sh all left certificates unrenewable on exactly this answer.
@@ -233,7 +233,7 @@ export class RenewalCoordinator {
         'CA refused replaces; retrying once without it',
       );
       if (stored) await this.store.putCertificate({ ...stored, replacesRefused });
-      attempt = await this.attempt(request, key, issue, undefined, signal);
+      attempt = await this.attempt(request, key, issue, undefined, signal, false);
     }
     if (attempt.kind === 'deferred') return attempt.outcome;
     if (attempt.kind === 'error') return this.failure(request, attempt.error);
@@ -266,12 +266,15 @@ export class RenewalCoordinator {
     issue: IssueFunction,
     replaces: string | undefined,
     signal: AbortSignal | undefined,
+    ariExempt: boolean,
   ): Promise<
     | { kind: 'ok'; material: Awaited<ReturnType<IssueFunction>>; replaces?: string }
     | { kind: 'deferred'; outcome: EnsureOutcome }
     | { kind: 'error'; error: unknown }
   > {
-    const subject = { ...request, ...(replaces ? { replaces } : {}) };
+    // The ledger sees `replaces` (the ARI exemption) only inside the CA's window: a forced renewal before it is
+    // still sent with `replaces`, but Let's Encrypt counts it like any other order.
+    const subject = { ...request, ...(replaces && ariExempt ? { replaces } : {}) };
     // An order already in flight for this certificate costs nothing more to finish: no limit applies to resuming it.
     const inFlight = await this.store.getOrder(key);
     const verdict = await this.ledger.check(subject);
@@ -289,7 +292,7 @@ export class RenewalCoordinator {
     }
     const exemptions: readonly Exemption[] = verdict.allowed
       ? verdict.exemptions
-      : replaces
+      : replaces && ariExempt
         ? ['ari-renewal']
         : [];
     const onOrderCreated = () =>
@@ -508,6 +511,15 @@ export class RenewalCoordinator {
       reason: `deferred: another process has the order for ${key} now (${why})`,
       joined: false,
     };
+  }
+
+  /**
+   * Let's Encrypt exempts an ARI renewal from its limits when it arrives inside the suggested window
+   * (shared/ACME-NOTES.md); a late one (the window passed) still is.
+   */
+  private insideAriWindow(stored: CertificateRecord | undefined): boolean {
+    const start = stored?.renewalInfo?.windowStart;
+    return start !== undefined && this.clock.now().getTime() >= Date.parse(start);
   }
 
   /**

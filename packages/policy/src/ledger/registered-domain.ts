@@ -5,6 +5,9 @@ import { getDomain } from 'tldts';
 /**
  * The unit Let's Encrypt's per-domain limit counts: the Public-Suffix-List registered domain of a DNS name
  * (`a.b.example.co.uk` → `example.co.uk`), the exact address of an IPv4 identifier, the /64 of an IPv6 one.
+ * Boulder reads the list with its private section (shared hosting suffixes such as duckdns.org and github.io),
+ * so `foo.duckdns.org` is a registered domain of its own: counting it under `duckdns.org` would charge every user
+ * of the suffix to one bucket and defer renewals the CA allows.
  */
 export function registeredDomainOf(identifier: Identifier): string {
   if (identifier.type === 'ip') {
@@ -13,7 +16,7 @@ export function registeredDomainOf(identifier: Identifier): string {
   }
   const name = identifier.value.replace(/^\*\./, '');
   // Names under a private or test TLD have no PSL entry: count them under their last two labels.
-  return getDomain(name, { allowPrivateDomains: false }) ?? name.split('.').slice(-2).join('.');
+  return getDomain(name, { allowPrivateDomains: true }) ?? name.split('.').slice(-2).join('.');
 }
 
 export function registeredDomainsOf(identifiers: readonly Identifier[]): string[] {

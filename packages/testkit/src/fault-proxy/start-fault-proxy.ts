@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { harnessError } from '../harness-error.js';
+import { HARNESS_USER_AGENT } from '../harness-user-agent.js';
 import { createTestTls } from '../tls/test-tls.js';
 import type { FaultContext, ProxiedRequest } from './faults.js';
 import { decodeJws } from './jws.js';
@@ -80,7 +81,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     );
 
   const freshNonce = async (): Promise<string> => {
-    const host = { host: new URL(origin).host };
+    const host = { host: new URL(origin).host, 'user-agent': HARNESS_USER_AGENT };
     if (map.pathOf('newNonce') === undefined) {
       const directory = rewriteResponse(
         await upstream.send('GET', target.pathname, host, Buffer.alloc(0)),

@@ -20,7 +20,7 @@ export interface CaaPolicy {
 
 /**
  * A client for pebble-challtestsrv's management API (plain HTTP on loopback; endpoints checked against the
- * Debian 2.4.0 binary). Every call resolves once the mock is in place: the next DNS answer already reflects it.
+ * 2.4.0 and 2.10.0 binaries). Every call resolves once the mock is in place: the next DNS answer already reflects it.
  *
  * Names are sent lower-case and fully qualified: challtestsrv keys TXT records by the exact query name with a
  * trailing dot and answers nothing for `example.test` without it. (Request history, in contrast, is keyed

@@ -27,6 +27,8 @@ export type LaunchResult =
 
 export interface LaunchInput {
   readonly dir: string;
+  /** The binaries to run (resolved by startPebble: options, else the installed Pebble 2.10). */
+  readonly binaries: { readonly pebble: string; readonly challtestsrv: string };
   readonly files: PebbleFiles;
   readonly caPem: string;
   readonly macKeys: Readonly<Record<string, string>>;
@@ -62,22 +64,21 @@ export async function launchPebble(input: LaunchInput): Promise<LaunchResult> {
   );
 
   const responders = options.challtestsrvResponders ?? {};
-  const challtestsrv = spawnManaged(
-    'pebble-challtestsrv',
-    options.challtestsrvBinary ?? 'pebble-challtestsrv',
-    [
-      ...['-management', `127.0.0.1:${challtestsrvManagement}`],
-      ...['-dns01', `127.0.0.1:${dnsPort}`],
-      ...['-http01', responders.http01 ? `127.0.0.1:${ports.http}` : ''],
-      ...['-https01', ''],
-      ...['-tlsalpn01', responders.tlsAlpn01 ? `127.0.0.1:${ports.tls}` : ''],
-      ...['-defaultIPv4', options.defaultIPv4 ?? '127.0.0.1'],
-      ...['-defaultIPv6', options.defaultIPv6 ?? ''],
-    ],
-  );
+  const challtestsrv = spawnManaged('pebble-challtestsrv', input.binaries.challtestsrv, [
+    ...['-management', `127.0.0.1:${challtestsrvManagement}`],
+    // pebble-challtestsrv 2.10 names its DNS listener -dnsserver (2.4: -dns01), and serves DNS over HTTPS on
+    // :8443 unless told not to: one fixed port would make parallel test files collide.
+    ...['-dnsserver', `127.0.0.1:${dnsPort}`],
+    ...['-doh', ''],
+    ...['-http01', responders.http01 ? `127.0.0.1:${ports.http}` : ''],
+    ...['-https01', ''],
+    ...['-tlsalpn01', responders.tlsAlpn01 ? `127.0.0.1:${ports.tls}` : ''],
+    ...['-defaultIPv4', options.defaultIPv4 ?? '127.0.0.1'],
+    ...['-defaultIPv6', options.defaultIPv6 ?? ''],
+  ]);
   const pebble = spawnManaged(
     'pebble',
-    options.pebbleBinary ?? 'pebble',
+    input.binaries.pebble,
     [
       ...['-config', configPath],
       ...['-dnsserver', options.dnsServer ?? `127.0.0.1:${dnsPort}`],
@@ -128,7 +129,7 @@ export async function launchPebble(input: LaunchInput): Promise<LaunchResult> {
         `--- pebble output (tail) ---\n${pebble.output.tail()}\n` +
         `--- pebble-challtestsrv output (tail) ---\n${challtestsrv.output.tail()}`,
       spawnError
-        ? `Install Debian's pebble package (apt-get install -y pebble), which provides pebble and pebble-challtestsrv (${spawnError.message}).`
+        ? `Run scripts/setup.sh, which unpacks Pebble 2.10 (pebble and pebble-challtestsrv) into /usr/local/lib/certkeeper-pebble (${spawnError.message}).`
         : 'Read the output above; raise startupTimeoutMs if the machine is overloaded.',
       spawnError ?? failed?.lastError,
     ),

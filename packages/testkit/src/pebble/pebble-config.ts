@@ -13,8 +13,11 @@ export interface PebbleFiles {
 }
 
 /**
- * Pebble's JSON config (fields of `config.Pebble` in cmd/pebble/main.go, v2.4.0). Listeners bind 127.0.0.1 only:
- * tests must not expose a CA that hands out its root keys to the network.
+ * Pebble's JSON config (fields of `config.Pebble` in cmd/pebble/main.go, v2.10.0). Listeners bind 127.0.0.1 only:
+ * tests must not expose a CA that hands out its root keys to the network. Certificate lifetimes are per profile
+ * since 2.10 (the top-level `certificateValidityPeriod` is ignored): without `profiles` the CA has one, `default`,
+ * with `certificateValidityPeriodSeconds`, so an order without a profile always gets it (with several, Pebble
+ * picks one at random).
  */
 export function pebbleConfig(
   ports: PebblePorts,
@@ -36,9 +39,25 @@ export function pebbleConfig(
         : false,
       externalAccountMACKeys: macKeys,
       domainBlocklist: options.domainBlocklist ?? [],
-      ...(options.certificateValidityPeriodSeconds !== undefined
-        ? { certificateValidityPeriod: options.certificateValidityPeriodSeconds }
-        : {}),
+      profiles: Object.fromEntries(
+        Object.entries(
+          options.profiles ?? {
+            default: {
+              description: 'The default profile',
+              ...(options.certificateValidityPeriodSeconds !== undefined
+                ? { validityPeriodSeconds: options.certificateValidityPeriodSeconds }
+                : {}),
+            },
+          },
+        ).map(([name, profile]) => [
+          name,
+          {
+            description: profile.description ?? name,
+            // 0 means Pebble's default, 90 days.
+            validityPeriod: profile.validityPeriodSeconds ?? 0,
+          },
+        ]),
+      ),
     },
   };
 }

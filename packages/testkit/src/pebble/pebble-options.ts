@@ -49,13 +49,24 @@ export interface StartPebbleOptions {
   readonly defaultIPv6?: string;
   /** Pebble's `-strict` mode (challenge POST body must be exactly `{}`, no legacy fields). Default false. */
   readonly strict?: boolean;
-  /** Validity of issued certificates in seconds (Pebble's default is five years). */
+  /** Validity of issued certificates in seconds, as the one `default` profile's (Pebble 2.10's default: 90 days). */
   readonly certificateValidityPeriodSeconds?: number;
+  /**
+   * The CA's profiles (directory `meta.profiles`, newOrder `profile`), each with its certificates' validity in
+   * seconds (default 90 days). An order naming another profile is refused with `invalidProfile`; an order naming
+   * none gets one of them at random. Replaces the single `default` profile `certificateValidityPeriodSeconds` sets.
+   */
+  readonly profiles?: Readonly<
+    Record<string, { readonly description?: string; readonly validityPeriodSeconds?: number }>
+  >;
   /** Domains Pebble refuses to issue for (`domainBlocklist`). */
   readonly domainBlocklist?: readonly string[];
   /** How long to wait for both servers to answer, per attempt. Default 15 000 ms. */
   readonly startupTimeoutMs?: number;
-  /** Binary paths; default `pebble` and `pebble-challtestsrv` from PATH (Debian package `pebble`). */
+  /**
+   * Binary paths; default `pebble` and `pebble-challtestsrv` 2.10 from `$CERTKEEPER_PEBBLE_DIR`, else
+   * /usr/local/lib/certkeeper-pebble/current/usr/bin, where scripts/setup.sh unpacks Debian forky's package.
+   */
   readonly pebbleBinary?: string;
   readonly challtestsrvBinary?: string;
 }
@@ -87,10 +98,19 @@ export interface PebbleHandle {
   readonly configDir: string;
   /** Milliseconds from `startPebble()` to both servers answering. */
   readonly startupMs: number;
+  /** Pebble's version, e.g. `2.10.0+ds1-2`. */
+  readonly version: string;
   /** PEM of Pebble's issuing root `index` (0 = default chain; more with `PEBBLE_ALTERNATE_ROOTS`). */
   rootCertificatePem(index?: number): Promise<string>;
   /** PEM of the intermediate of chain `index`. */
   intermediateCertificatePem(index?: number): Promise<string>;
+  /** Pebble's own view of a certificate it issued (management `/cert-status-by-serial/<hex serial>`). */
+  certificateStatus(serialHex: string): Promise<{ readonly Status: string; readonly Reason?: number }>;
+  /**
+   * Make Pebble's renewalInfo (ARI) answer `ariResponse` for this certificate from now on — any text, a JSON
+   * `{"suggestedWindow": {"start": …, "end": …}}` or something malformed (management `/set-renewal-info/`).
+   */
+  setRenewalInfo(certificatePem: string, ariResponse: string): Promise<void>;
   /** Recent stdout+stderr of both servers (bounded), for diagnostics in a failing test. */
   logs(): { readonly pebble: string; readonly challtestsrv: string };
   /** Kills both servers and removes the temporary config directory. Idempotent; safe after a crash. */

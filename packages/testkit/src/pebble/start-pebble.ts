@@ -8,8 +8,9 @@ import { harnessError } from '../harness-error.js';
 import { onProcessExit } from '../process/exit-cleanup.js';
 import { findExecutable } from '../process/find-executable.js';
 import { createTestTls } from '../tls/test-tls.js';
-import { httpsGet } from './https-get.js';
+import { httpsGet, httpsRequest } from './https-get.js';
 import { type LaunchedPebble, launchPebble } from './launch-pebble.js';
+import { pebbleBinaries } from './pebble-binaries.js';
 import type { PebbleHandle, StartPebbleOptions } from './pebble-options.js';
 
 // Each retry only follows a lost port race, which needs two test files to pick the same port in the same
@@ -31,17 +32,7 @@ const maxAttempts = 3;
 export async function startPebble(options: StartPebbleOptions = {}): Promise<PebbleHandle> {
   const startedAt = performance.now();
   checkOptions(options);
-  for (const binary of [
-    options.pebbleBinary ?? 'pebble',
-    options.challtestsrvBinary ?? 'pebble-challtestsrv',
-  ]) {
-    if (findExecutable(binary) === undefined) {
-      throw harnessError(
-        `The Pebble harness cannot start: ${binary} could not be started (not found or not executable).`,
-        "Install Debian's pebble package (apt-get install -y pebble), which provides pebble and pebble-challtestsrv, or pass pebbleBinary/challtestsrvBinary.",
-      );
-    }
-  }
+  const binaries = resolveBinaries(options);
   const tls = await createTestTls({ commonName: 'certkeeper Pebble listener' });
   const dir = await mkdtemp(join(tmpdir(), 'certkeeper-pebble-'));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
@@ -56,7 +47,14 @@ export async function startPebble(options: StartPebbleOptions = {}): Promise<Peb
     await writeFile(files.certificate, tls.certificatePem);
     await writeFile(files.privateKey, tls.privateKeyPem, { mode: 0o600 });
     for (let attempt = 1; launched === undefined; attempt++) {
-      const result = await launchPebble({ dir, files, caPem: tls.caCertificatePem, macKeys, options });
+      const result = await launchPebble({
+        dir,
+        files,
+        binaries,
+        caPem: tls.caCertificatePem,
+        macKeys,
+        options,
+      });
       if (result.ok) launched = result.launched;
       else if (!result.portConflict || attempt >= maxAttempts) throw result.error;
     }
@@ -90,8 +88,30 @@ export async function startPebble(options: StartPebbleOptions = {}): Promise<Peb
     pids: { pebble: running.pebble.pid, challtestsrv: running.challtestsrv.pid },
     configDir: dir,
     startupMs: Math.round(performance.now() - startedAt),
+    version: binaries.version,
     rootCertificatePem: (index = 0) => management(`/roots/${index}`),
     intermediateCertificatePem: (index = 0) => management(`/intermediates/${index}`),
+    certificateStatus: async (serialHex) =>
+      JSON.parse(await management(`/cert-status-by-serial/${serialHex}`)) as {
+        Status: string;
+        Reason?: number;
+      },
+    async setRenewalInfo(certificatePem, ariResponse) {
+      const response = await httpsRequest(
+        `${running.managementUrl}/set-renewal-info/`,
+        tls.caCertificatePem,
+        {
+          method: 'POST',
+          body: JSON.stringify({ Certificate: certificatePem, ARIResponse: ariResponse }),
+        },
+      );
+      if (response.status !== 200) {
+        throw harnessError(
+          `Pebble's management API answered HTTP ${response.status} to POST /set-renewal-info/: ${response.body.trim()}`,
+          'Pass the PEM of a certificate this Pebble issued (its leaf, first in the chain).',
+        );
+      }
+    },
     logs: () => ({ pebble: running.pebble.output.text(), challtestsrv: running.challtestsrv.output.text() }),
     stop() {
       stopping ??= Promise.all([running.pebble.stop(), running.challtestsrv.stop()]).then(() => {
@@ -101,6 +121,30 @@ export async function startPebble(options: StartPebbleOptions = {}): Promise<Peb
       return stopping;
     },
   };
+}
+
+/**
+ * The binaries a start uses: those named in the options (checked to exist), else the installed Pebble 2.10 (see
+ * {@link pebbleBinaries}), whose absence fails with a message saying to run scripts/setup.sh.
+ */
+function resolveBinaries(options: StartPebbleOptions): {
+  readonly pebble: string;
+  readonly challtestsrv: string;
+  readonly version: string;
+} {
+  if (options.pebbleBinary === undefined && options.challtestsrvBinary === undefined) return pebbleBinaries();
+  const installed = () => pebbleBinaries();
+  const pebble = options.pebbleBinary ?? installed().pebble;
+  const challtestsrv = options.challtestsrvBinary ?? installed().challtestsrv;
+  for (const binary of [pebble, challtestsrv]) {
+    if (findExecutable(binary) === undefined) {
+      throw harnessError(
+        `The Pebble harness cannot start: ${binary} could not be started (not found or not executable).`,
+        'Run scripts/setup.sh, which unpacks Pebble 2.10 into /usr/local/lib/certkeeper-pebble, or pass pebbleBinary/challtestsrvBinary.',
+      );
+    }
+  }
+  return { pebble, challtestsrv, version: options.pebbleBinary ? 'as given' : installed().version };
 }
 
 function checkOptions(options: StartPebbleOptions): void {
