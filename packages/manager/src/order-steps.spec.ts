@@ -1,5 +1,5 @@
-import type { OrderProgress } from './events.js';
 import { describe, expect, it } from 'vitest';
+import type { OrderProgress } from './events.js';
 import { CertificateProgress, splitDetail } from './order-steps.js';
 
 const event = (phase: string, next: OrderProgress['next'] = 'continue', detail?: string): OrderProgress => ({
