@@ -121,7 +121,7 @@ describe('buildStatusReport', () => {
     ]);
   });
 
-  it('reports where the files are (as the caller lays them out) and the last deployment, current or not', async () => {
+  it('reports the ARI window, where the files are (as the caller lays them out) and the last deployment', async () => {
     const store = await storeWithAccount();
     const identifiers = [{ type: 'dns' as const, value: 'deployed.example.test' }];
     const key = certificateKey({ directoryUrl, accountUrl, identifiers });
@@ -137,6 +137,13 @@ describe('buildStatusReport', () => {
       notAfter: '2027-01-30T00:00:00.000Z',
       serialNumberHex: '0b',
       issuedAt: '2026-11-01T00:00:00.000Z',
+      renewalInfo: {
+        windowStart: '2026-12-20T00:00:00.000Z',
+        windowEnd: '2026-12-22T00:00:00.000Z',
+        chosenAt: '2026-12-21T00:00:00.000Z',
+        refreshAt: '2026-12-01T06:00:00.000Z',
+        fetchedAt: '2026-11-30T18:00:00.000Z',
+      },
     });
     await store.putManaged({
       key,
@@ -171,6 +178,11 @@ describe('buildStatusReport', () => {
     expect(row!.files).toEqual([
       { role: 'output', directory: '/srv/tls/deployed', files: ['fullchain.pem'] },
     ]);
+    expect(row!.renewal).toMatchObject({
+      at: '2026-12-21T00:00:00.000Z',
+      basis: 'ari-window',
+      window: { start: '2026-12-20T00:00:00.000Z', end: '2026-12-22T00:00:00.000Z' },
+    });
     expect(row!.deployment).toEqual({
       at: '2026-11-30T00:00:00.000Z',
       ok: false,

@@ -50,7 +50,13 @@ export interface CertificateStatus {
   readonly serialNumberHex?: string;
   readonly profile?: string;
   readonly keyType?: CertificateKeyType;
-  readonly renewal?: { readonly at: string; readonly basis: RenewalBasis; readonly explanation: string };
+  readonly renewal?: {
+    readonly at: string;
+    readonly basis: RenewalBasis;
+    readonly explanation: string;
+    /** The CA's suggested window (ARI, RFC 9773 §4.2) the time was chosen in, when there is one. */
+    readonly window?: { readonly start: string; readonly end: string };
+  };
   /** The last failure, kept until a success clears it. */
   readonly lastError?: { readonly reason: string; readonly failures: number; readonly at: string };
   /** Nothing is sent for this set before this time (a failure's backoff or the CA's Retry-After). */
@@ -197,7 +203,14 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
       ...(record ? certificateFacts(record) : {}),
       ...(renewal
         ? {
-            renewal: { at: renewal.at.toISOString(), basis: renewal.basis, explanation: renewal.explanation },
+            renewal: {
+              at: renewal.at.toISOString(),
+              basis: renewal.basis,
+              explanation: renewal.explanation,
+              ...(renewal.basis === 'ari-window' && record?.renewalInfo
+                ? { window: { start: record.renewalInfo.windowStart, end: record.renewalInfo.windowEnd } }
+                : {}),
+            },
           }
         : {}),
       ...(failure
