@@ -295,7 +295,7 @@ describe('certkeeper renew, issue, status, revoke and account against Pebble', (
     rule.remove();
     expect(result.code, explain(result)).toBe(1);
     expect(result.stdout).toMatch(
-      /^fail\.life\.test: failed \(1 in a row\), next attempt after .*rejectedIdentifier/m,
+      /^fail\.life\.test: failed \(the CA's answer, 1 in a row\), next attempt after .*rejectedIdentifier/m,
     );
     const status = await runCli(['status', '--config', 'failing.yaml'], { cwd: dir });
     expect(status.stdout).toMatch(/last error \(1 in a row, .*\): .*rejectedIdentifier/);

@@ -3,6 +3,7 @@ export * from './client.js';
 // Crypto, identifiers, profiles
 export * from './crypto/index.js';
 export * from './engine/abandon-order.js';
+export * from './engine/challenge-capability.js';
 export * from './engine/challenge-solver.js';
 export { defaultPollPolicy, type EngineDeps, type PollPolicy } from './engine/engine-deps.js';
 export { failureFromError, OrderFailedError, OrderSuspendedError } from './engine/failure.js';
@@ -17,8 +18,10 @@ export * from './errors/ca-bound-errors.js';
 export * from './errors/certificate-rejected-error.js';
 export * from './errors/certkeeper-error.js';
 export * from './errors/codes.js';
+export * from './errors/fault.js';
 export * from './errors/insecure-url-error.js';
 export * from './errors/problem-types.js';
+export * from './errors/tls-trust.js';
 export * from './errors/transport-errors.js';
 // HTTP and transport
 export { defaultUserAgent, HttpClient, type HttpClientOptions } from './http/http-client.js';
@@ -32,6 +35,8 @@ export * from './identifiers/index.js';
 export * from './ports/clock.js';
 export * from './ports/logger.js';
 export { sleep } from './ports/sleep.js';
+// Checks before ordering
+export * from './preflight/index.js';
 export * from './profiles/index.js';
 // Resources
 export * from './resources/accounts.js';

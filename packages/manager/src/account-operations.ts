@@ -1,20 +1,23 @@
 import {
-  type AccountKey,
   type AccountKeyAlgorithm,
-  AcmeClient,
+  type AcmeClient,
   CertkeeperError,
   type Clock,
   ErrorCodes,
   exportPrivateKeyPem,
+  faultOf,
   generateAccountKey,
   importAccountKey,
   type Logger,
+  preflight,
   silentLogger,
   systemClock,
 } from '@certkeeper/core';
 import type { AccountRecord, Store } from '@certkeeper/store';
+import { accountClient } from './account-client.js';
+import { hasUnsettledKey, settleAccountKey } from './account-key-settlement.js';
+import { withAccountLease } from './account-lease.js';
 import { AccountRegistry } from './account-registry.js';
-import { clientOptionsOf } from './client-options.js';
 import type { ManagerOptions } from './options.js';
 
 /** What `certkeeper account show` prints: the stored record (never its key) and, when asked, the CA's view. */
@@ -29,6 +32,8 @@ export interface AccountSummary {
   readonly keyThumbprint: string;
   /** The account's status as the CA reports it; absent when the CA was not asked. */
   readonly status?: 'valid' | 'deactivated' | 'revoked';
+  /** True while an interrupted key rollover awaits settling (the next command that asks the CA settles it). */
+  readonly rolloverPending?: boolean;
 }
 
 export interface AccountOperationsOptions {
@@ -38,13 +43,11 @@ export interface AccountOperationsOptions {
   readonly logger?: Logger;
 }
 
-/** Suffix of the store record holding a new key while a rollover is in flight (see {@link AccountOperations.rollover}). */
-const ROLLOVER_SUFFIX = '#rollover';
-
 /**
  * Account management for the CLI's `account` command: register, show, roll the key over, deactivate. Works on the
  * same stored account the manager uses (name `options.account.name`, default "default"), so a key rolled over here
- * is the key the next `renew` signs with.
+ * is the key the next `renew` signs with. Every operation that asks the CA first settles an interrupted rollover
+ * ({@link settleAccountKey}), so it signs with the key the CA holds.
  */
 export class AccountOperations {
   private readonly clock: Clock;
@@ -70,6 +73,7 @@ export class AccountOperations {
       let record = await this.required();
       const contact = this.deps.options.account?.contact;
       if (before?.accountUrl && contact && !sameList(contact, record.contact)) {
+        preflight({ identifiers: [], solvers: [], contact });
         await client.accounts.updateContact(contact, signal);
         record = { ...record, contact: [...contact] };
         await this.deps.store.putAccount(record);
@@ -80,12 +84,16 @@ export class AccountOperations {
     }
   }
 
-  /** The stored account, with the CA's status when `remote` (one POST-as-GET). Undefined when none is stored. */
+  /**
+   * The stored account, with the CA's status when `remote` (one POST-as-GET, after settling an interrupted
+   * rollover). Undefined when none is stored.
+   */
   async show(options: { remote?: boolean; signal?: AbortSignal } = {}): Promise<AccountSummary | undefined> {
-    const record = await this.stored();
-    if (!record?.accountUrl) return undefined;
+    const stored = await this.stored();
+    if (!stored?.accountUrl) return undefined;
+    if (!options.remote) return summarize(stored);
+    const record = await this.settled(options.signal);
     const summary = await summarize(record);
-    if (!options.remote) return summary;
     const client = await this.client(record);
     try {
       const account = await client.accounts.get(options.signal);
@@ -96,33 +104,41 @@ export class AccountOperations {
   }
 
   /**
-   * Replace the account key (RFC 8555 §7.3.5). The new key is stored under `<name>#rollover` BEFORE the CA is
-   * asked, so a crash between the CA's switch and the store write never loses the only key the CA accepts: the
-   * next rollover (or `register`) finds it and adopts it if the CA already knows it.
+   * Replace the account key (RFC 8555 §7.3.5), so that a kill at any instruction leaves a store the next command
+   * works with. Under the account lease: the new key is stored beside the old one (`pendingKeyPem`) BEFORE the CA
+   * is asked; after the CA's answer it becomes the only key. Interrupted in between, the store holds both keys, the
+   * CA one of them, and the next command adopts the one the CA accepts ({@link settleAccountKey}).
    */
   async rollover(algorithm?: AccountKeyAlgorithm, signal?: AbortSignal): Promise<AccountSummary> {
-    const record = await this.required();
-    await this.adoptInterruptedRollover(record, signal);
-    const current = await this.required();
-    const newKey = await generateAccountKey(algorithm ?? this.deps.options.account?.keyAlgorithm);
-    await this.deps.store.putAccount({
-      ...current,
-      name: `${this.name}${ROLLOVER_SUFFIX}`,
-      keyPem: exportPrivateKeyPem(newKey),
-    });
-    const client = await this.client(current);
-    try {
-      await client.accounts.rolloverKey(newKey, signal);
-    } finally {
-      await client.close();
-    }
-    const updated: AccountRecord = { ...current, keyPem: exportPrivateKeyPem(newKey) };
-    await this.deps.store.putAccount(updated);
-    this.logger.info(
-      { accountUrl: current.accountUrl, thumbprint: newKey.thumbprint },
-      'account key rolled over',
+    return withAccountLease(
+      this.deps.store,
+      this.account,
+      async () => {
+        const current = await this.settled(signal, true);
+        const newKey = await generateAccountKey(algorithm ?? this.deps.options.account?.keyAlgorithm);
+        const newKeyPem = exportPrivateKeyPem(newKey);
+        await this.deps.store.putAccount({ ...current, pendingKeyPem: newKeyPem });
+        const client = await this.client(current);
+        try {
+          await client.accounts.rolloverKey(newKey, signal);
+        } catch (error) {
+          // The CA answered (refused this keyChange, or a retry of one it had applied): settle now. Without an
+          // answer the keyChange may still be processed, so the next command settles it, not this one.
+          if (faultOf(error) === 'ca') await this.settled(signal, true).catch(() => undefined);
+          throw error;
+        } finally {
+          await client.close();
+        }
+        const updated: AccountRecord = { ...withoutPendingKey(current), keyPem: newKeyPem };
+        await this.deps.store.putAccount(updated);
+        this.logger.info(
+          { accountUrl: current.accountUrl, thumbprint: newKey.thumbprint },
+          'account key rolled over',
+        );
+        return summarize(updated);
+      },
+      { wait: true },
     );
-    return summarize(updated);
   }
 
   /**
@@ -130,7 +146,7 @@ export class AccountOperations {
    * with it, so the manager's next order fails until another account is configured (`account.name`).
    */
   async deactivate(signal?: AbortSignal): Promise<AccountSummary> {
-    const record = await this.required();
+    const record = await this.settled(signal);
     const client = await this.client(record);
     try {
       const account = await client.accounts.deactivate(signal);
@@ -140,25 +156,32 @@ export class AccountOperations {
     }
   }
 
-  private async adoptInterruptedRollover(record: AccountRecord, signal?: AbortSignal): Promise<void> {
-    const pending = await this.deps.store.getAccount(record.directoryUrl, `${this.name}${ROLLOVER_SUFFIX}`);
-    if (!pending || pending.keyPem === record.keyPem) return;
-    const probe = new AcmeClient({
-      ...this.clientOptions(),
-      accountKey: await importAccountKey(pending.keyPem),
-    });
-    try {
-      const found = await probe.accounts.find(signal);
-      if (found?.url === record.accountUrl) {
-        await this.deps.store.putAccount({ ...record, keyPem: pending.keyPem });
-        this.logger.warn(
-          { accountUrl: record.accountUrl },
-          'adopted the key of an interrupted rollover (the CA had already switched to it)',
-        );
-      }
-    } finally {
-      await probe.close();
-    }
+  private get account() {
+    return { directoryUrl: this.deps.options.directoryUrl, name: this.name };
+  }
+
+  /**
+   * The stored account with an interrupted rollover settled. `leaseHeld`: the caller holds the account lease, so an
+   * unconfirmed key may be discarded; otherwise the lease is tried once.
+   */
+  private async settled(signal?: AbortSignal, leaseHeld = false): Promise<AccountRecord> {
+    const record = await this.required();
+    if (!(await hasUnsettledKey(this.account, this.deps.store))) return record;
+    const settle = (mayDiscard: boolean) =>
+      settleAccountKey(
+        this.account,
+        {
+          store: this.deps.store,
+          logger: this.logger,
+          clientFor: (key) =>
+            accountClient(this.deps.options, { clock: this.clock, logger: this.logger }, key),
+        },
+        { mayDiscard, ...(signal ? { signal } : {}) },
+      );
+    const settled = leaseHeld
+      ? await settle(true)
+      : await withAccountLease(this.deps.store, this.account, settle, { wait: false });
+    return settled ?? record;
   }
 
   private async stored(): Promise<AccountRecord | undefined> {
@@ -180,13 +203,18 @@ export class AccountOperations {
   }
 
   private async client(record: AccountRecord): Promise<AcmeClient> {
-    const accountKey: AccountKey = await importAccountKey(record.keyPem);
-    return new AcmeClient({ ...this.clientOptions(), accountKey, accountUrl: record.accountUrl });
+    return accountClient(
+      this.deps.options,
+      { clock: this.clock, logger: this.logger },
+      await importAccountKey(record.keyPem),
+      record.accountUrl,
+    );
   }
+}
 
-  private clientOptions() {
-    return clientOptionsOf(this.deps.options, { clock: this.clock, logger: this.logger });
-  }
+function withoutPendingKey(record: AccountRecord): AccountRecord {
+  const { pendingKeyPem: _, ...rest } = record;
+  return rest;
 }
 
 async function summarize(record: AccountRecord): Promise<AccountSummary> {
@@ -199,6 +227,7 @@ async function summarize(record: AccountRecord): Promise<AccountSummary> {
     createdAt: record.createdAt,
     keyAlgorithm: key.alg,
     keyThumbprint: key.thumbprint,
+    ...(record.pendingKeyPem ? { rolloverPending: true } : {}),
   };
 }
 

@@ -1,29 +1,36 @@
-import { randomUUID } from 'node:crypto';
 import {
   type AccountKey,
-  AcmeClient,
+  type AcmeClient,
   type Clock,
   exportPrivateKeyPem,
   generateAccountKey,
   importAccountKey,
   type Logger,
-  sleep,
+  preflight,
 } from '@certkeeper/core';
-import type { Store } from '@certkeeper/store';
-import { clientOptionsOf } from './client-options.js';
+import type { AccountRecord, Store } from '@certkeeper/store';
+import { accountClient } from './account-client.js';
+import { hasUnsettledKey, settleAccountKey } from './account-key-settlement.js';
+import { withAccountLease } from './account-lease.js';
 import type { ManagerOptions } from './options.js';
 
 interface Session {
   readonly client: AcmeClient;
   readonly accountUrl: string;
+  /** The stored key and pending key this session was opened from, to notice another process changing them. */
+  readonly keyPem: string;
+  readonly pendingKeyPem: string | undefined;
 }
 
 /**
  * The manager's ACME account: loaded from the store, or registered once and stored (key included) so a restart,
- * another worker or a rebuilt machine with the same store uses the same account.
+ * another worker or a rebuilt machine with the same store uses the same account. Opening it settles an interrupted
+ * key rollover first (the CA holds one of two stored keys: {@link settleAccountKey}); a session notices when another
+ * process changed the stored key (`certkeeper account rollover` beside a daemon) and opens again with the new one.
  */
 export class AccountRegistry {
   private session: Promise<Session> | undefined;
+  private readonly retired: Promise<Session>[] = [];
 
   constructor(
     private readonly options: ManagerOptions,
@@ -33,7 +40,43 @@ export class AccountRegistry {
   ) {}
 
   /** The client for the account, registering it on first use (concurrent callers share one registration). */
-  client(): Promise<Session> {
+  async client(): Promise<Session> {
+    const opened = this.opened();
+    const session = await opened;
+    const stored = await this.store.getAccount(this.options.directoryUrl, this.name);
+    if (
+      !stored?.accountUrl ||
+      (stored.keyPem === session.keyPem &&
+        stored.pendingKeyPem === session.pendingKeyPem &&
+        stored.accountUrl === session.accountUrl)
+    )
+      return session;
+    if (this.session === opened) {
+      this.retired.push(opened);
+      this.session = undefined;
+    }
+    return this.opened();
+  }
+
+  async close(): Promise<void> {
+    for (const session of [...this.retired, this.session]) {
+      await (await session?.catch(() => undefined))?.client.close();
+    }
+  }
+
+  private get name(): string {
+    return this.options.account?.name ?? 'default';
+  }
+
+  private get context() {
+    return { clock: this.clock, logger: this.logger };
+  }
+
+  private get account() {
+    return { directoryUrl: this.options.directoryUrl, name: this.name };
+  }
+
+  private opened(): Promise<Session> {
     this.session ??= this.open().catch((error: unknown) => {
       this.session = undefined;
       throw error;
@@ -41,44 +84,45 @@ export class AccountRegistry {
     return this.session;
   }
 
-  async close(): Promise<void> {
-    const session = await this.session?.catch(() => undefined);
-    await session?.client.close();
-  }
-
-  private get name(): string {
-    return this.options.account?.name ?? 'default';
-  }
-
   private async open(): Promise<Session> {
-    const { directoryUrl } = this.options;
-    const existing = await this.store.getAccount(directoryUrl, this.name);
-    if (existing?.accountUrl)
-      return this.session$(await importAccountKey(existing.keyPem), existing.accountUrl);
+    const existing = await this.store.getAccount(this.options.directoryUrl, this.name);
+    if (existing?.accountUrl) return this.sessionFor(await this.settled(existing));
     // Several workers starting at once on an empty store must not each register an account: take the store's
     // lease, then re-check — another worker may have registered while we waited.
-    const leaseName = `account|${directoryUrl}|${this.name}`;
-    const holder = randomUUID();
-    let lease = await this.store.acquireLease(leaseName, holder, 60_000);
-    while (!lease) {
-      await sleep(100);
-      lease = await this.store.acquireLease(leaseName, holder, 60_000);
-    }
-    try {
-      return await this.register();
-    } finally {
-      await this.store.releaseLease(lease);
-    }
+    return withAccountLease(this.store, this.account, () => this.register(), { wait: true });
+  }
+
+  /** The record with an interrupted rollover settled; it may be discarded only when no rollover holds the lease. */
+  private async settled(record: AccountRecord): Promise<AccountRecord> {
+    if (!(await hasUnsettledKey(this.account, this.store))) return record;
+    const settled = await withAccountLease(
+      this.store,
+      this.account,
+      (held) =>
+        settleAccountKey(
+          this.account,
+          {
+            store: this.store,
+            logger: this.logger,
+            clientFor: (key) => accountClient(this.options, this.context, key),
+          },
+          { mayDiscard: held },
+        ),
+      { wait: false },
+    );
+    return settled ?? record;
   }
 
   private async register(): Promise<Session> {
     const { directoryUrl } = this.options;
     const stored = await this.store.getAccount(directoryUrl, this.name);
-    if (stored?.accountUrl) return this.session$(await importAccountKey(stored.keyPem), stored.accountUrl);
+    if (stored?.accountUrl) return this.sessionFor(stored);
+    const contact = [...(this.options.account?.contact ?? [])];
+    // RFC 8555 §7.3: an invalid contact is refused by the CA; refuse it before sending anything.
+    preflight({ identifiers: [], solvers: [], contact });
     const key: AccountKey = stored
       ? await importAccountKey(stored.keyPem)
       : await generateAccountKey(this.options.account?.keyAlgorithm);
-    const contact = [...(this.options.account?.contact ?? [])];
     const record = {
       name: this.name,
       directoryUrl,
@@ -89,7 +133,7 @@ export class AccountRegistry {
     // The key is stored before registering: if the process dies after the CA answered, the same key finds the same
     // account next time (newAccount with a known key returns the existing account).
     if (!stored) await this.store.putAccount({ ...record, accountUrl: '' });
-    const client = this.newClient(key, undefined);
+    const client = accountClient(this.options, this.context, key);
     const { url } = await client.accounts.create({
       contact,
       ...(this.options.account?.externalAccountBinding
@@ -98,18 +142,21 @@ export class AccountRegistry {
     });
     await this.store.putAccount({ ...record, accountUrl: url });
     this.logger.info({ accountUrl: url, directoryUrl }, 'ACME account registered');
-    return { client, accountUrl: url };
+    return { client, accountUrl: url, keyPem: record.keyPem, pendingKeyPem: undefined };
   }
 
-  private session$(key: AccountKey, accountUrl: string): Session {
-    return { client: this.newClient(key, accountUrl), accountUrl };
-  }
-
-  private newClient(key: AccountKey, accountUrl: string | undefined): AcmeClient {
-    return new AcmeClient({
-      ...clientOptionsOf(this.options, { clock: this.clock, logger: this.logger }),
-      accountKey: key,
-      ...(accountUrl ? { accountUrl } : {}),
-    });
+  private async sessionFor(record: AccountRecord): Promise<Session> {
+    const client = accountClient(
+      this.options,
+      this.context,
+      await importAccountKey(record.keyPem),
+      record.accountUrl,
+    );
+    return {
+      client,
+      accountUrl: record.accountUrl,
+      keyPem: record.keyPem,
+      pendingKeyPem: record.pendingKeyPem,
+    };
   }
 }

@@ -1,17 +1,23 @@
 import {
   type CertificateKeyType,
+  CertkeeperError,
+  type ChallengeSolver,
   type Clock,
+  ErrorCodes,
   type Identifier,
   type Logger,
   parseIdentifiers,
+  preflight,
   sleep,
 } from '@certkeeper/core';
 import {
   AriService,
   certificateKey,
   type EnsureOutcome,
+  issuanceFingerprint,
   type RenewalCoordinator,
   renewalTime,
+  unrecordedFailure,
 } from '@certkeeper/policy';
 import type { CertificateRecord, Store } from '@certkeeper/store';
 import type { AccountRegistry } from './account-registry.js';
@@ -25,8 +31,18 @@ export interface EnsureRequest {
   readonly identifiers: ReadonlyArray<string | Identifier>;
   readonly profile?: string;
   readonly keyType?: CertificateKeyType;
-  /** Renew even when fresh (rate-limit checks still apply). */
+  /**
+   * Renew even when fresh, and despite a backoff after a failure (a CA's Retry-After and the rate-limit ledger still
+   * apply).
+   */
   readonly force?: boolean;
+  /**
+   * `issuanceFingerprint` of everything that decides how this certificate is ordered and proven (the CLI gives one
+   * from its configuration, with each solver's non-secret settings). Default: one computed from the CA, the key
+   * type, the profile and the configured solvers' types. A failure backoff recorded under another fingerprint no
+   * longer defers the request.
+   */
+  readonly configFingerprint?: string;
 }
 
 export interface EnsureOptions {
@@ -57,6 +73,7 @@ export class CertificateManager {
     private readonly store: Store,
     private readonly coordinator: RenewalCoordinator,
     private readonly runner: OrderRunner,
+    private readonly solvers: readonly ChallengeSolver[],
     private readonly accounts: AccountRegistry,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -64,18 +81,33 @@ export class CertificateManager {
     readonly events: ManagerEventEmitter = new ManagerEventEmitter(),
   ) {}
 
-  /** Make sure a fresh certificate exists for the identifiers; see EnsureOutcome for what can happen. */
+  /**
+   * Make sure a fresh certificate exists for the identifiers; see EnsureOutcome for what can happen. What can be
+   * known before ordering is checked before anything touches the network: invalid identifiers throw
+   * InvalidIdentifierError, an identifier no configured solver can prove or an invalid contact (when the account is
+   * still to be registered) throw PreflightError — no request at all is sent to the CA then.
+   */
   async ensure(request: EnsureRequest, options: EnsureOptions = {}): Promise<EnsureOutcome> {
     const { signal, suspendWaitsLongerThanMs } = options;
-    const { accountUrl } = await this.accounts.client();
     const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
+    await this.preflight(identifiers);
+    const { accountUrl } = await this.accounts.client();
+    const keyType = request.keyType ?? this.options.keyType ?? 'ec256';
     const subject = {
       directoryUrl: this.options.directoryUrl,
       accountUrl,
       identifiers,
-      keyType: request.keyType ?? this.options.keyType ?? 'ec256',
+      keyType,
       ...(request.profile ? { profile: request.profile } : {}),
       ...(request.force ? { force: true } : {}),
+      configFingerprint:
+        request.configFingerprint ??
+        issuanceFingerprint({
+          directoryUrl: this.options.directoryUrl,
+          keyType,
+          ...(request.profile ? { profile: request.profile } : {}),
+          solvers: this.solvers.map((solver) => ({ type: solver.type })),
+        }),
     };
     const outcome = await this.coordinator.ensure(
       subject,
@@ -88,6 +120,19 @@ export class CertificateManager {
       this.metrics.observeBudgets((await this.coordinator.ledger.check(subject)).budgets);
     }
     return outcome;
+  }
+
+  /**
+   * The checks of core's `preflight` for one order: every identifier has a solver that can prove it, and — while no
+   * account is registered yet, since only registration sends them — the configured contacts are valid.
+   */
+  private async preflight(identifiers: readonly Identifier[]): Promise<void> {
+    const contact = this.options.account?.contact;
+    const registered =
+      contact === undefined ||
+      (await this.store.getAccount(this.options.directoryUrl, this.options.account?.name ?? 'default'))
+        ?.accountUrl;
+    preflight({ identifiers, solvers: this.solvers, ...(registered ? {} : { contact }) });
   }
 
   /** Keep these certificates fresh in `run()` (the CLI's configured certificates). */
@@ -136,7 +181,7 @@ export class CertificateManager {
       });
       const stored = await this.store.getCertificate(key);
       if (stored) await this.refreshRenewalInfo(ari, stored);
-      const outcome = await this.ensure(request, { signal });
+      const outcome = await this.ensureInSweep(request, signal);
       if ('certificate' in outcome) seen.add(outcome.certificate.key);
       track(outcome);
     }
@@ -150,13 +195,13 @@ export class CertificateManager {
         continue;
       const refreshed = await this.refreshRenewalInfo(ari, record);
       track(
-        await this.ensure(
+        await this.ensureInSweep(
           {
             identifiers: refreshed.identifiers,
             keyType: refreshed.keyType,
             ...(refreshed.profile ? { profile: refreshed.profile } : {}),
           },
-          { signal },
+          signal,
         ),
       );
     }
@@ -165,6 +210,22 @@ export class CertificateManager {
       outcomes,
       nextCheckAt: next === undefined ? undefined : new Date(next),
     };
+  }
+
+  /**
+   * `ensure` for one certificate of a sweep: a refusal that concerns only this certificate (a preflight finding, an
+   * invalid identifier) becomes its failed outcome — local, no backoff — and the sweep goes on with the others.
+   */
+  private async ensureInSweep(request: EnsureRequest, signal?: AbortSignal): Promise<EnsureOutcome> {
+    try {
+      return await this.ensure(request, signal ? { signal } : {});
+    } catch (error) {
+      const code = CertkeeperError.isInstance(error) ? error.code : undefined;
+      if (code !== ErrorCodes.PREFLIGHT_FAILED && code !== ErrorCodes.INVALID_IDENTIFIER) throw error;
+      const outcome = unrecordedFailure(error, this.clock.now(), this.options.backoff);
+      this.report(outcome);
+      return outcome;
+    }
   }
 
   /** Refresh a certificate's ARI window when due; on failure keep the stored data (the lifetime rule still applies). */

@@ -84,6 +84,7 @@ export function createCertkeeperContainer(
         store,
         coordinator,
         runner,
+        c.resolve(SolversToken),
         accounts,
         clock,
         logger,

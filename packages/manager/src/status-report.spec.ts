@@ -92,6 +92,25 @@ describe('buildStatusReport', () => {
     expect(row!.budgets).toContainEqual(
       expect.objectContaining({ rule: 'certificatesPerExactSet', remaining: 3, limit: 5, exempt: false }),
     );
+
+    // Recorded under another configuration: still the last error, but no longer a backoff for this one.
+    await store.putBackoff({
+      ...(await store.getBackoff(setBackoffKey(request)))!,
+      configFingerprint: 'sha256:old',
+    });
+    const statusUnder = async (configFingerprint: string) =>
+      (
+        await buildStatusReport({
+          options,
+          store,
+          requests: [{ identifiers: ['a.example.test'], configFingerprint }],
+          clock,
+        })
+      ).certificates[0];
+    const changed = await statusUnder('sha256:new');
+    expect(changed?.lastError).toMatchObject({ failures: 2 });
+    expect(changed?.backoff).toBeUndefined();
+    expect((await statusUnder('sha256:old'))?.backoff).toMatchObject({ until: '2026-12-01T01:00:00.000Z' });
   });
 
   it('includes stored certificates of the CA that are not configured, and skips other CAs', async () => {

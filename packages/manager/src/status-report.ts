@@ -8,6 +8,7 @@ import {
 } from '@certkeeper/core';
 import {
   accountBackoffKey,
+  backoffWaiver,
   type CertificateRequest,
   certificateKey,
   RateLimitLedger,
@@ -24,6 +25,11 @@ export interface StatusRequest {
   readonly identifiers: ReadonlyArray<string | Identifier>;
   readonly profile?: string;
   readonly keyType?: CertificateKeyType;
+  /**
+   * The configuration fingerprint the certificate would be ordered with (as given to `ensure`): a failure backoff
+   * recorded under another one is not shown as deferring it.
+   */
+  readonly configFingerprint?: string;
 }
 
 /** How much of one CA limit is left for a certificate's identifier set (the tightest bucket of the rule). */
@@ -146,6 +152,7 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
       accountUrl,
       identifiers,
       ...(request.profile ? { profile: request.profile } : {}),
+      ...(request.configFingerprint ? { configFingerprint: request.configFingerprint } : {}),
     };
     const key = certificateKey(wanted);
     seen.add(key);
@@ -188,7 +195,7 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
       ...(managed ? { managed } : {}),
     });
     const blocking = [accountBackoff, setBackoff].find(
-      (backoff) => backoff && Date.parse(backoff.retryAt) > now.getTime(),
+      (backoff) => backoff && backoffWaiver(backoff, request, now) === undefined,
     );
     const failure = setBackoff && setBackoff.failures > 0 ? setBackoff : undefined;
     const renewal = record ? renewalTime(record) : undefined;

@@ -13,8 +13,16 @@ export interface CertificateRequest {
   readonly identifiers: readonly Identifier[];
   readonly profile?: string;
   readonly keyType?: CertificateKeyType;
-  /** Skip the freshness gate (a forced renewal). Rate-limit checks and backoff still apply. */
+  /**
+   * Skip the freshness gate and any failure backoff (a forced renewal). A CA's Retry-After (rate-limit backoff)
+   * and the rate-limit ledger still apply.
+   */
   readonly force?: boolean;
+  /**
+   * {@link issuanceFingerprint} of the configuration this request is made with. A failure backoff recorded under
+   * another fingerprint no longer defers it (the configuration was fixed); without one, every failure backoff does.
+   */
+  readonly configFingerprint?: string;
 }
 
 /**

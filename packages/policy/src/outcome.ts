@@ -1,3 +1,4 @@
+import type { Fault } from '@certkeeper/core';
 import type { CertificateRecord } from '@certkeeper/store';
 import type { DueReason } from './freshness/freshness-gate.js';
 
@@ -36,8 +37,19 @@ export type EnsureOutcome =
   | {
       readonly type: 'failed';
       readonly error: unknown;
-      /** When the next attempt is allowed (exponential backoff with full jitter). */
+      /**
+       * Whose fault it was (core's `faultOf`): only `ca` — the CA's answer — recorded a backoff. `local` (fix the
+       * configuration; the CLI exits 2) and `network` (retry later; exit 1) recorded none, so the next run is not
+       * deferred.
+       */
+      readonly fault: Fault;
+      /**
+       * For `ca`: the end of the recorded backoff (exponential with full jitter); nothing is sent for this set before
+       * then unless forced. For `network` and `local`: only a pacing hint for in-process retries (a daemon, a job
+       * queue) — nothing was recorded and another run may try at once.
+       */
       readonly retryAt: Date;
+      /** The CA's failures in a row, as recorded in the backoff; 0 when this failure recorded none. */
       readonly failures: number;
       readonly reason: string;
       readonly joined: boolean;

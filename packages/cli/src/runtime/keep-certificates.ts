@@ -1,4 +1,4 @@
-import { CertkeeperError } from '@certkeeper/core';
+import { CertkeeperError, faultOf } from '@certkeeper/core';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import type { Deployer } from '../deploy/deployer.js';
 import type { Reporter } from '../output/reporter.js';
@@ -87,8 +87,9 @@ function unexpectedFailure(error: unknown): EnsureOutcome {
   return {
     type: 'failed',
     error,
+    fault: faultOf(error),
     retryAt: new Date(),
-    failures: 1,
+    failures: 0,
     reason: `failed: ${CertkeeperError.isInstance(error) ? `${message} (${error.code})` : message}`,
     joined: false,
   };

@@ -99,6 +99,11 @@ export const ErrorCodes = {
   DEPLOY_HOOK_FAILED: 'CERTKEEPER_ERR_DEPLOY_HOOK_FAILED',
   /** A certificate or account the caller named is not in the store. */
   NOT_FOUND: 'CERTKEEPER_ERR_NOT_FOUND',
+  /**
+   * A check before ordering refused the request (an identifier no configured solver can prove, an invalid contact
+   * address); nothing was sent to the CA.
+   */
+  PREFLIGHT_FAILED: 'CERTKEEPER_ERR_PREFLIGHT_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,6 +1,9 @@
 import { CertkeeperError } from './certkeeper-error.js';
 import { ErrorCodes } from './codes.js';
 
+/** The `source` of an InsecureUrlError about the configured directory URL (the configuration's fault, not the CA's). */
+export const DIRECTORY_URL_SOURCE = 'the directory URL';
+
 /**
  * A URL that is not `https://` where RFC 8555 §6.1 requires HTTPS: the directory URL itself, an entry of the
  * directory, an order's, authorization's or certificate's URL, a `Location` or `Link` header. Nothing was sent to it,
@@ -19,7 +22,7 @@ export class InsecureUrlError extends CertkeeperError {
         'Nothing was sent to it.',
       {
         hint:
-          source === 'the directory URL'
+          source === DIRECTORY_URL_SOURCE
             ? 'use the CA’s https:// directory URL; only a local test CA may be allowed plain HTTP (option allowInsecureHttp, config ca.allowInsecureHttp).'
             : 'the CA handed out a URL that is not HTTPS: check the directory URL is the CA’s https:// one. A local test CA can be allowed plain HTTP (option allowInsecureHttp, config ca.allowInsecureHttp).',
       },

@@ -1,18 +1,31 @@
 import { CertkeeperError } from './certkeeper-error.js';
 import { ErrorCodes } from './codes.js';
+import { tlsTrustFailure } from './tls-trust.js';
 
-/** The CA could not be reached at all. Safe to retry later; nothing was (knowingly) processed. */
+/**
+ * The CA could not be reached at all; nothing was (knowingly) processed. Retryable, except when this machine does
+ * not trust the CA's TLS certificate: that fails the same way every time until the trust configuration changes.
+ */
 export class NetworkError extends CertkeeperError {
   readonly method: string;
   readonly url: string;
   constructor(method: string, url: string, cause: unknown) {
     const reason =
       cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause);
-    super(ErrorCodes.NETWORK, `Could not reach the CA: ${method} ${url} failed (${reason}).`, {
-      hint: 'check the directory URL, the network path to the CA, and the CA bundle if the CA uses a private root.',
-      retryable: true,
-      cause,
-    });
+    const untrusted = tlsTrustFailure(cause);
+    super(
+      ErrorCodes.NETWORK,
+      untrusted
+        ? `The CA's TLS certificate is not trusted: ${method} ${url} failed (${untrusted}); nothing was sent.`
+        : `Could not reach the CA: ${method} ${url} failed (${reason}).`,
+      {
+        hint: untrusted
+          ? "give the PEM of the CA's root as the CA bundle (config ca.caBundle, --ca-bundle <file>; ManagerOptions.caBundle), or add it to the system trust store; check the clock for CERT_HAS_EXPIRED or CERT_NOT_YET_VALID. A retry without that change fails the same way."
+          : 'check the directory URL, the network path to the CA, and the CA bundle if the CA uses a private root.',
+        retryable: !untrusted,
+        cause,
+      },
+    );
     this.method = method;
     this.url = url;
   }

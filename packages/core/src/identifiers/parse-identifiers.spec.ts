@@ -99,6 +99,9 @@ describe('parseIdentifiers: refusals', () => {
     ['fe80::1%eth0', 'zone id'],
     ['[fe80::1%25eth0]', 'zone id'],
     ['::ffff:192.0.2.1', 'IPv4-mapped'],
+    ['*.1.2.3.4', 'an IP address cannot be a wildcard'],
+    ['*.[2001:db8::1]', 'an IP address cannot be a wildcard'],
+    ['*.2001:db8::1', 'an IP address cannot be a wildcard'],
   ])('refuses %j (%s)', (input, reason) => {
     const error = refusal([input]);
     expect(error.problems).toHaveLength(1);
@@ -116,6 +119,17 @@ describe('parseIdentifiers: refusals', () => {
     expect(error.problems.map((p) => p.reason)).toEqual([
       'IP literal given as a dns name — use type ip',
       'IP literal given as a dns name — use type ip',
+    ]);
+  });
+
+  it('refuses a wildcard IP given as a { type, value } of either type', () => {
+    const error = refusal([
+      { type: 'ip', value: '*.192.0.2.1' },
+      { type: 'dns', value: '*.192.0.2.1' },
+    ]);
+    expect(error.problems.map((p) => p.reason)).toEqual([
+      expect.stringContaining('an IP address cannot be a wildcard'),
+      expect.stringContaining('an IP address cannot be a wildcard'),
     ]);
   });
 

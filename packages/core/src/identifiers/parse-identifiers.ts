@@ -66,6 +66,7 @@ function parseOne(item: unknown): Parsed {
 }
 
 function parseDns(value: string): Parsed {
+  if (isWildcardIp(value)) return wildcardIp;
   const name = readDnsName(value);
   if (!name.ok) return name;
   return {
@@ -75,6 +76,7 @@ function parseDns(value: string): Parsed {
 }
 
 function parseIp(value: string): Parsed {
+  if (isWildcardIp(value)) return wildcardIp;
   const ip = readIpLiteral(value);
   if (!ip.ok) return { ok: false, reasons: [ip.reason] };
   if (ip.version === 6 && isIpv4MappedIpv6(ip.value)) {
@@ -82,6 +84,18 @@ function parseIp(value: string): Parsed {
     return { ok: false, reasons: ['an IPv4-mapped IPv6 address; order the IPv4 address itself'] };
   }
   return { ok: true, identifier: { type: 'ip', value: ip.value, display: value, wildcard: false } };
+}
+
+// `*.192.0.2.1` would otherwise read as a DNS name whose last label is all digits: say what it really is.
+const wildcardIp: Parsed = {
+  ok: false,
+  reasons: [
+    'an IP address cannot be a wildcard (RFC 8738 §3: an ip identifier is one address); order the address itself',
+  ],
+};
+
+function isWildcardIp(value: string): boolean {
+  return value.startsWith('*.') && looksLikeIpLiteral(value.slice(2));
 }
 
 /** Renders an input for a message: quoted, shortened, never `[object Object]`. */

@@ -2,6 +2,7 @@ import type { AccountKey } from '../crypto/account-key.js';
 import { type AcmeProblem, AcmeProblemError, createProblemError } from '../errors/acme-problem-error.js';
 import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
+import { DIRECTORY_URL_SOURCE } from '../errors/insecure-url-error.js';
 import { ProtocolError } from '../errors/transport-errors.js';
 import { type HttpClient, type HttpRequest, type HttpResponse, headerValue } from '../http/http-client.js';
 import { requireHttpsUrl } from '../http/https-only.js';
@@ -95,7 +96,7 @@ export class AcmeTransport {
 
   constructor(options: AcmeTransportOptions) {
     this.allowInsecureHttp = options.allowInsecureHttp ?? false;
-    this.directoryUrl = requireHttpsUrl(options.directoryUrl, 'the directory URL', this.allowInsecureHttp);
+    this.directoryUrl = requireHttpsUrl(options.directoryUrl, DIRECTORY_URL_SOURCE, this.allowInsecureHttp);
     this.http = options.http;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;

@@ -7,6 +7,7 @@ import {
   clampRetryAfter,
   DEFAULT_MAX_RETRY_AFTER_MS,
   ErrorCodes,
+  faultOf,
   type Logger,
   OrderFailedError,
   parseCertificate,
@@ -23,7 +24,10 @@ import { RateLimitLedger } from '../ledger/rate-limit-ledger.js';
 import { type Exemption, letsEncryptRateLimits, type RateLimitRuleSet } from '../ledger/rate-limit-rules.js';
 import type { EnsureOutcome } from '../outcome.js';
 import { accountBackoffKey, isAccountWideLimit, setBackoffKey } from './backoff-keys.js';
+import { backoffWaiver, configurationChanged } from './backoff-rule.js';
+import { describeError } from './describe-error.js';
 import type { IssueFunction } from './issue-function.js';
+import { unrecordedFailure } from './unrecorded-failure.js';
 
 export interface RenewalCoordinatorOptions {
   readonly store: Store;
@@ -51,11 +55,13 @@ export interface RenewalCoordinatorOptions {
  * 1. freshness gate on stored data — fresh means done, with no request to the CA;
  * 2. single flight in this process, then a store lease across processes; after taking the lease the freshness is
  *    checked again ("lock, then re-check": another process may have just issued);
- * 3. backoff: a recorded retry time (from a CA's Retry-After, or exponential backoff) defers the request; every
- *    queued request for the set collapses into the one retry at that time;
+ * 3. backoff: a recorded retry time (from a CA's Retry-After, or exponential backoff after the CA's answers)
+ *    defers the request; every queued request for the set collapses into the one retry at that time. `force` and a
+ *    changed configuration override a failure backoff, never a Retry-After;
  * 4. the local rate-limit ledger refuses work the CA would refuse, naming the limit and when it opens;
  * 5. one order, with `replaces` for an ARI renewal — retried once without it if the CA refuses `replaces`;
- * 6. outcome recorded: certificate stored, ledger appended, backoff cleared or set.
+ * 6. outcome recorded: certificate stored, ledger appended, backoff cleared — or set, for the CA's answers only
+ *    (`faultOf`: a local or network failure leaves none).
  */
 export class RenewalCoordinator {
   readonly ledger: RateLimitLedger;
@@ -148,7 +154,7 @@ export class RenewalCoordinator {
     let replacesRefused: string | undefined;
     if (attempt.kind === 'error' && replaces && isReplacesRefusal(attempt.error)) {
       // lego, certmagic, cert-manager and acme.sh all left certificates unrenewable on exactly this answer.
-      replacesRefused = describe(attempt.error);
+      replacesRefused = describeError(attempt.error);
       this.logger.warn(
         { key, replaces, reason: replacesRefused },
         'CA refused replaces; retrying once without it',
@@ -233,7 +239,7 @@ export class RenewalCoordinator {
         // The CA issued it (and counts it) even though it was refused here: the ledger counts it too.
         await this.ledger.record('certificate', subject, {
           ...(exemptions.includes('ari-renewal') ? { exempt: true } : {}),
-          detail: describe(error).slice(0, 300),
+          detail: describeError(error).slice(0, 300),
         });
       }
       if (
@@ -306,42 +312,68 @@ export class RenewalCoordinator {
     return bounded;
   }
 
+  /**
+   * A failed order. Only the CA's answer is backed off (persisted, so every process and the next cron run defer
+   * until then): asking again at once gets the same answer and spends the CA's limits. A local mistake (an untrusted
+   * CA certificate, no fitting solver, a bad option) or an unreachable network records nothing, so the fixed run —
+   * or the next one — proceeds at once (issue 10: a local failure had deferred even the fixed run and `--force`).
+   */
   private async failure(request: CertificateRequest, error: unknown): Promise<EnsureOutcome> {
     const now = this.clock.now();
+    const fault = faultOf(error);
+    if (fault !== 'ca') return unrecordedFailure(error, now, this.options.backoff);
     const key = setBackoffKey(request);
     const previous = await this.store.getBackoff(key);
-    const failures = (previous?.rateLimited ? 0 : (previous?.failures ?? 0)) + 1;
+    // A rate-limit record, or failures under another configuration, do not add to this configuration's count.
+    const counted = previous && !previous.rateLimited && !configurationChanged(previous, request);
+    const failures = (counted ? previous.failures : 0) + 1;
     const retryAt = nextRetryAfterFailure(failures, now, this.options.backoff);
     await this.store.putBackoff({
       key,
       retryAt: retryAt.toISOString(),
-      reason: describe(error),
+      reason: describeError(error),
       failures,
+      ...(request.configFingerprint ? { configFingerprint: request.configFingerprint } : {}),
       updatedAt: now.toISOString(),
     });
     return {
       type: 'failed',
       error,
+      fault,
       retryAt,
       failures,
-      reason: `failed (${failures} in a row), next attempt after ${retryAt.toISOString()}: ${describe(error)}`,
+      reason: `failed (the CA's answer, ${failures} in a row), next attempt after ${retryAt.toISOString()} (--force or a changed configuration tries sooner): ${describeError(error)}`,
       joined: false,
     };
   }
 
+  /**
+   * A recorded retry time that still defers this request: the account's or the set's. A CA's Retry-After (rate
+   * limit) always does. A failure backoff does not when the request is forced, nor when it was recorded under another
+   * configuration than the request's (the configuration was changed, presumably to fix the failure).
+   */
   private async backoffOutcome(request: CertificateRequest): Promise<EnsureOutcome | undefined> {
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     for (const key of [accountBackoffKey(request), setBackoffKey(request)]) {
       const record = await this.store.getBackoff(key);
-      if (record && Date.parse(record.retryAt) > now) {
-        return {
-          type: 'deferred',
-          until: new Date(record.retryAt),
-          ...(record.rateLimited ? { limit: 'ca:rateLimited' } : {}),
-          reason: `deferred until ${record.retryAt} (${key.startsWith('account|') ? 'account-wide' : 'this identifier set'}): ${record.reason}`,
-          joined: false,
-        };
+      if (!record) continue;
+      const waiver = backoffWaiver(record, request, now);
+      if (waiver === 'forced' || waiver === 'configuration-changed') {
+        this.logger.info(
+          { key, retryAt: record.retryAt, waiver },
+          waiver === 'forced'
+            ? 'failure backoff overridden by force'
+            : 'failure backoff recorded under another configuration; not deferring',
+        );
       }
+      if (waiver) continue;
+      return {
+        type: 'deferred',
+        until: new Date(record.retryAt),
+        ...(record.rateLimited ? { limit: 'ca:rateLimited' } : {}),
+        reason: `deferred until ${record.retryAt} (${key.startsWith('account|') ? 'account-wide' : 'this identifier set'}): ${record.reason}`,
+        joined: false,
+      };
     }
     return undefined;
   }
@@ -432,9 +464,4 @@ function isReplacesRefusal(error: unknown): boolean {
     AcmeProblemError.isInstance(error) &&
     ['alreadyReplaced', 'malformed', 'unauthorized', 'conflict'].includes(error.type)
   );
-}
-
-function describe(error: unknown): string {
-  if (AcmeProblemError.isInstance(error)) return `${error.type}: ${error.detail ?? ''}`.trim();
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }

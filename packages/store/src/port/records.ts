@@ -7,6 +7,13 @@ export interface AccountRecord {
   readonly directoryUrl: string;
   readonly accountUrl: string;
   readonly keyPem: string;
+  /**
+   * A key sent to the CA in a key change (RFC 8555 §7.3.5) that the CA has not confirmed yet: written before the
+   * keyChange request, removed once the CA's answer is stored. While it is set, the CA holds either `keyPem` or
+   * this one, and the next command adopts whichever the CA accepts. A secret. Absent in records from before
+   * rollovers kept both keys.
+   */
+  readonly pendingKeyPem?: string;
   readonly contact: readonly string[];
   readonly createdAt: string;
 }
@@ -133,6 +140,11 @@ export interface BackoffRecord {
   readonly failures: number;
   /** The CA's rate limit answer, when that is the cause. */
   readonly rateLimited?: boolean;
+  /**
+   * The fingerprint of the configuration the failure happened under (solvers, key type, profile, CA). A failure
+   * backoff no longer defers a request made with another configuration; a rate-limit backoff always does.
+   */
+  readonly configFingerprint?: string;
   readonly updatedAt: string;
 }
 

@@ -2,7 +2,7 @@ import { ErrorCodes } from '../../errors/codes.js';
 import { formatIdentifier } from '../../identifiers/identifier.js';
 import type { Authorization } from '../../resources/authorizations.js';
 import { dnsTxtValue, keyAuthorization } from '../../resources/challenges.js';
-import type { ChallengeSolver } from '../challenge-solver.js';
+import { solverCanProve } from '../challenge-capability.js';
 import type { ResolvedDeps } from '../engine-deps.js';
 import type { AuthorizationState, OrderState, SelectedChallenge } from '../order-state.js';
 import { continueNow, enterPhase, failOrder, type StepResult } from '../step-result.js';
@@ -76,7 +76,7 @@ async function selectChallenge(
     const offered = authorization.challenges.find(
       (c) => c.type === solver.type && c.status === 'pending' && c.token,
     );
-    if (!offered?.token || !fits(solver, authorization, wildcard)) continue;
+    if (!offered?.token || !solverCanProve(solver, authorization.identifier, wildcard)) continue;
     const keyAuth = await keyAuthorization(offered.token, deps.client.accountKey);
     return {
       type: solver.type,
@@ -87,10 +87,4 @@ async function selectChallenge(
     };
   }
   return undefined;
-}
-
-function fits(solver: ChallengeSolver, authorization: Authorization, wildcard: boolean): boolean {
-  if (solver.supports) return solver.supports(authorization.identifier, wildcard);
-  // RFC 8555 §7.1.3: wildcard authorizations can only be validated by dns-01.
-  return !wildcard || solver.type === 'dns-01';
 }

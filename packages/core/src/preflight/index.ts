@@ -1,0 +1,3 @@
+export * from './contact-address.js';
+export * from './preflight.js';
+export * from './preflight-error.js';
