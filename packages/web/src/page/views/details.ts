@@ -80,13 +80,7 @@ export function renderDetails(
             'ul',
             { class: 'files' },
             ...certificate.files.map((set) =>
-              h(
-                'li',
-                {},
-                h('span', { class: 'sub' }, `${set.role}: `),
-                h('code', {}, set.directory),
-                ` — ${set.files.join(', ')}`,
-              ),
+              h('li', {}, `${set.role}: `, h('code', {}, set.directory), ` — ${set.files.join(', ')}`),
             ),
           ),
         )
