@@ -213,9 +213,9 @@ daemon:
         page
           .locator('#errors .error')
           .first()
-          .innerText()
+          .textContent()
           .catch(() => ''),
-      (text) => text.includes('refused.web.test'),
+      (text) => text?.includes('refused.web.test') === true,
     );
     expect(error).toMatch(/rejectedIdentifier/);
     expect(error).toMatch(/Next: the CA will not issue for this identifier/);
@@ -226,7 +226,7 @@ daemon:
     await page.fill('#search', 'two');
     await until('one row for "two"', gridRows, (shown) => shown.length === 1);
     expect((await gridRows())[0]!.names).toBe('two.web.test, www.two.web.test');
-    expect(await page.locator('#shown').innerText()).toBe('1 of 5 certificates');
+    expect(await page.locator('#shown').textContent()).toBe('1 of 5 certificates');
     expect(new URL(page.url()).searchParams.get('q')).toBe('two');
 
     await page.fill('#search', '');
@@ -276,7 +276,7 @@ daemon:
     expect(await active()).toBe('three.web.test');
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
-    const details = await page.locator('#details').innerText();
+    const details = (await page.locator('#details').textContent()) ?? '';
     expect(details).toContain('two.web.test, www.two.web.test');
     expect(details).toMatch(/store: .*certificates/);
     expect(details).toContain(`output: ${join(dir, 'out/two')}`);
