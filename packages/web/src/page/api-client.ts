@@ -28,7 +28,9 @@ export class ApiClient {
     const response = await fetch('/api/status', { headers: this.headers(), cache: 'no-cache' });
     if (response.status === 401) return 'unauthorized';
     if (!response.ok) throw new Error(`/api/status answered ${response.status}`);
-    return (await response.json()) as StatusDocument;
+    const text = await response.text();
+    performance.mark('certkeeper:status-downloaded');
+    return JSON.parse(text) as StatusDocument;
   }
 
   /** Follow /api/events until `signal` aborts, reconnecting after a drop (the server says how soon). */

@@ -114,9 +114,13 @@ class StatusApp {
   }
 
   private apply(document: StatusDocument): void {
+    performance.mark('certkeeper:status-received');
     this.document = document;
     this.rows = rowsOf(document.certificates);
+    performance.mark('certkeeper:rows-indexed');
     this.render('all');
+    // Marks for the benchmark (test/bench/status-page.ts) and anyone profiling the page in DevTools.
+    performance.mark('certkeeper:rendered');
   }
 
   private render(part: 'all' | 'orders' | 'errors' | 'daemon'): void {

@@ -13,16 +13,27 @@ export interface Representations {
   readonly type: string;
 }
 
-/** Compress a body generated at run time (the API's JSON): fast settings, it is made again on every change. */
+/**
+ * A body generated at run time (the API's JSON), compressed on first demand per encoding with fast settings: it is
+ * made again on every change, and most clients want one encoding only.
+ */
 export function compressed(identity: Buffer, digest: string, type: string): Representations {
+  let br: Buffer | undefined;
+  let gzip: Buffer | undefined;
   return {
     identity,
     digest,
     type,
-    br: brotliCompressSync(identity, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
-    }),
-    gzip: gzipSync(identity, { level: 6 }),
+    get br() {
+      br ??= brotliCompressSync(identity, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
+      });
+      return br;
+    },
+    get gzip() {
+      gzip ??= gzipSync(identity, { level: 6 });
+      return gzip;
+    },
   };
 }
 

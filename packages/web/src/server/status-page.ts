@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StatusReport } from '@certkeeper/manager';
 import type { AccessDecision, AccessGuard } from './access-guard.js';
@@ -7,7 +6,7 @@ import type { LiveFeed } from './live-feed.js';
 import { loadPageAssets, type PageAsset } from './page-assets.js';
 import { compressed, type Representations, sendRepresentation } from './representation.js';
 import { SnapshotCache } from './snapshot-cache.js';
-import { documentJson, ordersOf } from './status-snapshot.js';
+import { ordersOf, statusDocument } from './status-snapshot.js';
 
 export interface StatusPageOptions {
   /** A fresh status report from the store (the daemon: buildStatusReport over its store and configuration). */
@@ -98,10 +97,13 @@ export class StatusPage {
 
   private async status(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
-      const text = documentJson(await this.cache.get(), this.options.feed);
-      const digest = createHash('sha256').update(text).digest('base64url').slice(0, 27);
-      if (this.api?.digest !== digest)
-        this.api = compressed(Buffer.from(text, 'utf8'), digest, 'application/json; charset=utf-8');
+      const document = statusDocument(await this.cache.get(), this.options.feed);
+      if (this.api?.digest !== document.digest)
+        this.api = compressed(
+          Buffer.from(document.text(), 'utf8'),
+          document.digest,
+          'application/json; charset=utf-8',
+        );
       sendRepresentation(request, response, this.api, 'private, no-cache');
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);

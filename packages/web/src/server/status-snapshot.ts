@@ -34,8 +34,14 @@ export function snapshotOf(report: StatusReport): StatusSnapshot {
   };
 }
 
-/** The whole `/api/status` document as JSON text: the snapshot with the feed's live parts. */
-export function documentJson(snapshot: StatusSnapshot, feed: LiveFeed): string {
+/**
+ * The whole `/api/status` document: the snapshot with the feed's live parts, and a digest for its ETag made from
+ * the snapshot's and the live parts' — hashing megabytes of certificates once per snapshot, not once per request.
+ */
+export function statusDocument(
+  snapshot: StatusSnapshot,
+  feed: LiveFeed,
+): { text: () => string; digest: string } {
   const head: Omit<StatusDocument, 'certificates'> = {
     schema: 1,
     generatedAt: snapshot.generatedAt,
@@ -46,8 +52,11 @@ export function documentJson(snapshot: StatusSnapshot, feed: LiveFeed): string {
     orders: ordersOf(snapshot, feed),
     errors: feed.errorsView(),
   };
-  const text = JSON.stringify(head);
-  return `${text.slice(0, -1)},"certificates":${snapshot.certificatesJson}}`;
+  const headText = JSON.stringify(head);
+  return {
+    digest: `${snapshot.digest}.${createHash('sha256').update(headText).digest('base64url').slice(0, 16)}`,
+    text: () => `${headText.slice(0, -1)},"certificates":${snapshot.certificatesJson}}`,
+  };
 }
 
 /** The orders this daemon drives, then the stored ones it does not (another process's, or interrupted). */
