@@ -164,6 +164,9 @@ class StatusApp {
         ? 'No certificates configured or stored yet. Add some under certificates: in the configuration, or run certkeeper issue <names…>.'
         : 'No certificate matches these filters.';
     byId('grid').hidden = selected.length === 0;
+    // Nothing to list at all: no filters, no details panel, just what to do.
+    byId('filters').hidden = total === 0;
+    byId('list-and-details').hidden = total === 0;
     const chosen = this.selectedKey
       ? this.document?.certificates.find((certificate) => keyOf(certificate) === this.selectedKey)
       : undefined;

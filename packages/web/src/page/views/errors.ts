@@ -33,7 +33,9 @@ export function renderErrors(target: HTMLElement, errors: readonly ErrorView[], 
             error.next
               ? h('p', { class: 'error-next' }, h('span', { class: 'next-label' }, 'Next: '), error.next)
               : null,
-            error.retryAt ? h('p', { class: 'quiet' }, `Retried ${relative(error.retryAt, now)}.`) : null,
+            error.retryAt
+              ? h('p', { class: 'quiet' }, `Next attempt ${relative(error.retryAt, now)}.`)
+              : null,
           ),
         ),
     ),

@@ -33,7 +33,7 @@ function item(gauge: RateLimitGauge, now: number): HTMLElement {
         { class: 'quiet' },
         gauge.counted === 0
           ? 'No certificate counts against it now.'
-          : `${gauge.tightest ? `Tightest: ${names(gauge.tightest)}. ` : ''}${gauge.exhausted ? `${gauge.exhausted} at zero. ` : ''}${gauge.remaining < gauge.limit && gauge.nextTokenAt ? `Next one ${relative(gauge.nextTokenAt, now)}.` : ''}`,
+          : `${gauge.tightest ? `Tightest: ${names(gauge.tightest)}. ` : ''}${gauge.exhausted ? `${gauge.exhausted} at zero. ` : ''}${gauge.remaining < gauge.limit && gauge.nextTokenAt && Date.parse(gauge.nextTokenAt) > now + 60_000 ? `One more ${relative(gauge.nextTokenAt, now)}.` : ''}`,
       ),
     ),
   );

@@ -83,20 +83,22 @@ function lanes(rows: readonly Row[], domain: TimeDomain): SVGElement {
       const { certificate } = row;
       const y = index * laneHeight + 4;
       const parts: SVGElement[] = [];
+      const window = renewalWindow(certificate);
       if (certificate.notBefore && certificate.notAfter) {
         const from = x(Date.parse(certificate.notBefore));
+        // Validity up to the renewal window; the window itself is drawn in its own colour after it.
+        const to = x(Math.min(Date.parse(certificate.notAfter), window?.[0] ?? Number.POSITIVE_INFINITY));
         parts.push(
           s('rect', {
             class: `lane-validity cond-${row.condition}`,
             x: from,
             y,
-            width: Math.max(2, x(Date.parse(certificate.notAfter)) - from),
+            width: Math.max(2, to - from),
             height: laneHeight - 8,
             rx: 3,
           }),
         );
       }
-      const window = renewalWindow(certificate);
       if (window)
         parts.push(
           s('rect', {
@@ -196,13 +198,13 @@ export function rowBar(row: Row, domain: TimeDomain): HTMLElement {
     element.style.width = `${Math.max(0.4, (at(domain, to) - at(domain, from)) * 100)}%`;
     track.append(element);
   };
+  const window = renewalWindow(certificate);
   if (certificate.notBefore && certificate.notAfter)
     place(
       h('div', { class: `bar-validity cond-${row.condition}` }),
       Date.parse(certificate.notBefore),
-      Date.parse(certificate.notAfter),
+      Math.min(Date.parse(certificate.notAfter), window?.[0] ?? Number.POSITIVE_INFINITY),
     );
-  const window = renewalWindow(certificate);
   if (window) place(h('div', { class: 'bar-window' }), window[0], window[1]);
   const today = h('div', { class: 'bar-today' });
   today.style.left = `${at(domain, domain.now) * 100}%`;
