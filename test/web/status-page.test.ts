@@ -144,7 +144,8 @@ daemon:
     const waiting = await until(
       'the wildcard order waiting on propagation',
       liveOrder,
-      (order) => order?.steps.propagation === 'running',
+      // The step starts before its first check has anything to say: wait for the nameserver's line too.
+      (order) => order?.steps.propagation === 'running' && order.wait.length >= 2,
     );
     expect(waiting!.steps).toEqual({
       order: 'done',
