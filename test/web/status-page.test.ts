@@ -18,6 +18,7 @@ import {
   workdir,
 } from '../cli/support/cli-harness.js';
 import { type DaemonProcess, startDaemon } from '../cli/support/daemon-process.js';
+import { notedDns01 } from '../cli/support/noted-dns01.js';
 import { axeViolations } from './support/axe.js';
 import { type Chromium, launchChromium } from './support/chromium.js';
 
@@ -91,13 +92,7 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => 
 
 describe('the status page of `certkeeper run`', () => {
   it('shows the certificates Pebble issued, then a live order step by step until it is stored', async () => {
-    await writeFile(
-      join(dir, 'note-txt.mjs'),
-      `import { appendFileSync } from 'node:fs';
-const [action, fqdn, value] = process.argv.slice(2);
-appendFileSync(process.env.TXT_NOTES, JSON.stringify({ action, fqdn, value }) + '\\n');
-`,
-    );
+    const dns = await notedDns01(dir, ca, 'live.web.test');
     const port = await freePort();
     url = `http://127.0.0.1:${port}/`;
     await writeFile(
@@ -105,15 +100,7 @@ appendFileSync(process.env.TXT_NOTES, JSON.stringify({ action, fqdn, value }) + 
       caConfig(
         ca,
         './data',
-        `  - type: dns-01
-    provider: exec
-    options:
-      program: ${process.execPath}
-      programArgs: [${join(dir, 'note-txt.mjs')}]
-      env: { TXT_NOTES: ${join(dir, 'txt-notes.jsonl')} }
-    zones: [live.web.test]
-    nameservers: [127.0.0.1:${ca.pebble.dnsPort}]
-certificates:
+        `${dns.solverYaml}certificates:
   - names: [one.web.test]
   - names: [two.web.test, www.two.web.test]
     output: ./out/two
@@ -179,12 +166,7 @@ daemon:
       times: 1,
       action: { type: 'delay', ms: 3000 },
     });
-    const notes = (await readFile(join(dir, 'txt-notes.jsonl'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { action: string; fqdn: string; value: string });
-    for (const note of notes.filter((n) => n.action === 'present'))
-      await ca.pebble.challtestsrv.addTxt(note.fqdn, note.value);
+    expect((await dns.publish()).map((note) => note.fqdn)).toEqual(['_acme-challenge.live.web.test.']);
     const validating = await until(
       'the order in validation',
       liveOrder,
