@@ -1,3 +1,5 @@
+import { CertkeeperError } from '@certkeeper/core';
+
 /** What a test reads off a certkeeper error: the code always, the ACME problem fields when the CA answered. */
 export type Rejection = Error & {
   code: string;
@@ -18,4 +20,14 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Rejection>
     return error as Rejection;
   }
   throw new Error('expected the promise to reject, but it resolved');
+}
+
+/**
+ * The `CertkeeperError` a promise rejects with; the test fails when it resolves or rejects with anything else (an
+ * untyped error from a provider is a bug the port forbids).
+ */
+export async function certkeeperRejection(promise: Promise<unknown>): Promise<CertkeeperError> {
+  const error = await rejectionOf(promise);
+  if (!CertkeeperError.isInstance(error)) throw new Error(`expected a CertkeeperError, got ${String(error)}`);
+  return error;
 }

@@ -1,4 +1,4 @@
-import { CertkeeperError } from '@certkeeper/core';
+import { CertkeeperError, processSecretRedactor } from '@certkeeper/core';
 import { CommanderError } from 'commander';
 import { ExitCode, type ExitCodeValue, INPUT_ERROR_CODES } from './exit-codes.js';
 import { buildProgram } from './program.js';
@@ -30,9 +30,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<Exit
   }
 }
 
+/** Prints the error once; its text is scrubbed of every secret the process resolved (a provider may echo one). */
 function printError(error: unknown, json: boolean): void {
+  const redactor = processSecretRedactor();
   const code = CertkeeperError.isInstance(error) ? error.code : undefined;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactor.redact(error instanceof Error ? error.message : String(error));
   if (json) {
     process.stdout.write(`${JSON.stringify({ event: 'error', ...(code ? { code } : {}), message })}\n`);
     return;
@@ -40,6 +42,6 @@ function printError(error: unknown, json: boolean): void {
   process.stderr.write(
     code
       ? `certkeeper: ${message}\n(${code})\n`
-      : `certkeeper: unexpected error: ${error instanceof Error ? (error.stack ?? message) : message}\n`,
+      : `certkeeper: unexpected error: ${redactor.redact(error instanceof Error ? (error.stack ?? message) : message)}\n`,
   );
 }

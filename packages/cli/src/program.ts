@@ -70,6 +70,10 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       '--eab-hmac-key <key>',
       'EAB HMAC key; prefer $CERTKEEPER_EAB_HMAC_KEY (command lines are visible to others)',
     )
+    .option(
+      '--allow-mixed-scripts',
+      'accept names with a label that mixes scripts (e.g. a Cyrillic а among Latin letters), refused as homographs',
+    )
     .option('--json', 'machine-readable output: JSON lines (issue, renew, run) or one JSON document')
     .option('-v, --verbose', 'JSON debug logs on stderr')
     .addHelpText('after', EXIT_CODES_HELP);
@@ -216,6 +220,37 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
         options,
       );
     });
+
+  program
+    .command('acme-dns')
+    .description('acme-dns delegation: register a domain, get the CNAME to create')
+    .command('register')
+    .description(
+      'create an acme-dns account for a domain; stores its credentials (0600) and prints the CNAME',
+    )
+    .argument(
+      '<domain>',
+      'the domain certificates are for (example.com; *.example.com uses the same account)',
+    )
+    .option('--server <url>', 'the acme-dns server (default: apiUrl of an acme-dns solver in the config)')
+    .option(
+      '--credentials <file>',
+      'JSON file of accounts to add to (default: the solver’s accounts file, else ./acme-dns.json)',
+    )
+    .option('--allow-from <cidr>', 'only accept updates from this network; repeat for several', collect)
+    .action(
+      async (
+        domain: string,
+        options: { server?: string; credentials?: string; allowFrom?: string[] },
+        command: Command,
+      ) => {
+        result.code = await (await import('./commands/acme-dns-register.js')).acmeDnsRegisterCommand(
+          await context(command),
+          domain,
+          options,
+        );
+      },
+    );
 
   program
     .command('plugins')

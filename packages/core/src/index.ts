@@ -45,5 +45,6 @@ export * from './resources/certificates.js';
 export * from './resources/challenges.js';
 export * from './resources/directory.js';
 export * from './resources/orders.js';
+export * from './secrets/index.js';
 export * from './transport/acme-transport.js';
 export { NoncePool } from './transport/nonce-pool.js';

@@ -5,6 +5,8 @@ import {
   ClockToken,
   type Logger,
   LoggerToken,
+  processSecretRedactor,
+  type SecretRedactor,
   silentLogger,
   systemClock,
 } from '@certkeeper/core';
@@ -26,6 +28,8 @@ export interface CertkeeperComposition extends ManagerOptions {
   readonly clock?: Clock;
   /** Prometheus metrics; false to go without. */
   readonly metrics?: CertkeeperMetrics | false;
+  /** Scrubs secrets from stored error text and outcomes; default the process's (one per process). */
+  readonly redactor?: SecretRedactor;
 }
 
 /**
@@ -57,6 +61,9 @@ export function createCertkeeperContainer(
       const metrics = c.isRegistered(MetricsToken, true)
         ? c.resolve<CertkeeperMetrics>(MetricsToken)
         : undefined;
+      const redactor = composition.redactor ?? processSecretRedactor();
+      // Secrets handed in as options are registered here, so an application composing by hand is covered too.
+      redactor.register(options.account?.externalAccountBinding?.hmacKey);
       const accounts = new AccountRegistry(options, store, clock, logger);
       const coordinator = new RenewalCoordinator({
         store,
@@ -66,6 +73,7 @@ export function createCertkeeperContainer(
         ...(options.backoff ? { backoff: options.backoff } : {}),
         ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
         ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
+        redactor,
       });
       const events = new ManagerEventEmitter();
       const runner = new OrderRunner(
@@ -78,6 +86,7 @@ export function createCertkeeperContainer(
         options.polling,
         options.keyType ?? 'ec256',
         (progress) => events.emit('progress', progress),
+        redactor,
       );
       return new CertificateManager(
         options,

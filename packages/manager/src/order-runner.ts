@@ -8,7 +8,9 @@ import {
   type OrderState,
   type PollPolicy,
   prepareOrder,
+  processSecretRedactor,
   runOrder,
+  type SecretRedactor,
 } from '@certkeeper/core';
 import type { IssueContext, IssuedMaterial } from '@certkeeper/policy';
 import type { OrderRecord, Store } from '@certkeeper/store';
@@ -31,6 +33,8 @@ export class OrderRunner {
     private readonly polling: Partial<PollPolicy> | undefined,
     private readonly defaultKeyType: IssuedMaterial['keyType'],
     private readonly onProgress?: (progress: OrderProgress) => void,
+    /** Scrubs a failed order's error text before the state is stored or reported. */
+    private readonly redactor: SecretRedactor = processSecretRedactor(),
   ) {}
 
   async issue(context: IssueContext, suspendWaitsLongerThanMs?: number): Promise<IssuedMaterial> {
@@ -73,8 +77,9 @@ export class OrderRunner {
     // same order makes one of them fail with STORE_CONFLICT instead of overwriting the other's progress.
     let revision = stored && state === stored.state ? stored.revision : 0;
     const persist = async (next: OrderState) => {
+      const state = next.failure ? { ...next, failure: this.redactor.redactValue(next.failure) } : next;
       revision = (
-        await this.store.putOrder({ key, state: next, updatedAt: this.clock.now().toISOString() }, revision)
+        await this.store.putOrder({ key, state, updatedAt: this.clock.now().toISOString() }, revision)
       ).revision;
       if (!created && next.orderUrl) {
         created = true;
@@ -102,7 +107,7 @@ export class OrderRunner {
               phase: current.phase,
               next: next.type,
               ...(next.type === 'wait' ? { detail: next.reason, until: next.until } : {}),
-              ...(next.type === 'failed' ? { detail: next.failure.message } : {}),
+              ...(next.type === 'failed' ? { detail: this.redactor.redact(next.failure.message) } : {}),
             }),
         },
       );

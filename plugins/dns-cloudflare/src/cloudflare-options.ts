@@ -1,7 +1,13 @@
+import type { SecretRedactor } from '@certkeeper/core';
 import type Cloudflare from 'cloudflare';
 
 /** Options of {@link cloudflare}. */
 export interface CloudflareOptions {
+  /**
+   * Where this provider registers its secrets at construction, so every sink scrubs them from what a DNS API
+   * echoes back. Default: the process's (`processSecretRedactor()`).
+   */
+  readonly redactor?: SecretRedactor;
   /**
    * A Cloudflare API token (not the global API key) with Zone:Zone:Read and Zone:DNS:Edit on the zones in use.
    * Default: the `CLOUDFLARE_API_TOKEN` environment variable.

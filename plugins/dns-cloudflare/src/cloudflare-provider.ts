@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, processSecretRedactor } from '@certkeeper/core';
 import {
   absoluteName,
   assertValidRecord,
@@ -56,6 +56,7 @@ export class CloudflareDnsProvider implements DnsProvider, ZoneLister {
         },
       );
     }
+    (options.redactor ?? processSecretRedactor()).register(token);
     this.client = options.client ?? createCloudflareClient(options, token!);
     this.zones = new ZoneFinder(this.client, {
       ...(options.zoneIds ? { zoneIds: normalizeKeys(options.zoneIds) } : {}),

@@ -1,3 +1,4 @@
+import { looksLikeSecretName } from '@certkeeper/core';
 import {
   absoluteName,
   assertValidRecord,
@@ -37,6 +38,10 @@ export class ExecDnsProvider implements DnsProvider {
 
   constructor(options: ExecOptions) {
     this.options = resolveOptions(options);
+    // `env` carries the program's credentials (lego's exec convention); values under a credential-like name
+    // are registered, so a hook that prints its environment on failure leaks nothing.
+    for (const [name, value] of Object.entries(this.options.env))
+      if (looksLikeSecretName(name)) this.options.redactor.register(value);
     this.runner = new HookRunner(this.options);
   }
 

@@ -33,7 +33,8 @@ export class HookRunner {
         ...(this.options.cwd ? { cwd: this.options.cwd } : {}),
         timeoutMs: this.options.timeoutMs,
         killGraceMs: this.options.killGraceMs,
-        outputLimit: hook.outputLimit ?? this.options.stderrLimit,
+        // Room past the limit, so a secret cut by the bounded buffer is still whole when it is scrubbed below.
+        outputLimit: hook.outputLimit ?? this.options.stderrLimit + 1024,
         ...(hook.signal ? { signal: hook.signal } : {}),
       }),
     );
@@ -45,7 +46,7 @@ export class HookRunner {
     // A listing keeps a long stdout; an error keeps only the usual bounded end of stderr.
     throw runFailure(program, what, hook.zone, {
       ...result,
-      stderr: result.stderr.slice(-this.options.stderrLimit),
+      stderr: this.options.redactor.redact(result.stderr).slice(-this.options.stderrLimit),
     });
   }
 

@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 
 export interface ExecOptions {
   /** The program to run, like lego's `EXEC_PATH`. An absolute path is best; a bare name is looked up in `PATH`. */
@@ -28,6 +28,11 @@ export interface ExecOptions {
   readonly stderrLimit?: number;
   /** How many runs may overlap. Default 1: lego runs exec hooks one at a time, and many scripts rely on it. */
   readonly concurrency?: number;
+  /**
+   * Where this provider registers its secrets at construction, so every sink scrubs them from what a DNS API
+   * echoes back. Default: the process's (`processSecretRedactor()`).
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 export interface ResolvedOptions {
@@ -42,6 +47,7 @@ export interface ResolvedOptions {
   readonly cwd: string | undefined;
   readonly stderrLimit: number;
   readonly concurrency: number;
+  readonly redactor: SecretRedactor;
 }
 
 /** @throws CertkeeperError INVALID_OPTION naming the option. */
@@ -68,6 +74,7 @@ export function resolveOptions(options: ExecOptions): ResolvedOptions {
     cwd: options.cwd,
     stderrLimit: positive('stderrLimit', options.stderrLimit, 2048),
     concurrency: positive('concurrency', options.concurrency, 1),
+    redactor: options.redactor ?? processSecretRedactor(),
   };
 }
 

@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 import type { RetryOptions } from '@certkeeper/dns';
 
 export interface PowerDnsOptions {
@@ -17,6 +17,11 @@ export interface PowerDnsOptions {
    * RRset in between. Default 3.
    */
   readonly conflictRetries?: number;
+  /**
+   * Where this provider registers its secrets at construction, so every sink scrubs them from what a DNS API
+   * echoes back. Default: the process's (`processSecretRedactor()`).
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 export interface ResolvedOptions {
@@ -25,6 +30,7 @@ export interface ResolvedOptions {
   readonly timeoutMs: number;
   readonly retry: RetryOptions;
   readonly conflictRetries: number;
+  readonly redactor: SecretRedactor;
 }
 
 /** @throws CertkeeperError INVALID_OPTION naming the option (never its value when it is the key). */
@@ -54,6 +60,7 @@ export function resolveOptions(options: PowerDnsOptions): ResolvedOptions {
     timeoutMs,
     retry: { attempts: 3, baseDelayMs: 250, ...options.retry },
     conflictRetries,
+    redactor: options.redactor ?? processSecretRedactor(),
   };
 }
 

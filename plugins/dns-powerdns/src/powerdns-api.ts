@@ -80,7 +80,8 @@ export class PowerDnsApi {
 
   private failure(response: Response, text: string, what: { operation: string; zone?: string }): Error {
     const status = response.status;
-    const detail = apiError(text);
+    // Scrubbed before apiError shortens it: a key cut in half would no longer match.
+    const detail = apiError(this.options.redactor.redact(text));
     if (status === 401 || status === 403) {
       return providerUnauthorized(
         PROVIDER_NAME,

@@ -40,6 +40,7 @@ export class PowerDnsProvider implements DnsProvider, ZoneLister {
 
   constructor(options: PowerDnsOptions) {
     this.options = resolveOptions(options);
+    this.options.redactor.register(this.options.apiKey);
     this.api = new PowerDnsApi(this.options);
   }
 

@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, type SecretRedactor } from '@certkeeper/core';
 import { normalizeName, type RetryOptions, type ServerAddress, toServerAddress } from '@certkeeper/dns';
 import { findAlgorithm, TSIG_ALGORITHMS, type TsigAlgorithm } from './tsig/algorithms.js';
 import type { TsigKeyMaterial } from './tsig/tsig-signer.js';
@@ -14,6 +14,11 @@ export interface Rfc2136TsigKey {
 }
 
 export interface Rfc2136Options {
+  /**
+   * Where this provider registers its secrets at construction, so every sink scrubs them from what a DNS API
+   * echoes back. Default: the process's (`processSecretRedactor()`).
+   */
+  readonly redactor?: SecretRedactor;
   /** The primary server that accepts updates: an IP address with an optional port (`"192.0.2.53"`, `"[2001:db8::53]:5353"`). */
   readonly server: string | ServerAddress;
   /**

@@ -120,7 +120,17 @@ export class Rfc2136Client {
     const packet = decode(raw, context, this.serverText);
     if (!session) return { rcode, packet, transport, signed: false };
     const key = this.settings.signer!.key;
-    const verdict = session.verify(raw);
+    let verdict: ReturnType<TsigSession['verify']>;
+    try {
+      verdict = session.verify(raw);
+    } catch (error) {
+      throw providerFailed(
+        PROVIDER_NAME,
+        context.operation,
+        `${this.serverText} sent an answer whose TSIG record cannot be read (${error instanceof Error ? error.message : error})`,
+        { cause: error, retryable: false },
+      );
+    }
     switch (verdict.status) {
       case 'verified':
         return { rcode, packet, transport, signed: true };

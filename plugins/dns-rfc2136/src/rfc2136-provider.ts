@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, processSecretRedactor } from '@certkeeper/core';
 import {
   absoluteName,
   assertValidRecord,
@@ -42,6 +42,8 @@ export class Rfc2136DnsProvider implements DnsProvider {
 
   constructor(options: Rfc2136Options) {
     this.options = resolveOptions(options);
+    const redactor = options.redactor ?? processSecretRedactor();
+    if (options.tsig) redactor.register(options.tsig.secret);
     this.client = new Rfc2136Client({
       server: this.options.server,
       protocol: this.options.protocol,

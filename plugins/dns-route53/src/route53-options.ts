@@ -1,7 +1,13 @@
 import type { Route53Client, Route53ClientConfig } from '@aws-sdk/client-route-53';
+import type { SecretRedactor } from '@certkeeper/core';
 
 /** Options of {@link route53}. Everything is optional: the defaults suit one AWS account with the default chain. */
 export interface Route53Options {
+  /**
+   * Where this provider registers its secrets at construction, so every sink scrubs them from what a DNS API
+   * echoes back. Default: the process's (`processSecretRedactor()`).
+   */
+  readonly redactor?: SecretRedactor;
   /**
    * Static credentials or a credential provider. Default: the AWS SDK's default chain (environment variables,
    * shared config and SSO profiles, web identity, ECS and EC2 instance metadata), which is the recommended way.

@@ -1,5 +1,5 @@
 import { Route53Client } from '@aws-sdk/client-route-53';
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, processSecretRedactor } from '@certkeeper/core';
 import {
   absoluteName,
   assertValidRecord,
@@ -42,6 +42,13 @@ export class Route53DnsProvider implements DnsProvider, ZoneLister, ChangeBatche
   private readonly writer: RecordSetWriter;
 
   constructor(private readonly options: Route53Options = {}) {
+    const credentials = options.credentials;
+    if (credentials && typeof credentials === 'object') {
+      // Static credentials: the session token travels in a header a hostile endpoint can echo.
+      const redactor = options.redactor ?? processSecretRedactor();
+      redactor.register(credentials.secretAccessKey);
+      redactor.register(credentials.sessionToken);
+    }
     this.client = options.client ?? createClient(options);
     this.zones = new HostedZoneFinder(
       this.client,

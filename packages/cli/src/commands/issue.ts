@@ -26,8 +26,14 @@ export async function issueCommand(
   names: readonly string[],
   options: IssueOptions,
 ): Promise<ExitCodeValue> {
-  checkNames(names);
   const settings = await settingsOf(context);
+  const configured = configuredFor(settings, names);
+  checkNames(names, {
+    directoryUrl: settings.directoryUrl,
+    profile: configured?.profile ?? settings.profile,
+    maxNames: settings.maxNames,
+    allowMixedScripts: settings.allowMixedScripts || configured?.allowMixedScripts === true,
+  });
   if (settings.solvers.length === 0)
     throw new CertkeeperError(
       ErrorCodes.CONFIG_INVALID,
@@ -39,7 +45,7 @@ export async function issueCommand(
   const spec = specFor(settings, names, options, context.cwd);
   if (spec.output)
     await assertWritableDirectory(spec.output, `output directory of ${names.join(', ')}`, 0o755);
-  const reporter = await chooseReporter(context.flags);
+  const reporter = await chooseReporter(context.flags, context);
   const runtime = await openRuntime(settings, {
     logger: context.logger,
     solvers: true,
@@ -65,16 +71,26 @@ export async function issueCommand(
   }
 }
 
+/** The configured certificate for exactly these names, if any; undefined for names that do not parse. */
+function configuredFor(settings: Settings, names: readonly string[]): CertificateSpec | undefined {
+  let set: string;
+  try {
+    set = identifierSetKey(parseIdentifiers(names));
+  } catch {
+    return undefined;
+  }
+  return settings.certificates.find(
+    (certificate) => identifierSetKey(parseIdentifiers(certificate.names)) === set,
+  );
+}
+
 function specFor(
   settings: Settings,
   names: readonly string[],
   options: IssueOptions,
   cwd: string,
 ): CertificateSpec {
-  const set = identifierSetKey(parseIdentifiers(names));
-  const configured = settings.certificates.find(
-    (certificate) => identifierSetKey(parseIdentifiers(certificate.names)) === set,
-  );
+  const configured = configuredFor(settings, names);
   const hook = options.deployHook?.trim() ? options.deployHook.trim().split(/\s+/) : configured?.deployHook;
   const output = options.output ? resolve(cwd, options.output) : configured?.output;
   const profile = configured?.profile ?? settings.profile;

@@ -16,7 +16,7 @@ export async function renewCommand(
   options: { force?: boolean },
 ): Promise<ExitCodeValue> {
   const settings = await settingsOf(context);
-  const reporter = await chooseReporter(context.flags);
+  const reporter = await chooseReporter(context.flags, context);
   const runtime = await openRuntime(settings, {
     logger: context.logger,
     solvers: true,

@@ -9,7 +9,7 @@ import { type RevocationReasonName, revokeCertificate } from '@certkeeper/manage
 import type { CertificateRecord } from '@certkeeper/store';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { formatTime } from '../output/format-time.js';
-import { checkNames } from '../runtime/check-names.js';
+import { checkNames, SYNTAX_ONLY } from '../runtime/check-names.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
 import { type CommandContext, settingsOf } from './context.js';
 
@@ -22,7 +22,7 @@ export async function revokeCommand(
   names: readonly string[],
   options: { reason?: string },
 ): Promise<ExitCodeValue> {
-  checkNames(names);
+  checkNames(names, SYNTAX_ONLY);
   const reason = options.reason;
   if (reason !== undefined && !(reason in RevocationReason))
     throw new CertkeeperError(

@@ -23,7 +23,9 @@ import { type CommandContext, settingsOf } from './context.js';
  */
 export async function runCommand(context: CommandContext): Promise<ExitCodeValue> {
   const settings = await settingsOf(context);
-  const reporter = context.flags.json ? new JsonReporter() : new PlainReporter();
+  const reporter = context.flags.json
+    ? new JsonReporter(context.stdout)
+    : new PlainReporter(context.stdout, context.stderr);
   const metrics = new CertkeeperMetrics();
   const runtime = await openRuntime(settings, {
     logger: context.logger,
@@ -39,7 +41,7 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
   let site: DaemonSite | undefined;
   const endpoints = listen
     ? await (async () => {
-        site = await openDaemonSite(settings, runtime, listen);
+        site = await openDaemonSite(settings, runtime, listen, context.redactor);
         return startEndpoints(listen, metrics, () => health, site);
       })().catch(async (error: unknown) => {
         site?.close();
@@ -103,7 +105,10 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
         });
       } catch (error) {
         if (controller.signal.aborted) break;
-        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        // /healthz is an output too: the sweep's error is scrubbed before it is served.
+        const message = context.redactor.redact(
+          error instanceof Error ? error.message.split('\n')[0]! : String(error),
+        );
         setHealth({ ...health, lastSweepAt: new Date().toISOString(), lastSweepError: message });
         reporter.warn(`sweep failed: ${message}`);
         wakeAt = Math.min(wakeAt, Date.now() + 60_000);

@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, type ErrorCode, ErrorCodes } from '@certkeeper/core';
 
 /**
  * One CONFIG_INVALID error listing every problem found, each line starting with `file:line:column key:` so an
@@ -9,10 +9,12 @@ export function configInvalid(
   subject: string,
   problems: readonly string[],
   hint = 'fix the keys named above; `certkeeper init --print` shows a commented example of every key.',
+  /** INVALID_IDENTIFIER for names, PROFILE_VIOLATION for too many of them: the same layout, a precise code. */
+  code: ErrorCode = ErrorCodes.CONFIG_INVALID,
 ): CertkeeperError {
   const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
   return new CertkeeperError(
-    ErrorCodes.CONFIG_INVALID,
+    code,
     `Found ${count} in ${subject}; nothing was done:\n${problems.map((p) => `  ${p}`).join('\n')}`,
     { hint },
   );

@@ -72,6 +72,8 @@ const certificateSchema = z.strictObject({
   /** Also write fullchain.pem, privkey.pem (0600), cert.pem and chain.pem here after every issuance. */
   output: z.string().min(1).optional(),
   deployHook: command.optional(),
+  /** Accept names with a label that mixes scripts (`аpple.test`: a Cyrillic а); refused by default as homographs. */
+  allowMixedScripts: z.boolean().optional(),
 });
 
 export type CertificateConfig = z.infer<typeof certificateSchema>;
@@ -90,6 +92,8 @@ export const configSchema = z.strictObject({
       allowInsecureHttp: z.boolean().optional(),
       /** The limits the local ledger applies (default: letsencrypt for Let's Encrypt, none otherwise). */
       rateLimits: z.enum(['letsencrypt', 'none']).optional(),
+      /** Most names (and IPs) per certificate this CA accepts; default: Let's Encrypt's limits there, none elsewhere. */
+      maxNames: z.int().positive().optional(),
     })
     .optional(),
   account: z
@@ -108,6 +112,8 @@ export const configSchema = z.strictObject({
       deployHook: command.optional(),
       /** Seconds a deploy hook may run before it is stopped (default 300). */
       deployHookTimeout: z.int().positive().optional(),
+      /** Accept mixed-script labels in every certificate's names (see certificates[].allowMixedScripts). */
+      allowMixedScripts: z.boolean().optional(),
     })
     .optional(),
   solvers: z.array(solverSchema).optional(),

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, type SecretRedactor } from '@certkeeper/core';
 import type { SecretReference } from './config-schema.js';
 
 export interface SecretContext {
@@ -9,6 +9,8 @@ export interface SecretContext {
   readonly env: NodeJS.ProcessEnv;
   /** Told about inline secrets and secret files others can read. */
   readonly warn: (message: string) => void;
+  /** Every value resolved here is registered with it, so no sink ever prints it. */
+  readonly redactor: SecretRedactor;
 }
 
 /** Which secret this is, for messages: where it is configured and what it should hold. Never its value. */
@@ -31,10 +33,21 @@ export function isSecretReference(value: unknown): value is { env: string } | { 
 }
 
 /**
- * The secret's value. Inline values are accepted with a warning; `{ env }` and `{ file }` must resolve to a
- * non-empty value, or SECRET_UNAVAILABLE names the variable or file (never a value) before anything is done.
+ * The secret's value, registered with the context's redactor. Inline values are accepted with a warning; `{ env }`
+ * and `{ file }` must resolve to a non-empty value, or SECRET_UNAVAILABLE names the variable or file (never a
+ * value) before anything is done.
  */
 export async function resolveSecret(
+  reference: SecretReference,
+  label: SecretLabel,
+  context: SecretContext,
+): Promise<string> {
+  const value = await readSecret(reference, label, context);
+  context.redactor.register(value);
+  return value;
+}
+
+async function readSecret(
   reference: SecretReference,
   label: SecretLabel,
   context: SecretContext,

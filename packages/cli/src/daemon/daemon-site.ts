@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, type SecretRedactor } from '@certkeeper/core';
 import { buildStatusReport } from '@certkeeper/manager';
 import type { AccessGuard, LiveFeed, StatusPage } from '@certkeeper/web';
 import type { Runtime } from '../runtime/open-runtime.js';
@@ -26,6 +26,7 @@ export async function openDaemonSite(
   settings: Settings,
   runtime: Runtime,
   listen: ListenAddress,
+  redactor: SecretRedactor,
 ): Promise<DaemonSite> {
   const web = await import('@certkeeper/web');
   const { auth } = settings.daemon;
@@ -52,6 +53,8 @@ export async function openDaemonSite(
       buildStatusReport({ options: runtime.managerOptions, store: runtime.store, requests, filesOf }),
     feed,
     guard,
+    // The page is an output like stdout: every secret resolved from the configuration is scrubbed from it.
+    redact: (text) => redactor.redact(text),
   });
   return {
     page,

@@ -5,7 +5,19 @@ import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import type { DnsProviderPlugin } from '@certkeeper/dns';
 
 /** The DNS plugins certkeeper's own team publishes; `certkeeper plugins` lists them installed or not. */
-export const FIRST_PARTY_PLUGINS = ['rfc2136', 'exec', 'powerdns', 'route53', 'cloudflare'] as const;
+export const FIRST_PARTY_PLUGINS = [
+  'rfc2136',
+  'exec',
+  'powerdns',
+  'route53',
+  'cloudflare',
+  'digitalocean',
+  'hetzner',
+  'desec',
+  'gandi',
+  'httpreq',
+  'acme-dns',
+] as const;
 
 export interface LoadedPlugin {
   readonly packageName: string;

@@ -1,3 +1,4 @@
+import { SecretRedactor } from '@certkeeper/core';
 import { defineDnsProviderPlugin, InMemoryDnsProvider } from '@certkeeper/dns';
 import { describe, expect, it } from 'vitest';
 import {
@@ -26,11 +27,14 @@ const plugin = defineDnsProviderPlugin<Record<string, unknown>>({
 
 const context = (env: NodeJS.ProcessEnv = {}) => {
   const warnings: string[] = [];
+  const redactor = new SecretRedactor();
   return {
     warnings,
+    redactor,
     context: {
       directory: '/',
       env,
+      redactor,
       warn: (m: string) => warnings.push(m),
       where: (key?: string) => `F:1:1 ${key}`,
     },
@@ -67,13 +71,15 @@ describe('plugin options', () => {
   });
 
   it('resolves secret references, and warns about inline secrets without repeating them', async () => {
-    const { context: c, warnings } = context({ TOKEN: 't0ken' });
+    const { context: c, warnings, redactor } = context({ TOKEN: 'env-t0ken' });
     await createProvider(plugin, { server: 'x', apiToken: { env: 'TOKEN' } }, c);
     expect(warnings).toEqual([]);
     await createProvider(plugin, { server: 'x', apiToken: 'inline-t0ken' }, c);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('F:1:1 apiToken: the sample option apiToken is a secret written inline');
     expect(warnings[0]).not.toContain('inline-t0ken');
+    // Both values are now known to the redactor, the plain option is not.
+    expect(redactor.redact('env-t0ken inline-t0ken x')).toBe('[redacted] [redacted] x');
   });
 
   it('reads options for --dns from CERTKEEPER_<PLUGIN>_* variables, typed, secrets by reference', () => {

@@ -1,4 +1,4 @@
-import { CertkeeperError } from '@certkeeper/core';
+import { CertkeeperError, looksLikeSecretName } from '@certkeeper/core';
 import type { ConfigSchema, DnsProviderPlugin } from '@certkeeper/dns';
 import { isSecretReference, resolveSecret, type SecretContext } from '../config/secret-reference.js';
 
@@ -7,7 +7,7 @@ import { isSecretReference, resolveSecret, type SecretContext } from '../config/
  * it (`secret: true` in the descriptor wins): inline values draw a warning, and they are never printed.
  */
 export function isSecretOption(key: string, description = ''): boolean {
-  return /secret|password|token|apikey|api_key|hmac|privatekey/i.test(key) || /\bsecret\b/i.test(description);
+  return looksLikeSecretName(key) || /\bsecret\b/i.test(description);
 }
 
 /** `CERTKEEPER_RFC2136_KEY_SECRET` for option `keySecret` of plugin `rfc2136`: how `--dns` takes options. */
@@ -66,10 +66,17 @@ export async function createProvider(
       );
       continue;
     }
-    if (typeof value === 'string' && (spec?.secret ?? isSecretOption(key, spec?.description)))
+    if (typeof value === 'string' && (spec?.secret ?? isSecretOption(key, spec?.description))) {
+      secrets.redactor.register(value);
       secrets.warn(
         `${secrets.where(key)}: the ${plugin.name} option ${key} is a secret written inline; use { env: NAME } or { file: path }.`,
       );
+    }
+    if (isPlainRecord(value) && Object.values(value).some(isSecretReference)) {
+      // A mapping of values (the exec plugin's `env`) may hold references too: `{ TOKEN: { env: HOOK_TOKEN } }`.
+      config[key] = await resolveNested(value, `${plugin.name} option ${key}`, secrets, key);
+      continue;
+    }
     if (spec && !hasType(value, spec.type))
       problems.push({
         key,
@@ -90,6 +97,28 @@ export async function createProvider(
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     throw new PluginOptionsError([{ message: `rejected by the ${plugin.name} plugin: ${message}` }]);
   }
+}
+
+async function resolveNested(
+  value: Readonly<Record<string, unknown>>,
+  what: string,
+  secrets: SecretContext & { readonly where: (key?: string, atKey?: boolean) => string },
+  key: string,
+): Promise<Record<string, unknown>> {
+  const resolved: Record<string, unknown> = {};
+  for (const [name, item] of Object.entries(value))
+    resolved[name] = isSecretReference(item)
+      ? await resolveSecret(
+          item,
+          { where: `${secrets.where(key)}.${name}`, what: `the ${what}.${name}` },
+          secrets,
+        )
+      : item;
+  return resolved;
+}
+
+function isPlainRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Options for `--dns <plugin>` from `CERTKEEPER_<PLUGIN>_<OPTION>` variables, typed by the descriptor. */

@@ -1,4 +1,4 @@
-import type { Logger } from '@certkeeper/core';
+import { type Logger, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 import type { CertificateManager, CertkeeperMetrics, ManagerOptions } from '@certkeeper/manager';
 import { FileStore } from '@certkeeper/store';
 import type { Settings } from '../settings/settings.js';
@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly warn: (message: string) => void;
+  /** Where resolved plugin secrets are registered; the process's by default. */
+  readonly redactor?: SecretRedactor;
 }
 
 export function managerOptionsOf(settings: Settings): ManagerOptions {
@@ -67,6 +69,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
         directory: settings.baseDirectory,
         env: options.env,
         warn: options.warn,
+        redactor: options.redactor ?? processSecretRedactor(),
         searchFrom: [settings.baseDirectory, options.cwd],
       })
     : { solvers: [], stop: async () => {} };

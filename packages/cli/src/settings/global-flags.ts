@@ -15,6 +15,8 @@ export interface GlobalFlags {
   readonly profile?: string;
   readonly eabKid?: string;
   readonly eabHmacKey?: string;
+  /** Accept names with a label that mixes scripts (homograph check off). */
+  readonly allowMixedScripts?: boolean;
   readonly json?: boolean;
   readonly verbose?: boolean;
 }

@@ -6,6 +6,8 @@ import {
   ErrorCodes,
   type ExternalAccountBinding,
   isCertificateKeyType,
+  processSecretRedactor,
+  type SecretRedactor,
 } from '@certkeeper/core';
 import { letsEncryptRateLimits, noRateLimits, rateLimitsFor } from '@certkeeper/policy';
 import { defaultStoreDirectory } from '@certkeeper/store';
@@ -13,12 +15,13 @@ import { CA_DIRECTORIES, DEFAULT_CA, directoryUrlOf } from '../config/ca-directo
 import { configInvalid } from '../config/config-error.js';
 import type { CertkeeperConfig } from '../config/config-schema.js';
 import { type ConfigPath, formatPath } from '../config/config-source.js';
-import { loadConfig } from '../config/load-config.js';
+import { type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { resolveSecret } from '../config/secret-reference.js';
 import { located, where } from './config-location.js';
 import { resolveDaemonAuth } from './daemon-auth.js';
 import type { GlobalFlags } from './global-flags.js';
 import { parseListenAddress } from './listen-address.js';
+import { codeOf, type NameProblem, nameProblems } from './name-checks.js';
 import { readPemSetting } from './read-pem-setting.js';
 import type { CertificateSpec, Settings } from './settings.js';
 import { solverSpecs } from './solver-specs.js';
@@ -27,6 +30,8 @@ export interface ResolveContext {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly warn: (message: string) => void;
+  /** Every secret resolved (the EAB HMAC key) is registered with it; the process's by default. */
+  readonly redactor?: SecretRedactor;
 }
 
 /** The config file to read: `--config`, `$CERTKEEPER_CONFIG`, else `./certkeeper.yaml` when it exists. */
@@ -113,7 +118,12 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
   if (problems.length > 0)
     throw configInvalid(file ? `the configuration ${file}` : 'the command line', problems);
 
-  const secrets = { directory: base, env: context.env, warn: context.warn };
+  const secrets = {
+    directory: base,
+    env: context.env,
+    warn: context.warn,
+    redactor: context.redactor ?? processSecretRedactor(),
+  };
   let externalAccountBinding: ExternalAccountBinding | undefined;
   if (flags.eabKid || flags.eabHmacKey) {
     if (!flags.eabKid || !(flags.eabHmacKey || context.env.CERTKEEPER_EAB_HMAC_KEY))
@@ -146,18 +156,22 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     : undefined;
 
   const emails = flags.email ?? ([] as string[]).concat(config.account?.email ?? []);
+  const allowMixedScripts = flags.allowMixedScripts === true || config.defaults?.allowMixedScripts === true;
   const certificates: CertificateSpec[] = (config.certificates ?? []).map((certificate) => {
     const kt = certificate.keyType ?? keyType;
     const profile = certificate.profile ?? flags.profile ?? config.defaults?.profile;
     const hook = certificate.deployHook ?? config.defaults?.deployHook;
+    const mixed = allowMixedScripts || certificate.allowMixedScripts === true;
     return {
       names: certificate.names,
       keyType: kt,
       ...(profile ? { profile } : {}),
       ...(certificate.output ? { output: resolve(base, certificate.output) } : {}),
       ...(hook ? { deployHook: hook } : {}),
+      ...(mixed ? { allowMixedScripts: true } : {}),
     };
   });
+  assertConfiguredNames(certificates, loaded, file, directoryUrl, config.ca?.maxNames);
   const profile = flags.profile ?? config.defaults?.profile;
   const rateLimitName = config.ca?.rateLimits;
   return {
@@ -168,6 +182,8 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     ...(trustAnchors ? { trustAnchors } : {}),
     ...(allowInsecureHttp ? { allowInsecureHttp } : {}),
     // Unset: the CA's own rule set by directory URL (Let's Encrypt production's limits there, none elsewhere).
+    ...(config.ca?.maxNames ? { maxNames: config.ca.maxNames } : {}),
+    allowMixedScripts,
     rateLimits:
       rateLimitName === undefined
         ? rateLimitsFor(directoryUrl)
@@ -197,4 +213,44 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       ...(daemonAuth ? { auth: daemonAuth } : {}),
     },
   };
+}
+
+/**
+ * The configured certificates' names, checked before anything touches the network: a typo fails here with exit 2
+ * and the name's position, rather than as a network error or a failed order with a backoff.
+ */
+function assertConfiguredNames(
+  certificates: readonly CertificateSpec[],
+  loaded: LoadedConfig | undefined,
+  file: string | undefined,
+  directoryUrl: string,
+  maxNames: number | undefined,
+): void {
+  const lines: string[] = [];
+  const all: NameProblem[] = [];
+  for (const [i, certificate] of certificates.entries()) {
+    const problems = nameProblems(certificate.names, {
+      directoryUrl,
+      profile: certificate.profile,
+      maxNames,
+      allowMixedScripts: certificate.allowMixedScripts === true,
+    });
+    all.push(...problems);
+    for (const problem of problems) {
+      const path: ConfigPath = [
+        'certificates',
+        i,
+        'names',
+        ...(problem.index === undefined ? [] : [problem.index]),
+      ];
+      lines.push(`${located(loaded, path)}: ${problem.message}`);
+    }
+  }
+  if (lines.length === 0) return;
+  throw configInvalid(
+    `the names of ${file ? `the configuration ${file}` : 'the command line'}`,
+    lines,
+    'fix or remove the names listed; nothing was sent to the CA.',
+    codeOf(all),
+  );
 }

@@ -10,6 +10,8 @@ export interface CertificateSpec {
   /** Directory to also write the PEM files to after issuance. */
   readonly output?: string;
   readonly deployHook?: readonly string[];
+  /** Names with mixed-script labels were accepted for this certificate. */
+  readonly allowMixedScripts?: boolean;
 }
 
 /** Where a setting came from, for messages: `file:line:col key` or a flag; `atKey` points at the key itself. */
@@ -45,6 +47,10 @@ export interface Settings {
   /** `ca.allowInsecureHttp`: a local test CA over plain HTTP, explicitly allowed. */
   readonly allowInsecureHttp?: boolean;
   readonly rateLimits: RateLimitRuleSet;
+  /** `ca.maxNames`: the most names per certificate, when the user set it. */
+  readonly maxNames?: number;
+  /** `--allow-mixed-scripts` or `defaults.allowMixedScripts`. */
+  readonly allowMixedScripts: boolean;
   readonly account: {
     readonly name: string;
     readonly contact: readonly string[];

@@ -1,6 +1,7 @@
 import type { AcmeClient } from '../client.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
+import type { ProfileRuleSet } from '../profiles/profile-rules.js';
 import type { ChallengeSolver } from './challenge-solver.js';
 import type { OrderState } from './order-state.js';
 
@@ -33,6 +34,8 @@ export interface EngineDeps {
   readonly logger?: Logger;
   readonly polling?: Partial<PollPolicy>;
   readonly signal?: AbortSignal;
+  /** The CA's profile limits checked before newOrder; default: known by directory URL (`profileRulesFor`). */
+  readonly profileRules?: ProfileRuleSet;
 }
 
 export interface ResolvedDeps extends EngineDeps {

@@ -40,6 +40,27 @@ describe('parseIdentifiers: accepted inputs', () => {
     expect(parseIdentifiers(['WWW.Example.TEST.'])[0]).toMatchObject({ value: 'www.example.test' });
   });
 
+  it('keeps loopback, private, link-local and documentation addresses (private CAs, tests)', () => {
+    const values = [
+      '127.0.0.1',
+      '::1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      'fd00::1',
+      '169.254.1.1',
+      '2001:db8::1',
+    ];
+    expect(parseIdentifiers(values).map((id) => id.type)).toEqual(values.map(() => 'ip'));
+  });
+
+  it('maps IDNA2008-style: ß and ς are kept (nontransitional), not folded to ss and σ', () => {
+    expect(parseIdentifiers(['faß.test', 'βόλος.test']).map((id) => id.value)).toEqual([
+      'xn--fa-hia.test',
+      'xn--nxasmm1c.test',
+    ]);
+  });
+
   it('accepts a valid A-label as given', () => {
     expect(parseIdentifiers(['XN--BCHER-KVA.test'])[0]?.value).toBe('xn--bcher-kva.test');
   });
@@ -94,11 +115,29 @@ describe('parseIdentifiers: refusals', () => {
     ['*.', 'at least one label besides a wildcard'],
     ['.', 'at least one label besides a wildcard'],
     ['xn--zz.test', 'not a valid internationalised domain name'],
+    ['xn--.test', 'label "xn--" is not a valid internationalised domain name label'],
     ['1.2.3', 'last label is all digits'],
     ['01.2.3.4', 'last label is all digits'],
     ['fe80::1%eth0', 'zone id'],
     ['[fe80::1%25eth0]', 'zone id'],
     ['::ffff:192.0.2.1', 'IPv4-mapped'],
+    ['test', 'is a single label, not a fully qualified domain name'],
+    ['localhost.', 'is a single label'],
+    ['*.test', 'would cover a whole top-level domain'],
+    ['ab--cd.test', 'reserved for encoded labels'],
+    ['a\u200db.test', 'not a valid internationalised domain name'], // ZWJ outside its RFC 5892 context
+    ['\u05d0a.test', 'not a valid internationalised domain name'], // Hebrew and Latin in one label (Bidi)
+    ['\u05d0.1a.test', 'Bidi rule'], // an RTL label makes the whole name a Bidi domain name (RFC 5893 §2)
+    ['0.0.0.0', '"this host on this network"'],
+    ['0.1.2.3', '0.0.0.0/8'],
+    ['::', 'unspecified address'],
+    ['[::]', 'unspecified address'],
+    ['224.0.0.1', 'multicast'],
+    ['239.255.255.250', 'multicast'],
+    ['255.255.255.255', 'limited broadcast'],
+    ['240.0.0.1', 'reserved for future use'],
+    ['ff02::1', 'multicast'],
+    ['::192.0.2.1', 'IPv4-compatible'],
     ['*.1.2.3.4', 'an IP address cannot be a wildcard'],
     ['*.[2001:db8::1]', 'an IP address cannot be a wildcard'],
     ['*.2001:db8::1', 'an IP address cannot be a wildcard'],

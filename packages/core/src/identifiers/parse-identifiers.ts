@@ -3,6 +3,7 @@ import type { Identifier, NormalizedIdentifier } from './identifier.js';
 import { formatIdentifier } from './identifier.js';
 import { type IdentifierProblem, InvalidIdentifierError } from './invalid-identifier-error.js';
 import { isIpv4MappedIpv6, looksLikeIpLiteral, readIpLiteral } from './ip-literal.js';
+import { reservedIpReason } from './reserved-ip.js';
 
 type Parsed = { ok: true; identifier: NormalizedIdentifier } | { ok: false; reasons: readonly string[] };
 
@@ -13,6 +14,8 @@ type Parsed = { ok: true; identifier: NormalizedIdentifier } | { ok: false; reas
  *   form (RFC 8738 §3); any other string is a `dns` name.
  * - DNS names are normalised as described in {@link readDnsName}: trailing dot removed, unicode to punycode
  *   (the input is kept in `display`), lower case, length and character rules, wildcard only as `*.` prefix.
+ * - Single-label names (`test`) and addresses that name no single host (0.0.0.0, ::, multicast, broadcast,
+ *   240.0.0.0/4) are refused; loopback and private addresses are kept for private CAs (see reserved-ip.ts).
  * - `{ type: 'dns' }` with an IP literal is refused: CAs validate IPs only as `ip` identifiers.
  * - Two inputs that normalise to the same identifier are refused, naming both.
  *
@@ -83,6 +86,8 @@ function parseIp(value: string): Parsed {
     // CAs validate the IPv4 address behind it; ordering it as IPv6 fails or duplicates the IPv4 identifier.
     return { ok: false, reasons: ['an IPv4-mapped IPv6 address; order the IPv4 address itself'] };
   }
+  const reserved = reservedIpReason(ip.value, ip.version);
+  if (reserved) return { ok: false, reasons: [reserved] };
   return { ok: true, identifier: { type: 'ip', value: ip.value, display: value, wildcard: false } };
 }
 

@@ -33,8 +33,9 @@ export function contactProblem(uri: string): string | undefined {
   if (!local.split('.').every((atom) => ATEXT.test(atom)))
     return "the part before @ is not a plain address (letters, digits, !#$%&'*+/=?^_`{|}~- and single dots)";
   const name = readDnsName(domain);
-  if (!name.ok) return `the domain ${JSON.stringify(domain)} is not valid: ${name.reasons.join('; ')}`;
-  if (name.wildcard || !name.value.includes('.'))
+  // A single label (readDnsName refuses those too, in a certificate's words) or a wildcard: not where mail goes.
+  if (name.ok ? name.wildcard : !domain.replace(/\.$/, '').includes('.'))
     return `the domain ${JSON.stringify(domain)} is not a mail domain`;
+  if (!name.ok) return `the domain ${JSON.stringify(domain)} is not valid: ${name.reasons.join('; ')}`;
   return undefined;
 }

@@ -3,7 +3,13 @@ import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
 import type { Identifier } from '../identifiers/identifier.js';
 import { assertOrderFitsProfile, type OrderProfileCheck } from './assert-order-fits-profile.js';
-import { genericProfileRules, letsEncryptProfileRules, type ProfileRuleSet } from './profile-rules.js';
+import {
+  genericProfileRules,
+  letsEncryptProfileRules,
+  maxIdentifiersOf,
+  type ProfileRuleSet,
+  profileRulesFor,
+} from './profile-rules.js';
 
 const letsEncryptDirectory = {
   classic: 'The same profile you have been getting all along',
@@ -175,5 +181,27 @@ describe('assertOrderFitsProfile: without a profile, and other rule sets', () =>
     expect(() => assertOrderFitsProfile({ ...check, rules: letsEncryptProfileRules })).toThrow(
       expect.objectContaining({ code: ErrorCodes.PROFILE_VIOLATION }),
     );
+  });
+});
+
+describe('profileRulesFor: the rules known from the directory URL alone', () => {
+  it("picks Let's Encrypt's table for production and staging, and no local limits elsewhere", () => {
+    expect(profileRulesFor('https://acme-v02.api.letsencrypt.org/directory')).toBe(letsEncryptProfileRules);
+    expect(profileRulesFor('https://acme-staging-v02.api.letsencrypt.org/directory')).toBe(
+      letsEncryptProfileRules,
+    );
+    for (const url of ['https://127.0.0.1:14000/dir', 'https://ca.example.test/acme', 'not a url'])
+      expect(profileRulesFor(url)).toBe(genericProfileRules);
+  });
+
+  it('gives the name limit per profile, undefined where none is known', () => {
+    expect(maxIdentifiersOf(letsEncryptProfileRules, undefined)).toBe(100);
+    expect(maxIdentifiersOf(letsEncryptProfileRules, 'tlsserver')).toBe(25);
+    expect(maxIdentifiersOf(letsEncryptProfileRules, 'shortlived')).toBe(25);
+    expect(maxIdentifiersOf(letsEncryptProfileRules, 'acme-corp')).toBeUndefined();
+    expect(maxIdentifiersOf(genericProfileRules, undefined)).toBeUndefined();
+    expect(() =>
+      assertOrderFitsProfile({ identifiers: names(500), rules: genericProfileRules }),
+    ).not.toThrow();
   });
 });

@@ -2,7 +2,7 @@ import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
 import type { Identifier } from '../identifiers/identifier.js';
 import { formatIdentifier } from '../identifiers/identifier.js';
-import { defaultProfileRules, type ProfileRuleSet } from './profile-rules.js';
+import { defaultProfileRules, maxIdentifiersOf, type ProfileRuleSet } from './profile-rules.js';
 
 /** Input of {@link assertOrderFitsProfile}. */
 export interface OrderProfileCheck {
@@ -41,7 +41,7 @@ export function assertOrderFitsProfile(check: OrderProfileCheck): void {
 
   const problems: string[] = [];
   const limits = profile !== undefined ? rules.profiles[profile] : undefined;
-  const maxIdentifiers = profile === undefined ? rules.maxIdentifiersWithoutProfile : limits?.maxIdentifiers;
+  const maxIdentifiers = maxIdentifiersOf(rules, profile);
   if (maxIdentifiers !== undefined && identifiers.length > maxIdentifiers) {
     const scope = profile === undefined ? 'an order without a profile' : `profile "${profile}"`;
     problems.push(

@@ -18,8 +18,8 @@ export interface ProfileRuleSet {
    * is not listed here is checked only for being advertised: the CA knows its limits, we do not.
    */
   readonly profiles: Readonly<Record<string, ProfileLimits>>;
-  /** Limit on identifiers when the order names no profile (the CA's default applies). */
-  readonly maxIdentifiersWithoutProfile: number;
+  /** Limit on identifiers when the order names no profile (the CA's default applies); undefined: none known. */
+  readonly maxIdentifiersWithoutProfile?: number;
   /**
    * When set and the directory advertises this profile, orders with IP identifiers MUST request it: the CA
    * issues IP certificates only under that profile.
@@ -43,12 +43,39 @@ export const letsEncryptProfileRules: ProfileRuleSet = {
   ipIdentifiersRequireProfile: 'shortlived',
 };
 
-/** For CAs we know nothing about: no profile limits, and the common 100-name ceiling without a profile. */
+/**
+ * For CAs we know nothing about (Pebble, a private CA): no local limits. Their directories publish none, so the
+ * CA's own answer is the only authority; a user who knows the limit configures it (the CLI's `ca.maxNames`).
+ */
 export const genericProfileRules: ProfileRuleSet = {
   name: 'generic',
   profiles: {},
-  maxIdentifiersWithoutProfile: 100,
 };
 
 /** Profile rules used when the caller gives none. */
 export const defaultProfileRules: ProfileRuleSet = letsEncryptProfileRules;
+
+/** Let's Encrypt's production and staging hosts, which share one profile table (profiles page, 2026-07). */
+const LETS_ENCRYPT_HOSTS: ReadonlySet<string> = new Set([
+  'acme-v02.api.letsencrypt.org',
+  'acme-staging-v02.api.letsencrypt.org',
+]);
+
+/**
+ * The rule set of the CA at this directory URL, known without asking it (as the policy's `rateLimitsFor` picks
+ * rate limits): Let's Encrypt's for its hosts, {@link genericProfileRules} for any other.
+ */
+export function profileRulesFor(directoryUrl: string): ProfileRuleSet {
+  try {
+    return LETS_ENCRYPT_HOSTS.has(new URL(directoryUrl).hostname)
+      ? letsEncryptProfileRules
+      : genericProfileRules;
+  } catch {
+    return genericProfileRules;
+  }
+}
+
+/** Most identifiers one order may hold under `profile` (undefined: the CA's default), or undefined if unknown. */
+export function maxIdentifiersOf(rules: ProfileRuleSet, profile: string | undefined): number | undefined {
+  return profile === undefined ? rules.maxIdentifiersWithoutProfile : rules.profiles[profile]?.maxIdentifiers;
+}

@@ -1,4 +1,5 @@
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { absoluteName, normalizeName } from '../names/dns-name.js';
 
 /**
  * One DNS record as providers see it. **One TXT value is one record**: two values at one name are two
@@ -58,4 +59,16 @@ export function assertValidRecord(zone: string, record: DnsRecord): void {
       },
     );
   }
+}
+
+/**
+ * A provider's first step in `createRecord`/`deleteRecord`: the zone apex in canonical form and the record's fully
+ * qualified name, after checking the record like every provider does.
+ *
+ * @throws CertkeeperError INVALID_OPTION for a bad zone name or record.
+ */
+export function locateRecord(zone: string, record: DnsRecord): { apex: string; fqdn: string } {
+  const apex = normalizeName(zone);
+  assertValidRecord(apex, record);
+  return { apex, fqdn: absoluteName(record.name, apex) };
 }

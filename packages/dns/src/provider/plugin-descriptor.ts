@@ -8,7 +8,8 @@ export interface ConfigOption {
   /** One line for `certkeeper plugins` and docs/providers.md; say the default. */
   readonly description?: string;
   /**
-   * A credential: the CLI warns when it is written inline (use `{ env }` or `{ file }`), and it is never printed.
+   * A credential: the CLI registers its value with the process's SecretRedactor (so it is scrubbed from every log,
+   * error, `--json` line and stored record) and warns when it is written inline (use `{ env }` or `{ file }`).
    * When absent, the CLI guesses from the key (token, secret, password, ...).
    */
   readonly secret?: boolean;

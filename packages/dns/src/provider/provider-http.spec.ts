@@ -64,6 +64,19 @@ describe('ProviderHttpClient', () => {
     expect(server.auth).toEqual(['Bearer very-secret-token', 'Bearer very-secret-token']);
   });
 
+  it('requireZone answers the zone, or DNS_ZONE_NOT_FOUND when the service has no such zone', async () => {
+    const server = await serve((req, res) =>
+      req.url === '/api/zones/example.test' ? json(res, 200, { name: 'example.test' }) : json(res, 404, {}),
+    );
+    const http = client(server.url);
+    expect(await http.requireZone('zones/example.test', 'example.test')).toEqual({ name: 'example.test' });
+    const absent = await failure(http.requireZone('zones/other.test', 'other.test'));
+    expect([absent.code, absent.message.includes('"other.test"')]).toEqual([
+      ErrorCodes.DNS_ZONE_NOT_FOUND,
+      true,
+    ]);
+  });
+
   it('maps 401/403 to DNS_PROVIDER_UNAUTHORIZED quoting the service, never the credentials, without retrying', async () => {
     const server = await serve((_req, res) => json(res, 401, { detail: 'Invalid token.' }));
     const error = await failure(
@@ -85,6 +98,25 @@ describe('ProviderHttpClient', () => {
     });
     await client(server.url).request({ method: 'POST', path: 'x', body: {}, operation: 'write' });
     expect(server.hits()).toBe(3);
+  });
+
+  it('does not repeat a non-idempotent call after a 5xx, only after a refusal with a retry time', async () => {
+    let calls = 0;
+    const server = await serve((_req, res) => {
+      calls += 1;
+      if (calls === 2) json(res, 429, {}, { 'retry-after': '0' });
+      else json(res, 502, { detail: 'bad gateway' });
+    });
+    const http = client(server.url);
+    const error = await failure(
+      http.request({ method: 'POST', path: 'x', body: {}, operation: 'create', idempotent: false }),
+    );
+    expect([error.retryable, server.hits()]).toEqual([true, 1]);
+    calls = 1; // the next answer is a 429, then a 502
+    await failure(
+      http.request({ method: 'POST', path: 'x', body: {}, operation: 'create', idempotent: false }),
+    );
+    expect(server.hits()).toBe(3); // the refusal was retried once, the 502 was not
   });
 
   it('gives a long Retry-After, or the service reset header, to the caller at once as a retryable error', async () => {

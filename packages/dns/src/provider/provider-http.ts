@@ -1,6 +1,6 @@
 import { BodyLimitExceeded, parseRetryAfter, readCappedBody } from '@certkeeper/core';
 import { request } from 'undici';
-import { providerFailed, providerUnauthorized } from './provider-errors.js';
+import { providerFailed, providerUnauthorized, zoneNotFound } from './provider-errors.js';
 import { type RetryOptions, withProviderRetry } from './provider-retry.js';
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
@@ -25,6 +25,8 @@ export interface ProviderHttpOptions {
   readonly rateLimitResetOf?: (headers: Headers) => Date | undefined;
   /** The wait assumed after a 429 that says nothing about when to retry. Default 60 000 ms. */
   readonly defaultRateLimitWaitMs?: number;
+  /** Other failures the service says are transient (Hetzner's 409 `locked`): retried like a 5xx. */
+  readonly transient?: (body: unknown, status: number) => boolean;
 }
 
 export interface ProviderRequest {
@@ -34,13 +36,25 @@ export interface ProviderRequest {
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   /** Sent as JSON. */
   readonly body?: unknown;
+  /** Headers of this request only (per-account credentials); like the client's, never part of a message. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * `false` for a call that must not be repeated after a timeout or a 5xx (a POST creating a record: it may have
+   * been applied); it is then retried only when the API refused it (429). Default true.
+   */
+  readonly idempotent?: boolean;
   /** What is being done, for messages: `"create the TXT record at _acme-challenge.example.com"`. */
   readonly operation: string;
   /** The zone concerned, for messages. */
   readonly zone?: string;
-  /** Statuses handed back instead of thrown (404 for "absent", 409 for "exists"). */
-  readonly accept?: readonly number[];
-  readonly signal?: AbortSignal;
+  /**
+   * Failures handed back instead of thrown: statuses (404 for "absent"), or a test of the status and body (a 409
+   * whose error code says "exists", while a 409 "locked" is still retried).
+   */
+  readonly accept?: readonly number[] | ((status: number, body: unknown) => boolean);
+  readonly signal?: AbortSignal | undefined;
+  /** A successful answer's body is not read as JSON (webhooks answer `OK`, HTML or nothing). */
+  readonly ignoreBody?: boolean;
 }
 
 export interface ProviderResponse<T = unknown> {
@@ -74,8 +88,26 @@ export class ProviderHttpClient {
       attempts: 3,
       baseDelayMs: 250,
       ...this.options.retry,
+      ...(call.idempotent === false ? { onlyIfRefused: true } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
     });
+  }
+
+  /**
+   * `GET path` for a zone the service must have (a domain, a zone object): its body, or DNS_ZONE_NOT_FOUND when the
+   * service answers 404 — the one way every REST provider learns that the credentials' account lacks the zone.
+   */
+  async requireZone<T = unknown>(path: string, zone: string, signal?: AbortSignal): Promise<T> {
+    const { status, body } = await this.request<T>({
+      method: 'GET',
+      path,
+      operation: `look up the zone ${zone}`,
+      zone,
+      accept: [404],
+      signal,
+    });
+    if (status === 404) throw zoneNotFound(this.options.provider, zone);
+    return body;
   }
 
   /** The URL a request goes to (for links the service returns, which must stay on its origin). */
@@ -105,6 +137,7 @@ export class ProviderHttpClient {
           accept: 'application/json',
           ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
           ...this.options.headers,
+          ...call.headers,
         },
         ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
         signal,
@@ -142,8 +175,12 @@ export class ProviderHttpClient {
         },
       );
     }
-    const body = parseBody(text);
-    if ((status >= 200 && status < 300) || call.accept?.includes(status)) {
+    const body = call.ignoreBody && status >= 200 && status < 300 ? undefined : parseBody(text);
+    const accepted =
+      typeof call.accept === 'function'
+        ? status >= 300 && call.accept(status, body === INVALID ? undefined : body)
+        : call.accept?.includes(status) === true;
+    if ((status >= 200 && status < 300) || accepted) {
       if (body === INVALID)
         throw providerFailed(provider, call.operation, `HTTP ${status} with a body that is not JSON`, {
           retryable: false,
@@ -171,7 +208,7 @@ export class ProviderHttpClient {
     }
     const retryAfter = parseRetryAfter(headerOf(headers, 'retry-after'), new Date());
     return providerFailed(provider, call.operation, detail, {
-      retryable: status >= 500 || status === 408,
+      retryable: status >= 500 || status === 408 || this.options.transient?.(body, status) === true,
       ...(retryAfter ? { retryAfter } : {}),
     });
   }

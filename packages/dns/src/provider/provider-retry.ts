@@ -10,6 +10,12 @@ export interface RetryOptions {
    * rethrown at once with its `retryAfter`, for the caller's scheduler. Default 5000 ms.
    */
   readonly maxDelayMs?: number;
+  /**
+   * Retry only failures the server refused before changing anything: a rate limit with a retry time. For calls
+   * that are not idempotent (a POST that creates a record): after a timeout or a 5xx the change may have been made,
+   * and repeating it would make a second one.
+   */
+  readonly onlyIfRefused?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -29,6 +35,7 @@ export async function withProviderRetry<T>(call: () => Promise<T>, options: Retr
       const retryable =
         CertkeeperError.isInstance(error) && error.code === ErrorCodes.DNS_PROVIDER_FAILED && error.retryable;
       if (!retryable || attempt >= attempts || options.signal?.aborted) throw error;
+      if (options.onlyIfRefused && !error.retryAfter) throw error;
       const hinted = error.retryAfter ? error.retryAfter.getTime() - Date.now() : 0;
       // Retrying before the server's time only spends its budget (deSEC counts throttled requests too).
       if (hinted > maxDelayMs) throw error;

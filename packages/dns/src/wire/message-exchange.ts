@@ -6,7 +6,11 @@ export interface ExchangeOptions {
   /** Time limit for the whole exchange. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Most bytes a multi-message TCP answer may bring (a zone transfer); default 16 MiB. */
+  readonly maxBytes?: number;
 }
+
+const DEFAULT_MAX_TCP_BYTES = 16 * 1024 * 1024;
 
 /**
  * Sends one message over UDP and resolves with the first datagram answering its id. Stray datagrams are
@@ -51,7 +55,14 @@ export function tcpExchange(
     prefix.writeUInt16BE(message.length, 0);
     socket.on('error', settle.reject);
     socket.on('connect', () => socket.write(Buffer.concat([prefix, message])));
+    let received = 0;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_TCP_BYTES;
     socket.on('data', (chunk) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        settle.reject(new Error(`the server sent more than ${maxBytes} bytes over TCP`));
+        return;
+      }
       buffered = Buffer.concat([buffered, chunk]);
       while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
         const reply = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
@@ -61,7 +72,15 @@ export function tcpExchange(
           return;
         }
         replies.push(Buffer.from(reply));
-        if (isLast(reply)) {
+        let last: boolean;
+        try {
+          last = isLast(reply);
+        } catch (error) {
+          // Thrown inside a socket event it would crash the process: a hostile message ends the exchange instead.
+          settle.reject(error);
+          return;
+        }
+        if (last) {
           settle.resolve(replies);
           return;
         }

@@ -1,8 +1,9 @@
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import dnsPacket from 'dns-packet';
+import { type DecodedAnswer, decodeAnswer } from './decode-answer.js';
 import type { DnsQuestion, DnsResponse, DnsTransport, LookupContext } from './dns-message.js';
 import { tcpExchange, udpExchange } from './message-exchange.js';
-import { answersQuery, encodeQuery, rcodeName, simplifyRecords } from './packet-codec.js';
+import { encodeQuery } from './packet-codec.js';
 import { formatServerAddress, type ServerAddress } from './server-address.js';
 
 export interface WireTransportOptions {
@@ -42,7 +43,7 @@ export class WireDnsTransport implements DnsTransport {
     for (let attempt = 1; attempt <= this.udpAttempts; attempt++) {
       try {
         const packet = await this.exchange('udp', server, question, context);
-        if (!packet.flag_tc) return toResponse(server, packet, 'udp', started);
+        if (!packet.truncated) return toResponse(server, packet, 'udp', started);
         // Truncated: the full answer (several TXT values, say) only fits in a TCP stream.
         const full = await this.exchange('tcp', server, question, context);
         return toResponse(server, full, 'tcp', started);
@@ -67,7 +68,7 @@ export class WireDnsTransport implements DnsTransport {
     server: ServerAddress,
     question: DnsQuestion,
     context: LookupContext,
-  ): Promise<dnsPacket.DecodedPacket> {
+  ): Promise<DecodedAnswer> {
     const { id, packet } = encodeQuery(question, transport === 'udp' ? this.ednsUdpSize : 0);
     if (context.stats) context.stats.queries += 1;
     return transport === 'udp'
@@ -81,12 +82,12 @@ export class WireDnsTransport implements DnsTransport {
     question: DnsQuestion,
     message: Buffer,
     signal: AbortSignal | undefined,
-  ): Promise<dnsPacket.DecodedPacket> {
+  ): Promise<DecodedAnswer> {
     const reply = await udpExchange(server, message, {
       timeoutMs: this.timeoutMs,
       ...(signal ? { signal } : {}),
     });
-    return this.answer(reply, id, question, 'UDP');
+    return decodeAnswer(reply, id, question);
   }
 
   private async exchangeTcp(
@@ -95,44 +96,28 @@ export class WireDnsTransport implements DnsTransport {
     question: DnsQuestion,
     message: Buffer,
     signal: AbortSignal | undefined,
-  ): Promise<dnsPacket.DecodedPacket> {
+  ): Promise<DecodedAnswer> {
     const [reply] = await tcpExchange(server, message, {
       timeoutMs: this.timeoutMs,
       ...(signal ? { signal } : {}),
     });
-    return this.answer(reply!, id, question, 'TCP');
-  }
-
-  /** The exchange matched the id; the answer must also be well-formed and about our question. */
-  private answer(reply: Buffer, id: number, question: DnsQuestion, over: string): dnsPacket.DecodedPacket {
-    const decoded = tryDecode(reply);
-    if (!decoded || !answersQuery(decoded, id, question))
-      throw new Error(`malformed or mismatched answer over ${over}`);
-    return decoded;
-  }
-}
-
-function tryDecode(buffer: Buffer): dnsPacket.DecodedPacket | undefined {
-  try {
-    return dnsPacket.decode(buffer);
-  } catch {
-    return undefined;
+    return decodeAnswer(reply!, id, question);
   }
 }
 
 function toResponse(
   server: ServerAddress,
-  packet: dnsPacket.DecodedPacket,
+  answer: DecodedAnswer,
   transport: 'udp' | 'tcp',
   started: number,
 ): DnsResponse {
   return {
     server,
-    rcode: rcodeName(packet.flags),
-    authoritative: packet.flag_aa,
-    answers: simplifyRecords(packet.answers),
-    authorities: simplifyRecords(packet.authorities),
-    additionals: simplifyRecords(packet.additionals),
+    rcode: answer.rcode,
+    authoritative: answer.authoritative,
+    answers: answer.answers,
+    authorities: answer.authorities,
+    additionals: answer.additionals,
     transport,
     latencyMs: Math.round((performance.now() - started) * 10) / 10,
   };

@@ -11,6 +11,8 @@ import {
   type Logger,
   OrderFailedError,
   parseCertificate,
+  processSecretRedactor,
+  type SecretRedactor,
   silentLogger,
   sleep,
   systemClock,
@@ -47,6 +49,11 @@ export interface RenewalCoordinatorOptions {
   readonly defaultRateLimitBackoffMs?: number;
   /** The longest a CA's Retry-After defers anything; the transport's ceiling (default 7 days, core's DEFAULT_MAX_RETRY_AFTER_MS). */
   readonly maxRetryAfterMs?: number;
+  /**
+   * Scrubs error text before it is stored (backoff reasons, ledger details) or returned in an outcome's reason: a
+   * CA or DNS provider may echo a secret. Default: the process's redactor.
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 /**
@@ -71,9 +78,11 @@ export class RenewalCoordinator {
   private readonly flights = new SingleFlight<EnsureOutcome>();
   private readonly holder: string;
   private readonly options: RenewalCoordinatorOptions;
+  private readonly redactor: SecretRedactor;
 
   constructor(options: RenewalCoordinatorOptions) {
     this.options = options;
+    this.redactor = options.redactor ?? processSecretRedactor();
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
@@ -154,7 +163,7 @@ export class RenewalCoordinator {
     let replacesRefused: string | undefined;
     if (attempt.kind === 'error' && replaces && isReplacesRefusal(attempt.error)) {
       // lego, certmagic, cert-manager and acme.sh all left certificates unrenewable on exactly this answer.
-      replacesRefused = describeError(attempt.error);
+      replacesRefused = this.describe(attempt.error);
       this.logger.warn(
         { key, replaces, reason: replacesRefused },
         'CA refused replaces; retrying once without it',
@@ -239,7 +248,7 @@ export class RenewalCoordinator {
         // The CA issued it (and counts it) even though it was refused here: the ledger counts it too.
         await this.ledger.record('certificate', subject, {
           ...(exemptions.includes('ari-renewal') ? { exempt: true } : {}),
-          detail: describeError(error).slice(0, 300),
+          detail: this.describe(error).slice(0, 300),
         });
       }
       if (
@@ -250,7 +259,7 @@ export class RenewalCoordinator {
         // Counted by the CA's failed-validation limit: the ledger keeps it so a retry loop cannot reach it.
         await this.ledger.record('authorization-failure', subject, {
           identifier: error.identifier,
-          detail: error.message.slice(0, 300),
+          detail: this.redactor.redact(error.message).slice(0, 300),
         });
       }
       return { kind: 'error', error };
@@ -273,7 +282,9 @@ export class RenewalCoordinator {
       error.retryAfter && error.retryAfter > now
         ? this.boundedRetryAfter(error.retryAfter, now)
         : new Date(now.getTime() + (this.options.defaultRateLimitBackoffMs ?? 3_600_000));
-    const detail = AcmeProblemError.isInstance(error) ? (error.detail ?? error.message) : error.message;
+    const detail = this.redactor.redact(
+      AcmeProblemError.isInstance(error) ? (error.detail ?? error.message) : error.message,
+    );
     const keys = [setBackoffKey(request), ...(isAccountWideLimit(error) ? [accountBackoffKey(request)] : [])];
     for (const backoffKey of keys) {
       await this.store.putBackoff({
@@ -321,7 +332,7 @@ export class RenewalCoordinator {
   private async failure(request: CertificateRequest, error: unknown): Promise<EnsureOutcome> {
     const now = this.clock.now();
     const fault = faultOf(error);
-    if (fault !== 'ca') return unrecordedFailure(error, now, this.options.backoff);
+    if (fault !== 'ca') return unrecordedFailure(error, now, this.options.backoff, this.redactor);
     const key = setBackoffKey(request);
     const previous = await this.store.getBackoff(key);
     // A rate-limit record, or failures under another configuration, do not add to this configuration's count.
@@ -331,7 +342,7 @@ export class RenewalCoordinator {
     await this.store.putBackoff({
       key,
       retryAt: retryAt.toISOString(),
-      reason: describeError(error),
+      reason: this.describe(error),
       failures,
       ...(request.configFingerprint ? { configFingerprint: request.configFingerprint } : {}),
       updatedAt: now.toISOString(),
@@ -342,9 +353,14 @@ export class RenewalCoordinator {
       fault,
       retryAt,
       failures,
-      reason: `failed (the CA's answer, ${failures} in a row), next attempt after ${retryAt.toISOString()} (--force or a changed configuration tries sooner): ${describeError(error)}`,
+      reason: `failed (the CA's answer, ${failures} in a row), next attempt after ${retryAt.toISOString()} (--force or a changed configuration tries sooner): ${this.describe(error)}`,
       joined: false,
     };
+  }
+
+  /** An error as one line for a stored record or an outcome, secrets scrubbed. */
+  private describe(error: unknown): string {
+    return this.redactor.redact(describeError(error));
   }
 
   /**
@@ -371,7 +387,7 @@ export class RenewalCoordinator {
         type: 'deferred',
         until: new Date(record.retryAt),
         ...(record.rateLimited ? { limit: 'ca:rateLimited' } : {}),
-        reason: `deferred until ${record.retryAt} (${key.startsWith('account|') ? 'account-wide' : 'this identifier set'}): ${record.reason}`,
+        reason: `deferred until ${record.retryAt} (${key.startsWith('account|') ? 'account-wide' : 'this identifier set'}): ${this.redactor.redact(record.reason)}`,
         joined: false,
       };
     }

@@ -1,4 +1,4 @@
-import { faultOf } from '@certkeeper/core';
+import { faultOf, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 import { type BackoffOptions, nextRetryAfterFailure } from '../backoff/backoff-policy.js';
 import type { EnsureOutcome } from '../outcome.js';
 import { describeError } from './describe-error.js';
@@ -14,6 +14,8 @@ export function unrecordedFailure(
   error: unknown,
   now: Date,
   backoff?: BackoffOptions,
+  /** Scrubs the reason (the error may carry text a CA or DNS API echoed); default the process's. */
+  redactor: SecretRedactor = processSecretRedactor(),
 ): Extract<EnsureOutcome, { type: 'failed' }> {
   const fault = faultOf(error);
   const why =
@@ -28,7 +30,7 @@ export function unrecordedFailure(
     fault,
     retryAt: nextRetryAfterFailure(fault === 'local' ? 3 : 1, now, { ...backoff, random: () => 1 }),
     failures: 0,
-    reason: `failed (${why}; no backoff recorded): ${describeError(error)}`,
+    reason: `failed (${why}; no backoff recorded): ${redactor.redact(describeError(error))}`,
     joined: false,
   };
 }

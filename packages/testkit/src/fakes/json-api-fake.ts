@@ -31,7 +31,7 @@ export interface FakeApiAnswer {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** One operation of the service: matched by the fake's router, answered after authentication. */
+/** One operation of the service: matched by the fake's router, answered after authentication and body checks. */
 export interface FakeApiRoute<Operation extends string> {
   readonly operation: Operation;
   handle(request: FakeApiRequest): FakeApiAnswer;
@@ -113,17 +113,25 @@ export async function startJsonApiFake<Operation extends string>(
     const text = Buffer.concat(chunks).toString('utf8');
     let operation: Operation | 'unknown' = 'unknown';
     let answer: FakeApiAnswer;
+    let body: unknown;
+    let malformed = false;
+    try {
+      body = text.trim() === '' ? undefined : JSON.parse(text);
+    } catch {
+      malformed = true;
+    }
     const request: FakeApiRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
-      body: undefined,
+      body,
     };
     try {
       const route = options.route(request);
       options.authenticate(request, route?.operation);
       if (!route) throw options.notFound(request);
+      if (malformed) throw options.badJson(request);
       operation = route.operation;
       const rule = injected.find(
         (candidate) =>
@@ -133,13 +141,7 @@ export async function startJsonApiFake<Operation extends string>(
         rule.remaining -= 1;
         throw new FakeApiError(rule.error.status, rule.error.body, rule.error.headers);
       }
-      let body: unknown;
-      try {
-        body = text.trim() === '' ? undefined : JSON.parse(text);
-      } catch {
-        throw options.badJson(request);
-      }
-      answer = route.handle({ ...request, body });
+      answer = route.handle(request);
     } catch (error) {
       const fault = error instanceof FakeApiError ? error : options.serverError(String(error));
       answer = { status: fault.status, body: fault.body, headers: fault.headers };

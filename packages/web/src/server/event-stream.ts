@@ -8,6 +8,8 @@ export interface EventStreamOptions {
   readonly heartbeatMs?: number;
   /** A client that has this much unsent data is too slow and is dropped (default 1 MiB); it reconnects. */
   readonly maxBufferedBytes?: number;
+  /** Applied to every event's data before it is sent (secrets scrubbed). */
+  readonly redact?: (text: string) => string;
 }
 
 /** The `/api/events` clients: server-sent events (text/event-stream), each event a whole list as JSON. */
@@ -17,10 +19,12 @@ export class EventStream {
   private readonly maxBufferedBytes: number;
   private readonly heartbeat: NodeJS.Timeout;
   private sequence = 0;
+  private readonly redact: (text: string) => string;
 
   constructor(options: EventStreamOptions = {}) {
     this.maxClients = options.maxClients ?? 32;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+    this.redact = options.redact ?? ((text) => text);
     this.heartbeat = setInterval(() => {
       for (const client of this.clients) this.write(client, ': keep-alive\n\n');
     }, options.heartbeatMs ?? 15_000).unref();
@@ -72,7 +76,7 @@ export class EventStream {
   private frame(name: LiveEventName, data: unknown): string {
     this.sequence += 1;
     // JSON has no raw newlines, so one data line holds the whole event.
-    return `id: ${this.sequence}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+    return `id: ${this.sequence}\nevent: ${name}\ndata: ${this.redact(JSON.stringify(data))}\n\n`;
   }
 
   private write(client: ServerResponse, text: string): void {

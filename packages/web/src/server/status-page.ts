@@ -19,6 +19,11 @@ export interface StatusPageOptions {
   readonly maxReportAgeMs?: number;
   readonly minReportIntervalMs?: number;
   readonly events?: EventStreamOptions;
+  /**
+   * Scrubs known secrets from everything served (the document, every event): the page is an output like stdout,
+   * and an error message from a plugin or a hook could quote one. Default: nothing is changed.
+   */
+  readonly redact?: (text: string) => string;
 }
 
 /**
@@ -41,7 +46,10 @@ export class StatusPage {
       ...(options.maxReportAgeMs !== undefined ? { maxAgeMs: options.maxReportAgeMs } : {}),
       ...(options.minReportIntervalMs !== undefined ? { minIntervalMs: options.minReportIntervalMs } : {}),
     });
-    this.stream = new EventStream(options.events);
+    this.stream = new EventStream({
+      ...options.events,
+      ...(options.redact ? { redact: options.redact } : {}),
+    });
     const { feed } = options;
     const onOrders = () => this.stream.send('orders', ordersOf(this.cache.peek(), feed));
     const onErrors = () => this.stream.send('errors', feed.errorsView());
@@ -100,7 +108,7 @@ export class StatusPage {
       const document = statusDocument(await this.cache.get(), this.options.feed);
       if (this.api?.digest !== document.digest)
         this.api = compressed(
-          Buffer.from(document.text(), 'utf8'),
+          Buffer.from(this.options.redact?.(document.text()) ?? document.text(), 'utf8'),
           document.digest,
           'application/json; charset=utf-8',
         );

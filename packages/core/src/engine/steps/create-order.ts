@@ -1,4 +1,4 @@
-import { assertOrderFitsProfile } from '../../profiles/index.js';
+import { assertOrderFitsProfile, profileRulesFor } from '../../profiles/index.js';
 import type { ResolvedDeps } from '../engine-deps.js';
 import type { OrderState } from '../order-state.js';
 import { continueNow, enterPhase, type StepResult } from '../step-result.js';
@@ -16,6 +16,7 @@ export async function createOrder(state: OrderState, deps: ResolvedDeps): Promis
     identifiers: state.identifiers,
     profile: state.profile,
     directoryProfiles: directory.meta?.profiles,
+    rules: deps.profileRules ?? profileRulesFor(state.directoryUrl),
   });
   const { url, order } = await client.orders.create({
     identifiers: state.identifiers,

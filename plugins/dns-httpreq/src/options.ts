@@ -1,0 +1,62 @@
+import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+
+/** Options of {@link httpreq}; the config-file keys are the same. */
+export interface HttpreqOptions {
+  /** The webhook's base URL (lego's `HTTPREQ_ENDPOINT`); `/present` and `/cleanup` are appended. */
+  readonly endpoint: string;
+  /** Basic authentication user (lego's `HTTPREQ_USERNAME`); sent only together with `password`. */
+  readonly username?: string;
+  /** Basic authentication password (lego's `HTTPREQ_PASSWORD`). */
+  readonly password?: string;
+  /**
+   * The server also implements `POST /list` (a certkeeper extension: `{ zone, fqdn? }` in, `[{ fqdn, value, ttl }]`
+   * out), which `listRecords` needs and which lets `deleteRecord` say whether the value was there. Default false.
+   */
+  readonly list?: boolean;
+  /** Time limit per request (lego's `HTTPREQ_HTTP_TIMEOUT`). Default 30 000 ms. */
+  readonly timeoutMs?: number;
+  /** Longest `Retry-After` waited inline after a 429 or 5xx; longer waits fail at once with the time. Default 5000 ms. */
+  readonly maxRetryWaitMs?: number;
+}
+
+export interface ResolvedOptions {
+  readonly endpoint: string;
+  readonly authorization?: string;
+  readonly list: boolean;
+  readonly timeoutMs: number;
+  readonly maxRetryWaitMs: number;
+}
+
+/** @throws CertkeeperError INVALID_OPTION naming the option, never the password. */
+export function resolveOptions(options: HttpreqOptions): ResolvedOptions {
+  let url: URL;
+  try {
+    url = new URL(options.endpoint);
+  } catch {
+    return invalid(`endpoint "${String(options.endpoint)}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    invalid('endpoint must be an http:// or https:// URL');
+  // Credentials in the URL would end up in messages and logs: they belong in username and password.
+  if (url.username || url.password)
+    invalid('endpoint must not contain credentials; use username and password');
+  if ((options.username === undefined) !== (options.password === undefined))
+    invalid('username and password must be given together (basic authentication), or both left out');
+  return {
+    endpoint: url.href,
+    ...(options.username !== undefined && options.password !== undefined
+      ? {
+          authorization: `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`,
+        }
+      : {}),
+    list: options.list ?? false,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxRetryWaitMs: options.maxRetryWaitMs ?? 5000,
+  };
+}
+
+function invalid(problem: string): never {
+  throw new CertkeeperError(ErrorCodes.INVALID_OPTION, `httpreq option ${problem}.`, {
+    hint: 'See the option table in the README of @certkeeper/dns-httpreq (the options match lego’s HTTPREQ_* variables).',
+  });
+}
