@@ -3,7 +3,7 @@
 // with a reverse proxy it trusts the user header from the proxy's address only; on loopback without auth it
 // answers loopback Host names only. No certificate is configured, so the CA is never asked anything; the servers
 // bound to 0.0.0.0 are reached through 127.0.0.1 only.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -141,6 +141,33 @@ describe('access to the status page, /api and /metrics', () => {
     expect(
       (await fetch(`${elsewhere.base}/api/status`, { headers: { 'x-forwarded-user': 'ada' } })).status,
     ).toBe(401);
+  });
+
+  it('is loaded by the daemon that serves, never by status or renew (the cron path stays light)', async () => {
+    const loaded = async (args: string[], name: string, daemon?: true): Promise<string[]> => {
+      const log = join(dir, `modules-${name}.log`);
+      await writeFile(log, '');
+      const env = {
+        NODE_OPTIONS: `--import=${join(import.meta.dirname, 'support/module-log.mjs')}`,
+        CERTKEEPER_MODULE_LOG: log,
+      };
+      if (daemon) {
+        const run = startDaemon(args, { cwd: dir, env });
+        daemons.push(run);
+        await run.waitFor(/status page, \/metrics and \/healthz on/);
+      } else {
+        const result = await runCli(args, { cwd: dir, env });
+        expect(result.code, explain(result)).toBe(0);
+      }
+      const urls = (await readFile(log, 'utf8')).split('\n');
+      // The log works: the CLI's own modules are in it.
+      expect(urls.some((url) => url.includes('/packages/cli/dist/'))).toBe(true);
+      return urls.filter((url) => url.includes('/packages/web/'));
+    };
+    const file = await config('cold.yaml', `  listen: 127.0.0.1:${await freePort()}\n`);
+    expect(await loaded(['status', '--config', file], 'status')).toEqual([]);
+    expect(await loaded(['renew', '--config', file], 'renew')).toEqual([]);
+    expect((await loaded(['--config', file], 'run', true)).length).toBeGreaterThan(0);
   });
 
   it('on 127.0.0.1 without auth: open to loopback names, closed to a DNS-rebound name', async () => {
