@@ -7,7 +7,10 @@ export interface SnapshotCacheOptions {
   readonly report: () => Promise<StatusReport>;
   /** Rebuild at least this often even without a change (default 30 s: budgets refill, certificates fall due). */
   readonly maxAgeMs?: number;
-  /** Rebuild at most this often (default 1 s): a burst of events or requests costs one build. */
+  /**
+   * Rebuild at most this often (default 1 s; longer after a slow build): a burst of events or requests costs one
+   * build.
+   */
   readonly minIntervalMs?: number;
   readonly now?: () => number;
 }
@@ -17,7 +20,7 @@ export interface SnapshotCacheOptions {
  * 10 000 certificates reads the store 50 000 times, so every request and every event cannot each cost one.
  */
 export class SnapshotCache {
-  private current: { snapshot: StatusSnapshot; builtAt: number } | undefined;
+  private current: { snapshot: StatusSnapshot; builtAt: number; buildMs: number } | undefined;
   private building: Promise<StatusSnapshot> | undefined;
   private stale = true;
   private readonly maxAgeMs: number;
@@ -44,7 +47,10 @@ export class SnapshotCache {
   async get(): Promise<StatusSnapshot> {
     const current = this.current;
     if (current && !this.stale && this.now() - current.builtAt < this.maxAgeMs) return current.snapshot;
-    const wait = current ? Math.max(0, this.minIntervalMs - (this.now() - current.builtAt)) : 0;
+    // A build of a large store takes a while: wait four times as long between builds, so the page never costs
+    // the daemon more than a fifth of its time however often the store changes.
+    const interval = Math.max(this.minIntervalMs, 4 * (current?.buildMs ?? 0));
+    const wait = current ? Math.max(0, interval - (this.now() - current.builtAt)) : 0;
     this.building ??= this.build(wait).finally(() => {
       this.building = undefined;
     });
@@ -57,7 +63,7 @@ export class SnapshotCache {
     this.stale = false;
     try {
       const snapshot = snapshotOf(await this.options.report());
-      this.current = { snapshot, builtAt: startedAt };
+      this.current = { snapshot, builtAt: startedAt, buildMs: this.now() - startedAt };
       return snapshot;
     } catch (error) {
       this.stale = true;
