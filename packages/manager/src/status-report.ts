@@ -1,8 +1,8 @@
 import {
   type CertificateKeyType,
   type Clock,
+  certificateIssuerName,
   type Identifier,
-  parseCertificate,
   parseIdentifiers,
   systemClock,
 } from '@certkeeper/core';
@@ -266,13 +266,7 @@ function stateOf(
 }
 
 function certificateFacts(record: CertificateRecord) {
-  let issuer: string | undefined;
-  try {
-    const dn = parseCertificate(record.certificatePem).issuer;
-    issuer = /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1] ?? dn;
-  } catch {
-    issuer = undefined;
-  }
+  const issuer = certificateIssuerName(record.certificatePem);
   return {
     ...(issuer ? { issuer } : {}),
     notBefore: record.notBefore,
