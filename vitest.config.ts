@@ -7,6 +7,7 @@ const sourceCondition = { conditions: ['@certkeeper/source'] };
 const postgresSuites = [
   'test/store/postgres-*.test.ts',
   'test/manager/workers.test.ts',
+  'test/crash/*-postgres.test.ts',
   'test/examples/**/*.test.ts',
 ];
 

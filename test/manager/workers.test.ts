@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ORDER_PHASES } from '@certkeeper/core';
 import { renewalJobKey } from '@certkeeper/manager';
 import { PgBossRenewalQueue, PostgresStore } from '@certkeeper/store-postgres';
 import {
@@ -122,18 +123,10 @@ describe('many workers, one issuance (PostgreSQL store + pg-boss queue, embedded
 
   it('a worker killed at each step boundary in turn: another worker finishes from the stored state, no second order', async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop()));
-    const phases = [
-      'fetch-authorizations',
-      'publish',
-      'await-readiness',
-      'answer-challenges',
-      'await-validation',
-      'finalize',
-      'poll-order',
-      'download',
-      'cleanup',
-      'done',
-    ];
+    const phases = ORDER_PHASES.slice(
+      ORDER_PHASES.indexOf('fetch-authorizations'),
+      ORDER_PHASES.indexOf('done') + 1,
+    );
     for (const phase of phases) {
       const name = `kill-${phase}.example.test`;
       const victim = spawnWorker({ killAtPhase: phase, killForName: name });

@@ -11,6 +11,7 @@ export * from './engine/order-state.js';
 export * from './engine/prepare-order.js';
 export * from './engine/run-order.js';
 export { runStep } from './engine/step.js';
+export type { StepOptions } from './engine/step-options.js';
 export type { NextAction, StepResult } from './engine/step-result.js';
 // Errors
 export * from './errors/acme-problem-error.js';
@@ -32,6 +33,7 @@ export * from './http/response-limits.js';
 export * from './http/retry-after.js';
 export * from './identifiers/index.js';
 // Ports
+export { abortable } from './ports/abortable.js';
 export * from './ports/clock.js';
 export * from './ports/logger.js';
 export { sleep } from './ports/sleep.js';
@@ -39,6 +41,7 @@ export { sleep } from './ports/sleep.js';
 export * from './preflight/index.js';
 export * from './profiles/index.js';
 // Resources
+export * from './resources/account-orders.js';
 export * from './resources/accounts.js';
 export * from './resources/authorizations.js';
 export * from './resources/certificates.js';

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { sleep } from '@certkeeper/core';
-import type { Store } from '@certkeeper/store';
+import { leaseHolderId, type Store } from '@certkeeper/store';
 
 const ACCOUNT_LEASE_TTL_MS = 60_000;
 
@@ -14,10 +13,11 @@ export async function withAccountLease<T>(
   store: Store,
   account: { readonly directoryUrl: string; readonly name: string },
   work: (held: boolean) => Promise<T>,
-  options: { readonly wait: boolean },
+  options: { readonly wait: boolean; readonly holder?: string },
 ): Promise<T> {
   const name = `account|${account.directoryUrl}|${account.name}`;
-  const holder = randomUUID();
+  // A holder the store can prove dead: a run killed while registering or rolling over does not stall the next one.
+  const holder = options.holder ?? leaseHolderId();
   let lease = await store.acquireLease(name, holder, ACCOUNT_LEASE_TTL_MS);
   while (!lease && options.wait) {
     await sleep(100);

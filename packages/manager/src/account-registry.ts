@@ -8,7 +8,7 @@ import {
   type Logger,
   preflight,
 } from '@certkeeper/core';
-import type { AccountRecord, Store } from '@certkeeper/store';
+import { type AccountRecord, leaseHolderId, type Store } from '@certkeeper/store';
 import { accountClient } from './account-client.js';
 import { hasUnsettledKey, settleAccountKey } from './account-key-settlement.js';
 import { withAccountLease } from './account-lease.js';
@@ -31,13 +31,17 @@ interface Session {
 export class AccountRegistry {
   private session: Promise<Session> | undefined;
   private readonly retired: Promise<Session>[] = [];
+  /** Who takes the account's lease: a holder id the store can prove dead, so a killed run does not stall the next. */
+  private readonly holder: string;
 
   constructor(
     private readonly options: ManagerOptions,
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.holder = leaseHolderId(options.leaseHolder ?? {});
+  }
 
   /** The client for the account, registering it on first use (concurrent callers share one registration). */
   async client(): Promise<Session> {
@@ -89,7 +93,10 @@ export class AccountRegistry {
     if (existing?.accountUrl) return this.sessionFor(await this.settled(existing));
     // Several workers starting at once on an empty store must not each register an account: take the store's
     // lease, then re-check — another worker may have registered while we waited.
-    return withAccountLease(this.store, this.account, () => this.register(), { wait: true });
+    return withAccountLease(this.store, this.account, () => this.register(), {
+      wait: true,
+      holder: this.holder,
+    });
   }
 
   /** The record with an interrupted rollover settled; it may be discarded only when no rollover holds the lease. */
@@ -108,7 +115,7 @@ export class AccountRegistry {
           },
           { mayDiscard: held },
         ),
-      { wait: false },
+      { wait: false, holder: this.holder },
     );
     return settled ?? record;
   }

@@ -1,4 +1,5 @@
 import {
+  abortable,
   type CertificateKeyType,
   CertkeeperError,
   type ChallengeSolver,
@@ -91,7 +92,8 @@ export class CertificateManager {
     const { signal, suspendWaitsLongerThanMs } = options;
     const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
     await this.preflight(identifiers);
-    const { accountUrl } = await this.accounts.client();
+    // Registration may be shared with other callers: this caller stops waiting on its signal, the others go on.
+    const { accountUrl } = await abortable(this.accounts.client(), signal, 'Loading the ACME account');
     const keyType = request.keyType ?? this.options.keyType ?? 'ec256';
     const subject = {
       directoryUrl: this.options.directoryUrl,

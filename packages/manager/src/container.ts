@@ -11,11 +11,11 @@ import {
   systemClock,
 } from '@certkeeper/core';
 import { RenewalCoordinator, rateLimitsFor } from '@certkeeper/policy';
-import { type Store, StoreToken } from '@certkeeper/store';
+import { leaseHolderId, type Store, StoreToken } from '@certkeeper/store';
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
 import { AccountRegistry } from './account-registry.js';
 import { CertificateManager } from './certificate-manager.js';
-import { ManagerEventEmitter } from './events.js';
+import { leaseWaitProgress, ManagerEventEmitter } from './events.js';
 import { CertkeeperMetrics } from './metrics.js';
 import type { ManagerOptions } from './options.js';
 import { OrderRunner } from './order-runner.js';
@@ -65,17 +65,19 @@ export function createCertkeeperContainer(
       // Secrets handed in as options are registered here, so an application composing by hand is covered too.
       redactor.register(options.account?.externalAccountBinding?.hmacKey);
       const accounts = new AccountRegistry(options, store, clock, logger);
+      const events = new ManagerEventEmitter();
       const coordinator = new RenewalCoordinator({
         store,
         clock,
         logger,
+        holder: leaseHolderId(options.leaseHolder ?? {}),
         rateLimits: options.rateLimits ?? rateLimitsFor(options.directoryUrl),
         ...(options.backoff ? { backoff: options.backoff } : {}),
         ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
         ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
+        onLeaseWait: (wait) => events.emit('progress', leaseWaitProgress(wait)),
         redactor,
       });
-      const events = new ManagerEventEmitter();
       const runner = new OrderRunner(
         accounts,
         store,

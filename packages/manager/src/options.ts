@@ -36,7 +36,16 @@ export interface ManagerOptions {
   readonly rateLimits?: RateLimitRuleSet;
   readonly backoff?: BackoffOptions;
   readonly polling?: Partial<PollPolicy>;
-  /** Lifetime of the store lease held while a certificate is being issued; renewed every third (default 5 min). */
+  /**
+   * Who this process is to the store's leases, and to people waiting for them: `description` (the CLI passes
+   * "certkeeper renew") and `host` (default the machine's host name) go into a `leaseHolderId`, with the pid and
+   * process start time from which the store proves a dead holder dead and takes its lease over at once.
+   */
+  readonly leaseHolder?: { readonly description?: string; readonly host?: string };
+  /**
+   * Lifetime of the store lease held while a certificate is being issued; renewed every third (default 30 s). A
+   * holder that died on another host is taken over after this long.
+   */
   readonly leaseTtlMs?: number;
   /** Longest sleep of `run()` between sweeps, so new managed certificates and ARI refreshes are noticed (default 1 h). */
   readonly maxSweepIntervalMs?: number;

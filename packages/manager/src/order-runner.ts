@@ -12,8 +12,8 @@ import {
   runOrder,
   type SecretRedactor,
 } from '@certkeeper/core';
-import type { IssueContext, IssuedMaterial } from '@certkeeper/policy';
-import type { OrderRecord, Store } from '@certkeeper/store';
+import { finishedOrderMaterial, type IssueContext, type IssuedMaterial } from '@certkeeper/policy';
+import type { Store } from '@certkeeper/store';
 import type { AccountRegistry } from './account-registry.js';
 import type { OrderProgress } from './events.js';
 import type { CertkeeperMetrics } from './metrics.js';
@@ -21,6 +21,10 @@ import type { CertkeeperMetrics } from './metrics.js';
 /**
  * Runs one order for the coordinator, persisting the state after every step under the certificate's key: a
  * worker that dies mid-order leaves a state the next worker resumes — same order, no second newOrder.
+ *
+ * Every write is a compare-and-set on the revision this runner read or wrote last: a STORE_CONFLICT means another
+ * worker moved the order on, and the run stops there without overwriting it. The finished order, which holds the
+ * certificate and its key, is left stored: the coordinator removes it once the certificate is stored.
  */
 export class OrderRunner {
   constructor(
@@ -42,21 +46,20 @@ export class OrderRunner {
     const { request, key } = context;
     const keyType = request.keyType ?? this.defaultKeyType;
     const stored = await this.store.getOrder(key);
-    // A worker died after the order finished but before the certificate was stored: the state holds it.
-    if (
-      stored?.state.phase === 'done' &&
-      stored.state.certificate &&
-      stored.state.certificateKeyPem &&
-      stored.state.accountUrl === accountUrl
-    ) {
-      await this.store.deleteOrder(key, stored.revision);
-      return {
-        certificatePem: stored.state.certificate.pem,
-        keyPem: stored.state.certificateKeyPem,
-        keyType,
-      };
+    // The coordinator commits finished orders before it asks for a new one; should one still be here, it is an
+    // issued certificate: hand it over, order nothing.
+    const finished =
+      stored?.state.accountUrl === accountUrl ? finishedOrderMaterial(stored.state) : undefined;
+    if (finished && stored) {
+      return { ...finished, order: { revision: stored.revision, createdAt: stored.state.createdAt } };
     }
-    let state = await this.resumable(stored, accountUrl, context.replaces);
+    let revision = stored?.revision ?? 0;
+    let state =
+      stored && this.resumable(stored.state, accountUrl, context.replaces) ? stored.state : undefined;
+    if (stored && !state) {
+      await this.store.deleteOrder(key, stored.revision);
+      revision = 0;
+    }
     if (state) {
       this.metrics?.orders.inc({ result: 'resumed' });
       this.logger.info({ key, orderUrl: state.orderUrl, phase: state.phase }, 'resuming a stored order');
@@ -73,14 +76,16 @@ export class OrderRunner {
       this.metrics?.orders.inc({ result: 'created' });
     }
     let created = state.orderUrl !== undefined;
-    // Order writes are compare-and-set on the revision this runner last read or wrote: a second worker on the
-    // same order makes one of them fail with STORE_CONFLICT instead of overwriting the other's progress.
-    let revision = stored && state === stored.state ? stored.revision : 0;
+    let written: OrderState | undefined;
     const persist = async (next: OrderState) => {
+      // A failed order's error text is scrubbed of secrets before it is stored.
       const state = next.failure ? { ...next, failure: this.redactor.redactValue(next.failure) } : next;
-      revision = (
-        await this.store.putOrder({ key, state, updatedAt: this.clock.now().toISOString() }, revision)
-      ).revision;
+      const record = await this.store.putOrder(
+        { key, state, updatedAt: this.clock.now().toISOString() },
+        revision,
+      );
+      revision = record.revision;
+      written = next;
       if (!created && next.orderUrl) {
         created = true;
         await context.onOrderCreated();
@@ -99,6 +104,8 @@ export class OrderRunner {
         },
         {
           onState: persist,
+          // The coordinator holds the certificate's lease: every earlier worker lost it, none is mid-newOrder.
+          exclusive: true,
           ...(suspendWaitsLongerThanMs !== undefined ? { suspendWaitsLongerThanMs } : {}),
           onStep: ({ state: current, next }) =>
             this.onProgress?.({
@@ -111,35 +118,35 @@ export class OrderRunner {
             }),
         },
       );
-      await this.store.deleteOrder(key, revision);
-      return { certificatePem: result.certificate.pem, keyPem: result.state.certificateKeyPem!, keyType };
+      return {
+        certificatePem: result.certificate.pem,
+        keyPem: result.state.certificateKeyPem!,
+        keyType,
+        order: { revision, createdAt: result.state.createdAt },
+      };
     } catch (error) {
-      // Another writer owns the order now: leave it to that writer.
-      if (CertkeeperError.isInstance(error) && error.code === ErrorCodes.STORE_CONFLICT) throw error;
-      // A finished (failed) order is not resumable; an aborted one stays stored for the next worker.
-      const stored = await this.store.getOrder(key);
-      if (stored && isFinished(stored.state)) await this.store.deleteOrder(key, stored.revision);
+      // A failed order is finished and not resumable: remove it, as we wrote it. An aborted or suspended one stays
+      // stored for the next worker; after a conflict the order is another worker's, never ours to touch.
+      if (written && isFinished(written) && !isConflict(error)) {
+        await this.store.deleteOrder(key, revision).catch((cause: unknown) => {
+          if (!isConflict(cause)) throw cause;
+        });
+      }
       throw error;
     }
   }
 
-  /** A stored, unfinished order for this key that was made for the same account and the same `replaces`. */
-  private async resumable(
-    stored: OrderRecord | undefined,
-    accountUrl: string,
-    replaces: string | undefined,
-  ): Promise<OrderState | undefined> {
-    if (!stored) return undefined;
-    const { state } = stored;
-    if (
-      isFinished(state) ||
-      state.accountUrl !== accountUrl ||
-      state.replaces !== replaces ||
-      !state.certificateKeyPem
-    ) {
-      await this.store.deleteOrder(stored.key, stored.revision);
-      return undefined;
-    }
-    return state;
+  /** An unfinished order made for the same account and the same `replaces`, with its key. */
+  private resumable(state: OrderState, accountUrl: string, replaces: string | undefined): boolean {
+    return (
+      !isFinished(state) &&
+      state.accountUrl === accountUrl &&
+      state.replaces === replaces &&
+      state.certificateKeyPem !== undefined
+    );
   }
+}
+
+function isConflict(error: unknown): boolean {
+  return CertkeeperError.isInstance(error) && error.code === ErrorCodes.STORE_CONFLICT;
 }

@@ -5,6 +5,8 @@ export * from './certificate-request.js';
 export * from './coalescing/single-flight.js';
 export * from './coordinator/backoff-keys.js';
 export * from './coordinator/backoff-rule.js';
+export * from './coordinator/certificate-lease.js';
+export * from './coordinator/issuance-commit.js';
 export * from './coordinator/issue-function.js';
 export * from './coordinator/renewal-coordinator.js';
 export * from './coordinator/unrecorded-failure.js';

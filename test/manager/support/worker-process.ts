@@ -7,7 +7,6 @@
  * printed as a JSON line. With `killAtPhase`, the process SIGKILLs itself the moment an order reaches that phase
  * (its state just persisted, the step not yet run): a crash exactly at a step boundary.
  */
-import { ChalltestsrvDnsProvider, Dns01Solver } from '@certkeeper/dns';
 import {
   type CertificateManager,
   createCertificateManager,
@@ -16,6 +15,7 @@ import {
 } from '@certkeeper/manager';
 import { FileStore, type Store } from '@certkeeper/store';
 import { PgBossRenewalQueue, PostgresStore } from '@certkeeper/store-postgres';
+import { challtestsrvDns01 } from '../../support/challtestsrv-dns01.js';
 
 interface WorkerConfig {
   mode: 'queue' | 'ensure' | 'daemon';
@@ -47,15 +47,7 @@ async function main(): Promise<void> {
     config.mode === 'queue'
       ? await PostgresStore.open({ connectionString: config.connectionString!, schema: config.schema! })
       : await FileStore.open({ directory: config.storeDirectory! });
-  const provider = new ChalltestsrvDnsProvider({
-    managementUrl: config.challtestsrvUrl,
-    dnsServer: config.dnsServer,
-    zones: ['example.test'],
-  });
-  const dns01 = new Dns01Solver({
-    provider,
-    discovery: { zones: ['example.test'], fixedServers: [config.dnsServer], resolvers: [config.dnsServer] },
-  });
+  const dns01 = challtestsrvDns01(config.challtestsrvUrl, config.dnsServer);
   const manager: CertificateManager = createCertificateManager({
     directoryUrl: config.directoryUrl,
     caBundle: config.caBundle,

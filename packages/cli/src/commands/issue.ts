@@ -47,6 +47,7 @@ export async function issueCommand(
     await assertWritableDirectory(spec.output, `output directory of ${names.join(', ')}`, 0o755);
   const reporter = await chooseReporter(context.flags, context);
   const runtime = await openRuntime(settings, {
+    command: 'issue',
     logger: context.logger,
     solvers: true,
     env: context.env,

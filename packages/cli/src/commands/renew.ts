@@ -18,6 +18,7 @@ export async function renewCommand(
   const settings = await settingsOf(context);
   const reporter = await chooseReporter(context.flags, context);
   const runtime = await openRuntime(settings, {
+    command: 'renew',
     logger: context.logger,
     solvers: true,
     env: context.env,

@@ -28,6 +28,7 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
     : new PlainReporter(context.stdout, context.stderr);
   const metrics = new CertkeeperMetrics();
   const runtime = await openRuntime(settings, {
+    command: 'run',
     logger: context.logger,
     metrics,
     solvers: true,

@@ -18,6 +18,8 @@ export class JsonReporter implements Reporter {
       next: progress.next,
       ...(progress.detail ? { detail: progress.detail } : {}),
       ...(progress.until ? { until: progress.until.toISOString() } : {}),
+      // Phase `lease`: who holds the certificate's lease (until `until`).
+      ...(progress.holder ? { holder: progress.holder } : {}),
     });
   }
   outcome(names: readonly string[], outcome: EnsureOutcome): void {

@@ -1,5 +1,11 @@
 import { AcmeClient, importAccountKey } from '@certkeeper/core';
-import { AriService, assessFreshness, certificateKey, type EnsureOutcome } from '@certkeeper/policy';
+import {
+  AriService,
+  assessFreshness,
+  certificateKey,
+  type EnsureOutcome,
+  finishedOrderMaterial,
+} from '@certkeeper/policy';
 import type { CertificateRecord } from '@certkeeper/store';
 import type { Runtime } from './open-runtime.js';
 import { requestOf } from './stored-request.js';
@@ -30,7 +36,8 @@ export async function freshOutcomes(
     for (const item of items) {
       if (signal?.aborted) break;
       const request = requestOf(runtime, account.accountUrl, item.request);
-      let stored = await runtime.store.getCertificate(certificateKey(request));
+      const key = certificateKey(request);
+      let stored = await runtime.store.getCertificate(key);
       if (stored?.ariCertId) {
         ari ??= await ariService(runtime, account.keyPem, account.accountUrl);
         const record: CertificateRecord = stored;
@@ -43,8 +50,12 @@ export async function freshOutcomes(
         });
       }
       const freshness = assessFreshness(request, stored, new Date());
+      // A run killed between storing a certificate and removing its finished order left the commit unfinished: the
+      // manager finishes it (ledger, order removed) and reports the issuance, so the certificate gets deployed.
+      const left = await runtime.store.getOrder(key);
+      const unfinished = left !== undefined && finishedOrderMaterial(left.state) !== undefined;
       outcomes.push(
-        freshness.fresh && stored
+        freshness.fresh && stored && !unfinished
           ? {
               type: 'fresh',
               certificate: stored,

@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly warn: (message: string) => void;
+  /** The command running (`renew`): how a run waiting for this one's lease is told who holds it. */
+  readonly command?: string;
   /** Where resolved plugin secrets are registered; the process's by default. */
   readonly redactor?: SecretRedactor;
 }
@@ -84,6 +86,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
       manager ??= import('@certkeeper/manager').then(({ createCertificateManager }) =>
         createCertificateManager({
           ...managerOptions,
+          leaseHolder: { description: options.command ? `certkeeper ${options.command}` : 'certkeeper' },
           store,
           solvers: solvers.solvers,
           logger: options.logger,

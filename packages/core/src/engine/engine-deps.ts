@@ -33,6 +33,11 @@ export interface EngineDeps {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly polling?: Partial<PollPolicy>;
+  /**
+   * How long newOrder may take before its answer is given up on (default 20 s). It also tells other workers how
+   * long to wait for an order this one may be placing (the order intent's `settlesAt`): keep it short.
+   */
+  readonly newOrderDeadlineMs?: number;
   readonly signal?: AbortSignal;
   /** The CA's profile limits checked before newOrder; default: known by directory URL (`profileRulesFor`). */
   readonly profileRules?: ProfileRuleSet;

@@ -26,6 +26,22 @@ export type OrderPhase =
   | 'done'
   | 'failed';
 
+/** Every phase, in the order an order goes through them when nothing fails (`failed` last). */
+export const ORDER_PHASES: readonly OrderPhase[] = [
+  'create-order',
+  'fetch-authorizations',
+  'publish',
+  'await-readiness',
+  'answer-challenges',
+  'await-validation',
+  'finalize',
+  'poll-order',
+  'download',
+  'cleanup',
+  'done',
+  'failed',
+];
+
 export interface SelectedChallenge {
   readonly type: ChallengeType;
   readonly url: string;
@@ -52,6 +68,26 @@ export interface OrderFailure {
   readonly identifier?: Identifier;
   /** When a retry makes sense (from Retry-After or a rate limit), ISO 8601. */
   readonly retryAfter?: string;
+}
+
+/**
+ * "This order is about to be placed": recorded, and persisted, before newOrder is sent — the one request whose
+ * result the state cannot know if the process dies before saving the answer. A run that finds an intent without
+ * an order URL knows a newOrder may have reached the CA, and looks for that order in the account's orders list
+ * (RFC 8555 §7.1.2.1) before placing another. See the create-order step.
+ */
+export interface OrderIntent {
+  /** When newOrder was (or is about to be) sent, ISO 8601. */
+  readonly at: string;
+  /** The `worker` (step option) that recorded it; absent for an anonymous caller, whose intents are never its own. */
+  readonly worker?: string;
+  /**
+   * Until when a newOrder sent for this intent may still be on its way (its deadline plus a margin). Before then,
+   * another worker must wait rather than look for the order (it may not exist yet) or place a second one.
+   */
+  readonly settlesAt: string;
+  /** newOrder was sent and its result is unknown (network failure, deadline, 5xx, a garbled answer). */
+  readonly outcomeUnknown?: boolean;
 }
 
 export interface IssuedCertificate {
@@ -84,6 +120,8 @@ export interface OrderState {
   /** The caller's CSR, base64url DER. */
   readonly csr?: string;
   readonly phase: OrderPhase;
+  /** Set in `create-order` before newOrder is sent; cleared once the order URL is stored. */
+  readonly orderIntent?: OrderIntent;
   readonly orderUrl?: string;
   readonly orderStatus?: OrderStatus;
   readonly finalizeUrl?: string;

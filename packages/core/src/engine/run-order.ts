@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { AbortedError } from '../errors/transport-errors.js';
 import { systemClock } from '../ports/clock.js';
@@ -25,6 +26,10 @@ export interface RunOrderOptions {
    * and an OrderSuspendedError carries the time to resume. For workers that must not sleep in a propagation wait.
    */
   readonly suspendWaitsLongerThanMs?: number;
+  /** Passed to every step (StepOptions.worker); default a random id for this call, so its own intents are its own. */
+  readonly worker?: string;
+  /** Passed to every step (StepOptions.exclusive): the caller holds a lease every earlier worker lost. */
+  readonly exclusive?: boolean;
 }
 
 export interface RunOrderResult {
@@ -44,15 +49,21 @@ export async function runOrder(
 ): Promise<RunOrderResult> {
   const clock = deps.clock ?? systemClock;
   const maxRetries = options.maxStepRetries ?? 3;
+  const stepOptions = { worker: options.worker ?? randomUUID(), exclusive: options.exclusive === true };
   let state = initial;
   let retries = 0;
   for (;;) {
     if (deps.signal?.aborted) throw new AbortedError(`Order ${state.id}`, deps.signal.reason);
     let result: Awaited<ReturnType<typeof runStep>>;
     try {
-      result = await runStep(state, deps);
+      result = await runStep(state, deps, stepOptions);
     } catch (error) {
-      if (deps.signal?.aborted) throw error;
+      // Cancelled: whatever the interrupted request threw (undici's AbortError, a TimeoutError), the caller gets the
+      // documented ABORTED error, with the signal's reason as its cause.
+      if (deps.signal?.aborted) {
+        if (CertkeeperError.isInstance(error) && error.code === 'CERTKEEPER_ERR_ABORTED') throw error;
+        throw new AbortedError(`Order ${state.id}`, deps.signal.reason);
+      }
       const retryable =
         CertkeeperError.isInstance(error) && error.retryable && error.code !== 'CERTKEEPER_ERR_RATE_LIMITED';
       if (retryable && retries < maxRetries) {

@@ -2,6 +2,7 @@ import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
 import { type EngineDeps, type ResolvedDeps, resolveDeps } from './engine-deps.js';
 import { assertOrderState, type OrderPhase, type OrderState } from './order-state.js';
+import type { StepOptions } from './step-options.js';
 import type { StepResult } from './step-result.js';
 import { answerChallenges } from './steps/answer-challenges.js';
 import { awaitReadiness } from './steps/await-readiness.js';
@@ -14,7 +15,7 @@ import { finalize } from './steps/finalize.js';
 import { pollOrder } from './steps/poll-order.js';
 import { publish } from './steps/publish.js';
 
-type Step = (state: OrderState, deps: ResolvedDeps) => Promise<StepResult>;
+type Step = (state: OrderState, deps: ResolvedDeps, options: StepOptions) => Promise<StepResult>;
 
 const steps: Record<Exclude<OrderPhase, 'done' | 'failed'>, Step> = {
   'create-order': createOrder,
@@ -37,8 +38,16 @@ const steps: Record<Exclude<OrderPhase, 'done' | 'failed'>, Step> = {
  * Every step is idempotent: running it again from the same stored state creates no second order and publishes
  * nothing twice. A step that throws (network failure, rate limit, CA outage) has changed nothing that the state
  * relies on; retry it later from the same state, honouring the error's `retryAfter`.
+ *
+ * Two workers must not both store the result of a step run on the same stored state: write the returned state
+ * with a compare-and-set on the version you read, and drop the result if another worker got there first (the
+ * core README, "Drive it from your own job queue"). `options` say who runs the step (see StepOptions).
  */
-export async function runStep(state: OrderState, deps: EngineDeps): Promise<StepResult> {
+export async function runStep(
+  state: OrderState,
+  deps: EngineDeps,
+  options: StepOptions = {},
+): Promise<StepResult> {
   assertOrderState(state);
   if (state.phase === 'done') return { state, next: { type: 'done' } };
   if (state.phase === 'failed') {
@@ -67,5 +76,5 @@ export async function runStep(state: OrderState, deps: EngineDeps): Promise<Step
       ErrorCodes.INVALID_STATE,
       `The order ${state.id} is in an unknown phase "${state.phase}".`,
     );
-  return step(state, resolved);
+  return step(state, resolved, options);
 }

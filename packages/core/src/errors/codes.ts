@@ -31,6 +31,8 @@ export const ErrorCodes = {
   ABORTED: 'CERTKEEPER_ERR_ABORTED',
   /** An order was put aside during a long wait (DNS propagation, validation); resume it at `retryAfter`. */
   SUSPENDED: 'CERTKEEPER_ERR_SUSPENDED',
+  /** The store lease on a certificate could not be kept while its order ran; the run stopped so another can go on. */
+  LEASE_LOST: 'CERTKEEPER_ERR_LEASE_LOST',
   /** An identifier given by the caller is not valid; nothing was sent. */
   INVALID_IDENTIFIER: 'CERTKEEPER_ERR_INVALID_IDENTIFIER',
   /** The order breaks the limits of the requested profile (names, identifier types); nothing was sent. */

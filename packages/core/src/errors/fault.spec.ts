@@ -33,6 +33,7 @@ const expected: Record<Fault, readonly ErrorCode[]> = {
     ErrorCodes.DNS_PROPAGATION_TIMEOUT,
     ErrorCodes.STORE_LOCK_TIMEOUT,
     ErrorCodes.STORE_CONFLICT,
+    ErrorCodes.LEASE_LOST,
     ErrorCodes.STORE_UNAVAILABLE,
     ErrorCodes.QUEUE_FAILED,
   ],

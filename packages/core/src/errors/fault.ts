@@ -43,6 +43,8 @@ export const faultByCode: Readonly<Record<ErrorCode, Fault>> = {
   // Not failures (the coordinator never records them); classified for callers that map every error.
   [ErrorCodes.ABORTED]: 'local',
   [ErrorCodes.SUSPENDED]: 'local',
+  // Another process took the certificate's lease over: nothing was decided (the coordinator reports `deferred`).
+  [ErrorCodes.LEASE_LOST]: 'network',
   [ErrorCodes.INVALID_IDENTIFIER]: 'local',
   [ErrorCodes.PROFILE_VIOLATION]: 'local',
   [ErrorCodes.INVALID_CSR]: 'local',

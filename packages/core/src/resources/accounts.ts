@@ -4,6 +4,7 @@ import { AccountDoesNotExistError } from '../errors/acme-problem-error.js';
 import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
 import { ProtocolError } from '../errors/transport-errors.js';
+import { type AccountOrders, type AccountOrdersLimits, listAccountOrders } from './account-orders.js';
 import { type AcmeSession, requireAccountUrl } from './session.js';
 
 /** RFC 8555 §7.1.2 account object. */
@@ -96,6 +97,15 @@ export class AccountService {
       signal,
     });
     return response.body;
+  }
+
+  /**
+   * The orders this account created, from its `orders` list (RFC 8555 §7.1.2.1); `undefined` when the CA offers
+   * no list (Let's Encrypt). Costs one request for the account and one per page.
+   */
+  async orders(limits?: AccountOrdersLimits, signal?: AbortSignal): Promise<AccountOrders | undefined> {
+    const account = await this.get(signal);
+    return listAccountOrders(this.session, account.orders, limits, signal);
   }
 
   async updateContact(contact: readonly string[], signal?: AbortSignal): Promise<Account> {

@@ -24,4 +24,15 @@ describe('SingleFlight', () => {
     await expect(Promise.all([flight.run('k', failing), flight.run('k', failing)])).rejects.toThrow('boom');
     expect(flight.size).toBe(0);
   });
+  it('a joiner stops waiting as soon as its signal fires; the work goes on for the starter', async () => {
+    const flight = new SingleFlight<string>();
+    let finish!: (value: string) => void;
+    const started = flight.run('k', () => new Promise<string>((resolve) => (finish = resolve)));
+    const controller = new AbortController();
+    const joined = flight.run('k', () => Promise.resolve('never'), controller.signal);
+    controller.abort();
+    await expect(joined).rejects.toMatchObject({ code: 'CERTKEEPER_ERR_ABORTED' });
+    finish('done');
+    await expect(started).resolves.toEqual({ result: 'done', joined: false });
+  });
 });

@@ -8,6 +8,10 @@ export interface IssueContext {
   readonly key: string;
   /** RFC 9773: the ARI id of the certificate this order replaces; pass it as the order's `replaces`. */
   readonly replaces?: string;
+  /**
+   * Fires when the caller cancels, or when the coordinator loses the certificate's lease (another process took it
+   * over): stop at once and write nothing more.
+   */
   readonly signal?: AbortSignal;
   /**
    * Call when a newOrder is actually sent (not when a stored order is resumed): the ledger counts new orders,
@@ -20,7 +24,16 @@ export interface IssuedMaterial {
   readonly certificatePem: string;
   readonly keyPem: string;
   readonly keyType: CertificateKeyType;
+  /**
+   * The finished order, left stored under the key, that holds this certificate and key: its revision and creation
+   * time. The coordinator removes it once the certificate is stored. Never remove it yourself first: killed between
+   * the two, the issued certificate would be lost and the next run would order again.
+   */
+  readonly order?: { readonly revision: number; readonly createdAt: string };
 }
 
-/** Runs one order; throws the engine's typed errors (RateLimitedError, OrderFailedError...) on failure. */
+/**
+ * Runs one order; throws the engine's typed errors (RateLimitedError, OrderFailedError...) on failure. Called while
+ * the coordinator holds the certificate's lease, after it checked that no finished order is waiting to be stored.
+ */
 export type IssueFunction = (context: IssueContext) => Promise<IssuedMaterial>;

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import {
   AcmeProblemError,
-  ariCertificateId,
   CertkeeperError,
   type Clock,
   clampRetryAfter,
@@ -10,14 +8,18 @@ import {
   faultOf,
   type Logger,
   OrderFailedError,
-  parseCertificate,
   processSecretRedactor,
   type SecretRedactor,
   silentLogger,
-  sleep,
   systemClock,
 } from '@certkeeper/core';
-import type { CertificateRecord, Lease, Store } from '@certkeeper/store';
+import {
+  type CertificateRecord,
+  describeLeaseHolder,
+  leaseHolderId,
+  type OrderRecord,
+  type Store,
+} from '@certkeeper/store';
 import { type BackoffOptions, nextRetryAfterFailure } from '../backoff/backoff-policy.js';
 import { type CertificateRequest, certificateKey } from '../certificate-request.js';
 import { SingleFlight } from '../coalescing/single-flight.js';
@@ -27,8 +29,10 @@ import { type Exemption, letsEncryptRateLimits, type RateLimitRuleSet } from '..
 import type { EnsureOutcome } from '../outcome.js';
 import { accountBackoffKey, isAccountWideLimit, setBackoffKey } from './backoff-keys.js';
 import { backoffWaiver, configurationChanged } from './backoff-rule.js';
+import { type CertificateLeaseOptions, HeldLease, type LeaseWait, takeLease } from './certificate-lease.js';
 import { describeError } from './describe-error.js';
-import type { IssueFunction } from './issue-function.js';
+import { finishedOrderMaterial, IssuanceCommit } from './issuance-commit.js';
+import type { IssuedMaterial, IssueFunction } from './issue-function.js';
 import { unrecordedFailure } from './unrecorded-failure.js';
 
 export interface RenewalCoordinatorOptions {
@@ -37,12 +41,17 @@ export interface RenewalCoordinatorOptions {
   readonly logger?: Logger;
   readonly rateLimits?: RateLimitRuleSet;
   readonly backoff?: BackoffOptions;
-  /** Who holds leases taken by this process (default: a random id). */
+  /**
+   * Who holds leases taken by this process: a `leaseHolderId(...)` (default one for this process), from which the
+   * store can tell whether the holder still runs and take a dead holder's lease over at once.
+   */
   readonly holder?: string;
-  /** Lease lifetime; renewed every third of it while an order runs (default 5 min). */
+  /** Lease lifetime; renewed every third of it while an order runs (default 30 s). */
   readonly leaseTtlMs?: number;
   /** How often a process waiting for another's lease looks again (default 250 ms). */
   readonly leasePollMs?: number;
+  /** Told who holds a certificate's lease, and until when, while this process waits for it. */
+  readonly onLeaseWait?: (wait: LeaseWait) => void;
   /** Give up waiting for another process's lease after this long, deferring instead (default 15 min). */
   readonly leaseWaitMs?: number;
   /** Used when a 429 or 503 comes without Retry-After (default 1 h). */
@@ -76,7 +85,8 @@ export class RenewalCoordinator {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly flights = new SingleFlight<EnsureOutcome>();
-  private readonly holder: string;
+  private readonly leases: CertificateLeaseOptions;
+  private readonly commits: IssuanceCommit;
   private readonly options: RenewalCoordinatorOptions;
   private readonly redactor: SecretRedactor;
 
@@ -86,8 +96,17 @@ export class RenewalCoordinator {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.holder = options.holder ?? randomUUID();
     this.ledger = new RateLimitLedger(options.store, options.rateLimits ?? letsEncryptRateLimits, this.clock);
+    this.commits = new IssuanceCommit(this.store, this.ledger, this.clock, this.logger);
+    this.leases = {
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      holder: options.holder ?? leaseHolderId(),
+      ...(options.leaseTtlMs ? { ttlMs: options.leaseTtlMs } : {}),
+      ...(options.leasePollMs ? { pollMs: options.leasePollMs } : {}),
+      ...(options.onLeaseWait ? { onWait: options.onLeaseWait } : {}),
+    };
   }
 
   /** Make sure a fresh certificate exists for the request; see the class comment for the order of decisions. */
@@ -97,14 +116,15 @@ export class RenewalCoordinator {
     signal?: AbortSignal,
   ): Promise<EnsureOutcome> {
     const key = certificateKey(request);
-    const fresh = await this.freshOutcome(request, key);
-    if (fresh) return fresh;
-    const { result, joined } = await this.flights.run(key, () => this.flow(request, key, issue, signal));
+    const { fresh } = await this.readFreshness(request, key);
+    // Fresh, unless a stopped run left an issuance to finish (its certificate stored, its order not yet removed).
+    if (fresh && !(await this.pendingCommit(request, key))) return fresh;
+    const { result, joined } = await this.flights.run(
+      key,
+      () => this.flow(request, key, issue, signal),
+      signal,
+    );
     return joined ? { ...result, joined: true, reason: `joined flow ${key}: ${result.reason}` } : result;
-  }
-
-  private async freshOutcome(request: CertificateRequest, key: string): Promise<EnsureOutcome | undefined> {
-    return (await this.readFreshness(request, key)).fresh;
   }
 
   /** The stored certificate, its freshness, and — when it is fresh — the outcome that says so. */
@@ -131,22 +151,66 @@ export class RenewalCoordinator {
     signal?: AbortSignal,
   ): Promise<EnsureOutcome> {
     const blocked = await this.backoffOutcome(request);
-    if (blocked) return blocked;
+    // Finishing an issuance a stopped run left costs nothing at the CA: no backoff holds it back.
+    if (blocked && !(await this.pendingCommit(request, key))) return blocked;
     const lease = await this.takeLease(key, request, signal);
-    if (!('token' in lease)) return lease;
-    const heartbeat = this.keepLease(lease);
+    if (!(lease instanceof HeldLease)) return lease;
     try {
-      // Lock, then re-check: another process may have issued, or met a rate limit, while we waited.
+      // Lock, then re-check: a stopped run may have left a certificate to store, another process may have issued,
+      // or met a rate limit, while we waited.
+      const pending = await this.pendingCommit(request, key);
+      if (pending) return await this.commitPending(request, key, pending);
       const { stored, freshness, fresh } = await this.readFreshness(request, key);
       if (fresh)
         return { ...fresh, joined: true, reason: `issued meanwhile by another worker: ${fresh.reason}` };
       const blockedNow = await this.backoffOutcome(request);
       if (blockedNow) return blockedNow;
-      return await this.issueOnce(request, key, issue, stored, freshness, signal);
+      const stop = signal ? AbortSignal.any([signal, lease.lost]) : lease.lost;
+      return await this.issueOnce(request, key, issue, stored, freshness, stop);
     } finally {
-      clearInterval(heartbeat);
-      await this.store.releaseLease(lease).catch(() => undefined);
+      await lease.release();
     }
+  }
+
+  /** A finished order under the key that still holds its certificate: an issuance a stopped run did not commit. */
+  private async pendingCommit(
+    request: CertificateRequest,
+    key: string,
+  ): Promise<{ record: OrderRecord; material: IssuedMaterial } | undefined> {
+    const record = await this.store.getOrder(key);
+    if (!record || record.state.accountUrl !== request.accountUrl) return undefined;
+    const material = finishedOrderMaterial(record.state);
+    return material ? { record, material } : undefined;
+  }
+
+  /** Store what a stopped run issued, place nothing, and report it as the issuance it was. */
+  private async commitPending(
+    request: CertificateRequest,
+    key: string,
+    { record, material }: { record: OrderRecord; material: IssuedMaterial },
+  ): Promise<EnsureOutcome> {
+    const before = await this.store.getCertificate(key);
+    const { replaces } = record.state;
+    const certificate = await this.commits.commit({
+      request,
+      key,
+      material,
+      subject: { ...request, ...(replaces ? { replaces } : {}) },
+      order: { revision: record.revision, createdAt: record.state.createdAt },
+      resumed: true,
+    });
+    await this.store.deleteBackoff(setBackoffKey(request));
+    this.logger.info({ key, orderId: record.state.id }, 'stored the certificate a stopped run had issued');
+    const renewal = before !== undefined && before.serialNumberHex !== certificate.serialNumberHex;
+    const type = renewal || replaces ? 'renewed' : 'issued';
+    return {
+      type,
+      certificate,
+      due: 'resumed',
+      ...(replaces ? { replaced: replaces } : {}),
+      reason: `${type} by an earlier run that stopped before storing it (order ${record.state.id}); stored now, nothing ordered; valid until ${certificate.notAfter}`,
+      joined: false,
+    };
   }
 
   private async issueOnce(
@@ -173,11 +237,18 @@ export class RenewalCoordinator {
     }
     if (attempt.kind === 'deferred') return attempt.outcome;
     if (attempt.kind === 'error') return this.failure(request, attempt.error);
-    const record = this.certificateRecord(request, key, attempt.material);
-    await this.store.putCertificate(record);
+    const usedReplaces = attempt.replaces;
+    const { order } = attempt.material;
+    const record = await this.commits.commit({
+      request,
+      key,
+      material: attempt.material,
+      subject: { ...request, ...(usedReplaces ? { replaces: usedReplaces } : {}) },
+      ...(order ? { order } : {}),
+      resumed: false,
+    });
     await this.store.deleteBackoff(setBackoffKey(request));
     const type = stored ? 'renewed' : 'issued';
-    const usedReplaces = attempt.replaces;
     return {
       type,
       certificate: record,
@@ -231,13 +302,12 @@ export class RenewalCoordinator {
         ...(replaces ? { replaces } : {}),
         ...(signal ? { signal } : {}),
       });
-      await this.ledger.record(
-        'certificate',
-        subject,
-        exemptions.includes('ari-renewal') ? { exempt: true } : {},
-      );
       return { kind: 'ok', material, ...(replaces ? { replaces } : {}) };
     } catch (error) {
+      // Another process has the order now (it took the lease over, or wrote the order since we read it): leave it
+      // to that process. Not a failure: no backoff, no ledger entry.
+      const handedOver = this.handedOver(key, signal, error);
+      if (handedOver) return { kind: 'deferred', outcome: handedOver };
       // Cancelled by the caller, or put aside during a long wait: nothing failed. No backoff, no ledger entry; the
       // stored order is resumed later.
       const code = CertkeeperError.isInstance(error) ? error.code : undefined;
@@ -395,38 +465,49 @@ export class RenewalCoordinator {
   }
 
   /** Wait for the cross-process lease on `key`, deferring if it stays taken too long or a backoff appears. */
-  private async takeLease(
+  private takeLease(
     key: string,
     request: CertificateRequest,
     signal?: AbortSignal,
-  ): Promise<Lease | EnsureOutcome> {
-    const ttl = this.options.leaseTtlMs ?? 300_000;
+  ): Promise<HeldLease | EnsureOutcome> {
     const started = Date.now();
-    for (;;) {
-      const lease = await this.store.acquireLease(`certificate|${key}`, this.holder, ttl);
-      if (lease) return lease;
-      const blocked = await this.backoffOutcome(request);
-      if (blocked) return blocked;
-      if (Date.now() - started > (this.options.leaseWaitMs ?? 900_000)) {
-        const until = new Date(this.clock.now().getTime() + ttl);
+    const waitMs = this.options.leaseWaitMs ?? 900_000;
+    return takeLease(
+      `certificate|${key}`,
+      { key, identifiers: request.identifiers },
+      this.leases,
+      async (holder) => {
+        const blocked = await this.backoffOutcome(request);
+        if (blocked || Date.now() - started <= waitMs) return blocked;
+        const until = holder ? new Date(holder.expiresAt) : this.clock.now();
         return {
           type: 'deferred',
           until,
-          reason: `deferred: another worker has held the lease on ${key} too long`,
+          reason: `deferred: ${holder ? describeLeaseHolder(holder.holder) : 'another process'} has held the lease on ${key} for over ${Math.round(waitMs / 1000)} s`,
           joined: false,
-        };
-      }
-      await sleep(this.options.leasePollMs ?? 250, signal);
-    }
+        } satisfies EnsureOutcome;
+      },
+      signal,
+    );
   }
 
-  private keepLease(lease: Lease): NodeJS.Timeout {
-    const ttl = this.options.leaseTtlMs ?? 300_000;
-    const timer = setInterval(() => {
-      void this.store.acquireLease(lease.name, this.holder, ttl).catch(() => undefined);
-    }, ttl / 3);
-    timer.unref();
-    return timer;
+  /** The run stopped because another process has the order now: the outcome that says so, or undefined. */
+  private handedOver(
+    key: string,
+    signal: AbortSignal | undefined,
+    error: unknown,
+  ): EnsureOutcome | undefined {
+    const reason: unknown = signal?.aborted ? signal.reason : error;
+    const code = CertkeeperError.isInstance(reason) ? reason.code : undefined;
+    if (code !== ErrorCodes.LEASE_LOST && code !== ErrorCodes.STORE_CONFLICT) return undefined;
+    const why = this.redactor.redact((reason as CertkeeperError).message);
+    this.logger.warn({ key, code }, why);
+    return {
+      type: 'deferred',
+      until: new Date(this.clock.now().getTime() + (this.options.leaseTtlMs ?? 30_000)),
+      reason: `deferred: another process has the order for ${key} now (${why})`,
+      joined: false,
+    };
   }
 
   /**
@@ -442,35 +523,6 @@ export class RenewalCoordinator {
     if (stored.directoryUrl !== request.directoryUrl || stored.accountUrl !== request.accountUrl)
       return undefined;
     return stored.ariCertId;
-  }
-
-  private certificateRecord(
-    request: CertificateRequest,
-    key: string,
-    material: Awaited<ReturnType<IssueFunction>>,
-  ): CertificateRecord {
-    const leaf = parseCertificate(material.certificatePem);
-    let ariCertId: string | undefined;
-    try {
-      ariCertId = ariCertificateId(leaf);
-    } catch {
-      // No Authority Key Identifier: ARI cannot name this certificate.
-    }
-    return {
-      key,
-      directoryUrl: request.directoryUrl,
-      accountUrl: request.accountUrl,
-      identifiers: request.identifiers.map(({ type, value }) => ({ type, value })),
-      ...(request.profile ? { profile: request.profile } : {}),
-      keyType: material.keyType,
-      certificatePem: material.certificatePem,
-      keyPem: material.keyPem,
-      notBefore: leaf.notBefore.toISOString(),
-      notAfter: leaf.notAfter.toISOString(),
-      serialNumberHex: leaf.serialNumberHex,
-      ...(ariCertId ? { ariCertId } : {}),
-      issuedAt: this.clock.now().toISOString(),
-    };
   }
 }
 

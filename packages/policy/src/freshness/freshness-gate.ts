@@ -11,7 +11,9 @@ export type DueReason =
   | 'key-type-changed'
   | 'profile-changed'
   | 'revoked'
-  | 'forced';
+  | 'forced'
+  /** Issued by a run that stopped before storing it; a later run stored it. */
+  | 'resumed';
 
 export type Freshness =
   | {
