@@ -108,6 +108,8 @@ export interface OrderView {
   readonly steps: readonly { readonly step: string; readonly state: StepState }[];
   /** What it waits for: a headline and one line per item (each lagging nameserver). */
   readonly wait?: { readonly headline: string; readonly items: readonly string[]; readonly until?: string };
+  /** Phase `lease`: the process whose lease on the certificate this daemon waits for, as a person reads it. */
+  readonly holder?: string;
   readonly startedAt?: string;
   readonly updatedAt: string;
   /** Set once it ended; finished orders stay listed for a few minutes. */

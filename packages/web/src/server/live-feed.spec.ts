@@ -85,4 +85,25 @@ describe('LiveFeed', () => {
     expect(feed.ordersView()[0]).toMatchObject({ key: '4', result: 'stopped' });
     expect(feed.daemonView().running).toBe(false);
   });
+
+  it("shows a wait for another process's lease, with who holds it, before any order step", () => {
+    feed = new LiveFeed();
+    feed.progress({
+      key: 'k',
+      identifiers: ['c.test'],
+      phase: 'lease',
+      next: 'wait',
+      detail: 'held by pid 4242 on web-1 until 2026-12-06T10:05:00.000Z',
+      until: new Date('2026-12-06T10:05:00.000Z'),
+      holder: 'pid 4242 on web-1',
+    });
+    expect(feed.ordersView()[0]).toMatchObject({
+      phase: 'lease',
+      holder: 'pid 4242 on web-1',
+      wait: { headline: 'held by pid 4242 on web-1 until 2026-12-06T10:05:00.000Z', items: [] },
+    });
+    expect(feed.ordersView()[0]!.steps[0]).toEqual({ step: 'order', state: 'running' });
+    feed.progress({ key: 'k', identifiers: ['c.test'], phase: 'create-order', next: 'continue' });
+    expect(feed.ordersView()[0]!.holder).toBeUndefined();
+  });
 });

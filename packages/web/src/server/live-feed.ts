@@ -21,6 +21,7 @@ interface LiveOrder {
   readonly startedAt: string;
   phase: string;
   until?: string;
+  holder?: string;
   updatedAt: string;
   result?: OrderView['result'];
   finishedAt?: number;
@@ -85,6 +86,7 @@ export class LiveFeed extends EventEmitter<LiveFeedEvents> {
     order.phase = progress.phase;
     order.updatedAt = at;
     order.until = progress.next === 'wait' && progress.until ? progress.until.toISOString() : undefined;
+    order.holder = progress.phase === 'lease' ? progress.holder : undefined;
     this.emit('orders');
   }
 
@@ -157,6 +159,7 @@ export class LiveFeed extends EventEmitter<LiveFeedEvents> {
               },
             }
           : {}),
+        ...(order.holder && !order.result ? { holder: order.holder } : {}),
         startedAt: order.startedAt,
         updatedAt: order.updatedAt,
         ...(order.result ? { result: order.result } : {}),
