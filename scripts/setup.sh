@@ -2,8 +2,8 @@
 # Installs what certkeeper needs on a fresh Debian 12 machine with Node.js and npm (Debian's Node 20 will do):
 # Node.js 24 (from the npm registry, when the machine's Node is older), Pebble 2.10 (test CA, from Debian forky,
 # unpacked beside the system), BIND 9 (authoritative DNS for tests), PowerDNS with its SQLite backend (PowerDNS
-# plugin tests), tmux (terminal tests), pnpm at the version package.json names, and the workspace dependencies.
-# Safe to run again: it only installs what is missing. Used by the README and by .ci/run.
+# plugin tests), tmux (terminal tests), Chromium (the status page's browser tests), pnpm at the version
+# package.json names, and the workspace dependencies. Safe to run again: it only installs what is missing. Used by the README and by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/node-from-npm.sh
@@ -36,6 +36,8 @@ command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
 command -v pdns_server >/dev/null 2>&1 || need_apt+=(pdns-server)
 [ -f /usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql ] || need_apt+=(pdns-backend-sqlite3)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+# The status page's browser tests drive Debian's Chromium with playwright-core (which cannot download browsers).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -18,6 +18,8 @@ import { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { startPebble } from '@certkeeper/testkit';
 import { benchDns01 } from './dns01.js';
 import { benchPolicy } from './policy.js';
+import { benchStatusPage } from './status-page.js';
+import { benchStatusReport } from './status-report.js';
 import { benchWorkers } from './workers.js';
 
 const run = promisify(execFile);
@@ -154,6 +156,8 @@ async function main(): Promise<void> {
     await shared.close();
     await benchDns01(emit);
     await benchPolicy(emit);
+    await benchStatusReport(emit);
+    await benchStatusPage(emit);
     await benchWorkers(emit, Number(process.env.CERTKEEPER_BENCH_WORKER_CERTS ?? 1000));
   } finally {
     await http01.stop();

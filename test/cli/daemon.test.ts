@@ -11,11 +11,11 @@ import {
   freePort,
   removeWorkdirs,
   runCli,
-  spawnCli,
   startTestCa,
   type TestCa,
   workdir,
 } from './support/cli-harness.js';
+import { startDaemon } from './support/daemon-process.js';
 
 let dir: string;
 let ca: TestCa;
@@ -32,34 +32,10 @@ afterAll(async () => {
   await removeWorkdirs();
 });
 
-/** The daemon as a child process, with its output collected and a way to wait for a line. */
 function daemon(config: string) {
-  const child = spawnCli(['run', '--config', config], { cwd: dir });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return {
-    child,
-    exited,
-    output: () => output,
-    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(output)) {
-        if (Date.now() > deadline)
-          throw new Error(`the daemon never printed ${pattern}; it printed:\n${output}`);
-        if (child.exitCode !== null) throw new Error(`the daemon exited (${child.exitCode}):\n${output}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-  };
+  const run = startDaemon(['--config', config], { cwd: dir });
+  children.push(run.child);
+  return run;
 }
 
 describe('certkeeper run', () => {

@@ -4,7 +4,7 @@
 // has seen the view waiting for them — so the "propagation" step, with the nameserver's state, is on screen for
 // as long as the test needs.
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,12 +17,14 @@ import {
   type TestCa,
   workdir,
 } from './support/cli-harness.js';
+import { type NotedDns01, notedDns01 } from './support/noted-dns01.js';
 
 const run = promisify(execFile);
 const socket = `certkeeper-cli-test-${process.pid}`;
 const session = 'progress';
 let dir: string;
 let ca: TestCa;
+let dns: NotedDns01;
 
 const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args]);
 const screen = async () => (await tmux('capture-pane', '-p', '-t', session)).stdout;
@@ -45,30 +47,10 @@ beforeAll(async () => {
   await ensureCliBuilt();
   dir = await workdir('terminal');
   ca = await startTestCa(dir);
-  await writeFile(
-    join(dir, 'note-txt.mjs'),
-    `import { appendFileSync } from 'node:fs';
-const [action, fqdn, value] = process.argv.slice(2);
-appendFileSync(process.env.TXT_NOTES, JSON.stringify({ action, fqdn, value }) + '\\n');
-`,
-  );
+  dns = await notedDns01(dir, ca, 'tty.test');
   await writeFile(
     join(dir, 'certkeeper.yaml'),
-    caConfig(
-      ca,
-      './data',
-      `  - type: dns-01
-    provider: exec
-    options:
-      program: ${process.execPath}
-      programArgs: [${join(dir, 'note-txt.mjs')}]
-      env: { TXT_NOTES: ${join(dir, 'txt-notes.jsonl')} }
-    zones: [tty.test]
-    nameservers: [127.0.0.1:${ca.pebble.dnsPort}]
-certificates:
-  - names: [tty.test, '*.tty.test']
-`,
-    ),
+    caConfig(ca, './data', `${dns.solverYaml}certificates:\n  - names: [tty.test, '*.tty.test']\n`),
   );
 }, 120_000);
 
@@ -110,14 +92,9 @@ describe('the live progress view on a terminal', () => {
     ]);
 
     // Publish what the plugin was asked to publish; the next check passes and the order goes on.
-    const notes = (await readFile(join(dir, 'txt-notes.jsonl'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { action: string; fqdn: string; value: string });
-    const presented = notes.filter((note) => note.action === 'present');
+    const presented = await dns.publish();
     // tty.test is answered by the http-01 responder (the first solver that fits); only the wildcard needs DNS.
     expect(presented.map((note) => note.fqdn)).toEqual(['_acme-challenge.tty.test.']);
-    for (const note of presented) await ca.pebble.challtestsrv.addTxt(note.fqdn, note.value);
 
     const done = await waitForScreen((text) => /EXIT=\d/.test(text), 'the command finishing');
     const final = done.split('\n').map((line) => line.trimEnd());

@@ -9,6 +9,7 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './options.js';
 export * from './order-runner.js';
+export * from './order-steps.js';
 export * from './renewal-worker.js';
 export * from './status-report.js';
 export * from './tokens.js';

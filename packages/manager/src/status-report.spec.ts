@@ -139,4 +139,76 @@ describe('buildStatusReport', () => {
       ['stored.example.test', false, 'expired'],
     ]);
   });
+
+  it('reports the ARI window, where the files are (as the caller lays them out) and the last deployment', async () => {
+    const store = await storeWithAccount();
+    const identifiers = [{ type: 'dns' as const, value: 'deployed.example.test' }];
+    const key = certificateKey({ directoryUrl, accountUrl, identifiers });
+    await store.putCertificate({
+      key,
+      directoryUrl,
+      accountUrl,
+      identifiers,
+      keyType: 'ec256',
+      certificatePem: '',
+      keyPem: 'SECRET KEY',
+      notBefore: '2026-11-01T00:00:00.000Z',
+      notAfter: '2027-01-30T00:00:00.000Z',
+      serialNumberHex: '0b',
+      issuedAt: '2026-11-01T00:00:00.000Z',
+      renewalInfo: {
+        windowStart: '2026-12-20T00:00:00.000Z',
+        windowEnd: '2026-12-22T00:00:00.000Z',
+        chosenAt: '2026-12-21T00:00:00.000Z',
+        refreshAt: '2026-12-01T06:00:00.000Z',
+        fetchedAt: '2026-11-30T18:00:00.000Z',
+      },
+    });
+    await store.putManaged({
+      key,
+      directoryUrl,
+      identifiers,
+      recipe: { output: '/srv/tls/deployed' },
+      deployment: {
+        serialNumberHex: '0a',
+        at: '2026-11-30T00:00:00.000Z',
+        ok: false,
+        error: 'hook exited 1',
+        attempts: 2,
+      },
+      createdAt: '2026-10-01T00:00:00.000Z',
+      updatedAt: '2026-11-30T00:00:00.000Z',
+    });
+    const seen: unknown[] = [];
+    const report = await buildStatusReport({
+      options,
+      store,
+      clock,
+      filesOf: (certificate) => {
+        seen.push(certificate);
+        const output = certificate.managed?.recipe.output;
+        return typeof output === 'string'
+          ? [{ role: 'output', directory: output, files: ['fullchain.pem'] }]
+          : [];
+      },
+    });
+    expect(seen).toEqual([expect.objectContaining({ key, stored: true, identifiers })]);
+    const [row] = report.certificates;
+    expect(row!.files).toEqual([
+      { role: 'output', directory: '/srv/tls/deployed', files: ['fullchain.pem'] },
+    ]);
+    expect(row!.renewal).toMatchObject({
+      at: '2026-12-21T00:00:00.000Z',
+      basis: 'ari-window',
+      window: { start: '2026-12-20T00:00:00.000Z', end: '2026-12-22T00:00:00.000Z' },
+    });
+    expect(row!.deployment).toEqual({
+      at: '2026-11-30T00:00:00.000Z',
+      ok: false,
+      error: 'hook exited 1',
+      attempts: 2,
+      current: false,
+    });
+    expect(JSON.stringify(report)).not.toContain('SECRET KEY');
+  });
 });

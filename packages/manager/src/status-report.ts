@@ -1,8 +1,8 @@
 import {
   type CertificateKeyType,
   type Clock,
+  certificateIssuerName,
   type Identifier,
-  parseCertificate,
   parseIdentifiers,
   systemClock,
 } from '@certkeeper/core';
@@ -17,7 +17,7 @@ import {
   renewalTime,
   setBackoffKey,
 } from '@certkeeper/policy';
-import type { CertificateRecord, Store } from '@certkeeper/store';
+import type { CertificateRecord, ManagedCertificateRecord, Store } from '@certkeeper/store';
 import type { ManagerOptions } from './options.js';
 
 /** A certificate someone asked to keep (the CLI's configured certificates). */
@@ -56,7 +56,13 @@ export interface CertificateStatus {
   readonly serialNumberHex?: string;
   readonly profile?: string;
   readonly keyType?: CertificateKeyType;
-  readonly renewal?: { readonly at: string; readonly basis: RenewalBasis; readonly explanation: string };
+  readonly renewal?: {
+    readonly at: string;
+    readonly basis: RenewalBasis;
+    readonly explanation: string;
+    /** The CA's suggested window (ARI, RFC 9773 §4.2) the time was chosen in, when there is one. */
+    readonly window?: { readonly start: string; readonly end: string };
+  };
   /** The last failure, kept until a success clears it. */
   readonly lastError?: { readonly reason: string; readonly failures: number; readonly at: string };
   /** Nothing is sent for this set before this time (a failure's backoff or the CA's Retry-After). */
@@ -64,6 +70,30 @@ export interface CertificateStatus {
   readonly budgets: readonly BudgetStatus[];
   /** An order in flight for it (resumed by the next run). */
   readonly order?: { readonly phase: string; readonly updatedAt: string };
+  /** Where its PEM files are (the store's, an output directory): paths only, never contents. */
+  readonly files?: readonly CertificateFileSet[];
+  /** The last deployment recorded for it (output files, deploy hook); a failed one is retried by the next run. */
+  readonly deployment?: DeploymentStatus;
+}
+
+/** One directory holding a certificate's PEM files. */
+export interface CertificateFileSet {
+  /** What the directory is, for people: "store", "output", … */
+  readonly role: string;
+  readonly directory: string;
+  /** The file names in it (`fullchain.pem`, `privkey.pem`, …). */
+  readonly files: readonly string[];
+}
+
+export interface DeploymentStatus {
+  readonly at: string;
+  readonly ok: boolean;
+  /** Why it failed, as recorded (redacted by the program that ran the hook). */
+  readonly error?: string;
+  /** Consecutive failed attempts for this serial (0 when ok). */
+  readonly attempts: number;
+  /** The deployment was for the stored certificate (false: the stored one is not deployed yet). */
+  readonly current: boolean;
 }
 
 export interface StatusReport {
@@ -78,6 +108,16 @@ export interface StatusReportOptions {
   readonly store: Store;
   readonly requests?: readonly StatusRequest[];
   readonly clock?: Clock;
+  /**
+   * Where a certificate's files are, as the program that keeps it lays them out (the CLI: the store's PEM files
+   * and its output directory). Paths only. Without it, the report has no `files`.
+   */
+  readonly filesOf?: (certificate: {
+    readonly key: string;
+    readonly identifiers: readonly Identifier[];
+    readonly stored: boolean;
+    readonly managed?: ManagedCertificateRecord;
+  }) => readonly CertificateFileSet[];
 }
 
 /**
@@ -141,12 +181,19 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
     record: CertificateRecord | undefined,
     configured: boolean,
   ): Promise<CertificateStatus> {
-    const [setBackoff, accountBackoff, order, verdict] = await Promise.all([
+    const [setBackoff, accountBackoff, order, verdict, managed] = await Promise.all([
       store.getBackoff(setBackoffKey(request)),
       store.getBackoff(accountBackoffKey(request)),
       store.getOrder(key),
       ledger.check(request),
+      store.getManaged(key),
     ]);
+    const files = input.filesOf?.({
+      key,
+      identifiers: request.identifiers,
+      stored: record !== undefined,
+      ...(managed ? { managed } : {}),
+    });
     const blocking = [accountBackoff, setBackoff].find(
       (backoff) => backoff && backoffWaiver(backoff, request, now) === undefined,
     );
@@ -163,7 +210,14 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
       ...(record ? certificateFacts(record) : {}),
       ...(renewal
         ? {
-            renewal: { at: renewal.at.toISOString(), basis: renewal.basis, explanation: renewal.explanation },
+            renewal: {
+              at: renewal.at.toISOString(),
+              basis: renewal.basis,
+              explanation: renewal.explanation,
+              ...(renewal.basis === 'ari-window' && record?.renewalInfo
+                ? { window: { start: record.renewalInfo.windowStart, end: record.renewalInfo.windowEnd } }
+                : {}),
+            },
           }
         : {}),
       ...(failure
@@ -180,8 +234,23 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
         : {}),
       budgets: tightestPerRule(verdict.budgets),
       ...(order ? { order: { phase: order.state.phase, updatedAt: order.updatedAt } } : {}),
+      ...(files?.length ? { files } : {}),
+      ...(managed?.deployment ? { deployment: deploymentStatus(managed.deployment, record) } : {}),
     };
   }
+}
+
+function deploymentStatus(
+  deployment: NonNullable<ManagedCertificateRecord['deployment']>,
+  record: CertificateRecord | undefined,
+): DeploymentStatus {
+  return {
+    at: deployment.at,
+    ok: deployment.ok,
+    ...(deployment.error ? { error: deployment.error } : {}),
+    attempts: deployment.attempts,
+    current: record !== undefined && deployment.serialNumberHex === record.serialNumberHex,
+  };
 }
 
 function stateOf(
@@ -197,13 +266,7 @@ function stateOf(
 }
 
 function certificateFacts(record: CertificateRecord) {
-  let issuer: string | undefined;
-  try {
-    const dn = parseCertificate(record.certificatePem).issuer;
-    issuer = /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1] ?? dn;
-  } catch {
-    issuer = undefined;
-  }
+  const issuer = certificateIssuerName(record.certificatePem);
   return {
     ...(issuer ? { issuer } : {}),
     notBefore: record.notBefore,

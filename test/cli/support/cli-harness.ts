@@ -38,17 +38,22 @@ export async function ensureCliBuilt(): Promise<void> {
     }
   }
   try {
-    if (await isStale()) {
+    if (await isStale(cliPath, ['packages/cli/src', 'packages/web/src/server', 'packages/manager/src'])) {
       await run('npx', ['tsc', '-b', 'packages/cli'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
       await chmod(cliPath, 0o755);
     }
+    // The daemon's status page is bundled by esbuild, not tsc: build it too when its sources are newer.
+    if (await isStale(pagePath, ['packages/web/src', 'packages/web/scripts']))
+      await run(process.execPath, ['packages/web/scripts/build-page.mjs'], { cwd: repoRoot });
   } finally {
     await rm(lock, { recursive: true, force: true });
   }
 }
 
-async function isStale(): Promise<boolean> {
-  const built = await stat(cliPath).catch(() => undefined);
+const pagePath = join(repoRoot, 'packages/web/dist/page/manifest.json');
+
+async function isStale(output = cliPath, sources = ['packages/cli/src']): Promise<boolean> {
+  const built = await stat(output).catch(() => undefined);
   if (!built) return true;
   const newest = async (dir: string): Promise<number> => {
     let latest = 0;
@@ -58,7 +63,8 @@ async function isStale(): Promise<boolean> {
     }
     return latest;
   };
-  return (await newest(join(repoRoot, 'packages/cli/src'))) > built.mtimeMs;
+  for (const source of sources) if ((await newest(join(repoRoot, source))) > built.mtimeMs) return true;
+  return false;
 }
 
 export interface CliResult {

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { sleep } from '@certkeeper/core';
 import { CertkeeperMetrics } from '@certkeeper/manager';
 import { type EnsureOutcome, renewalTime } from '@certkeeper/policy';
+import { type DaemonSite, openDaemonSite } from '../daemon/daemon-site.js';
+import { FeedReporter } from '../daemon/feed-reporter.js';
 import { type DaemonHealth, startEndpoints } from '../daemon/http-endpoints.js';
 import { Deployer } from '../deploy/deployer.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -36,12 +38,29 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
   });
   const controller = new AbortController();
   let health: DaemonHealth = { running: true, failing: [], deferred: [] };
-  const endpoints = settings.daemon.listen
-    ? await startEndpoints(settings.daemon.listen, metrics, () => health).catch(async (error: unknown) => {
+  const { listen } = settings.daemon;
+  let site: DaemonSite | undefined;
+  const endpoints = listen
+    ? await (async () => {
+        site = await openDaemonSite(settings, runtime, listen, context.redactor);
+        return startEndpoints(listen, metrics, () => health, site);
+      })().catch(async (error: unknown) => {
+        site?.close();
         await runtime.close();
         throw error;
       })
     : undefined;
+  // The page follows the loop: every change of health is the page's daemon state too.
+  const setHealth = (next: DaemonHealth) => {
+    health = next;
+    const { running, lastSweepAt, nextSweepAt, lastSweepError } = next;
+    site?.feed.sweep({
+      running,
+      ...(lastSweepAt ? { lastSweepAt } : {}),
+      ...(nextSweepAt ? { nextSweepAt } : {}),
+      ...(lastSweepError ? { lastSweepError } : {}),
+    });
+  };
   const stop = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       reporter.info(`${signal} again: exiting now`);
@@ -51,13 +70,14 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
       `${signal}: stopping — the current step is abandoned and resumed from its stored state next time`,
     );
     health = { ...health, running: false };
+    site?.feed.stopped();
     controller.abort();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   const address = endpoints?.address() as AddressInfo | undefined;
   reporter.info(
-    `certkeeper daemon: CA ${settings.directoryUrl}, store ${settings.storeDirectory}${address ? `, /metrics and /healthz on ${formatListenAddress({ host: address.address, port: address.port })}` : ''}`,
+    `certkeeper daemon: CA ${settings.directoryUrl}, store ${settings.storeDirectory}${address ? `, status page, /metrics and /healthz on ${formatListenAddress({ host: address.address, port: address.port })}` : ''}`,
   );
   const deployer = new Deployer({
     storeDirectory: settings.storeDirectory,
@@ -70,33 +90,33 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
       try {
         const items = await workItems(runtime, settings.certificates);
         const results = await keepCertificates(runtime, items, {
-          reporter,
+          reporter: site ? new FeedReporter(reporter, site.feed) : reporter,
           deployer,
           signal: controller.signal,
           answerFreshLocally: false,
         });
         for (const { outcome } of results) wakeAt = Math.min(wakeAt, attentionAt(outcome));
-        health = {
+        setHealth({
           running: !controller.signal.aborted,
           lastSweepAt: new Date().toISOString(),
           failing: results
             .filter((r) => r.outcome.type === 'failed' || r.deployFailed)
             .map((r) => r.names.join(',')),
           deferred: results.filter((r) => r.outcome.type === 'deferred').map((r) => r.names.join(',')),
-        };
+        });
       } catch (error) {
         if (controller.signal.aborted) break;
         // /healthz is an output too: the sweep's error is scrubbed before it is served.
         const message = context.redactor.redact(
           error instanceof Error ? error.message.split('\n')[0]! : String(error),
         );
-        health = { ...health, lastSweepAt: new Date().toISOString(), lastSweepError: message };
+        setHealth({ ...health, lastSweepAt: new Date().toISOString(), lastSweepError: message });
         reporter.warn(`sweep failed: ${message}`);
         wakeAt = Math.min(wakeAt, Date.now() + 60_000);
       }
       // At least a second between sweeps, so a certificate due "now" cannot spin the loop.
       const waitMs = Math.max(1000, wakeAt - Date.now());
-      health = { ...health, nextSweepAt: new Date(Date.now() + waitMs).toISOString() };
+      setHealth({ ...health, nextSweepAt: new Date(Date.now() + waitMs).toISOString() });
       await sleep(waitMs, controller.signal).catch(() => undefined);
     }
   } finally {
@@ -105,6 +125,7 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
     const closed = new Promise<void>((resolve) => (endpoints ? endpoints.close(() => resolve()) : resolve()));
     endpoints?.closeAllConnections();
     await closed;
+    site?.close();
     await runtime.close();
     reporter.info('certkeeper daemon stopped');
     reporter.close();

@@ -2,6 +2,7 @@ import { buildStatusReport } from '@certkeeper/manager';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { renderStatus } from '../output/status-view.js';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { statusRequests } from '../runtime/status-requests.js';
 import { type CommandContext, settingsOf } from './context.js';
 
 /** `certkeeper status`: the table of every configured and stored certificate, from the store alone (no CA request). */
@@ -18,11 +19,7 @@ export async function statusCommand(context: CommandContext): Promise<ExitCodeVa
     const report = await buildStatusReport({
       options: runtime.managerOptions,
       store: runtime.store,
-      requests: settings.certificates.map((certificate) => ({
-        identifiers: certificate.names,
-        keyType: certificate.keyType,
-        ...(certificate.profile ? { profile: certificate.profile } : {}),
-      })),
+      requests: statusRequests(settings),
     });
     context.print(renderStatus(report, new Date()), report);
     return ExitCode.OK;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -20,6 +21,17 @@ const keyType = z.enum(['ec256', 'ec384', 'rsa2048', 'rsa3072', 'rsa4096']);
 const command = z.array(z.string().min(1)).min(1, { error: 'expected a list: [program, argument, ...]' });
 /** `host:port`, `[v6]:port`, `:port` or a bare port. */
 const listenAddress = z.union([z.string().min(1), z.int().min(0).max(65535)]);
+
+/** `10.0.0.5`, `fd00::1`, `10.0.0.0/8`, `fd00::/8`. */
+const ipOrRange = z.string().refine(
+  (value) => {
+    const [address = '', prefix, extra] = value.split('/');
+    const family = isIP(address);
+    if (family === 0 || extra !== undefined) return false;
+    return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  },
+  { error: 'expected an IP address or a CIDR range (10.0.0.0/8)' },
+);
 
 const solverSchema = z.discriminatedUnion('type', [
   z.strictObject({
@@ -112,6 +124,28 @@ export const configSchema = z.strictObject({
       listen: listenAddress.optional(),
       /** Longest sleep between sweeps, in seconds (default 3600). */
       maxSweepInterval: z.int().positive().optional(),
+      /**
+       * Who may read the status page, /api, /metrics and /healthz's details. Required when `listen` is not a
+       * loopback address; when set, enforced on every address.
+       */
+      auth: z
+        .strictObject({
+          /** A bearer token (at least 16 characters), best as { env } or { file }. */
+          token: secretSchema.optional(),
+          /** A reverse proxy that authenticates people and names them in a header. */
+          proxy: z
+            .strictObject({
+              /** The header the proxy sets, e.g. X-Forwarded-User. */
+              userHeader: z.string().regex(/^[A-Za-z0-9-]+$/, { error: 'expected a header name' }),
+              /** Addresses or CIDR ranges the proxy connects from; the header is ignored from anyone else. */
+              trustedProxies: z.array(ipOrRange).min(1),
+            })
+            .optional(),
+        })
+        .refine((auth) => auth.token !== undefined || auth.proxy !== undefined, {
+          error: 'expected token, proxy, or both',
+        })
+        .optional(),
     })
     .optional(),
 });

@@ -59,6 +59,8 @@ certificates:
     # deployHook: [systemctl, reload, nginx]
 
 # daemon:                                 # certkeeper run
-#   listen: 127.0.0.1:9464                # /metrics (Prometheus) and /healthz; "off" for none
+#   listen: 127.0.0.1:9464                # status page, /api, /metrics (Prometheus), /healthz; "off" for none
 #   maxSweepInterval: 3600                # seconds between checks at most
+#   auth:                                 # required when listen is not a loopback address
+#     token: { env: CERTKEEPER_WEB_TOKEN } # Authorization: Bearer …; openssl rand -hex 32
 `;

@@ -1,7 +1,7 @@
 import type { OrderProgress } from '@certkeeper/manager';
+import { CertificateProgress, type StepState } from '@certkeeper/manager/order-steps';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import { outcomeSymbol, outcomeText } from './outcome-text.js';
-import { CertificateProgress, type StepState } from './progress-model.js';
 import { type DeployResult, errorText, type Reporter } from './reporter.js';
 import { TerminalFrame } from './terminal-frame.js';
 

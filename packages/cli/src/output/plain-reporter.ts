@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
 import type { OrderProgress } from '@certkeeper/manager';
+import { CertificateProgress } from '@certkeeper/manager/order-steps';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import { outcomeText } from './outcome-text.js';
-import { CertificateProgress } from './progress-model.js';
 import { type DeployResult, errorText, type Reporter } from './reporter.js';
 
 /**

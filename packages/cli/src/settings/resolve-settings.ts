@@ -18,6 +18,7 @@ import { type ConfigPath, formatPath } from '../config/config-source.js';
 import { type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { resolveSecret } from '../config/secret-reference.js';
 import { located, where } from './config-location.js';
+import { resolveDaemonAuth } from './daemon-auth.js';
 import type { GlobalFlags } from './global-flags.js';
 import { parseListenAddress } from './listen-address.js';
 import { codeOf, type NameProblem, nameProblems } from './name-checks.js';
@@ -146,6 +147,14 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     externalAccountBinding = { kid: config.account.eab.kid, hmacKey };
   }
 
+  const daemonAuth = config.daemon?.auth
+    ? await resolveDaemonAuth(
+        config.daemon.auth,
+        (path) => located(loaded, ['daemon', 'auth', ...path]),
+        secrets,
+      )
+    : undefined;
+
   const emails = flags.email ?? ([] as string[]).concat(config.account?.email ?? []);
   const allowMixedScripts = flags.allowMixedScripts === true || config.defaults?.allowMixedScripts === true;
   const certificates: CertificateSpec[] = (config.certificates ?? []).map((certificate) => {
@@ -201,6 +210,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     daemon: {
       ...(listen ? { listen } : {}),
       maxSweepIntervalMs: (config.daemon?.maxSweepInterval ?? 3600) * 1000,
+      ...(daemonAuth ? { auth: daemonAuth } : {}),
     },
   };
 }

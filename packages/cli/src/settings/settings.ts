@@ -64,5 +64,19 @@ export interface Settings {
   readonly deployHookTimeoutMs: number;
   readonly solvers: readonly SolverSpec[];
   readonly certificates: readonly CertificateSpec[];
-  readonly daemon: { readonly listen?: ListenAddress; readonly maxSweepIntervalMs: number };
+  readonly daemon: {
+    readonly listen?: ListenAddress;
+    readonly maxSweepIntervalMs: number;
+    /** `daemon.auth`, its token resolved. Absent: the daemon serves loopback only. */
+    readonly auth?: DaemonAuth;
+  };
+}
+
+/** Who may read the daemon's page, API and metrics. */
+export interface DaemonAuth {
+  /** A secret: never logged, never sent anywhere. */
+  readonly token?: string;
+  readonly proxy?: { readonly userHeader: string; readonly trustedProxies: readonly string[] };
+  /** Where it is configured, for messages. */
+  readonly where: string;
 }

@@ -3,6 +3,7 @@
 export * from './account-key.js';
 export * from './ari-certificate-id.js';
 export * from './certificate.js';
+export * from './certificate-issuer.js';
 export * from './certificate-key.js';
 export * from './csr.js';
 export * from './csr-parse.js';

@@ -1,6 +1,6 @@
-import type { OrderProgress } from '@certkeeper/manager';
 import { describe, expect, it } from 'vitest';
-import { CertificateProgress, splitDetail } from './progress-model.js';
+import type { OrderProgress } from './events.js';
+import { CertificateProgress, splitDetail } from './order-steps.js';
 
 const event = (phase: string, next: OrderProgress['next'] = 'continue', detail?: string): OrderProgress => ({
   key: 'k',

@@ -1,6 +1,10 @@
-import type { OrderProgress } from '@certkeeper/manager';
+import type { OrderProgress } from './events.js';
 
-/** The steps a person follows for one certificate; the engine's phases map onto them. */
+/**
+ * The steps a person follows for one certificate; the engine's phases map onto them. Every progress display (the
+ * CLI's live view and plain lines, the daemon's web page) uses this one model. Imported through the
+ * `@certkeeper/manager/order-steps` subpath, it loads nothing else of the manager (a cold `renew` stays light).
+ */
 export const PROGRESS_STEPS = [
   'order',
   'responses published',

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import type { Representations } from './representation.js';
+
+/** What scripts/build-page.mjs writes beside the assets: one entry per URL path. */
+interface PageManifest {
+  readonly assets: readonly {
+    readonly path: string;
+    readonly file: string;
+    readonly type: string;
+    readonly digest: string;
+    /** Named by its content hash: cacheable for ever. */
+    readonly immutable: boolean;
+  }[];
+}
+
+export interface PageAsset extends Representations {
+  readonly cacheControl: string;
+}
+
+/**
+ * The page's files, built at package build time (the script bundle, the stylesheet, index.html) with their brotli
+ * and gzip forms, read once into memory: under 100 KB in all. `dist/page` is beside `dist/server`, and two levels
+ * under the package root from `src/server` too, so the sources find the built assets in tests.
+ */
+export async function loadPageAssets(
+  directory = new URL('../../dist/page/', import.meta.url),
+): Promise<Map<string, PageAsset>> {
+  const manifestUrl = new URL('manifest.json', directory);
+  const manifest = JSON.parse(
+    await readFile(manifestUrl, 'utf8').catch((error: unknown) => {
+      throw new Error(
+        `The status page's assets are not built (${manifestUrl.pathname} is missing): run pnpm build.`,
+        { cause: error },
+      );
+    }),
+  ) as PageManifest;
+  const assets = new Map<string, PageAsset>();
+  for (const asset of manifest.assets) {
+    const url = new URL(asset.file, directory);
+    const [identity, br, gzip] = await Promise.all([
+      readFile(url),
+      readFile(new URL(`${asset.file}.br`, directory)),
+      readFile(new URL(`${asset.file}.gz`, directory)),
+    ]);
+    assets.set(asset.path, {
+      identity,
+      br,
+      gzip,
+      digest: asset.digest,
+      type: asset.type,
+      cacheControl: asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+  }
+  return assets;
+}
