@@ -87,12 +87,14 @@ describe('certkeeper run', () => {
         'certificates:\n  - names: [slow.daemon.test]\ndaemon:\n  listen: "off"\n',
       ),
     );
-    // The CA takes its time answering the challenge: the daemon is inside the validation step when stopped.
+    // The challenge answer never reaches the CA (the proxy holds it unanswered): the daemon is inside the validation
+    // step when stopped, and Pebble cannot start validating against a responder that is gone — on a loaded machine a
+    // delayed answer reached Pebble before the resuming `renew` had its responder up.
     const rule = ca.proxy.addRule({
       kind: 'challenge',
       method: 'POST',
       times: 1,
-      action: faults.delay(4000),
+      action: faults.respond(() => new Promise(() => {})),
     });
     const run = daemon('interrupted.yaml');
     await run.waitFor(/^slow\.daemon\.test: validation$/m);
