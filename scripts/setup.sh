@@ -55,6 +55,13 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$pnpm_version"
   npm_sudo=""
   [ -w "$(npm prefix -g)/lib" ] || npm_sudo=$SUDO
   $npm_sudo npm install -g "pnpm@${pnpm_version}" --no-fund --no-audit
+  hash -r
+  # Under the Node.js installed above, npm's global prefix is that Node's own directory, which is not in PATH:
+  # link the launcher beside the node binary, in /usr/local/bin.
+  if [ "$(pnpm --version 2>/dev/null)" != "$pnpm_version" ]; then
+    $SUDO ln -sfn "$(npm prefix -g)/bin/pnpm" /usr/local/bin/pnpm
+    hash -r
+  fi
 fi
 
 pnpm install --frozen-lockfile

@@ -24,7 +24,7 @@ import { type BackoffOptions, nextRetryAfterFailure } from '../backoff/backoff-p
 import { type CertificateRequest, certificateKey } from '../certificate-request.js';
 import { SingleFlight } from '../coalescing/single-flight.js';
 import { assessFreshness, type DueReason, type Freshness } from '../freshness/freshness-gate.js';
-import { RateLimitLedger } from '../ledger/rate-limit-ledger.js';
+import { type LedgerSubject, RateLimitLedger } from '../ledger/rate-limit-ledger.js';
 import { type Exemption, letsEncryptRateLimits, type RateLimitRuleSet } from '../ledger/rate-limit-rules.js';
 import type { EnsureOutcome } from '../outcome.js';
 import { accountBackoffKey, isAccountWideLimit, setBackoffKey } from './backoff-keys.js';
@@ -191,11 +191,13 @@ export class RenewalCoordinator {
   ): Promise<EnsureOutcome> {
     const before = await this.store.getCertificate(key);
     const { replaces } = record.state;
+    // Exempt only if the order was placed inside the replaced certificate's ARI window, as in attempt().
+    const exempt = replaces !== undefined && this.insideAriWindow(before, Date.parse(record.state.createdAt));
     const certificate = await this.commits.commit({
       request,
       key,
       material,
-      subject: { ...request, ...(replaces ? { replaces } : {}) },
+      subject: { ...request, ...(exempt ? { replaces } : {}) },
       order: { revision: record.revision, createdAt: record.state.createdAt },
       resumed: true,
     });
@@ -243,7 +245,8 @@ export class RenewalCoordinator {
       request,
       key,
       material: attempt.material,
-      subject: { ...request, ...(usedReplaces ? { replaces: usedReplaces } : {}) },
+      // Sent with `replaces` is not the same as exempt: a forced renewal before the ARI window is counted.
+      subject: attempt.subject,
       ...(order ? { order } : {}),
       resumed: false,
     });
@@ -268,7 +271,13 @@ export class RenewalCoordinator {
     signal: AbortSignal | undefined,
     ariExempt: boolean,
   ): Promise<
-    | { kind: 'ok'; material: Awaited<ReturnType<IssueFunction>>; replaces?: string }
+    | {
+        kind: 'ok';
+        material: Awaited<ReturnType<IssueFunction>>;
+        replaces?: string;
+        /** What the ledger counts this issuance against: `replaces` only when the CA exempts it. */
+        subject: LedgerSubject;
+      }
     | { kind: 'deferred'; outcome: EnsureOutcome }
     | { kind: 'error'; error: unknown }
   > {
@@ -305,7 +314,7 @@ export class RenewalCoordinator {
         ...(replaces ? { replaces } : {}),
         ...(signal ? { signal } : {}),
       });
-      return { kind: 'ok', material, ...(replaces ? { replaces } : {}) };
+      return { kind: 'ok', material, subject, ...(replaces ? { replaces } : {}) };
     } catch (error) {
       // Another process has the order now (it took the lease over, or wrote the order since we read it): leave it
       // to that process. Not a failure: no backoff, no ledger entry.
@@ -517,9 +526,9 @@ export class RenewalCoordinator {
    * Let's Encrypt exempts an ARI renewal from its limits when it arrives inside the suggested window
    * (shared/ACME-NOTES.md); a late one (the window passed) still is.
    */
-  private insideAriWindow(stored: CertificateRecord | undefined): boolean {
+  private insideAriWindow(stored: CertificateRecord | undefined, at = this.clock.now().getTime()): boolean {
     const start = stored?.renewalInfo?.windowStart;
-    return start !== undefined && this.clock.now().getTime() >= Date.parse(start);
+    return start !== undefined && at >= Date.parse(start);
   }
 
   /**
