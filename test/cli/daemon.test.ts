@@ -51,7 +51,7 @@ describe('certkeeper run', () => {
     );
     const run = daemon('daemon.yaml');
     await run.waitFor(new RegExp(`/metrics and /healthz on 127\\.0\\.0\\.1:${port}`));
-    await run.waitFor(/^daemon\.test, www\.daemon\.test: issued, valid until/m);
+    await run.waitFor(/^\S+Z daemon\.test, www\.daemon\.test: issued, valid until/m);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
@@ -64,6 +64,8 @@ describe('certkeeper run', () => {
     expect(metrics).toMatch(
       /certkeeper_certificate_expiry_seconds\{certificate="daemon\.test,www\.daemon\.test"\} \d+/,
     );
+    expect(metrics).toMatch(/certkeeper_certificates\{state="valid"\} 1/);
+    expect(metrics).toMatch(/certkeeper_certificates\{state="failing"\} 0/);
     expect(metrics).toMatch(
       /certkeeper_certificate_next_renewal_seconds\{certificate="daemon\.test,www\.daemon\.test"\} \d+/,
     );
@@ -97,7 +99,7 @@ describe('certkeeper run', () => {
       action: faults.respond(() => new Promise(() => {})),
     });
     const run = daemon('interrupted.yaml');
-    await run.waitFor(/^slow\.daemon\.test: validation$/m);
+    await run.waitFor(/^\S+Z slow\.daemon\.test: validation$/m);
     await new Promise((r) => setTimeout(r, 300));
     const stopAt = performance.now();
     run.child.kill('SIGTERM');
@@ -118,5 +120,42 @@ describe('certkeeper run', () => {
     expect(resumed.stdout).toMatch(/^slow\.daemon\.test: issued/m);
     expect(ca.proxy.count('newOrder', 'POST')).toBe(0);
     expect(ca.proxy.count('finalize', 'POST')).toBe(1);
+  });
+
+  it('SIGHUP reloads the configuration, keeps the old one when the new does not load; one log line per change', async () => {
+    const config = join(dir, 'reload.yaml');
+    const configured = (names: string) =>
+      caConfig(ca, './data-reload', `certificates:\n${names}daemon:\n  listen: "off"\n`);
+    await writeFile(config, configured('  - names: [one.reload.test]\n'));
+    const run = daemon('reload.yaml');
+    await run.waitFor(/^\S+Z sweep: 1 certificate, 1 issued; next sweep at \S+Z$/m, 60_000);
+    // Every line of the daemon's log starts with the UTC time.
+    for (const line of run.output().trim().split('\n'))
+      expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /);
+
+    await writeFile(config, 'certificates: [unclosed\n');
+    run.child.kill('SIGHUP');
+    await run.waitFor(
+      /SIGHUP: the configuration was not reloaded, the previous one stays in use: [\s\S]*?reload\.yaml:2:1: not valid YAML/,
+    );
+    // Still running the previous configuration: its sweep found the certificate fresh.
+    await run.waitFor(/^\S+Z one\.reload\.test: fresh, /m);
+    await run.waitFor(/sweep: 1 certificate, 1 fresh;/);
+
+    await writeFile(config, configured('  - names: [one.reload.test]\n  - names: [two.reload.test]\n'));
+    run.child.kill('SIGHUP');
+    await run.waitFor(/SIGHUP: configuration reloaded from \S*reload\.yaml: 2 certificates configured/);
+    await run.waitFor(/^\S+Z two\.reload\.test: issued, valid until/m, 60_000);
+    await run.waitFor(/sweep: 2 certificates, 1 fresh, 1 issued;/);
+
+    // Another reload and sweep with nothing changed: the summary line only, no certificate line again.
+    run.child.kill('SIGHUP');
+    await run.waitFor(/configuration reloaded[\s\S]*configuration reloaded/);
+    await run.waitFor(/sweep: 2 certificates, 2 fresh;/);
+    expect(run.output().match(/one\.reload\.test: fresh/g)).toHaveLength(1);
+    expect(run.output().match(/two\.reload\.test: fresh/g)).toHaveLength(1);
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
   });
 });

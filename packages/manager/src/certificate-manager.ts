@@ -21,7 +21,7 @@ import {
   renewalTime,
   unrecordedFailure,
 } from '@certkeeper/policy';
-import type { CertificateRecord, Store } from '@certkeeper/store';
+import { allCertificates, type CertificateRecord, type Store } from '@certkeeper/store';
 import type { AccountRegistry } from './account-registry.js';
 import { ManagerEventEmitter } from './events.js';
 import type { CertkeeperMetrics } from './metrics.js';
@@ -194,7 +194,7 @@ export class CertificateManager {
       if ('certificate' in outcome) seen.add(outcome.certificate.key);
       track(outcome);
     }
-    for await (const record of this.storedCertificates()) {
+    for await (const record of allCertificates(this.store)) {
       if (signal?.aborted) break;
       if (
         seen.has(record.key) ||
@@ -269,16 +269,6 @@ export class CertificateManager {
 
   async close(): Promise<void> {
     await this.accounts.close();
-  }
-
-  private async *storedCertificates(): AsyncGenerator<CertificateRecord> {
-    let afterKey: string | undefined;
-    for (;;) {
-      const page = await this.store.listCertificates({ ...(afterKey ? { afterKey } : {}), limit: 500 });
-      yield* page;
-      if (page.length < 500) return;
-      afterKey = page[page.length - 1]!.key;
-    }
   }
 
   private report(outcome: EnsureOutcome): void {

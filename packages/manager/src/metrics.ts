@@ -1,4 +1,4 @@
-import type { RuleBudget } from '@certkeeper/policy';
+import { type RuleBudget, renewalTime } from '@certkeeper/policy';
 import type { CertificateRecord } from '@certkeeper/store';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -13,6 +13,7 @@ export class CertkeeperMetrics {
   readonly expirySeconds: Gauge<'certificate'>;
   readonly nextRenewalSeconds: Gauge<'certificate'>;
   readonly rateLimitRemaining: Gauge<'rule' | 'bucket'>;
+  readonly certificatesByState: Gauge<'state'>;
   readonly propagationSeconds: Histogram<'nameserver'>;
 
   constructor(registry = new Registry()) {
@@ -31,7 +32,7 @@ export class CertkeeperMetrics {
     });
     this.expirySeconds = new Gauge({
       name: 'certkeeper_certificate_expiry_seconds',
-      help: 'Seconds until the certificate expires',
+      help: 'Seconds until the certificate expires (negative once it has expired)',
       labelNames: ['certificate'],
       registers: [registry],
     });
@@ -46,6 +47,12 @@ export class CertkeeperMetrics {
       help: 'Seconds from publishing dns-01 records until a check found them on each authoritative nameserver',
       labelNames: ['nameserver'],
       buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
+      registers: [registry],
+    });
+    this.certificatesByState = new Gauge({
+      name: 'certkeeper_certificates',
+      help: 'Certificates kept, by state after the last sweep: valid, expired, failing (the last attempt failed), deferred (waiting for a CA limit or backoff), undeployed (issued, but its output or deploy hook failed)',
+      labelNames: ['state'],
       registers: [registry],
     });
     this.rateLimitRemaining = new Gauge({
@@ -80,6 +87,32 @@ export class CertkeeperMetrics {
     const label = { certificate: record.identifiers.map((i) => i.value).join(',') };
     this.expirySeconds.set(label, (Date.parse(record.notAfter) - now.getTime()) / 1000);
     this.nextRenewalSeconds.set(label, (renewalAt.getTime() - now.getTime()) / 1000);
+  }
+
+  /**
+   * After a sweep: every stored certificate's expiry and renewal gauges, expired ones included (an alert on low
+   * expiry must see the worst case), and none of certificates no longer stored; and the count in each state.
+   */
+  observeSweep(sweep: {
+    readonly stored: readonly CertificateRecord[];
+    readonly failing: number;
+    readonly deferred: number;
+    readonly undeployed: number;
+    readonly now: Date;
+  }): void {
+    const { stored, now } = sweep;
+    this.expirySeconds.reset();
+    this.nextRenewalSeconds.reset();
+    let expired = 0;
+    for (const record of stored) {
+      this.observeCertificate(record, renewalTime(record).at, now);
+      if (Date.parse(record.notAfter) <= now.getTime()) expired++;
+    }
+    this.certificatesByState.set({ state: 'valid' }, stored.length - expired);
+    this.certificatesByState.set({ state: 'expired' }, expired);
+    this.certificatesByState.set({ state: 'failing' }, sweep.failing);
+    this.certificatesByState.set({ state: 'deferred' }, sweep.deferred);
+    this.certificatesByState.set({ state: 'undeployed' }, sweep.undeployed);
   }
 
   observeBudgets(budgets: readonly RuleBudget[]): void {

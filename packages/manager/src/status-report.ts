@@ -17,7 +17,12 @@ import {
   renewalTime,
   setBackoffKey,
 } from '@certkeeper/policy';
-import type { CertificateRecord, ManagedCertificateRecord, Store } from '@certkeeper/store';
+import {
+  allCertificates,
+  type CertificateRecord,
+  type ManagedCertificateRecord,
+  type Store,
+} from '@certkeeper/store';
 import type { ManagerOptions } from './options.js';
 
 /** A certificate someone asked to keep (the CLI's configured certificates). */
@@ -292,14 +297,4 @@ function tightestPerRule(budgets: Awaited<ReturnType<RateLimitLedger['check']>>[
     });
   }
   return [...byRule.values()];
-}
-
-async function* allCertificates(store: Store): AsyncGenerator<CertificateRecord> {
-  let afterKey: string | undefined;
-  for (;;) {
-    const page = await store.listCertificates({ ...(afterKey ? { afterKey } : {}), limit: 500 });
-    yield* page;
-    if (page.length < 500) return;
-    afterKey = page[page.length - 1]!.key;
-  }
 }

@@ -1,6 +1,7 @@
 export * from './file/index.js';
 export * from './lease/index.js';
 export * from './memory/memory-store.js';
+export * from './port/all-certificates.js';
 export * from './port/records.js';
 export * from './port/store.js';
 export * from './port/store-conflict-error.js';

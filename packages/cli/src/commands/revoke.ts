@@ -6,7 +6,7 @@ import {
   RevocationReason,
 } from '@certkeeper/core';
 import { type RevocationReasonName, revokeCertificate } from '@certkeeper/manager';
-import type { CertificateRecord } from '@certkeeper/store';
+import { allCertificates, type CertificateRecord } from '@certkeeper/store';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { formatTime } from '../output/format-time.js';
 import { checkNames, SYNTAX_ONLY } from '../runtime/check-names.js';
@@ -69,20 +69,13 @@ async function findCertificate(runtime: Runtime, names: readonly string[]): Prom
     runtime.settings.account.name,
   );
   const matches: CertificateRecord[] = [];
-  let afterKey: string | undefined;
-  for (;;) {
-    const page = await runtime.store.listCertificates({ ...(afterKey ? { afterKey } : {}), limit: 500 });
-    matches.push(
-      ...page.filter(
-        (record) =>
-          record.directoryUrl === runtime.settings.directoryUrl &&
-          record.accountUrl === account?.accountUrl &&
-          identifierSetKey(record.identifiers) === set,
-      ),
-    );
-    if (page.length < 500) break;
-    afterKey = page[page.length - 1]!.key;
-  }
+  for await (const record of allCertificates(runtime.store))
+    if (
+      record.directoryUrl === runtime.settings.directoryUrl &&
+      record.accountUrl === account?.accountUrl &&
+      identifierSetKey(record.identifiers) === set
+    )
+      matches.push(record);
   const current = matches.filter((record) => !record.revokedAt);
   const found = current[0];
   if (!found)

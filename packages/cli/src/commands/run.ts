@@ -2,51 +2,46 @@ import type { AddressInfo } from 'node:net';
 import { sleep } from '@certkeeper/core';
 import { CertkeeperMetrics } from '@certkeeper/manager';
 import { type EnsureOutcome, renewalTime } from '@certkeeper/policy';
-import { type DaemonSite, openDaemonSite } from '../daemon/daemon-site.js';
+import { allCertificates, type CertificateRecord, type Store } from '@certkeeper/store';
+import { type DaemonServices, openDaemonServices } from '../daemon/daemon-services.js';
 import { FeedReporter } from '../daemon/feed-reporter.js';
 import { type DaemonHealth, startEndpoints } from '../daemon/http-endpoints.js';
-import { Deployer } from '../deploy/deployer.js';
+import { SweepReporter, summaryLine } from '../daemon/sweep-reporter.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { JsonReporter } from '../output/json-reporter.js';
 import { PlainReporter } from '../output/plain-reporter.js';
+import { errorText, type Reporter } from '../output/reporter.js';
 import { keepCertificates } from '../runtime/keep-certificates.js';
-import { openRuntime } from '../runtime/open-runtime.js';
 import { workItems } from '../runtime/work-items.js';
-import { formatListenAddress } from '../settings/listen-address.js';
+import { formatListenAddress, type ListenAddress } from '../settings/listen-address.js';
 import { type CommandContext, settingsOf } from './context.js';
 
 /**
  * `certkeeper run`: the daemon. Sweeps like `renew`, sleeps until the earliest time anything needs attention
  * (at most daemon.maxSweepInterval), repeats. SIGTERM or SIGINT aborts the current step — its state was persisted
  * after the previous step, so the next run resumes the same order — closes everything and exits 0; a second
- * signal exits at once (130).
+ * signal exits at once (130). SIGHUP reloads the configuration before the next sweep (at once when idle); a
+ * configuration that does not load is reported and the previous one kept.
  */
 export async function runCommand(context: CommandContext): Promise<ExitCodeValue> {
-  const settings = await settingsOf(context);
-  const reporter = context.flags.json
+  const initial = await settingsOf(context);
+  // Plain lines carry the time (a daemon's output is a log); a certificate's outcome is logged when it changes.
+  const reporter: Reporter = context.flags.json
     ? new JsonReporter(context.stdout)
-    : new PlainReporter(context.stdout, context.stderr);
+    : new SweepReporter(new PlainReporter(context.stdout, context.stderr, { timestamps: true }));
   const metrics = new CertkeeperMetrics();
-  const runtime = await openRuntime(settings, {
-    command: 'run',
-    logger: context.logger,
-    metrics,
-    solvers: true,
-    env: context.env,
-    cwd: context.cwd,
-    warn: (message) => reporter.warn(message),
-  });
+  let services = await openDaemonServices(initial, context, metrics, reporter);
   const controller = new AbortController();
   let health: DaemonHealth = { running: true, failing: [], deferred: [] };
-  const { listen } = settings.daemon;
-  let site: DaemonSite | undefined;
+  const { listen } = initial.daemon;
   const endpoints = listen
-    ? await (async () => {
-        site = await openDaemonSite(settings, runtime, listen, context.redactor);
-        return startEndpoints(listen, metrics, () => health, site);
-      })().catch(async (error: unknown) => {
-        site?.close();
-        await runtime.close();
+    ? await startEndpoints(
+        listen,
+        metrics,
+        () => health,
+        () => services.site!,
+      ).catch(async (error: unknown) => {
+        await services.close();
         throw error;
       })
     : undefined;
@@ -54,13 +49,15 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
   const setHealth = (next: DaemonHealth) => {
     health = next;
     const { running, lastSweepAt, nextSweepAt, lastSweepError } = next;
-    site?.feed.sweep({
+    services.site?.feed.sweep({
       running,
       ...(lastSweepAt ? { lastSweepAt } : {}),
       ...(nextSweepAt ? { nextSweepAt } : {}),
       ...(lastSweepError ? { lastSweepError } : {}),
     });
   };
+  let reloadRequested = false;
+  let wake: AbortController | undefined;
   const stop = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       reporter.info(`${signal} again: exiting now`);
@@ -70,23 +67,28 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
       `${signal}: stopping — the current step is abandoned and resumed from its stored state next time`,
     );
     health = { ...health, running: false };
-    site?.feed.stopped();
+    services.site?.feed.stopped();
     controller.abort();
+  };
+  const hangUp = () => {
+    reloadRequested = true;
+    wake?.abort();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  process.on('SIGHUP', hangUp);
   const address = endpoints?.address() as AddressInfo | undefined;
   reporter.info(
-    `certkeeper daemon: CA ${settings.directoryUrl}, store ${settings.storeDirectory}${address ? `, status page, /metrics and /healthz on ${formatListenAddress({ host: address.address, port: address.port })}` : ''}`,
+    `certkeeper daemon: CA ${initial.directoryUrl}, store ${initial.storeDirectory}${address ? `, status page, /metrics and /healthz on ${formatListenAddress({ host: address.address, port: address.port })}` : ''}`,
   );
-  const deployer = new Deployer({
-    storeDirectory: settings.storeDirectory,
-    ...(settings.deployHook ? { defaultHook: settings.deployHook } : {}),
-    hookTimeoutMs: settings.deployHookTimeoutMs,
-  });
   try {
     while (!controller.signal.aborted) {
-      let wakeAt = Date.now() + settings.daemon.maxSweepIntervalMs;
+      if (reloadRequested) {
+        reloadRequested = false;
+        services = await reload(services, context, metrics, reporter, listen);
+      }
+      let wakeAt = Date.now() + services.settings.daemon.maxSweepIntervalMs;
+      const { runtime, site, deployer, settings } = services;
       try {
         const items = await workItems(runtime, settings.certificates);
         const results = await keepCertificates(runtime, items, {
@@ -96,14 +98,28 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
           answerFreshLocally: false,
         });
         for (const { outcome } of results) wakeAt = Math.min(wakeAt, attentionAt(outcome));
+        const failing = results.filter((r) => r.outcome.type === 'failed' || r.deployFailed);
+        const deferred = results.filter((r) => r.outcome.type === 'deferred');
+        metrics.observeSweep({
+          stored: await storedOf(runtime.store, settings.directoryUrl),
+          failing: results.filter((r) => r.outcome.type === 'failed').length,
+          deferred: deferred.length,
+          undeployed: results.filter((r) => r.deployFailed).length,
+          now: new Date(),
+        });
         setHealth({
           running: !controller.signal.aborted,
           lastSweepAt: new Date().toISOString(),
-          failing: results
-            .filter((r) => r.outcome.type === 'failed' || r.deployFailed)
-            .map((r) => r.names.join(',')),
-          deferred: results.filter((r) => r.outcome.type === 'deferred').map((r) => r.names.join(',')),
+          failing: failing.map((r) => r.names.join(',')),
+          deferred: deferred.map((r) => r.names.join(',')),
         });
+        if (!controller.signal.aborted)
+          reporter.info(
+            summaryLine(
+              results.map((r) => r.outcome),
+              sweepEnd(wakeAt),
+            ),
+          );
       } catch (error) {
         if (controller.signal.aborted) break;
         // /healthz is an output too: the sweep's error is scrubbed before it is served.
@@ -114,23 +130,83 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
         reporter.warn(`sweep failed: ${message}`);
         wakeAt = Math.min(wakeAt, Date.now() + 60_000);
       }
-      // At least a second between sweeps, so a certificate due "now" cannot spin the loop.
-      const waitMs = Math.max(1000, wakeAt - Date.now());
-      setHealth({ ...health, nextSweepAt: new Date(Date.now() + waitMs).toISOString() });
-      await sleep(waitMs, controller.signal).catch(() => undefined);
+      const nextAt = sweepEnd(wakeAt);
+      setHealth({ ...health, nextSweepAt: nextAt.toISOString() });
+      if (reloadRequested || controller.signal.aborted) continue;
+      wake = new AbortController();
+      await sleep(nextAt.getTime() - Date.now(), AbortSignal.any([controller.signal, wake.signal])).catch(
+        () => undefined,
+      );
+      wake = undefined;
     }
   } finally {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
+    process.off('SIGHUP', hangUp);
     const closed = new Promise<void>((resolve) => (endpoints ? endpoints.close(() => resolve()) : resolve()));
     endpoints?.closeAllConnections();
     await closed;
-    site?.close();
-    await runtime.close();
+    await services.close();
     reporter.info('certkeeper daemon stopped');
     reporter.close();
   }
   return ExitCode.OK;
+}
+
+/** At least a second between sweeps, so a certificate due "now" cannot spin the loop. */
+function sweepEnd(wakeAt: number): Date {
+  return new Date(Math.max(Date.now() + 1000, wakeAt));
+}
+
+/**
+ * SIGHUP: the configuration read again and everything built from it anew; the old services are closed only once
+ * the new ones opened. A configuration that does not load, or whose store or account cannot be opened, is
+ * reported and the previous one stays in use. The listener stays where it is (a new daemon.listen needs a restart).
+ */
+async function reload(
+  current: DaemonServices,
+  context: CommandContext,
+  metrics: CertkeeperMetrics,
+  reporter: Reporter,
+  listen: ListenAddress | undefined,
+): Promise<DaemonServices> {
+  const source = current.settings.configFile ?? 'the flags and environment';
+  try {
+    const settings = await settingsOf(context);
+    const next = await openDaemonServices(
+      { ...settings, daemon: { ...settings.daemon, ...(listen ? { listen } : {}) } },
+      context,
+      metrics,
+      reporter,
+    );
+    if (!sameListen(settings.daemon.listen, listen))
+      reporter.warn(
+        `SIGHUP: daemon.listen changed; the new address takes effect when the daemon restarts (still ${listen ? formatListenAddress(listen) : 'off'})`,
+      );
+    await current.close();
+    const count = settings.certificates.length;
+    reporter.info(
+      `SIGHUP: configuration reloaded from ${source}: ${count} certificate${count === 1 ? '' : 's'} configured`,
+    );
+    return next;
+  } catch (error) {
+    reporter.warn(
+      `SIGHUP: the configuration was not reloaded, the previous one stays in use: ${context.redactor.redact(errorText(error))}`,
+    );
+    return current;
+  }
+}
+
+function sameListen(a: ListenAddress | undefined, b: ListenAddress | undefined): boolean {
+  return a?.host === b?.host && a?.port === b?.port;
+}
+
+/** Every stored certificate of the daemon's CA, for the expiry gauges (expired ones too). */
+async function storedOf(store: Store, directoryUrl: string): Promise<CertificateRecord[]> {
+  const records: CertificateRecord[] = [];
+  for await (const record of allCertificates(store))
+    if (record.directoryUrl === directoryUrl) records.push(record);
+  return records;
 }
 
 /** When a certificate needs the daemon again: its renewal check, the end of its deferral or backoff. */

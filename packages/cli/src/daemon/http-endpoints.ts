@@ -28,9 +28,11 @@ export async function startEndpoints(
   listen: ListenAddress,
   metrics: CertkeeperMetrics,
   health: () => DaemonHealth,
-  site: DaemonSite,
+  /** The current site: a SIGHUP replaces it while the listener stays. */
+  currentSite: () => DaemonSite,
 ): Promise<Server> {
   const server = createServer((request, response) => {
+    const site = currentSite();
     for (const [name, value] of Object.entries(site.securityHeaders)) response.setHeader(name, value);
     const path = (request.url ?? '/').split('?')[0]!;
     if (request.method !== 'GET' && request.method !== 'HEAD') {

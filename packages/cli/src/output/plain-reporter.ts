@@ -16,6 +16,8 @@ export class PlainReporter implements Reporter {
   constructor(
     private readonly out: NodeJS.WritableStream = process.stdout,
     private readonly err: NodeJS.WritableStream = process.stderr,
+    /** Start each line with the UTC time (the daemon's log: a one-off run's lines need none). */
+    private readonly options: { readonly timestamps?: boolean; readonly now?: () => Date } = {},
   ) {}
 
   begin(names: readonly string[]): void {
@@ -49,11 +51,11 @@ export class PlainReporter implements Reporter {
   }
 
   deployFailed(names: readonly string[], error: unknown): void {
-    this.err.write(`${names.join(', ')}: deploy failed: ${errorText(error)}\n`);
+    this.err.write(`${this.stamp()}${names.join(', ')}: deploy failed: ${errorText(error)}\n`);
   }
 
   warn(message: string): void {
-    this.err.write(`warning: ${message}\n`);
+    this.err.write(`${this.stamp()}warning: ${message}\n`);
   }
 
   info(message: string): void {
@@ -71,6 +73,12 @@ export class PlainReporter implements Reporter {
   private line(text: string): void {
     if (text === this.lastLine) return;
     this.lastLine = text;
-    this.out.write(`${text}\n`);
+    this.out.write(`${this.stamp()}${text}\n`);
+  }
+
+  /** `2026-12-06T13:40:05Z ` when timestamps are on: second precision, the zone always Z. */
+  private stamp(): string {
+    if (!this.options.timestamps) return '';
+    return `${(this.options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z')} `;
   }
 }

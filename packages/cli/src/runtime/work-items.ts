@@ -1,6 +1,6 @@
 import type { EnsureRequest } from '@certkeeper/manager';
 import { certificateKey } from '@certkeeper/policy';
-import type { CertificateRecord } from '@certkeeper/store';
+import { allCertificates } from '@certkeeper/store';
 import type { CertificateSpec } from '../settings/settings.js';
 import type { Runtime } from './open-runtime.js';
 import { requestOf } from './stored-request.js';
@@ -33,7 +33,7 @@ export async function workItems(runtime: Runtime, specs: readonly CertificateSpe
   const accountUrl = await storedAccountUrl(runtime);
   if (!accountUrl) return items;
   const configured = new Set(items.map((item) => keyOf(runtime, accountUrl, item.request)));
-  for await (const record of storedCertificates(runtime)) {
+  for await (const record of allCertificates(runtime.store)) {
     if (configured.has(record.key)) continue;
     if (record.directoryUrl !== runtime.settings.directoryUrl || record.accountUrl !== accountUrl) continue;
     items.push({
@@ -58,14 +58,4 @@ async function storedAccountUrl(runtime: Runtime): Promise<string | undefined> {
     runtime.settings.account.name,
   );
   return account?.accountUrl || undefined;
-}
-
-async function* storedCertificates(runtime: Runtime): AsyncGenerator<CertificateRecord> {
-  let afterKey: string | undefined;
-  for (;;) {
-    const page = await runtime.store.listCertificates({ ...(afterKey ? { afterKey } : {}), limit: 500 });
-    yield* page;
-    if (page.length < 500) return;
-    afterKey = page[page.length - 1]!.key;
-  }
 }
