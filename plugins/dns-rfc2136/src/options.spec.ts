@@ -62,3 +62,16 @@ describe('rfc2136 options', () => {
     expect(typeof provider.createRecord).toBe('function');
   });
 });
+
+describe('rfc2136 plugin configuration errors', () => {
+  it("name the plugin's own keys (keyName, keySecret, keyAlgorithm), not the library's", () => {
+    const create = (config: Record<string, unknown>) => () =>
+      rfc2136Plugin.create({ server: '127.0.0.1', ...config } as never);
+    expect(problem(create({ keySecret: secret })).message).toMatch(/^rfc2136 option keyName is empty/);
+    expect(problem(create({ keyName: 'k.', keySecret: ' ' })).message).toMatch(/option keySecret is empty/);
+    const algorithm = problem(create({ keyName: 'k.', keySecret: secret, keyAlgorithm: 'md4' }));
+    expect(algorithm.code).toBe(ErrorCodes.INVALID_OPTION);
+    expect(algorithm.message).toMatch(/option keyAlgorithm "md4" is not one of hmac-/);
+    expect(algorithm.message).not.toContain('tsig.');
+  });
+});

@@ -49,13 +49,13 @@ export interface ResolvedOptions {
 export function resolveOptions(options: Rfc2136Options): ResolvedOptions {
   const protocol = options.protocol ?? 'udp';
   if (protocol !== 'udp' && protocol !== 'tcp')
-    invalid('protocol', `"${String(protocol)}" is neither "udp" nor "tcp"`);
+    invalidOption('protocol', `"${String(protocol)}" is neither "udp" nor "tcp"`);
   const timeoutMs = options.timeoutMs ?? 5000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    invalid('timeoutMs', 'must be a positive number of milliseconds');
+    invalidOption('timeoutMs', 'must be a positive number of milliseconds');
   const fudgeSeconds = options.fudgeSeconds ?? 300;
   if (!Number.isInteger(fudgeSeconds) || fudgeSeconds < 0 || fudgeSeconds > 0xffff) {
-    invalid('fudgeSeconds', 'must be a whole number of seconds from 0 to 65535');
+    invalidOption('fudgeSeconds', 'must be a whole number of seconds from 0 to 65535');
   }
   return {
     server: toServerAddress(options.server),
@@ -68,21 +68,24 @@ export function resolveOptions(options: Rfc2136Options): ResolvedOptions {
 }
 
 function resolveKey(key: Rfc2136TsigKey): TsigKeyMaterial {
-  if (typeof key.name !== 'string' || key.name.trim() === '') invalid('tsig.name', 'is empty');
+  if (typeof key.name !== 'string' || key.name.trim() === '') invalidOption('tsig.name', 'is empty');
   const algorithm = findAlgorithm(key.algorithm ?? 'hmac-sha256');
   if (!algorithm) {
-    invalid('tsig.algorithm', `"${String(key.algorithm)}" is not one of ${TSIG_ALGORITHMS.join(', ')}`);
+    invalidOption('tsig.algorithm', `"${String(key.algorithm)}" is not one of ${TSIG_ALGORITHMS.join(', ')}`);
   }
   const text = typeof key.secret === 'string' ? key.secret.trim() : '';
   const secret = Buffer.from(text, 'base64');
   // Buffer.from ignores junk in base64; comparing lengths catches a secret pasted with the wrong encoding.
   if (secret.length === 0 || secret.toString('base64').replace(/=+$/, '') !== text.replace(/=+$/, '')) {
-    invalid(`tsig.secret of key "${key.name}"`, 'is not a base64 string (the "secret" of the key clause)');
+    invalidOption(
+      `tsig.secret of key "${key.name}"`,
+      'is not a base64 string (the "secret" of the key clause)',
+    );
   }
   return { name: normalizeName(key.name), algorithm, secret };
 }
 
-function invalid(option: string, problem: string): never {
+export function invalidOption(option: string, problem: string): never {
   throw new CertkeeperError(ErrorCodes.INVALID_OPTION, `rfc2136 option ${option} ${problem}.`, {
     hint: 'See the README of @certkeeper/dns-rfc2136 for every option; `tsig-keygen -a hmac-sha256 NAME` prints a key.',
   });

@@ -1,7 +1,7 @@
 import { type DnsProvider, type DnsProviderPlugin, defineDnsProviderPlugin } from '@certkeeper/dns';
-import type { Rfc2136Options } from './options.js';
+import { invalidOption, type Rfc2136Options } from './options.js';
 import { Rfc2136DnsProvider } from './rfc2136-provider.js';
-import type { TsigAlgorithm } from './tsig/algorithms.js';
+import { findAlgorithm, TSIG_ALGORITHMS, type TsigAlgorithm } from './tsig/algorithms.js';
 import { VERSION } from './version.js';
 
 /**
@@ -71,6 +71,18 @@ export function rfc2136(options: Rfc2136Options): Rfc2136DnsProvider {
 
 function fromConfig(config: Rfc2136PluginConfig): Rfc2136Options {
   const keyGiven = config.keyName !== undefined || config.keySecret !== undefined;
+  // The plugin's own option names in its errors (the library's are tsig.name, tsig.secret, tsig.algorithm).
+  if (keyGiven) {
+    if (typeof config.keyName !== 'string' || config.keyName.trim() === '')
+      invalidOption('keyName', "is empty: give the TSIG key's name (the name in the server's key clause)");
+    if (typeof config.keySecret !== 'string' || config.keySecret.trim() === '')
+      invalidOption('keySecret', `is empty: give the base64 secret of key "${config.keyName}"`);
+    if (config.keyAlgorithm !== undefined && !findAlgorithm(config.keyAlgorithm))
+      invalidOption(
+        'keyAlgorithm',
+        `"${String(config.keyAlgorithm)}" is not one of ${TSIG_ALGORITHMS.join(', ')}`,
+      );
+  }
   return {
     server: config.server,
     ...(keyGiven

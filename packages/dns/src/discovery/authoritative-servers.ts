@@ -2,6 +2,7 @@ import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import { normalizeName } from '../names/dns-name.js';
 import type { LookupContext, SoaFields } from '../wire/dns-message.js';
 import { type ServerAddress, toServerAddress } from '../wire/server-address.js';
+import { FIXED_SERVERS_HINT } from './fixed-servers-hint.js';
 import type { ResolverPool } from './resolver-pool.js';
 
 /** One address of one authoritative nameserver of a zone. */
@@ -82,7 +83,7 @@ export class AuthoritativeServerFinder {
         ErrorCodes.DNS_LOOKUP_FAILED,
         `Zone "${zone}" has no NS records (${nsResponse.rcode}).`,
         {
-          hint: 'Check that the zone is delegated, or configure `fixedServers` / `nameserverAddresses`.',
+          hint: `Check that the zone is delegated, or name its authoritative servers in ${FIXED_SERVERS_HINT}.`,
         },
       );
     }
@@ -114,7 +115,9 @@ export class AuthoritativeServerFinder {
       throw new CertkeeperError(
         ErrorCodes.DNS_LOOKUP_FAILED,
         `No nameserver of zone "${zone}" has an address (${names.join(', ')}).`,
-        { hint: 'Add A/AAAA records for the nameservers, or configure `nameserverAddresses`.' },
+        {
+          hint: `Add A/AAAA records for the nameservers, or name the servers by address in ${FIXED_SERVERS_HINT}.`,
+        },
       );
     }
     const value: ZoneServers = { zone, servers, unreachableNameservers };

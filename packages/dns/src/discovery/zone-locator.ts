@@ -4,6 +4,7 @@ import { type DnsProvider, isZoneLister } from '../provider/dns-provider.js';
 import type { DnsResponse, DnsTransport, LookupContext } from '../wire/dns-message.js';
 import { formatServerAddress } from '../wire/server-address.js';
 import type { AuthoritativeServerFinder } from './authoritative-servers.js';
+import { FIXED_SERVERS_HINT } from './fixed-servers-hint.js';
 import type { ResolverPool } from './resolver-pool.js';
 
 /** Where a challenge record must be published. */
@@ -151,7 +152,7 @@ export class ZoneLocator {
       ErrorCodes.DNS_LOOKUP_FAILED,
       `No authoritative server of zone "${zone}" answered about "${name}" (${failures.join('; ')}).`,
       {
-        hint: 'Check that the nameservers are reachable from here, or configure `nameserverAddresses`.',
+        hint: `Check that the nameservers are reachable from here, or name reachable ones in ${FIXED_SERVERS_HINT}.`,
         retryable: true,
       },
     );
