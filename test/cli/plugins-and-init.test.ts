@@ -69,13 +69,20 @@ describe('certkeeper init', () => {
     const written = await readFile(join(dir, 'certkeeper.yaml'), 'utf8');
     expect(written).toContain('directory: letsencrypt-staging');
     expect(written).toContain('#   hmacKey: { env: CERTKEEPER_EAB_HMAC_KEY }');
-    // Read back: the staging CA and the example certificate, with nothing sent anywhere.
+    expect(written).toContain('#  - names: [example.com, www.example.com]');
+    // Read back: the staging CA and no certificate (the example is commented out), with nothing sent anywhere.
     const status = await runCli(['status', '--json', '--data-dir', 'data'], { cwd: dir });
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({
       directoryUrl: 'https://acme-staging-v02.api.letsencrypt.org/directory',
-      certificates: [{ identifiers: ['example.com', 'www.example.com'], state: 'missing', configured: true }],
+      certificates: [],
     });
+    // A renew right after init orders nothing (the placeholder is not a certificate) and says what to add.
+    const renew = await runCli(['renew', '--data-dir', 'data'], { cwd: dir });
+    expect(renew.code, renew.stderr).toBe(0);
+    expect(renew.stdout).toMatch(/nothing to renew: no certificates are configured in \S+certkeeper\.yaml/);
+    expect(renew.stdout).toContain('Add one under certificates:');
+    expect(renew.stdout).toContain('`certkeeper issue <names…>`');
     const again = await runCli(['init'], { cwd: dir });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already exists; it was left as it is');

@@ -29,7 +29,7 @@ export async function renewCommand(
     const items = await workItems(runtime, settings.certificates);
     if (items.length === 0) {
       reporter.info(
-        `nothing to renew: no certificates are configured${settings.configFile ? ` in ${settings.configFile}` : ' (no config file)'} or stored in ${settings.storeDirectory}`,
+        `nothing to renew: no certificates are configured${settings.configFile ? ` in ${settings.configFile}` : ' (no config file)'} or stored in ${settings.storeDirectory}. Add one under certificates: in ${settings.configFile ?? 'a config file (`certkeeper init` writes one)'} — \`- names: [example.com, www.example.com]\` — or issue one with \`certkeeper issue <names…>\`.`,
       );
       return ExitCode.OK;
     }

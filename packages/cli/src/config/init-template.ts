@@ -3,7 +3,7 @@
  * responder) and secrets shown only as references. It MUST stay valid against configSchema (a spec checks it).
  */
 export const INIT_TEMPLATE = `# certkeeper configuration (YAML). Every key is optional; flags override it.
-# Check it with: certkeeper status    Issue what it lists with: certkeeper renew
+# Add your certificates below, check with: certkeeper status    Issue what it lists with: certkeeper renew
 # Secrets are never written here: give { env: VARIABLE } or { file: path } (relative to this file).
 
 ca:
@@ -51,12 +51,14 @@ solvers:
   #   # propagationTimeout: 600           # seconds to wait for every authoritative nameserver
   #   # ttl: 60
 
-certificates:
-  - names: [example.com, www.example.com]
-    # keyType: ec384
-    # profile: shortlived
-    # output: /etc/ssl/example.com        # also copy fullchain.pem, privkey.pem (0600), cert.pem, chain.pem here
-    # deployHook: [systemctl, reload, nginx]
+# The certificates to keep: none until you add them (a placeholder would be ordered by the next renew).
+# Uncomment and edit, one entry per certificate:
+certificates: []
+#  - names: [example.com, www.example.com]
+#    # keyType: ec384
+#    # profile: shortlived
+#    # output: /etc/ssl/example.com       # also copy fullchain.pem, privkey.pem (0600), cert.pem, chain.pem here
+#    # deployHook: [systemctl, reload, nginx]
 
 # daemon:                                 # certkeeper run
 #   listen: 127.0.0.1:9464                # status page, /api, /metrics (Prometheus), /healthz; "off" for none
