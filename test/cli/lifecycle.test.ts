@@ -167,12 +167,13 @@ describe('certkeeper renew, issue, status, revoke and account against Pebble', (
       '--output',
       'out/one',
       '--deploy-hook',
-      'touch deployed-one',
+      // Split like a shell would (quotes honoured), run without one: sh here is the program the user chose.
+      `sh -c 'echo "$CERTKEEPER_EVENT" >> deployed-one'`,
     );
     expect(result.code, explain(result)).toBe(0);
     expect(result.stdout).toMatch(/^one\.life\.test, two\.life\.test: issued/m);
     expect((await stat(join(dir, 'out/one/privkey.pem'))).mode & 0o777).toBe(0o600);
-    await stat(join(dir, 'deployed-one'));
+    expect(await readFile(join(dir, 'deployed-one'), 'utf8')).toBe('issued\n');
     ca.proxy.clearLog();
     const again = await certkeeper('issue', 'two.life.test', 'ONE.life.test');
     expect(again.code, explain(again)).toBe(0);

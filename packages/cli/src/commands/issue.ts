@@ -8,6 +8,7 @@ import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { itemOf } from '../runtime/work-items.js';
 import { assertWritableDirectory } from '../runtime/writable-directory.js';
+import { parseHookCommand } from '../settings/hook-command.js';
 import type { CertificateSpec, Settings } from '../settings/settings.js';
 import { type CommandContext, settingsOf } from './context.js';
 
@@ -92,7 +93,9 @@ function specFor(
   cwd: string,
 ): CertificateSpec {
   const configured = configuredFor(settings, names);
-  const hook = options.deployHook?.trim() ? options.deployHook.trim().split(/\s+/) : configured?.deployHook;
+  const hook = options.deployHook?.trim()
+    ? parseHookCommand(options.deployHook, '--deploy-hook')
+    : configured?.deployHook;
   const output = options.output ? resolve(cwd, options.output) : configured?.output;
   const profile = configured?.profile ?? settings.profile;
   return {
