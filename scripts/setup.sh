@@ -33,6 +33,8 @@ command -v named >/dev/null 2>&1 || need_apt+=(bind9)
 command -v nsupdate >/dev/null 2>&1 || need_apt+=(bind9-utils)
 command -v dig >/dev/null 2>&1 || need_apt+=(bind9-dnsutils)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+# systemd-analyze checks the shipped unit files (packages/cli/systemd).
+command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
 command -v pdns_server >/dev/null 2>&1 || need_apt+=(pdns-server)
 [ -f /usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql ] || need_apt+=(pdns-backend-sqlite3)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
