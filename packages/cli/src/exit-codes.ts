@@ -16,6 +16,10 @@ export const ExitCode = {
   DEFERRED: 3,
   /** `renew` only: at least one certificate was issued or renewed; none failed or was deferred. */
   RENEWED: 4,
+  /** Stopped by SIGINT (Ctrl-C), 128 + 2 as shells report it; what was stored is resumed by the next run. */
+  INTERRUPTED: 130,
+  /** Stopped by SIGTERM, 128 + 15; what was stored is resumed by the next run. */
+  TERMINATED: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

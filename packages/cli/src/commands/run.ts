@@ -9,6 +9,7 @@ import { Deployer } from '../deploy/deployer.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { JsonReporter } from '../output/json-reporter.js';
 import { PlainReporter } from '../output/plain-reporter.js';
+import { Interruption } from '../runtime/interruption.js';
 import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { workItems } from '../runtime/work-items.js';
@@ -19,7 +20,7 @@ import { type CommandContext, settingsOf } from './context.js';
  * `certkeeper run`: the daemon. Sweeps like `renew`, sleeps until the earliest time anything needs attention
  * (at most daemon.maxSweepInterval), repeats. SIGTERM or SIGINT aborts the current step — its state was persisted
  * after the previous step, so the next run resumes the same order — closes everything and exits 0; a second
- * signal exits at once (130).
+ * signal exits at once (130 for SIGINT, 143 for SIGTERM).
  */
 export async function runCommand(context: CommandContext): Promise<ExitCodeValue> {
   const settings = await settingsOf(context);
@@ -36,7 +37,6 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
     cwd: context.cwd,
     warn: (message) => reporter.warn(message),
   });
-  const controller = new AbortController();
   let health: DaemonHealth = { running: true, failing: [], deferred: [] };
   const { listen } = settings.daemon;
   let site: DaemonSite | undefined;
@@ -61,20 +61,17 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
       ...(lastSweepError ? { lastSweepError } : {}),
     });
   };
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      reporter.info(`${signal} again: exiting now`);
-      process.exit(130);
-    }
-    reporter.info(
-      `${signal}: stopping — the current step is abandoned and resumed from its stored state next time`,
-    );
-    health = { ...health, running: false };
-    site?.feed.stopped();
-    controller.abort();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const interruption = new Interruption({
+    onStop: (signal) => {
+      reporter.info(
+        `${signal}: stopping — the current step is abandoned and resumed from its stored state next time`,
+      );
+      health = { ...health, running: false };
+      site?.feed.stopped();
+    },
+    onExitNow: (signal) => reporter.info(`${signal} again: exiting now`),
+  });
+  const stopped = interruption.signal;
   const address = endpoints?.address() as AddressInfo | undefined;
   reporter.info(
     `certkeeper daemon: CA ${settings.directoryUrl}, store ${settings.storeDirectory}${address ? `, status page, /metrics and /healthz on ${formatListenAddress({ host: address.address, port: address.port })}` : ''}`,
@@ -85,19 +82,19 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
     hookTimeoutMs: settings.deployHookTimeoutMs,
   });
   try {
-    while (!controller.signal.aborted) {
+    while (!stopped.aborted) {
       let wakeAt = Date.now() + settings.daemon.maxSweepIntervalMs;
       try {
         const items = await workItems(runtime, settings.certificates);
         const results = await keepCertificates(runtime, items, {
           reporter: site ? new FeedReporter(reporter, site.feed) : reporter,
           deployer,
-          signal: controller.signal,
+          signal: stopped,
           answerFreshLocally: false,
         });
         for (const { outcome } of results) wakeAt = Math.min(wakeAt, attentionAt(outcome));
         setHealth({
-          running: !controller.signal.aborted,
+          running: !stopped.aborted,
           lastSweepAt: new Date().toISOString(),
           failing: results
             .filter((r) => r.outcome.type === 'failed' || r.deployFailed)
@@ -105,7 +102,7 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
           deferred: results.filter((r) => r.outcome.type === 'deferred').map((r) => r.names.join(',')),
         });
       } catch (error) {
-        if (controller.signal.aborted) break;
+        if (stopped.aborted) break;
         // /healthz is an output too: the sweep's error is scrubbed before it is served.
         const message = context.redactor.redact(
           error instanceof Error ? error.message.split('\n')[0]! : String(error),
@@ -117,11 +114,10 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
       // At least a second between sweeps, so a certificate due "now" cannot spin the loop.
       const waitMs = Math.max(1000, wakeAt - Date.now());
       setHealth({ ...health, nextSweepAt: new Date(Date.now() + waitMs).toISOString() });
-      await sleep(waitMs, controller.signal).catch(() => undefined);
+      await sleep(waitMs, stopped).catch(() => undefined);
     }
   } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
+    interruption.dispose();
     const closed = new Promise<void>((resolve) => (endpoints ? endpoints.close(() => resolve()) : resolve()));
     endpoints?.closeAllConnections();
     await closed;

@@ -1,7 +1,7 @@
 import type { OrderProgress } from '@certkeeper/manager';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import { outcomeJson } from './outcome-text.js';
-import { type DeployResult, errorText, type Reporter } from './reporter.js';
+import { type DeployResult, errorText, type InterruptionNotice, type Reporter } from './reporter.js';
 
 /** `--json`: one JSON object per line on stdout, each with an `event` field, for programs to read. */
 export class JsonReporter implements Reporter {
@@ -44,6 +44,9 @@ export class JsonReporter implements Reporter {
   }
   summary(counts: Readonly<Record<string, number>>, exitCode: number): void {
     this.write({ event: 'summary', counts, exitCode });
+  }
+  interrupted(notice: InterruptionNotice): void {
+    this.write({ event: 'interrupted', ...notice });
   }
   close(): void {}
 

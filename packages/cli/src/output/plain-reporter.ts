@@ -3,7 +3,7 @@ import type { OrderProgress } from '@certkeeper/manager';
 import { CertificateProgress } from '@certkeeper/manager/order-steps';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import { outcomeText } from './outcome-text.js';
-import { type DeployResult, errorText, type Reporter } from './reporter.js';
+import { type DeployResult, errorText, type InterruptionNotice, type Reporter } from './reporter.js';
 
 /**
  * Output that is not a terminal (cron mail, a log file, a pipe): one line per change a person would care about —
@@ -64,6 +64,10 @@ export class PlainReporter implements Reporter {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const parts = Object.entries(counts).map(([type, count]) => `${count} ${type}`);
     this.info(`${total} certificate${total === 1 ? '' : 's'}: ${parts.join(', ')} (exit ${exitCode})`);
+  }
+
+  interrupted(notice: InterruptionNotice): void {
+    this.err.write(`${notice.message}\n`);
   }
 
   close(): void {}
