@@ -20,6 +20,7 @@ export class JsonReporter implements Reporter {
       ...(progress.until ? { until: progress.until.toISOString() } : {}),
       // Phase `lease`: who holds the certificate's lease (until `until`).
       ...(progress.holder ? { holder: progress.holder } : {}),
+      ...(progress.takenOver ? { takenOver: progress.takenOver } : {}),
     });
   }
   outcome(names: readonly string[], outcome: EnsureOutcome): void {

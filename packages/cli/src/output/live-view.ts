@@ -1,6 +1,7 @@
 import type { OrderProgress } from '@certkeeper/manager';
 import { CertificateProgress, type StepState } from '@certkeeper/manager/order-steps';
 import type { EnsureOutcome } from '@certkeeper/policy';
+import { leaseText } from './lease-text.js';
 import { outcomeSymbol, outcomeText } from './outcome-text.js';
 import { type DeployResult, errorText, type InterruptionNotice, type Reporter } from './reporter.js';
 import { TerminalFrame } from './terminal-frame.js';
@@ -31,6 +32,14 @@ export class LiveView implements Reporter {
 
   progress(progress: OrderProgress): void {
     this.current ??= new CertificateProgress(progress.identifiers);
+    const lease = leaseText(progress);
+    if (lease !== undefined) {
+      // Waiting: the block's header says for whom, until when. Taken over: a permanent line says from whom.
+      this.header = `› ${this.current.names.join(', ')}${progress.takenOver ? '' : `: ${lease}`}`;
+      if (progress.takenOver) this.print(lease);
+      else this.render();
+      return;
+    }
     if (this.current.apply(progress)) {
       this.header = `› ${this.current.names.join(', ')}`;
       this.render();

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { OrderProgress } from '@certkeeper/manager';
 import { CertificateProgress } from '@certkeeper/manager/order-steps';
 import type { EnsureOutcome } from '@certkeeper/policy';
+import { leaseText } from './lease-text.js';
 import { outcomeText } from './outcome-text.js';
 import { type DeployResult, errorText, type InterruptionNotice, type Reporter } from './reporter.js';
 
@@ -12,6 +13,8 @@ import { type DeployResult, errorText, type InterruptionNotice, type Reporter } 
 export class PlainReporter implements Reporter {
   private current: CertificateProgress | undefined;
   private lastLine = '';
+  /** The lease holder last reported: its lease is renewed every few seconds, and a new end is not news. */
+  private leaseHolder: string | undefined;
 
   constructor(
     private readonly out: NodeJS.WritableStream = process.stdout,
@@ -20,9 +23,16 @@ export class PlainReporter implements Reporter {
 
   begin(names: readonly string[]): void {
     this.current = new CertificateProgress(names);
+    this.leaseHolder = undefined;
   }
 
   progress(progress: OrderProgress): void {
+    const lease = leaseText(progress);
+    if (lease !== undefined) {
+      if (progress.takenOver || progress.holder !== this.leaseHolder) this.line(lease);
+      this.leaseHolder = progress.takenOver ? undefined : progress.holder;
+      return;
+    }
     const current = this.current ?? new CertificateProgress(progress.identifiers);
     this.current = current;
     const step = current.currentStep;
