@@ -3,15 +3,17 @@
 // waiting, or by the next one started — which says whose it was. Real `certkeeper renew` processes share one store;
 // http-01 goes through a webroot served by the test (two standalone responders could not share the VA's port), and
 // the holder's challenge answer is held unanswered at the fault proxy so it holds the lease mid-validation.
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { faults } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   caConfig,
+  cliPath,
   ensureCliBuilt,
   removeWorkdirs,
   spawnCli,
@@ -20,6 +22,8 @@ import {
   workdir,
 } from './support/cli-harness.js';
 
+const socket = `certkeeper-cli-lease-${process.pid}`;
+const tmux = (...args: string[]) => promisify(execFile)('tmux', ['-L', socket, ...args]);
 let dir: string;
 let ca: TestCa;
 let webroot: Server;
@@ -42,6 +46,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => webroot.listen(ca.httpPort, '127.0.0.1', resolve));
 }, 120_000);
 afterAll(async () => {
+  await tmux('kill-server').catch(() => undefined);
   for (const child of children) child.kill('SIGKILL');
   await new Promise((resolve) => webroot?.close(resolve));
   await ca?.close();
@@ -170,5 +175,48 @@ describe('a certificate whose lease another run holds', () => {
     expect(await next.exited, next.output()).toBe(4);
     expect(next.output()).not.toMatch(/^waiting for /m);
     expect(ca.proxy.count('newOrder', 'POST')).toBe(1);
+  }, 90_000);
+
+  it('the live view shows the wait in the block of the certificate, then whose lease it took over', async () => {
+    const file = await config('live.yaml', 'live.lease.test');
+    const { holder, release } = await holderInValidation(file, 'live.lease.test');
+    const who = `process ${holder.child.pid} on ${hostname()} (certkeeper renew)`;
+    await tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'waiter',
+      '-x',
+      '200',
+      '-y',
+      '30',
+      `cd ${dir} && ${process.execPath} ${cliPath} renew --config ${file}; echo "EXIT=$?"; sleep 600`,
+    );
+    const screen = async (predicate: (text: string) => boolean) => {
+      for (let tries = 0; tries < 600; tries++) {
+        const text = (await tmux('capture-pane', '-p', '-t', 'waiter')).stdout;
+        if (predicate(text)) return text.split('\n').map((line) => line.trimEnd());
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(
+        `the terminal never showed it:\n${(await tmux('capture-pane', '-p', '-t', 'waiter')).stdout}`,
+      );
+    };
+    const waiting = await screen((text) => text.includes('waiting for'));
+    expect(waiting).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^› live\\.lease\\.test: waiting for ${escapeRegExp(who)}, which holds live\\.lease\\.test until \\d\\d:\\d\\d:\\d\\d UTC$`,
+        ),
+      ),
+    );
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    release();
+    const done = await screen((text) => /EXIT=\d/.test(text));
+    expect(done).toContain('EXIT=4');
+    expect(done).toContain(`took over live.lease.test from ${who}, which no longer runs`);
+    expect(done).toContainEqual(expect.stringMatching(/^✓ live\.lease\.test: issued/));
+    expect(done.filter((line) => line.includes('waiting for'))).toEqual([]);
   }, 90_000);
 });
