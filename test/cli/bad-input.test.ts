@@ -230,4 +230,23 @@ certificates:
     }
     expect(await readdir(join(dir, 'data-wildcard', 'backoff')).catch(() => [])).toEqual([]);
   });
+
+  it('renew with no solver configured: exit 2 before any order (the preflight names what to add), no backoff', async () => {
+    const yaml = caConfig(ca, './data-nosolver', 'certificates:\n  - names: [nosolver.bad.test]\n').replace(
+      /solvers:\n {2}- type: http-01-standalone\n {4}listen: .*\n/,
+      '',
+    );
+    expect(yaml).not.toContain('solvers:');
+    const result = await withConfig('nosolver.yaml', yaml, ['renew', '--json']);
+    expect(result.code, explain(result)).toBe(2);
+    const outcome = jsonLines(result.stdout).find((event) => event.event === 'outcome');
+    expect(outcome).toMatchObject({
+      type: 'failed',
+      fault: 'local',
+      code: 'CERTKEEPER_ERR_PREFLIGHT_FAILED',
+      hint: expect.stringContaining('change the configuration'),
+    });
+    expect(significantRequests(ca.proxy)).toEqual([]);
+    expect(await readdir(join(dir, 'data-nosolver', 'backoff')).catch(() => [])).toEqual([]);
+  });
 });
