@@ -3,7 +3,7 @@
 // exit code is 130/143 — and the next run finishes the same order without placing another. The challenge answer is
 // held unanswered at the fault proxy (as in daemon.test.ts), so the run is inside validation when it is stopped.
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { faults } from '@certkeeper/testkit';
@@ -210,6 +210,12 @@ describe('SIGTERM without a terminal', () => {
       'interrupted: the order for term.test is kept; `certkeeper renew` resumes it\n',
     );
     expect(stopped.stdout).not.toMatch(/term\.test: (issued|failed)|certificates?:/);
+    // Released, not left to expire: no lease file names a holder any more (the files keep only the last token).
+    const leases = join(dir, 'data-plain', 'leases');
+    const files = await readdir(leases);
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files)
+      expect(JSON.parse(await readFile(join(leases, name), 'utf8'))).not.toHaveProperty('holder');
     await expectResumedWithoutNewOrder(file, 'term.test');
   });
 
