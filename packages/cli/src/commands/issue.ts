@@ -4,8 +4,8 @@ import { Deployer } from '../deploy/deployer.js';
 import { type ExitCodeValue, exitCodeFor } from '../exit-codes.js';
 import { chooseReporter } from '../output/choose-reporter.js';
 import { checkNames } from '../runtime/check-names.js';
-import { Interruption, signalExitCode } from '../runtime/interruption.js';
-import { exitNowNotice, interruptionNotice } from '../runtime/interruption-notice.js';
+import { signalExitCode } from '../runtime/interruption.js';
+import { commandInterruption, interruptionNotice } from '../runtime/interruption-notice.js';
 import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { itemOf } from '../runtime/work-items.js';
@@ -56,13 +56,8 @@ export async function issueCommand(
     cwd: context.cwd,
     warn: (message) => reporter.warn(message),
   });
-  // Ctrl-C or SIGTERM stops at the next safe point (see Interruption); a second one exits at once.
-  const interruption = new Interruption({
-    onExitNow: (signal) => {
-      reporter.interrupted(exitNowNotice(signal, 'issue'));
-      reporter.close();
-    },
-  });
+  // Ctrl-C or SIGTERM stops at the next safe point; a second one exits at once.
+  const interruption = commandInterruption(reporter, 'issue');
   try {
     const deployer = new Deployer({
       storeDirectory: settings.storeDirectory,

@@ -1,8 +1,8 @@
 import { Deployer } from '../deploy/deployer.js';
 import { ExitCode, type ExitCodeValue, exitCodeFor } from '../exit-codes.js';
 import { chooseReporter } from '../output/choose-reporter.js';
-import { Interruption, signalExitCode } from '../runtime/interruption.js';
-import { exitNowNotice, interruptionNotice } from '../runtime/interruption-notice.js';
+import { signalExitCode } from '../runtime/interruption.js';
+import { commandInterruption, interruptionNotice } from '../runtime/interruption-notice.js';
 import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { workItems } from '../runtime/work-items.js';
@@ -28,13 +28,8 @@ export async function renewCommand(
     cwd: context.cwd,
     warn: (message) => reporter.warn(message),
   });
-  // Ctrl-C or SIGTERM stops at the next safe point (see Interruption); a second one exits at once.
-  const interruption = new Interruption({
-    onExitNow: (signal) => {
-      reporter.interrupted(exitNowNotice(signal, 'renew'));
-      reporter.close();
-    },
-  });
+  // Ctrl-C or SIGTERM stops at the next safe point; a second one exits at once.
+  const interruption = commandInterruption(reporter, 'renew');
   try {
     const items = await workItems(runtime, settings.certificates);
     if (items.length === 0) {

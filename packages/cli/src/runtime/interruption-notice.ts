@@ -1,6 +1,6 @@
 import { certificateKey } from '@certkeeper/policy';
-import type { InterruptionNotice } from '../output/reporter.js';
-import { type StopSignal, signalExitCode } from './interruption.js';
+import type { InterruptionNotice, Reporter } from '../output/reporter.js';
+import { Interruption, type StopSignal, signalExitCode } from './interruption.js';
 import type { ItemResult } from './keep-certificates.js';
 import type { Runtime } from './open-runtime.js';
 import { requestOf } from './stored-request.js';
@@ -41,6 +41,19 @@ export async function interruptionNotice(
       ? `interrupted: the order for ${names} is kept; ${resume}${others}`
       : `interrupted before anything was ordered for ${names}; ${resume.replace('resumes it', 'starts it again')}${others}`;
   return { ...base, names: stopped.names, kept, resume, message };
+}
+
+/**
+ * The Interruption of `issue` or `renew`: Ctrl-C or SIGTERM stops at the next safe point; a second one says so in
+ * one line, restores the terminal and exits at once.
+ */
+export function commandInterruption(reporter: Reporter, command: 'issue' | 'renew'): Interruption {
+  return new Interruption({
+    onExitNow: (signal) => {
+      reporter.interrupted(exitNowNotice(signal, command));
+      reporter.close();
+    },
+  });
 }
 
 /** The line for a second signal, which exits without waiting for the store: what any stored order allows. */
