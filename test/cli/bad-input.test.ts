@@ -1,6 +1,6 @@
 // Bad input never leaves a half-done state: each case gives one clear message naming what is wrong and where,
 // exits 2, and the CA never hears from us (the fault proxy in front of Pebble logs nothing).
-import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
   jsonLines,
   removeWorkdirs,
   runCli,
+  significantRequests,
   startTestCa,
   type TestCa,
   workdir,
@@ -209,5 +210,43 @@ certificates:
       expect.objectContaining({ event: 'error', code: 'CERTKEEPER_ERR_CONFIG_INVALID' }),
     ]);
     expect(ca.proxy.log).toEqual([]);
+  });
+
+  it('a wildcard with only http-01 configured: exit 2 before any order, the solver to add named, no backoff', async () => {
+    const yaml = caConfig(
+      ca,
+      './data-wildcard',
+      'certificates:\n  - names: [wild.bad.test, "*.wild.bad.test"]\n',
+    );
+    for (const args of [['renew'], ['issue', 'wild.bad.test', '*.wild.bad.test']]) {
+      ca.proxy.clearLog();
+      const result = await withConfig('wildcard.yaml', yaml, args);
+      expect(result.code, explain(result)).toBe(2);
+      expect(`${result.stdout}${result.stderr}`).toContain('CERTKEEPER_ERR_PREFLIGHT_FAILED');
+      expect(`${result.stdout}${result.stderr}`).toContain('*.wild.bad.test');
+      expect(`${result.stdout}${result.stderr}`).toContain('dns-01');
+      expect(ca.proxy.count('newOrder')).toBe(0);
+      expect(significantRequests(ca.proxy)).toEqual([]);
+    }
+    expect(await readdir(join(dir, 'data-wildcard', 'backoff')).catch(() => [])).toEqual([]);
+  });
+
+  it('renew with no solver configured: exit 2 before any order (the preflight names what to add), no backoff', async () => {
+    const yaml = caConfig(ca, './data-nosolver', 'certificates:\n  - names: [nosolver.bad.test]\n').replace(
+      /solvers:\n {2}- type: http-01-standalone\n {4}listen: .*\n/,
+      '',
+    );
+    expect(yaml).not.toContain('solvers:');
+    const result = await withConfig('nosolver.yaml', yaml, ['renew', '--json']);
+    expect(result.code, explain(result)).toBe(2);
+    const outcome = jsonLines(result.stdout).find((event) => event.event === 'outcome');
+    expect(outcome).toMatchObject({
+      type: 'failed',
+      fault: 'local',
+      code: 'CERTKEEPER_ERR_PREFLIGHT_FAILED',
+      hint: expect.stringContaining('change the configuration'),
+    });
+    expect(significantRequests(ca.proxy)).toEqual([]);
+    expect(await readdir(join(dir, 'data-nosolver', 'backoff')).catch(() => [])).toEqual([]);
   });
 });

@@ -85,4 +85,41 @@ describe('what the CLI trusts of a CA', () => {
     expect(`${allowed.stdout}${allowed.stderr}`).toContain('CERTKEEPER_ERR_NETWORK');
     expect(`${allowed.stdout}${allowed.stderr}`).not.toContain('CERTKEEPER_ERR_INSECURE_URL');
   });
+
+  it('an untrusted CA TLS certificate is a local fault: exit 2, no backoff; with the right bundle the next run issues at once', async () => {
+    const right = caConfig(ca, './data-bundle');
+    // Pebble's root did not sign the proxy's TLS certificate: the CA's HTTPS is not trusted with it.
+    const wrong = right.replace(`caBundle: ${ca.caBundleFile}`, `caBundle: ${join(dir, 'pebble-root.pem')}`);
+    expect(wrong).not.toBe(right);
+    const backoffs = async () =>
+      (await readdir(join(dir, 'data-bundle', 'backoff')).catch(() => [] as string[])).filter((f) =>
+        f.endsWith('.json'),
+      );
+
+    // Before any account exists: registration is what fails.
+    const first = await issue('bundle-wrong.yaml', wrong, 'bundle.cli.test');
+    expect(first.code, explain(first)).toBe(2);
+    expect(`${first.stdout}${first.stderr}`).toMatch(/ca\.caBundle|--ca-bundle/);
+    expect(await backoffs()).toEqual([]);
+    const fixed = await issue('bundle-right.yaml', right, 'bundle.cli.test');
+    expect(fixed.code, explain(fixed)).toBe(0);
+    expect(fixed.stdout).toMatch(/^bundle\.cli\.test: issued/m);
+
+    // With the account registered the order itself fails to connect: still local, still no backoff.
+    const again = await runCli(['issue', '--force', 'bundle.cli.test', '--config', 'bundle-wrong.yaml'], {
+      cwd: dir,
+    });
+    expect(again.code, explain(again)).toBe(2);
+    expect(await backoffs()).toEqual([]);
+    const status = await runCli(['status', '--config', 'bundle-right.yaml'], { cwd: dir });
+    expect(status.stdout).not.toContain('backing off');
+    ca.proxy.clearLog();
+    const renewed = await runCli(['issue', '--force', 'bundle.cli.test', '--config', 'bundle-right.yaml'], {
+      cwd: dir,
+    });
+    expect(renewed.code, explain(renewed)).toBe(0);
+    expect(renewed.stdout).toMatch(/^bundle\.cli\.test: renewed/m);
+    expect(renewed.stdout).not.toContain('deferred');
+    expect(ca.proxy.count('newOrder', 'POST')).toBe(1);
+  });
 });

@@ -10,12 +10,20 @@ export const ExitCode = {
   OK: 0,
   /** At least one certificate failed (or a deploy hook did, or the CA could not be reached). */
   FAILED: 1,
-  /** Bad input — a usage error, an invalid config, a missing secret or plugin, an unwritable directory. Nothing was done. */
+  /**
+   * Bad input — a usage error, an invalid config, a missing secret or plugin, an unwritable directory — or a
+   * certificate that failed for a local reason (no solver can prove a name, the CA's TLS certificate is not
+   * trusted). Nothing was done for it and no backoff was recorded: fix it and run again.
+   */
   USAGE: 2,
   /** At least one certificate was deferred (a rate limit or a backoff is in force); none failed. */
   DEFERRED: 3,
   /** `renew` only: at least one certificate was issued or renewed; none failed or was deferred. */
   RENEWED: 4,
+  /** Stopped by SIGINT (Ctrl-C), 128 + 2 as shells report it; what was stored is resumed by the next run. */
+  INTERRUPTED: 130,
+  /** Stopped by SIGTERM, 128 + 15; what was stored is resumed by the next run. */
+  TERMINATED: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -34,13 +42,17 @@ export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The exit code for a run's results. `renew` reports RENEWED for new certificates; `issue`, whose purpose is to
+ * The exit code for a run's results, the worst winning: a local fault (2) > failed (1) > deferred (3) > issued or
+ * renewed (4 for `renew`) > fresh (0). `renew` reports RENEWED for new certificates; `issue`, whose purpose is to
  * issue, reports OK for them.
  */
 export function exitCodeFor(
   results: ReadonlyArray<{ readonly outcome: EnsureOutcome; readonly deployFailed?: boolean }>,
   command: 'issue' | 'renew',
 ): ExitCodeValue {
+  // A local fault (no solver can prove a name, the CA's TLS certificate is not trusted...) is bad input like any
+  // other: a person must change something, and no backoff was recorded, so the fixed run goes ahead at once.
+  if (results.some((r) => r.outcome.type === 'failed' && r.outcome.fault === 'local')) return ExitCode.USAGE;
   if (results.some((r) => r.outcome.type === 'failed' || r.deployFailed)) return ExitCode.FAILED;
   if (results.some((r) => r.outcome.type === 'deferred')) return ExitCode.DEFERRED;
   if (command === 'renew' && results.some((r) => r.outcome.type === 'issued' || r.outcome.type === 'renewed'))

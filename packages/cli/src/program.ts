@@ -11,10 +11,12 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0  success; for renew: every certificate was fresh, nothing was sent to the CA
   1  a certificate failed (or its deploy hook did, or the CA could not be reached)
-  2  bad input: usage, config, missing secret or plugin, unwritable directory, busy port — nothing was done
+  2  bad input: usage, config, missing secret or plugin, unwritable directory, busy port, no solver for a
+     name, an untrusted CA TLS certificate — no backoff is recorded: fix it and run again
   3  a certificate was deferred (a rate limit or backoff is in force), none failed
   4  renew only: a certificate was issued or renewed, none failed or was deferred
-  With several certificates the worst result wins (1 > 3 > 4 > 0).`;
+  130/143  stopped by Ctrl-C (SIGINT) / SIGTERM: the order in flight is kept; the next run resumes it
+  With several certificates the worst result wins (2 > 1 > 3 > 4 > 0).`;
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

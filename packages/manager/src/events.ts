@@ -16,19 +16,30 @@ export interface OrderProgress {
   readonly until?: Date;
   /** Phase `lease`: the process holding the certificate's lease, as a person reads it (`describeLeaseHolder`). */
   readonly holder?: string;
+  /** Phase `lease`, next `continue`: the lease was taken over from `holder`, which is `dead` or whose lease `expired`. */
+  readonly takenOver?: 'dead' | 'expired';
 }
 
-/** The `progress` event for a wait on a lease another process holds. */
+/**
+ * The `progress` event for a wait on a lease another process holds — or, with `takenOver` (and next `continue`),
+ * for taking over the lease of a holder that no longer runs or whose lease ran out.
+ */
 export function leaseWaitProgress(wait: LeaseWait): OrderProgress {
-  return {
+  const base = {
     key: wait.key,
     identifiers: wait.identifiers.map((identifier) => identifier.value),
     phase: 'lease',
-    next: 'wait',
-    detail: `held by ${wait.holder} until ${wait.until.toISOString()}`,
     until: wait.until,
     holder: wait.holder,
   };
+  if (wait.takenOver)
+    return {
+      ...base,
+      next: 'continue',
+      takenOver: wait.takenOver,
+      detail: `took over from ${wait.holder}, ${wait.takenOver === 'dead' ? 'which no longer runs' : `whose lease ran out at ${wait.until.toISOString()}`}`,
+    };
+  return { ...base, next: 'wait', detail: `held by ${wait.holder} until ${wait.until.toISOString()}` };
 }
 
 export interface ManagerEvents {

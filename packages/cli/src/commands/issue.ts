@@ -4,6 +4,8 @@ import { Deployer } from '../deploy/deployer.js';
 import { type ExitCodeValue, exitCodeFor } from '../exit-codes.js';
 import { chooseReporter } from '../output/choose-reporter.js';
 import { checkNames } from '../runtime/check-names.js';
+import { signalExitCode } from '../runtime/interruption.js';
+import { commandInterruption, interruptionNotice } from '../runtime/interruption-notice.js';
 import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { itemOf } from '../runtime/work-items.js';
@@ -55,21 +57,30 @@ export async function issueCommand(
     cwd: context.cwd,
     warn: (message) => reporter.warn(message),
   });
+  // Ctrl-C or SIGTERM stops at the next safe point; a second one exits at once.
+  const interruption = commandInterruption(reporter, 'issue');
   try {
     const deployer = new Deployer({
       storeDirectory: settings.storeDirectory,
       ...(settings.deployHook ? { defaultHook: settings.deployHook } : {}),
       hookTimeoutMs: settings.deployHookTimeoutMs,
     });
-    const results = await keepCertificates(runtime, [itemOf(spec)], {
+    const items = [itemOf(spec)];
+    const results = await keepCertificates(runtime, items, {
       reporter,
       deployer,
       ...(options.force ? { force: true } : {}),
+      signal: interruption.signal,
     });
+    if (interruption.received) {
+      reporter.interrupted(await interruptionNotice(runtime, items, results, interruption.received, 'issue'));
+      return signalExitCode(interruption.received);
+    }
     return exitCodeFor(results, 'issue');
   } finally {
     reporter.close();
     await runtime.close();
+    interruption.dispose();
   }
 }
 

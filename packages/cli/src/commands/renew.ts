@@ -1,6 +1,8 @@
 import { Deployer } from '../deploy/deployer.js';
 import { ExitCode, type ExitCodeValue, exitCodeFor } from '../exit-codes.js';
 import { chooseReporter } from '../output/choose-reporter.js';
+import { signalExitCode } from '../runtime/interruption.js';
+import { commandInterruption, interruptionNotice } from '../runtime/interruption-notice.js';
 import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { workItems } from '../runtime/work-items.js';
@@ -9,7 +11,8 @@ import { type CommandContext, settingsOf } from './context.js';
 /**
  * `certkeeper renew`: cron-safe and idempotent. Every configured certificate, and every other stored certificate
  * of this CA and account, goes through the freshness gate; only the due ones are ordered. Exit codes are
- * distinct per result (see ExitCode): 0 all fresh, 4 something renewed, 3 something deferred, 1 something failed.
+ * distinct per result (see ExitCode): 0 all fresh, 4 something renewed, 3 something deferred, 1 something failed;
+ * 130/143 when SIGINT/SIGTERM stopped it (the order in flight is kept for the next run).
  */
 export async function renewCommand(
   context: CommandContext,
@@ -25,6 +28,8 @@ export async function renewCommand(
     cwd: context.cwd,
     warn: (message) => reporter.warn(message),
   });
+  // Ctrl-C or SIGTERM stops at the next safe point; a second one exits at once.
+  const interruption = commandInterruption(reporter, 'renew');
   try {
     const items = await workItems(runtime, settings.certificates);
     if (items.length === 0) {
@@ -41,7 +46,12 @@ export async function renewCommand(
         hookTimeoutMs: settings.deployHookTimeoutMs,
       }),
       ...(options.force ? { force: true } : {}),
+      signal: interruption.signal,
     });
+    if (interruption.received) {
+      reporter.interrupted(await interruptionNotice(runtime, items, results, interruption.received, 'renew'));
+      return signalExitCode(interruption.received);
+    }
     const code = exitCodeFor(results, 'renew');
     const counts: Record<string, number> = {};
     for (const { outcome } of results) counts[outcome.type] = (counts[outcome.type] ?? 0) + 1;
@@ -50,5 +60,6 @@ export async function renewCommand(
   } finally {
     reporter.close();
     await runtime.close();
+    interruption.dispose();
   }
 }

@@ -11,6 +11,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { JsonReporter } from '../output/json-reporter.js';
 import { PlainReporter } from '../output/plain-reporter.js';
 import { errorText, type Reporter } from '../output/reporter.js';
+import { Interruption } from '../runtime/interruption.js';
 import { keepCertificates } from '../runtime/keep-certificates.js';
 import { workItems } from '../runtime/work-items.js';
 import { formatListenAddress, type ListenAddress } from '../settings/listen-address.js';
@@ -20,7 +21,7 @@ import { type CommandContext, settingsOf } from './context.js';
  * `certkeeper run`: the daemon. Sweeps like `renew`, sleeps until the earliest time anything needs attention
  * (at most daemon.maxSweepInterval), repeats. SIGTERM or SIGINT aborts the current step — its state was persisted
  * after the previous step, so the next run resumes the same order — closes everything and exits 0; a second
- * signal exits at once (130). SIGHUP reloads the configuration before the next sweep (at once when idle); a
+ * signal exits at once (130 for SIGINT, 143 for SIGTERM). SIGHUP reloads the configuration before the next sweep (at once when idle); a
  * configuration that does not load is reported and the previous one kept.
  */
 export async function runCommand(context: CommandContext): Promise<ExitCodeValue> {
@@ -31,7 +32,6 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
     : new SweepReporter(new PlainReporter(context.stdout, context.stderr, { timestamps: true }));
   const metrics = new CertkeeperMetrics();
   let services = await openDaemonServices(initial, context, metrics, reporter);
-  const controller = new AbortController();
   let health: DaemonHealth = { running: true, failing: [], deferred: [] };
   const { listen } = initial.daemon;
   const endpoints = listen
@@ -56,33 +56,30 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
       ...(lastSweepError ? { lastSweepError } : {}),
     });
   };
+  const interruption = new Interruption({
+    onStop: (signal) => {
+      reporter.info(
+        `${signal}: stopping — the current step is abandoned and resumed from its stored state next time`,
+      );
+      health = { ...health, running: false };
+      services.site?.feed.stopped();
+    },
+    onExitNow: (signal) => reporter.info(`${signal} again: exiting now`),
+  });
+  const stopped = interruption.signal;
   let reloadRequested = false;
   let wake: AbortController | undefined;
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      reporter.info(`${signal} again: exiting now`);
-      process.exit(130);
-    }
-    reporter.info(
-      `${signal}: stopping — the current step is abandoned and resumed from its stored state next time`,
-    );
-    health = { ...health, running: false };
-    services.site?.feed.stopped();
-    controller.abort();
-  };
   const hangUp = () => {
     reloadRequested = true;
     wake?.abort();
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
   process.on('SIGHUP', hangUp);
   const address = endpoints?.address() as AddressInfo | undefined;
   reporter.info(
     `certkeeper daemon: CA ${initial.directoryUrl}, store ${initial.storeDirectory}${address ? `, status page, /metrics and /healthz on ${formatListenAddress({ host: address.address, port: address.port })}` : ''}`,
   );
   try {
-    while (!controller.signal.aborted) {
+    while (!stopped.aborted) {
       if (reloadRequested) {
         reloadRequested = false;
         services = await reload(services, context, metrics, reporter, listen);
@@ -94,7 +91,7 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
         const results = await keepCertificates(runtime, items, {
           reporter: site ? new FeedReporter(reporter, site.feed) : reporter,
           deployer,
-          signal: controller.signal,
+          signal: stopped,
           answerFreshLocally: false,
         });
         for (const { outcome } of results) wakeAt = Math.min(wakeAt, attentionAt(outcome));
@@ -108,12 +105,12 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
           now: new Date(),
         });
         setHealth({
-          running: !controller.signal.aborted,
+          running: !stopped.aborted,
           lastSweepAt: new Date().toISOString(),
           failing: failing.map((r) => r.names.join(',')),
           deferred: deferred.map((r) => r.names.join(',')),
         });
-        if (!controller.signal.aborted)
+        if (!stopped.aborted)
           reporter.info(
             summaryLine(
               results.map((r) => r.outcome),
@@ -121,7 +118,7 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
             ),
           );
       } catch (error) {
-        if (controller.signal.aborted) break;
+        if (stopped.aborted) break;
         // /healthz is an output too: the sweep's error is scrubbed before it is served.
         const message = context.redactor.redact(
           error instanceof Error ? error.message.split('\n')[0]! : String(error),
@@ -132,16 +129,15 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
       }
       const nextAt = sweepEnd(wakeAt);
       setHealth({ ...health, nextSweepAt: nextAt.toISOString() });
-      if (reloadRequested || controller.signal.aborted) continue;
+      if (reloadRequested || stopped.aborted) continue;
       wake = new AbortController();
-      await sleep(nextAt.getTime() - Date.now(), AbortSignal.any([controller.signal, wake.signal])).catch(
+      await sleep(nextAt.getTime() - Date.now(), AbortSignal.any([stopped, wake.signal])).catch(
         () => undefined,
       );
       wake = undefined;
     }
   } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
+    interruption.dispose();
     process.off('SIGHUP', hangUp);
     const closed = new Promise<void>((resolve) => (endpoints ? endpoints.close(() => resolve()) : resolve()));
     endpoints?.closeAllConnections();

@@ -1,7 +1,7 @@
 import type { OrderProgress } from '@certkeeper/manager';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import type { LiveFeed } from '@certkeeper/web';
-import type { DeployResult, Reporter } from '../output/reporter.js';
+import type { DeployResult, InterruptionNotice, Reporter } from '../output/reporter.js';
 
 /**
  * The daemon's reporter: everything goes to the terminal's reporter as before, and what the status page shows
@@ -51,6 +51,10 @@ export class FeedReporter implements Reporter {
 
   summary(counts: Readonly<Record<string, number>>, exitCode: number): void {
     this.primary.summary(counts, exitCode);
+  }
+
+  interrupted(notice: InterruptionNotice): void {
+    this.primary.interrupted(notice);
   }
 
   close(): void {

@@ -20,3 +20,8 @@ export function formatDistance(value: string | Date, now: Date): string {
           : `${Math.round(abs / 1000)} s`;
   return ms >= 0 ? `in ${text}` : `${text} ago`;
 }
+
+/** `13:45:12 UTC`: a time within the next minutes (a lease's end), to the second. */
+export function formatClock(value: Date): string {
+  return `${value.toISOString().slice(11, 19)} UTC`;
+}

@@ -1,7 +1,7 @@
 import type { OrderProgress } from '@certkeeper/manager';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import { outcomeJson } from './outcome-text.js';
-import { type DeployResult, errorText, type Reporter } from './reporter.js';
+import { type DeployResult, errorText, type InterruptionNotice, type Reporter } from './reporter.js';
 
 /** `--json`: one JSON object per line on stdout, each with an `event` field, for programs to read. */
 export class JsonReporter implements Reporter {
@@ -20,6 +20,7 @@ export class JsonReporter implements Reporter {
       ...(progress.until ? { until: progress.until.toISOString() } : {}),
       // Phase `lease`: who holds the certificate's lease (until `until`).
       ...(progress.holder ? { holder: progress.holder } : {}),
+      ...(progress.takenOver ? { takenOver: progress.takenOver } : {}),
     });
   }
   outcome(names: readonly string[], outcome: EnsureOutcome): void {
@@ -44,6 +45,9 @@ export class JsonReporter implements Reporter {
   }
   summary(counts: Readonly<Record<string, number>>, exitCode: number): void {
     this.write({ event: 'summary', counts, exitCode });
+  }
+  interrupted(notice: InterruptionNotice): void {
+    this.write({ event: 'interrupted', ...notice });
   }
   close(): void {}
 

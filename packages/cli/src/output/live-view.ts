@@ -1,8 +1,9 @@
 import type { OrderProgress } from '@certkeeper/manager';
 import { CertificateProgress, type StepState } from '@certkeeper/manager/order-steps';
 import type { EnsureOutcome } from '@certkeeper/policy';
+import { leaseText } from './lease-text.js';
 import { outcomeSymbol, outcomeText } from './outcome-text.js';
-import { type DeployResult, errorText, type Reporter } from './reporter.js';
+import { type DeployResult, errorText, type InterruptionNotice, type Reporter } from './reporter.js';
 import { TerminalFrame } from './terminal-frame.js';
 
 const SYMBOL: Readonly<Record<StepState, string>> = { done: '✓', running: '›', failed: '✗', pending: '·' };
@@ -16,6 +17,7 @@ export class LiveView implements Reporter {
   private readonly frame: TerminalFrame;
   private current: CertificateProgress | undefined;
   private header = '';
+  private stopped = false;
 
   constructor(private readonly out: NodeJS.WriteStream = process.stdout) {
     this.frame = new TerminalFrame(out);
@@ -23,12 +25,21 @@ export class LiveView implements Reporter {
 
   begin(names: readonly string[]): void {
     this.current = new CertificateProgress(names);
+    this.stopped = false;
     this.header = `› ${names.join(', ')}: checking`;
     this.render();
   }
 
   progress(progress: OrderProgress): void {
     this.current ??= new CertificateProgress(progress.identifiers);
+    const lease = leaseText(progress);
+    if (lease !== undefined) {
+      // Waiting: the block's header says for whom, until when. Taken over: a permanent line says from whom.
+      this.header = `› ${this.current.names.join(', ')}${progress.takenOver ? '' : `: ${lease}`}`;
+      if (progress.takenOver) this.print(lease);
+      else this.render();
+      return;
+    }
     if (this.current.apply(progress)) {
       this.header = `› ${this.current.names.join(', ')}`;
       this.render();
@@ -68,6 +79,19 @@ export class LiveView implements Reporter {
     this.info(`${total} certificate${total === 1 ? '' : 's'}: ${parts.join(', ')} (exit ${exitCode})`);
   }
 
+  /** The block stays on screen as it stopped (its running step marked ‖), the notice's line below it. */
+  interrupted(notice: InterruptionNotice): void {
+    this.frame.eraseLine();
+    if (this.current) {
+      this.header = `‖ ${this.current.names.join(', ')}: interrupted`;
+      this.stopped = true;
+      this.render();
+      this.frame.done();
+      this.current = undefined;
+    }
+    this.print(notice.message);
+  }
+
   close(): void {
     this.frame.done();
   }
@@ -84,7 +108,7 @@ export class LiveView implements Reporter {
     const current = this.current;
     if (current?.started) {
       for (const { step, state } of current.states()) {
-        let line = `    ${SYMBOL[state]} ${step}`;
+        let line = `    ${this.stopped && state === 'running' ? '‖' : SYMBOL[state]} ${step}`;
         if ((state === 'running' || state === 'failed') && current.detail)
           line += ` — ${current.detail.headline}`;
         lines.push(line);

@@ -1,3 +1,4 @@
+import { CertkeeperError } from '@certkeeper/core';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import { formatTime } from './format-time.js';
 
@@ -19,9 +20,17 @@ export function outcomeText(outcome: EnsureOutcome): string {
     case 'fresh':
       return `fresh, ${outcome.reason.replace(/^fresh /, '')}; nothing to do`;
     case 'deferred':
-    case 'failed':
       return outcome.reason;
+    case 'failed': {
+      // A local fault is for a person to fix: what to change comes with it.
+      const hint = outcome.fault === 'local' ? hintOf(outcome.error) : undefined;
+      return hint ? `${outcome.reason}\n  Next: ${hint}` : outcome.reason;
+    }
   }
+}
+
+function hintOf(error: unknown): string | undefined {
+  return CertkeeperError.isInstance(error) ? error.hint : undefined;
 }
 
 /** The outcome as plain JSON (the error as code and message; never a key). */
@@ -57,11 +66,14 @@ export function outcomeJson(names: readonly string[], outcome: EnsureOutcome): R
       };
     case 'failed': {
       const error = outcome.error as { code?: string; message?: string } | undefined;
+      const hint = outcome.fault === 'local' ? hintOf(outcome.error) : undefined;
       return {
         ...base,
         retryAt: outcome.retryAt.toISOString(),
         failures: outcome.failures,
+        fault: outcome.fault,
         ...(error?.code ? { code: error.code } : {}),
+        ...(hint ? { hint } : {}),
       };
     }
   }

@@ -2,8 +2,9 @@ import { dirname } from 'node:path';
 import type { OrderProgress } from '@certkeeper/manager';
 import { CertificateProgress } from '@certkeeper/manager/order-steps';
 import type { EnsureOutcome } from '@certkeeper/policy';
+import { leaseText } from './lease-text.js';
 import { outcomeText } from './outcome-text.js';
-import { type DeployResult, errorText, type Reporter } from './reporter.js';
+import { type DeployResult, errorText, type InterruptionNotice, type Reporter } from './reporter.js';
 
 /**
  * Output that is not a terminal (cron mail, a log file, a pipe): one line per change a person would care about —
@@ -12,6 +13,8 @@ import { type DeployResult, errorText, type Reporter } from './reporter.js';
 export class PlainReporter implements Reporter {
   private current: CertificateProgress | undefined;
   private lastLine = '';
+  /** The lease holder last reported: its lease is renewed every few seconds, and a new end is not news. */
+  private leaseHolder: string | undefined;
 
   constructor(
     private readonly out: NodeJS.WritableStream = process.stdout,
@@ -22,9 +25,16 @@ export class PlainReporter implements Reporter {
 
   begin(names: readonly string[]): void {
     this.current = new CertificateProgress(names);
+    this.leaseHolder = undefined;
   }
 
   progress(progress: OrderProgress): void {
+    const lease = leaseText(progress);
+    if (lease !== undefined) {
+      if (progress.takenOver || progress.holder !== this.leaseHolder) this.line(lease);
+      this.leaseHolder = progress.takenOver ? undefined : progress.holder;
+      return;
+    }
     const current = this.current ?? new CertificateProgress(progress.identifiers);
     this.current = current;
     const step = current.currentStep;
@@ -66,6 +76,10 @@ export class PlainReporter implements Reporter {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const parts = Object.entries(counts).map(([type, count]) => `${count} ${type}`);
     this.info(`${total} certificate${total === 1 ? '' : 's'}: ${parts.join(', ')} (exit ${exitCode})`);
+  }
+
+  interrupted(notice: InterruptionNotice): void {
+    this.err.write(`${notice.message}\n`);
   }
 
   close(): void {}

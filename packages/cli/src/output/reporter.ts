@@ -8,6 +8,21 @@ export interface DeployResult {
   readonly hook?: { readonly command: readonly string[]; readonly ms: number };
 }
 
+/** A run stopped by a signal: what was kept, and what resumes it (the one line `message` says it all). */
+export interface InterruptionNotice {
+  readonly signal: 'SIGINT' | 'SIGTERM';
+  /** The certificate whose work the signal stopped, if one was under way. */
+  readonly names?: readonly string[];
+  /** `order`: its order is stored and resumed by the next run; `nothing`: nothing was ordered for it yet. */
+  readonly kept?: 'order' | 'nothing';
+  /** Certificates of this run not started. */
+  readonly notStarted: readonly (readonly string[])[];
+  /** The command that resumes it. */
+  readonly resume: string;
+  readonly message: string;
+  readonly exitCode: number;
+}
+
 /**
  * How `issue`, `renew` and `run` tell a person (or a program) what happens. Three implementations: a live view on
  * a terminal, plain lines when output is not a terminal, and JSON lines with `--json`.
@@ -23,6 +38,9 @@ export interface Reporter {
   info(message: string): void;
   /** The end of a run: how many certificates had each result, and the exit code that follows. */
   summary(counts: Readonly<Record<string, number>>, exitCode: number): void;
+  /** The run was stopped by a signal: one line saying what was kept and that the next run resumes it. */
+  interrupted(notice: InterruptionNotice): void;
+  /** Restores the terminal (the live view's cursor); safe to call more than once. */
   close(): void;
 }
 

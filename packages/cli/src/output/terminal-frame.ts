@@ -35,6 +35,11 @@ export class TerminalFrame {
     this.out.write(`${ESC}?25h`);
   }
 
+  /** Erase the cursor's line: the terminal echoed `^C` there when Ctrl-C was pressed. */
+  eraseLine(): void {
+    this.out.write(`\r${ESC}2K`);
+  }
+
   private erase(): string {
     return this.rows > 0 ? `\r${ESC}${this.rows}A${ESC}J` : '';
   }

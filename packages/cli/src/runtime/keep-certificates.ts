@@ -36,6 +36,24 @@ export async function keepCertificates(
   items: readonly WorkItem[],
   options: KeepOptions,
 ): Promise<ItemResult[]> {
+  const { signal } = options;
+  const results: ItemResult[] = [];
+  try {
+    await keepEach(runtime, items, options, results);
+  } catch (error) {
+    // Stopped by the caller's signal on the way (checking freshness, composing the manager, starting the
+    // responder): what finished is the answer; the caller says what was kept.
+    if (!signal?.aborted) throw error;
+  }
+  return results;
+}
+
+async function keepEach(
+  runtime: Runtime,
+  items: readonly WorkItem[],
+  options: KeepOptions,
+  results: ItemResult[],
+): Promise<void> {
   const { reporter, deployer, signal } = options;
   const onProgress = reporter.progress.bind(reporter);
   const checked = await freshOutcomes(
@@ -50,7 +68,6 @@ export async function keepCertificates(
   manager?.events.on('progress', onProgress);
   try {
     if (manager) await runtime.solvers.standalone?.start();
-    const results: ItemResult[] = [];
     for (const [index, item] of items.entries()) {
       if (signal?.aborted) break;
       reporter.begin(item.names);
@@ -75,7 +92,6 @@ export async function keepCertificates(
       }
       results.push({ names: item.names, outcome, ...(deployFailed ? { deployFailed } : {}) });
     }
-    return results;
   } finally {
     manager?.events.off('progress', onProgress);
   }

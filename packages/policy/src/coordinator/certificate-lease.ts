@@ -6,7 +6,7 @@ import {
   type Logger,
   retryWithBackoff,
 } from '@certkeeper/core';
-import { describeLeaseHolder, type Lease, type Store } from '@certkeeper/store';
+import { describeLeaseHolder, type Lease, leaseHolderIsDead, type Store } from '@certkeeper/store';
 
 /** Another process holds a certificate's lease: who, and until when (the time moves on each time it renews it). */
 export interface LeaseWait {
@@ -21,6 +21,11 @@ export interface LeaseWait {
   readonly until: Date;
   /** When this caller began to wait. */
   readonly since: Date;
+  /**
+   * Set when this caller has just taken the lease over instead of waiting on: `dead` — its holder no longer runs
+   * (same host: pid and start time), `expired` — its lease ran out without being renewed (a holder elsewhere).
+   */
+  readonly takenOver?: 'dead' | 'expired';
 }
 
 export interface CertificateLeaseOptions {
@@ -125,20 +130,26 @@ export async function takeLease<T>(
   const pollMs = options.pollMs ?? 250;
   const since = options.clock.now();
   let seen = '';
+  const waitOf = (lease: Lease): LeaseWait => ({
+    key: subject.key,
+    identifiers: subject.identifiers,
+    holder: describeLeaseHolder(lease.holder),
+    holderId: lease.holder,
+    until: new Date(lease.expiresAt),
+    since,
+  });
   const attempt = async (): Promise<HeldLease | T> => {
-    const lease = await options.store.acquireLease(name, options.holder, ttl);
-    if (lease) return new HeldLease(lease, options);
+    // Read first: a store takes a dead holder's lease over silently, and the person waiting for this run should
+    // still learn who that was.
     const current = await options.store.getLease(name);
+    const lease = await options.store.acquireLease(name, options.holder, ttl);
+    if (lease) {
+      await reportTakeover(current, waitOf, options);
+      return new HeldLease(lease, options);
+    }
     if (current && `${current.holder}|${current.expiresAt}` !== seen) {
       seen = `${current.holder}|${current.expiresAt}`;
-      const wait: LeaseWait = {
-        key: subject.key,
-        identifiers: subject.identifiers,
-        holder: describeLeaseHolder(current.holder),
-        holderId: current.holder,
-        until: new Date(current.expiresAt),
-        since,
-      };
+      const wait = waitOf(current);
       options.logger.info(
         { key: subject.key, holder: wait.holder, until: current.expiresAt },
         'waiting for the lease another process holds',
@@ -158,6 +169,30 @@ export async function takeLease<T>(
     shouldRetry: (error) => error instanceof LeaseBusy,
     ...(signal ? { signal } : {}),
   });
+}
+
+/**
+ * The lease just acquired was another holder's a moment before: unless that holder gave it up in between (then
+ * there is nothing to say), it was taken over — its holder is dead, or its lease ran out.
+ */
+async function reportTakeover(
+  previous: Lease | undefined,
+  waitOf: (lease: Lease) => LeaseWait,
+  options: CertificateLeaseOptions,
+): Promise<void> {
+  if (!previous || previous.holder === options.holder) return;
+  const takenOver = (await leaseHolderIsDead(previous.holder))
+    ? 'dead'
+    : Date.parse(previous.expiresAt) <= options.clock.now().getTime()
+      ? 'expired'
+      : undefined;
+  if (!takenOver) return;
+  const wait: LeaseWait = { ...waitOf(previous), takenOver };
+  options.logger.warn(
+    { key: wait.key, holder: wait.holder, until: previous.expiresAt, takenOver },
+    'took over the lease of a holder that is gone',
+  );
+  options.onWait?.(wait);
 }
 
 /** Another process holds the lease: look again after a pause. */
