@@ -19,7 +19,7 @@ export interface FakeApiRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
-  /** The parsed JSON body; undefined when empty. */
+  /** The parsed JSON body (a form body as an object of its fields); undefined when empty. */
   readonly body: unknown;
 }
 
@@ -116,7 +116,14 @@ export async function startJsonApiFake<Operation extends string>(
     let body: unknown;
     let malformed = false;
     try {
-      body = text.trim() === '' ? undefined : JSON.parse(text);
+      // OAuth 2 token endpoints take forms (RFC 6749 §4); routes see them as a plain object like a JSON body.
+      const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      body =
+        text.trim() === ''
+          ? undefined
+          : form
+            ? Object.fromEntries(new URLSearchParams(text))
+            : JSON.parse(text);
     } catch {
       malformed = true;
     }
