@@ -17,6 +17,7 @@ export const FIRST_PARTY_PLUGINS = [
   'gandi',
   'httpreq',
   'acme-dns',
+  'google-cloud',
 ] as const;
 
 export interface LoadedPlugin {
