@@ -99,9 +99,14 @@ describe('azure provider against the fake', () => {
     ]);
     await provider(fake, { resourceGroup: 'rg-c' }).createRecord(zone, txt('x'));
     expect(fake.recordSets('rg-c', zone)).toHaveLength(1);
-    expect((await certkeeperRejection(provider(fake).createRecord('absent.test', txt('x')))).code).toBe(
+    const kept = provider(fake);
+    expect((await certkeeperRejection(kept.createRecord('absent.test', txt('x')))).code).toBe(
       ErrorCodes.DNS_ZONE_NOT_FOUND,
     );
+    // A zone created after the provider listed the zones is found: a miss lists again.
+    fake.addZone('rg-a', 'absent.test');
+    await kept.createRecord('absent.test', txt('x'));
+    expect(fake.recordSets('rg-a', 'absent.test')).toHaveLength(1);
     expect(
       (await certkeeperRejection(provider(fake).createRecord('legacy-private.test', txt('x')))).code,
     ).toBe(ErrorCodes.DNS_ZONE_NOT_FOUND);

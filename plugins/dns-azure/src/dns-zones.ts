@@ -12,7 +12,7 @@ export interface ZoneRef {
 
 /**
  * Finds zones by listing them — in the `resourceGroup` option's group, else across the subscription — following
- * `nextLink` pages. The list is read once and kept; legacy private zones (`zoneType: Private`) are skipped (the CA
+ * `nextLink` pages. The list is read once and kept (read again when a zone is not in it); legacy private zones (`zoneType: Private`) are skipped (the CA
  * never sees them); one name in two resource groups is ambiguous and needs the `resourceGroup` option.
  */
 export class DnsZones {
@@ -28,7 +28,13 @@ export class DnsZones {
   }
 
   async find(apex: string, call?: ProviderCallOptions): Promise<ZoneRef> {
-    const matching = (await this.all(call)).filter((zone) => zone.name === apex);
+    const listedBefore = this.listing.has('zones');
+    let matching = (await this.all(call)).filter((zone) => zone.name === apex);
+    if (matching.length === 0 && listedBefore) {
+      // The kept listing may predate the zone (a daemon runs for months): list again before saying it is absent.
+      this.listing.forget('zones');
+      matching = (await this.all(call)).filter((zone) => zone.name === apex);
+    }
     if (matching.length === 0) throw zoneNotFound(PROVIDER_NAME, apex);
     if (matching.length > 1)
       throw new CertkeeperError(
