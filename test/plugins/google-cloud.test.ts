@@ -85,6 +85,32 @@ describe('google-cloud provider against the fake', () => {
     expect(await dns.deleteRecord(zone, txt('second "quoted"'))).toBe(false);
   });
 
+  it('writes one order’s values at several names in one change, keeping values it was not given', async () => {
+    fake = await startFakeGoogleCloudDns();
+    fake.addZone('example-test', zone);
+    const dns = provider(fake);
+    await dns.createRecord(zone, txt('someone-else'));
+    fake.resetRequests();
+    await dns.applyChanges(zone, {
+      create: [txt('apex'), txt('wildcard'), txt('www', '_acme-challenge.www')],
+      delete: [],
+    });
+    expect(fake.count('changes.create')).toBe(1);
+    const values = (name: string) =>
+      fake.rrsets('example-test').find((set) => set.type === 'TXT' && set.name === name)?.rrdatas ?? [];
+    expect(values('_acme-challenge.example.test.')).toEqual(['"someone-else"', '"apex"', '"wildcard"']);
+    expect(values('_acme-challenge.www.example.test.')).toEqual(['"www"']);
+    await dns.applyChanges(zone, { create: [txt('apex')], delete: [] }); // already there: nothing written
+    expect(fake.count('changes.create')).toBe(1);
+    await dns.applyChanges(zone, {
+      create: [],
+      delete: [txt('apex'), txt('wildcard'), txt('www', '_acme-challenge.www'), txt('never-there')],
+    });
+    expect(fake.count('changes.create')).toBe(2);
+    expect(values('_acme-challenge.example.test.')).toEqual(['"someone-else"']);
+    expect(values('_acme-challenge.www.example.test.')).toEqual([]);
+  });
+
   it('finds the public zone by DNS name across pages, and refuses two public zones for one name', async () => {
     fake = await startFakeGoogleCloudDns({ maxPerPage: 1 });
     fake.addZone('a', 'a.test');

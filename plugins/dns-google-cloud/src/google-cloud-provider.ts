@@ -1,6 +1,8 @@
 import { processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 import {
   absoluteName,
+  type ChangeBatcher,
+  type ChangeSet,
   type DnsProvider,
   type DnsRecord,
   KeyedMutex,
@@ -28,9 +30,10 @@ export interface GoogleCloudDnsProviderOptions extends GoogleCloudDnsOptions {
  * The `@certkeeper/dns` provider for Google Cloud DNS (REST API v1). A name's TXT values live in one record set,
  * replaced whole through a change: a create adds its value to the set, a delete writes the set without it (or
  * deletes the set with the last value). Writes at one name are serialised in this process, and across processes
- * the change's exact `deletions` make a stale write fail and be redone (see {@link RrsetWriter}).
+ * the change's exact `deletions` make a stale write fail and be redone (see {@link RrsetWriter}). `applyChanges`
+ * writes every name of one order in one change.
  */
-export class GoogleCloudDnsProvider implements DnsProvider, ZoneLister {
+export class GoogleCloudDnsProvider implements DnsProvider, ZoneLister, ChangeBatcher {
   readonly name = PROVIDER_NAME;
   private readonly api: CloudDnsApi;
   private readonly zones: ManagedZones;
@@ -88,6 +91,38 @@ export class GoogleCloudDnsProvider implements DnsProvider, ZoneLister {
     });
   }
 
+  async applyChanges(zone: string, changes: ChangeSet, options?: ProviderCallOptions): Promise<void> {
+    const records = [...changes.create, ...changes.delete];
+    if (records.length === 0) return;
+    const located = records.map((record) => locateRecord(zone, record));
+    const apex = located[0]!.apex;
+    const byName = new Map<string, { add: string[]; remove: string[]; ttl: number }>();
+    changes.create.forEach((record, index) =>
+      entryOf(byName, located[index]!.fqdn, record.ttl).add.push(record.value),
+    );
+    changes.delete.forEach((record, index) =>
+      entryOf(byName, located[changes.create.length + index]!.fqdn, record.ttl).remove.push(record.value),
+    );
+    const edits = new Map(
+      [...byName].map(([fqdn, { add, remove, ttl }]) => [
+        fqdn,
+        (current: { values: string[]; ttl: number } | undefined) => {
+          const kept = (current?.values ?? []).filter((value) => !remove.includes(value));
+          const values = [
+            ...kept,
+            ...add.filter((value) => !kept.includes(value) && !remove.includes(value)),
+          ];
+          const same =
+            values.length === (current?.values.length ?? 0) &&
+            values.every((value) => current?.values.includes(value));
+          if (same) return undefined; // nothing to add or remove: idempotent, nothing written
+          return { values, ttl: add.length > 0 ? ttl : (current?.ttl ?? ttl) };
+        },
+      ]),
+    );
+    await this.writer.modifyMany(await this.zonePath(apex, options), edits, options);
+  }
+
   async listRecords(
     zone: string,
     filter: RecordFilter = {},
@@ -120,4 +155,14 @@ export class GoogleCloudDnsProvider implements DnsProvider, ZoneLister {
     const managedZone = await this.zones.nameOf(apex, options);
     return `${await this.api.projectPath()}managedZones/${encodeURIComponent(managedZone)}`;
   }
+}
+
+function entryOf(
+  byName: Map<string, { add: string[]; remove: string[]; ttl: number }>,
+  fqdn: string,
+  ttl: number,
+): { add: string[]; remove: string[]; ttl: number } {
+  const found = byName.get(fqdn) ?? { add: [], remove: [], ttl };
+  byName.set(fqdn, found);
+  return found;
 }

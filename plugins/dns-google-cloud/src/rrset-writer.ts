@@ -48,13 +48,38 @@ export class RrsetWriter {
     edit: RrsetEdit,
     call?: ProviderCallOptions,
   ): Promise<{ values: string[]; ttl: number } | undefined> {
+    return (await this.modifyMany(zonePath, new Map([[fqdn, edit]]), call)).get(fqdn);
+  }
+
+  /**
+   * Edits the sets at several names in one change (one API write per order and zone), re-reading them all and
+   * re-applying every edit when any of them changed meanwhile. Resolves each name's set as it now is.
+   */
+  async modifyMany(
+    zonePath: string,
+    edits: ReadonlyMap<string, RrsetEdit>,
+    call?: ProviderCallOptions,
+  ): Promise<Map<string, { values: string[]; ttl: number } | undefined>> {
+    const names = [...edits.keys()].join(', ');
     for (let attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
-      const current = await this.read(zonePath, fqdn, call);
-      const before = current ? { values: current.rrdatas.map(unquoteTxt), ttl: current.ttl } : undefined;
-      const after = edit(before);
-      if (!after) return before;
-      const additions =
-        after.values.length > 0
+      const planned = await Promise.all(
+        [...edits].map(async ([fqdn, edit]) => {
+          const current = await this.read(zonePath, fqdn, call);
+          const before = current ? { values: current.rrdatas.map(unquoteTxt), ttl: current.ttl } : undefined;
+          return { fqdn, current, before, after: edit(before) };
+        }),
+      );
+      const outcome = new Map(
+        planned.map(({ fqdn, before, after }) => [
+          fqdn,
+          after ? (after.values.length > 0 ? after : undefined) : before,
+        ]),
+      );
+      const changing = planned.filter((entry) => entry.after !== undefined);
+      if (changing.length === 0) return outcome;
+      const deletions = changing.flatMap((entry) => (entry.current ? [entry.current] : []));
+      const additions = changing.flatMap(({ fqdn, after }) =>
+        after && after.values.length > 0
           ? [
               {
                 kind: 'dns#resourceRecordSet',
@@ -64,12 +89,13 @@ export class RrsetWriter {
                 rrdatas: after.values.map(quoteTxt),
               },
             ]
-          : [];
+          : [],
+      );
       const { status, body } = await this.api.request<ApiChange>({
         method: 'POST',
         path: `${zonePath}/changes`,
-        body: { kind: 'dns#change', additions, deletions: current ? [current] : [] },
-        operation: `replace the TXT record set at ${fqdn}`,
+        body: { kind: 'dns#change', additions, deletions },
+        operation: `replace the TXT record sets at ${names}`,
         // A change built from a stale read is refused whole (nothing applied), so repeating after a 5xx is safe.
         accept: (code, answer) =>
           (code === 409 && googleReason(answer) === 'alreadyExists') ||
@@ -81,13 +107,13 @@ export class RrsetWriter {
         await sleep(Math.random() * 50 * attempt, call?.signal);
         continue;
       }
-      if (body.status !== 'done') await this.waitUntilDone(zonePath, body.id, fqdn, call);
-      return after.values.length > 0 ? after : undefined;
+      if (body.status !== 'done') await this.waitUntilDone(zonePath, body.id, names, call);
+      return outcome;
     }
     throw providerFailed(
       PROVIDER_NAME,
-      `replace the TXT record set at ${fqdn}`,
-      `it changed under every one of ${CONFLICT_ATTEMPTS} attempts (other writers at the same name)`,
+      `replace the TXT record sets at ${names}`,
+      `they changed under every one of ${CONFLICT_ATTEMPTS} attempts (other writers at the same names)`,
       { retryable: true },
     );
   }
