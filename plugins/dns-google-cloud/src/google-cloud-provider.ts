@@ -97,12 +97,10 @@ export class GoogleCloudDnsProvider implements DnsProvider, ZoneLister, ChangeBa
     const located = records.map((record) => locateRecord(zone, record));
     const apex = located[0]!.apex;
     const byName = new Map<string, { add: string[]; remove: string[]; ttl: number }>();
-    changes.create.forEach((record, index) =>
-      entryOf(byName, located[index]!.fqdn, record.ttl).add.push(record.value),
-    );
-    changes.delete.forEach((record, index) =>
-      entryOf(byName, located[changes.create.length + index]!.fqdn, record.ttl).remove.push(record.value),
-    );
+    for (const [index, record] of changes.create.entries())
+      entryOf(byName, located[index]!.fqdn, record.ttl).add.push(record.value);
+    for (const [index, record] of changes.delete.entries())
+      entryOf(byName, located[changes.create.length + index]!.fqdn, record.ttl).remove.push(record.value);
     const edits = new Map(
       [...byName].map(([fqdn, { add, remove, ttl }]) => [
         fqdn,
