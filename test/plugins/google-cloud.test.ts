@@ -85,6 +85,20 @@ describe('google-cloud provider against the fake', () => {
     expect(await dns.deleteRecord(zone, txt('second "quoted"'))).toBe(false);
   });
 
+  it('redoes a change another writer made stale (412 conditionNotMet, 409 alreadyExists) instead of losing a value', async () => {
+    fake = await startFakeGoogleCloudDns({ latencyMs: 15, changeDelayMs: 0 });
+    fake.addZone('example-test', zone);
+    const one = provider(fake);
+    const two = provider(fake);
+    await Promise.all([
+      ...['a', 'b', 'c'].map((value) => one.createRecord(zone, txt(value))),
+      ...['d', 'e', 'f'].map((value) => two.createRecord(zone, txt(value))),
+    ]);
+    const set = fake.rrsets('example-test').find((rrset) => rrset.type === 'TXT');
+    expect([...set!.rrdatas].sort()).toEqual(['"a"', '"b"', '"c"', '"d"', '"e"', '"f"']);
+    expect(fake.requests.some((request) => request.status === 412 || request.status === 409)).toBe(true);
+  });
+
   it('writes one order’s values at several names in one change, keeping values it was not given', async () => {
     fake = await startFakeGoogleCloudDns();
     fake.addZone('example-test', zone);
