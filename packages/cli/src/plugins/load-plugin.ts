@@ -17,6 +17,8 @@ export const FIRST_PARTY_PLUGINS = [
   'gandi',
   'httpreq',
   'acme-dns',
+  'google-cloud',
+  'azure',
 ] as const;
 
 export interface LoadedPlugin {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 /** An answer in the service's own error envelope, with its real status (and headers such as Retry-After). */
@@ -19,7 +20,7 @@ export interface FakeApiRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
-  /** The parsed JSON body; undefined when empty. */
+  /** The parsed JSON body (a form body as an object of its fields); undefined when empty. */
   readonly body: unknown;
 }
 
@@ -55,6 +56,8 @@ export interface JsonApiFakeOptions<Operation extends string> {
   serverError(message: string): FakeApiError;
   /** Delay before each answer, so concurrent clients interleave. */
   readonly latencyMs?: number;
+  /** Serve HTTPS with this certificate (`createTestTls`): for SDKs that refuse bearer tokens over plain HTTP. */
+  readonly tls?: { readonly certificatePem: string; readonly privateKeyPem: string };
 }
 
 export interface FakeApiLogEntry<Operation extends string> {
@@ -77,7 +80,7 @@ export interface InjectedFakeError<Operation extends string> {
 
 /** The HTTP side every JSON API fake shares: listening, routing, request log, injected errors, latency. */
 export interface JsonApiFake<Operation extends string> {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`). */
   readonly origin: string;
   readonly requests: readonly FakeApiLogEntry<Operation>[];
   count(operation: Operation): number;
@@ -98,12 +101,15 @@ export async function startJsonApiFake<Operation extends string>(
   const requests: FakeApiLogEntry<Operation>[] = [];
   const injected: { error: InjectedFakeError<Operation>; remaining: number }[] = [];
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     void serve(req, res).catch((error: unknown) => {
       res.statusCode = 500;
       res.end(String(error));
     });
-  });
+  };
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.certificatePem, key: options.tls.privateKeyPem }, listener)
+    : createServer(listener);
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -116,7 +122,14 @@ export async function startJsonApiFake<Operation extends string>(
     let body: unknown;
     let malformed = false;
     try {
-      body = text.trim() === '' ? undefined : JSON.parse(text);
+      // OAuth 2 token endpoints take forms (RFC 6749 §4); routes see them as a plain object like a JSON body.
+      const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      body =
+        text.trim() === ''
+          ? undefined
+          : form
+            ? Object.fromEntries(new URLSearchParams(text))
+            : JSON.parse(text);
     } catch {
       malformed = true;
     }
@@ -158,7 +171,7 @@ export async function startJsonApiFake<Operation extends string>(
 
   const port = await listenOnLoopback(server, options.name);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     count: (operation) => requests.filter((entry) => entry.operation === operation).length,
     resetRequests() {
