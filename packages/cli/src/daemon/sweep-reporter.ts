@@ -1,6 +1,6 @@
 import type { OrderProgress } from '@certkeeper/manager';
 import type { EnsureOutcome } from '@certkeeper/policy';
-import type { DeployResult, Reporter } from '../output/reporter.js';
+import type { DeployResult, InterruptionNotice, Reporter } from '../output/reporter.js';
 
 /**
  * The daemon's log between sweeps: a certificate's outcome is written only when it differs from the one the last
@@ -47,6 +47,10 @@ export class SweepReporter implements Reporter {
 
   summary(counts: Readonly<Record<string, number>>, exitCode: number): void {
     this.primary.summary(counts, exitCode);
+  }
+
+  interrupted(notice: InterruptionNotice): void {
+    this.primary.interrupted(notice);
   }
 
   close(): void {
