@@ -19,8 +19,14 @@ export function outcomeText(outcome: EnsureOutcome): string {
     case 'fresh':
       return `fresh, ${outcome.reason.replace(/^fresh /, '')}; nothing to do`;
     case 'deferred':
-    case 'failed':
       return outcome.reason;
+    case 'failed': {
+      // The error's code, as a thrown error prints it: the key into docs/errors.md.
+      const code = (outcome.error as { code?: unknown } | undefined)?.code;
+      return typeof code === 'string' && code.startsWith('CERTKEEPER_ERR_') && !outcome.reason.includes(code)
+        ? `${outcome.reason} (${code})`
+        : outcome.reason;
+    }
   }
 }
 
