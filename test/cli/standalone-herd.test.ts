@@ -85,6 +85,16 @@ describe('standalone http-01: a herd joins one order', () => {
     ).toBe(1);
   }, 300_000);
 
+  it('runs of one store for different names take turns on the port: every one issues, none fails', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e'].map((label) => `${label}.turns.herd.test`);
+    const before = ca.proxy.count('newOrder');
+    const results = await Promise.all(names.map((name) => issue('./turns-store', name, '--json')));
+    for (const result of results) expect(result.code, explain(result)).toBe(0);
+    const types = results.map((r) => jsonLines(r.stdout).find((line) => line.event === 'outcome')?.type);
+    expect(types).toEqual(names.map(() => 'issued'));
+    expect(ca.proxy.count('newOrder') - before).toBe(names.length);
+  }, 300_000);
+
   it('a port held by another program: LISTEN_FAILED naming the port and --http-listen, exit 2, nothing ordered', async () => {
     const foreign: Server = createServer((_request, response) => response.end('not certkeeper'));
     await new Promise<void>((resolve) => foreign.listen(ca.httpPort, '127.0.0.1', resolve));
