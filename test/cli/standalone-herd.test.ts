@@ -68,7 +68,7 @@ describe('standalone http-01: a herd joins one order', () => {
     );
     const types = outcomes.map((outcome) => `${outcome?.type}${outcome?.joined ? ' (joined)' : ''}`);
     console.log(
-      `${HERD} concurrent issue --http-standalone runs: wall ${wallMs} ms, slowest ${Math.max(...results.map((r) => r.ms))} ms`,
+      `${HERD} concurrent issue --http-standalone runs: wall ${wallMs} ms, slowest ${Math.max(...results.map((r) => r.ms))} ms; outcomes ${JSON.stringify(Object.fromEntries([...new Set(types)].map((type) => [type, types.filter((t) => t === type).length])))}`,
     );
     for (const result of results) expect(result.code, explain(result)).toBe(0);
     expect(ca.proxy.count('newOrder') - before).toBe(1);
