@@ -1,6 +1,9 @@
-// The secrets suite: each first-party DNS plugin, driven by the built CLI against Pebble, talks to a fake API that
-// echoes every request header and body into its error (exec: a hook printing its environment; rfc2136: a primary
-// that never answers — its TSIG secret never travels). Then stdout and stderr of `renew -v`, `renew --json -v`,
+// The secrets suite: each of the 11 first-party DNS plugins, driven by the built CLI against Pebble, talks to a fake
+// API that echoes every request header and body into its error, in the service's own error envelope (exec: a hook
+// printing its environment; rfc2136: a primary that never answers — its TSIG secret never travels). The secrets come
+// every way a user gives them: `{ env }`, `{ file }`, inline, the plugin's own environment variable ($DESEC_TOKEN,
+// $GANDI_PAT), and — for acme-dns — the credentials file `certkeeper acme-dns register -v --json` wrote, whose
+// password that command never prints either. Then stdout and stderr of `renew -v`, `renew --json -v`,
 // `status` and `status --json`, and every file of the store directories, are scanned for each secret in each form
 // a provider may echo it in (raw, URL-encoded, base64): zero hits. The fakes record that the secrets did reach
 // them, and the output shows `[redacted]` where they came back, so the scan cannot pass by the echo not happening.
@@ -30,6 +33,22 @@ const SECRETS = {
   exec: 'hook-Token-6c5d4e3f2a1b',
   rfc2136: Buffer.from('tsig-secret-8e7d6c5b4a39').toString('base64'),
   eab: 'eab-Hmac-Key-2f3e4d5c6b7a',
+  desec: 'desec-Token-3a4b5c6d7e8f',
+  hetzner: 'hetzner-Token-8f7e6d5c4b3a',
+  digitalocean: 'do-Token-1b2c3d4e5f6a',
+  gandi: 'gandi-Pat-6a5b4c3d2e1f',
+  httpreq: 'httpreq-Pass-5e4d3c2b1a09',
+  /** What the fake acme-dns's `POST /register` hands out: only ever seen by the register command and the file. */
+  acmeDns: 'acmeDns-Password-0a1b2c3d4e5f6a7b8c9d',
+};
+
+/** The account the fake acme-dns registers. */
+const ACME_DNS_ACCOUNT = {
+  username: 'c4c0b5a6-1f0b-4b7e-9a38-2f7f6d2f9e11',
+  password: SECRETS.acmeDns,
+  fulldomain: 'c4c0b5a6.auth.acme.test',
+  subdomain: 'c4c0b5a6',
+  allowfrom: [],
 };
 
 let dir: string;
@@ -45,6 +64,16 @@ async function startEcho(): Promise<void> {
     for await (const chunk of request) body += chunk;
     const seen = `headers=${JSON.stringify(request.headers)} body=${body}`;
     received.push(`${request.method} ${request.url} ${seen}`);
+    if (request.method === 'POST' && request.url === '/acme-dns/register') {
+      response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(ACME_DNS_ACCOUNT));
+      return;
+    }
+    if (request.url?.startsWith('/hetzner/')) {
+      response
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'invalid_input', message: seen } }));
+      return;
+    }
     if (request.url?.startsWith('/2013-04-01/')) {
       // Route 53 speaks XML: an InvalidInput error whose message is the echo.
       const xml = seen.replace(/&/g, '&amp;').replace(/</g, '&lt;');
@@ -57,7 +86,18 @@ async function startEcho(): Promise<void> {
     }
     response
       .writeHead(400, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ error: seen, errors: [{ code: 9999, message: seen }], success: false }));
+      // PowerDNS, httpreq and acme-dns quote `error`, Cloudflare `errors`, deSEC `detail`, DigitalOcean and Gandi
+      // `message`.
+      .end(
+        JSON.stringify({
+          error: seen,
+          errors: [{ code: 9999, message: seen }],
+          success: false,
+          detail: seen,
+          id: 'bad_request',
+          message: seen,
+        }),
+      );
   });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
   echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
@@ -74,6 +114,14 @@ function solverFor(plugin: string, closedPort: number, dnsPort: number): string 
     route53: `accessKeyId: AKIDCERTKEEPERTEST\n      secretAccessKey: { file: ./aws-secret }\n      sessionToken: { env: CK_AWS_SESSION }\n      endpoint: ${echoUrl}\n      region: us-east-1\n      maxAttempts: 1\n      waitForSync: false\n      hostedZoneIds: { example.test: Z1 }`,
     exec: `program: /bin/sh\n      programArgs: ['-c', 'echo "token=$HOOK_API_TOKEN" >&2; env >&2; exit 1', hook]\n      inheritEnv: false\n      env: { HOOK_API_TOKEN: { env: CK_HOOK_TOKEN } }`,
     rfc2136: `server: 127.0.0.1:${closedPort}\n      keyName: ck-key\n      keySecret: { env: CK_TSIG }\n      timeoutMs: 300`,
+    // The token from the plugin's own variable, $DESEC_TOKEN: no configuration names it.
+    desec: `baseUrl: ${echoUrl}/desec\n      maxRetryWaitMs: 0`,
+    hetzner: `apiToken: { file: ./hetzner-token }\n      baseUrl: ${echoUrl}/hetzner`,
+    digitalocean: `apiToken: { env: CK_DO_TOKEN }\n      baseUrl: ${echoUrl}/digitalocean`,
+    // $GANDI_PAT, like deSEC's.
+    gandi: `baseUrl: ${echoUrl}/gandi`,
+    httpreq: `endpoint: ${echoUrl}/httpreq\n      username: ck-user\n      password: { env: CK_HTTPREQ_PASSWORD }`,
+    'acme-dns': `apiUrl: ${echoUrl}/acme-dns\n      accounts: { file: ./acme-dns.json }\n      dnsServer: 127.0.0.1:${dnsPort}`,
   };
   return `  - type: dns-01\n    provider: ${plugin}\n    zones: [example.test]\n    nameservers: [127.0.0.1:${dnsPort}]\n    options:\n      ${options[plugin]}\n`;
 }
@@ -84,6 +132,10 @@ const env = {
   CK_HOOK_TOKEN: SECRETS.exec,
   CK_TSIG: SECRETS.rfc2136,
   CK_EAB: SECRETS.eab,
+  DESEC_TOKEN: SECRETS.desec,
+  CK_DO_TOKEN: SECRETS.digitalocean,
+  GANDI_PAT: SECRETS.gandi,
+  CK_HTTPREQ_PASSWORD: SECRETS.httpreq,
 };
 
 /** The forms a secret may be echoed in. */
@@ -100,7 +152,23 @@ async function filesUnder(path: string): Promise<string[]> {
   return (await Promise.all(entries.map((entry) => filesUnder(join(path, entry))))).flat();
 }
 
-const PLUGINS = ['powerdns', 'cloudflare', 'route53', 'exec', 'rfc2136'] as const;
+const PLUGINS = [
+  'powerdns',
+  'cloudflare',
+  'route53',
+  'exec',
+  'rfc2136',
+  'desec',
+  'hetzner',
+  'digitalocean',
+  'gandi',
+  'httpreq',
+  'acme-dns',
+] as const;
+/** The plugins whose API is an HTTP fake here (exec has a hook, rfc2136 a silent primary). */
+const HTTP_PLUGINS = PLUGINS.filter((plugin) => plugin !== 'exec' && plugin !== 'rfc2136');
+/** Output of `certkeeper acme-dns register`, scanned like the rest. */
+let register: CliResult[] = [];
 const outputs = new Map<string, CliResult[]>();
 
 beforeAll(async () => {
@@ -109,7 +177,25 @@ beforeAll(async () => {
   ca = await startTestCa(dir);
   await startEcho();
   await writeFile(join(dir, 'aws-secret'), `${SECRETS.route53Secret}\n`, { mode: 0o600 });
+  await writeFile(join(dir, 'hetzner-token'), `${SECRETS.hetzner}\n`, { mode: 0o600 });
   const closedPort = await freePort();
+  // The acme-dns account, made as a user makes it — the command that writes the password must not print it — and
+  // the CNAME it asks for, in challtestsrv.
+  const registerArgs = ['--server', `${echoUrl}/acme-dns`, '--credentials', './acme-dns.json'];
+  register = [
+    await runCli(['acme-dns', 'register', '-v', ...registerArgs, 'secret-acme-dns.example.test'], {
+      cwd: dir,
+      env,
+    }),
+    await runCli(['acme-dns', 'register', '-v', '--json', ...registerArgs, 'secret-acme-dns.example.test'], {
+      cwd: dir,
+      env,
+    }),
+  ];
+  await ca.pebble.challtestsrv.setCname(
+    '_acme-challenge.secret-acme-dns.example.test',
+    ACME_DNS_ACCOUNT.fulldomain,
+  );
   await Promise.all(
     PLUGINS.map(async (plugin) => {
       const config = (store: string) => `ca:
@@ -151,17 +237,34 @@ describe('no secret reaches output or the store, whatever a DNS API echoes', () 
     expect(first!.stdout + first!.stderr).toContain('failed');
   });
 
+  it('acme-dns register stored the credentials (0600) and printed the CNAME, never the password', async () => {
+    for (const result of register) expect(result.code, explain(result)).toBe(0);
+    expect(register[0]!.stdout).toContain(`CNAME ${ACME_DNS_ACCOUNT.fulldomain}.`);
+    const file = join(dir, 'acme-dns.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, { password: string }>;
+    expect(stored['secret-acme-dns.example.test']?.password).toBe(SECRETS.acmeDns);
+    for (const result of register)
+      for (const form of forms(SECRETS.acmeDns)) expect(result.stdout + result.stderr).not.toContain(form);
+  });
+
   it('the HTTP fakes received the secrets (so the echo was real), and what came back was redacted', () => {
     const all = received.join('\n');
     for (const [plugin, secret] of [
       ['powerdns', SECRETS.powerdns],
       ['cloudflare', SECRETS.cloudflare],
       ['route53', SECRETS.route53Session],
+      ['desec', SECRETS.desec],
+      ['hetzner', SECRETS.hetzner],
+      ['digitalocean', SECRETS.digitalocean],
+      ['gandi', SECRETS.gandi],
+      ['httpreq', Buffer.from(`ck-user:${SECRETS.httpreq}`).toString('base64')],
+      ['acme-dns', SECRETS.acmeDns],
     ] as const)
       expect(all, `${plugin} never reached the fake:\n${explain(outputs.get(plugin)![0]!)}`).toContain(
         secret,
       );
-    for (const plugin of ['powerdns', 'cloudflare', 'route53', 'exec'] as const) {
+    for (const plugin of [...HTTP_PLUGINS, 'exec'] as const) {
       const text = outputs
         .get(plugin)!
         .map((r) => r.stdout + r.stderr)
@@ -172,7 +275,7 @@ describe('no secret reaches output or the store, whatever a DNS API echoes', () 
 
   it('stdout and stderr of renew -v, renew --json -v, renew, status and status --json hold no secret', () => {
     const hits: string[] = [];
-    for (const [plugin, results] of outputs)
+    for (const [plugin, results] of [...outputs, ['acme-dns register', register] as const])
       for (const [index, result] of results.entries())
         for (const secret of Object.values(SECRETS))
           for (const form of forms(secret))

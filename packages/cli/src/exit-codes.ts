@@ -53,9 +53,23 @@ export function exitCodeFor(
   // A local fault (no solver can prove a name, the CA's TLS certificate is not trusted...) is bad input like any
   // other: a person must change something, and no backoff was recorded, so the fixed run goes ahead at once.
   if (results.some((r) => r.outcome.type === 'failed' && r.outcome.fault === 'local')) return ExitCode.USAGE;
-  if (results.some((r) => r.outcome.type === 'failed' || r.deployFailed)) return ExitCode.FAILED;
+  const failed = results.filter((r) => r.outcome.type === 'failed' || r.deployFailed);
+  if (failed.length > 0) {
+    // Met under the lease before anything was ordered (a foreign program on the responder's port): bad input,
+    // as when found before the run — unless something else failed or was issued, which USAGE would hide.
+    const inputOnly =
+      failed.every((r) => !r.deployFailed && isInputError(r.outcome)) &&
+      !results.some((r) => r.outcome.type === 'issued' || r.outcome.type === 'renewed');
+    return inputOnly ? ExitCode.USAGE : ExitCode.FAILED;
+  }
   if (results.some((r) => r.outcome.type === 'deferred')) return ExitCode.DEFERRED;
   if (command === 'renew' && results.some((r) => r.outcome.type === 'issued' || r.outcome.type === 'renewed'))
     return ExitCode.RENEWED;
   return ExitCode.OK;
+}
+
+function isInputError(outcome: EnsureOutcome): boolean {
+  if (outcome.type !== 'failed') return false;
+  const code = (outcome.error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && INPUT_ERROR_CODES.has(code);
 }

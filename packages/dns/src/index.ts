@@ -15,6 +15,7 @@ export * from './provider/dns-provider.js';
 export * from './provider/dns-record.js';
 export * from './provider/plugin-config.js';
 export * from './provider/plugin-descriptor.js';
+export * from './provider/plugin-secrets.js';
 export * from './provider/provider-errors.js';
 export * from './provider/provider-http.js';
 export * from './provider/provider-retry.js';

@@ -74,3 +74,21 @@ export function toListenError(error: unknown, host: string, port: number): Http0
       );
   }
 }
+
+/**
+ * The busy-port error of a responder that held the port lock of every run sharing its store: the port is held by
+ * another program (a web server, a stray process), not by a certkeeper run waiting its turn. Names the port and
+ * what to change (`portOption`, such as `--http-listen <host:port>`).
+ */
+export function foreignPortError(error: Http01ListenError, portOption?: string): Http01ListenError {
+  const where = `${error.host.includes(':') ? `[${error.host}]` : error.host}:${error.port}`;
+  return new Http01ListenError(
+    'address-in-use',
+    error.host,
+    error.port,
+    // The flag is in the message itself: a failed outcome's reason keeps only the first line.
+    `The HTTP-01 responder cannot listen on ${where}: port ${error.port} is held by another program, not by a certkeeper run on this store (EADDRINUSE); nothing was ordered. Stop that program, or listen on another port${portOption ? ` (${portOption})` : ''}.`,
+    'Stop that program for the duration, let it serve the challenges (--http-webroot <dir>), or listen on a free port that port 80 is forwarded to.',
+    error.cause,
+  );
+}

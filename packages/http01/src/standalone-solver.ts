@@ -7,13 +7,25 @@ import type {
 } from '@certkeeper/core';
 import { Http01ChallengeRegistry } from './challenge-registry.js';
 import { type Http01Server, type Http01ServerOptions, startHttp01Server } from './http01-server.js';
+import { foreignPortError, Http01ListenError } from './listen-error.js';
 import { RegistryHttp01Solver } from './registry-solver.js';
 import { checkHttp01Tasks, supportsHttp01 } from './tasks.js';
 
 /** Options of {@link StandaloneHttp01Solver}: those of the server, plus when to stop it. */
 export interface StandaloneHttp01SolverOptions extends Http01ServerOptions {
-  /** Stop the server when a cleanup leaves no response published (it restarts on the next publish). */
+  /**
+   * Stop the server when a cleanup leaves no response published and no prepared order still needs it (it restarts
+   * on the next `prepare` or `publish`).
+   */
   readonly stopWhenIdle?: boolean;
+  /**
+   * Taken before the port is bound, given back (the function it resolves with) once the server has stopped: the CLI
+   * passes a store lease, so the runs sharing a store take turns on the port — and a port found busy while holding
+   * it is held by a program that is not one of them ({@link foreignPortError}).
+   */
+  readonly portLock?: (signal?: AbortSignal) => Promise<() => Promise<void>>;
+  /** What a person changes to listen elsewhere (`--http-listen <host:port>`), for the busy-port message. */
+  readonly portOption?: string;
 }
 
 /**
@@ -34,6 +46,10 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
   readonly #published: RegistryHttp01Solver;
   #starting: Promise<Http01Server> | undefined;
   #stopping: Promise<void> | undefined;
+  /** Gives the port lock back; set while the server holds the port. */
+  #unlock: (() => Promise<void>) | undefined;
+  /** Orders between `prepare` and its release: the server stays up for them even with nothing published. */
+  #prepared = 0;
 
   constructor(options: StandaloneHttp01SolverOptions = {}) {
     this.#options = options;
@@ -45,17 +61,47 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
     return supportsHttp01(identifier, wildcard);
   }
 
-  /** Starts the responder if it is not running; resolves with it. Concurrent calls share one start. */
-  start(): Promise<Http01Server> {
+  /**
+   * Starts the responder if it is not running (taking the port lock first, when there is one); resolves with it.
+   * Concurrent calls share one start.
+   */
+  start(signal?: AbortSignal): Promise<Http01Server> {
     this.#starting ??= (async () => {
       // A stop in progress still holds the port; binding before it is released would fail with EADDRINUSE.
       await this.#stopping;
-      return startHttp01Server({ ...this.#options, registry: this.registry });
+      const unlock = await this.#options.portLock?.(signal);
+      try {
+        const server = await startHttp01Server({ ...this.#options, registry: this.registry });
+        this.#unlock = unlock;
+        return server;
+      } catch (error) {
+        await unlock?.();
+        // Under the lock no run of ours holds the port: whoever does is another program.
+        throw unlock && error instanceof Http01ListenError && error.reason === 'address-in-use'
+          ? foreignPortError(error, this.#options.portOption)
+          : error;
+      }
     })().catch((error: unknown) => {
       this.#starting = undefined;
       throw error;
     });
     return this.#starting;
+  }
+
+  /**
+   * Binds the port for an order about to be placed or resumed ({@link ChallengeSolver.prepare}); the server stays
+   * up until every prepared order has released it (and, with `stopWhenIdle`, stops then).
+   */
+  async prepare(context: SolverContext = {}): Promise<() => Promise<void>> {
+    await this.start(context.signal);
+    this.#prepared++;
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      this.#prepared--;
+      await this.#stopIfIdle();
+    };
   }
 
   /** Stops the responder if it runs (published responses stay in the registry). */
@@ -64,7 +110,12 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
     if (!starting) return this.#stopping;
     this.#starting = undefined;
     const stopping = starting.then(
-      (server) => server.stop(),
+      async (server) => {
+        await server.stop();
+        const unlock = this.#unlock;
+        this.#unlock = undefined;
+        await unlock?.();
+      },
       () => undefined,
     );
     this.#stopping = stopping;
@@ -90,7 +141,11 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
     try {
       await this.#published.cleanup(receipts, context);
     } finally {
-      if (this.#options.stopWhenIdle && this.registry.size === 0) await this.stop();
+      await this.#stopIfIdle();
     }
+  }
+
+  async #stopIfIdle(): Promise<void> {
+    if (this.#options.stopWhenIdle && this.#prepared === 0 && this.registry.size === 0) await this.stop();
   }
 }

@@ -1,3 +1,4 @@
+import { processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 import { ProviderHttpClient, providerFailed } from '@certkeeper/dns';
 import type { AcmeDnsAccount } from './accounts.js';
 
@@ -6,11 +7,12 @@ export const PROVIDER_NAME = 'acme-dns';
 /** acme-dns answers errors as `{"error": "forbidden" | "bad_txt" | "bad_subdomain" | …}`. */
 export function createApi(
   apiUrl: string,
-  options: { timeoutMs: number; maxRetryWaitMs: number; attempts?: number },
+  options: { timeoutMs: number; maxRetryWaitMs: number; attempts?: number; redactor?: SecretRedactor },
 ): ProviderHttpClient {
   return new ProviderHttpClient({
     provider: PROVIDER_NAME,
     baseUrl: apiUrl,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
     timeoutMs: options.timeoutMs,
     retry: {
       maxDelayMs: options.maxRetryWaitMs,
@@ -63,6 +65,8 @@ export async function registerAccount(
         retryable: false,
       },
     );
+  // Known from now on: whatever prints the new account (the register command, an error) prints no password.
+  processSecretRedactor().register(password);
   return {
     username: username!,
     password: password!,

@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 import { parseServerAddress, type ServerAddress } from '@certkeeper/dns';
 import { type AcmeDnsAccount, type AcmeDnsAccounts, parseAccounts } from './accounts.js';
 
@@ -17,6 +17,11 @@ export interface AcmeDnsOptions {
   readonly timeoutMs?: number;
   /** Longest `Retry-After` waited inline after a 429 or 5xx; longer waits fail at once with the time. Default 5000 ms. */
   readonly maxRetryWaitMs?: number;
+  /**
+   * Where each account's password (`X-Api-Key`) is registered so no log, error or stored record can print it,
+   * whatever the server echoes back. Default: the process's (`processSecretRedactor()`).
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 export interface ResolvedOptions {
@@ -25,6 +30,7 @@ export interface ResolvedOptions {
   readonly dnsServer?: ServerAddress;
   readonly timeoutMs: number;
   readonly maxRetryWaitMs: number;
+  readonly redactor?: SecretRedactor;
 }
 
 /** @throws CertkeeperError INVALID_OPTION naming the option, never a password. */
@@ -37,9 +43,15 @@ export function resolveOptions(options: AcmeDnsOptions): ResolvedOptions {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw invalid('apiUrl must be an http:// or https:// URL');
+  const redactor = options.redactor ?? processSecretRedactor();
+  if (typeof options.accounts === 'string') redactor.register(options.accounts);
+  const accounts = parseAccounts(options.accounts);
+  // The file as a whole is a secret option; the passwords inside it are what each request sends.
+  for (const account of accounts.values()) redactor.register(account.password);
   return {
     apiUrl: url.href,
-    accounts: parseAccounts(options.accounts),
+    accounts,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
     ...(options.dnsServer ? { dnsServer: parseServerAddress(options.dnsServer) } : {}),
     timeoutMs: options.timeoutMs ?? 30_000,
     maxRetryWaitMs: options.maxRetryWaitMs ?? 5000,

@@ -1,4 +1,5 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, type SecretRedactor } from '@certkeeper/core';
+import { credentialFrom } from '@certkeeper/dns';
 
 /** Options of {@link desec}; the config-file keys are the same. */
 export interface DesecOptions {
@@ -13,6 +14,11 @@ export interface DesecOptions {
    * domain, 15 per minute). A longer wait fails at once, retryable, with the time. Default 5000 ms.
    */
   readonly maxRetryWaitMs?: number;
+  /**
+   * Where the token is registered so no log, error or stored record can print it, whatever the service echoes back.
+   * Default: the process's (`processSecretRedactor()`).
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 export interface ResolvedOptions {
@@ -20,11 +26,13 @@ export interface ResolvedOptions {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly maxRetryWaitMs: number;
+  readonly redactor?: SecretRedactor;
 }
 
 /** @throws CertkeeperError INVALID_OPTION naming the option, never the token. */
 export function resolveOptions(options: DesecOptions): ResolvedOptions {
-  const apiToken = options.apiToken ?? process.env.DESEC_TOKEN;
+  // Registered with the redactor whether it came from the options or the environment.
+  const apiToken = credentialFrom(options.apiToken, ['DESEC_TOKEN'], options.redactor);
   if (!apiToken?.trim()) {
     throw new CertkeeperError(ErrorCodes.INVALID_OPTION, 'The deSEC DNS provider needs an API token.', {
       hint: 'Pass { apiToken } or set DESEC_TOKEN to a deSEC token (restrict it with a token policy, see the README).',
@@ -32,6 +40,7 @@ export function resolveOptions(options: DesecOptions): ResolvedOptions {
   }
   return {
     apiToken,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
     baseUrl: options.baseUrl ?? 'https://desec.io/api/v1',
     timeoutMs: options.timeoutMs ?? 30_000,
     maxRetryWaitMs: options.maxRetryWaitMs ?? 5000,

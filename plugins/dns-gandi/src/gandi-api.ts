@@ -21,6 +21,7 @@ export function createApi(options: ResolvedOptions): ProviderHttpClient {
   return new ProviderHttpClient({
     provider: PROVIDER_NAME,
     baseUrl: options.baseUrl,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
     headers: { authorization: `Bearer ${options.apiToken}` },
     timeoutMs: options.timeoutMs,
     retry: { maxDelayMs: options.maxRetryWaitMs },

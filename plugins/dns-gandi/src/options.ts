@@ -1,4 +1,5 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, type SecretRedactor } from '@certkeeper/core';
+import { credentialFrom } from '@certkeeper/dns';
 
 /** Options of {@link gandi}; the config-file keys are the same. */
 export interface GandiOptions {
@@ -12,6 +13,11 @@ export interface GandiOptions {
   readonly pageSize?: number;
   /** Longest `Retry-After` waited inline after a 429 or 5xx; longer waits fail at once with the time. Default 5000 ms. */
   readonly maxRetryWaitMs?: number;
+  /**
+   * Where the token is registered so no log, error or stored record can print it, whatever the service echoes back.
+   * Default: the process's (`processSecretRedactor()`).
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 export interface ResolvedOptions {
@@ -20,6 +26,7 @@ export interface ResolvedOptions {
   readonly timeoutMs: number;
   readonly pageSize: number;
   readonly maxRetryWaitMs: number;
+  readonly redactor?: SecretRedactor;
 }
 
 /** LiveDNS refuses TTLs below 300 seconds. */
@@ -27,7 +34,8 @@ export const MIN_TTL = 300;
 
 /** @throws CertkeeperError INVALID_OPTION naming the option, never the token. */
 export function resolveOptions(options: GandiOptions): ResolvedOptions {
-  const apiToken = options.apiToken ?? process.env.GANDI_PAT;
+  // Registered with the redactor whether it came from the options or the environment.
+  const apiToken = credentialFrom(options.apiToken, ['GANDI_PAT'], options.redactor);
   if (!apiToken?.trim()) {
     throw new CertkeeperError(
       ErrorCodes.INVALID_OPTION,
@@ -39,6 +47,7 @@ export function resolveOptions(options: GandiOptions): ResolvedOptions {
   }
   return {
     apiToken,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
     baseUrl: options.baseUrl ?? 'https://api.gandi.net/v5/livedns',
     timeoutMs: options.timeoutMs ?? 30_000,
     pageSize: options.pageSize ?? 100,

@@ -1,4 +1,5 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, type SecretRedactor } from '@certkeeper/core';
+import { credentialFrom } from '@certkeeper/dns';
 
 /** Options of {@link hetzner}; the config-file keys are the same. */
 export interface HetznerOptions {
@@ -16,6 +17,11 @@ export interface HetznerOptions {
   readonly pageSize?: number;
   /** Longest `Retry-After` / rate-limit reset waited inline; longer waits fail at once with the time. Default 5000 ms. */
   readonly maxRetryWaitMs?: number;
+  /**
+   * Where the token is registered so no log, error or stored record can print it, whatever the service echoes back.
+   * Default: the process's (`processSecretRedactor()`).
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 export interface ResolvedOptions {
@@ -26,6 +32,7 @@ export interface ResolvedOptions {
   readonly actionPollIntervalMs: number;
   readonly pageSize: number;
   readonly maxRetryWaitMs: number;
+  readonly redactor?: SecretRedactor;
 }
 
 /** Hetzner DNS refuses TTLs below 60 seconds. */
@@ -33,7 +40,8 @@ export const MIN_TTL = 60;
 
 /** @throws CertkeeperError INVALID_OPTION naming the option, never the token. */
 export function resolveOptions(options: HetznerOptions): ResolvedOptions {
-  const apiToken = options.apiToken ?? process.env.HETZNER_API_TOKEN ?? process.env.HCLOUD_TOKEN;
+  // Registered with the redactor whether it came from the options or the environment.
+  const apiToken = credentialFrom(options.apiToken, ['HETZNER_API_TOKEN', 'HCLOUD_TOKEN'], options.redactor);
   if (!apiToken?.trim()) {
     throw new CertkeeperError(ErrorCodes.INVALID_OPTION, 'The Hetzner DNS provider needs an API token.', {
       hint: 'Pass { apiToken } or set HETZNER_API_TOKEN to a Read & Write token of the Hetzner Console project that holds the zones.',
@@ -47,6 +55,7 @@ export function resolveOptions(options: HetznerOptions): ResolvedOptions {
   }
   return {
     apiToken,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
     baseUrl: options.baseUrl ?? 'https://api.hetzner.cloud/v1',
     timeoutMs: options.timeoutMs ?? 30_000,
     actionTimeoutMs: options.actionTimeoutMs ?? 60_000,

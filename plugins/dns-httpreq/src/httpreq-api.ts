@@ -8,6 +8,7 @@ export function createApi(options: ResolvedOptions): ProviderHttpClient {
   return new ProviderHttpClient({
     provider: PROVIDER_NAME,
     baseUrl: options.endpoint,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
     headers: options.authorization ? { authorization: options.authorization } : {},
     timeoutMs: options.timeoutMs,
     retry: { maxDelayMs: options.maxRetryWaitMs },

@@ -1,4 +1,5 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
+import { credentialFrom } from '@certkeeper/dns';
 
 /** Options of {@link httpreq}; the config-file keys are the same. */
 export interface HttpreqOptions {
@@ -17,6 +18,11 @@ export interface HttpreqOptions {
   readonly timeoutMs?: number;
   /** Longest `Retry-After` waited inline after a 429 or 5xx; longer waits fail at once with the time. Default 5000 ms. */
   readonly maxRetryWaitMs?: number;
+  /**
+   * Where the password (and the header made of it) is registered so no log, error or stored record can print it,
+   * whatever the webhook echoes back. Default: the process's (`processSecretRedactor()`).
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 export interface ResolvedOptions {
@@ -25,6 +31,7 @@ export interface ResolvedOptions {
   readonly list: boolean;
   readonly timeoutMs: number;
   readonly maxRetryWaitMs: number;
+  readonly redactor?: SecretRedactor;
 }
 
 /** @throws CertkeeperError INVALID_OPTION naming the option, never the password. */
@@ -42,13 +49,18 @@ export function resolveOptions(options: HttpreqOptions): ResolvedOptions {
     invalid('endpoint must not contain credentials; use username and password');
   if ((options.username === undefined) !== (options.password === undefined))
     invalid('username and password must be given together (basic authentication), or both left out');
+  const redactor = options.redactor ?? processSecretRedactor();
+  const password = credentialFrom(options.password, [], redactor);
+  const authorization =
+    options.username !== undefined && password !== undefined
+      ? `Basic ${Buffer.from(`${options.username}:${password}`).toString('base64')}`
+      : undefined;
+  // The header value as a whole too: a webhook may echo it as it was sent.
+  redactor.register(authorization?.slice('Basic '.length));
   return {
     endpoint: url.href,
-    ...(options.username !== undefined && options.password !== undefined
-      ? {
-          authorization: `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`,
-        }
-      : {}),
+    ...(authorization ? { authorization } : {}),
+    ...(options.redactor ? { redactor: options.redactor } : {}),
     list: options.list ?? false,
     timeoutMs: options.timeoutMs ?? 30_000,
     maxRetryWaitMs: options.maxRetryWaitMs ?? 5000,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, processSecretRedactor } from '@certkeeper/core';
 import { normalizeName } from '@certkeeper/dns';
 import { type AcmeDnsAccount, parseAccounts, registerAccount } from '@certkeeper/dns-acme-dns';
 import { writeFileDurably } from '@certkeeper/store';
@@ -102,7 +102,10 @@ async function readAccounts(file: string): Promise<Record<string, AcmeDnsAccount
       },
     );
   }
-  return Object.fromEntries(parseAccounts(text));
+  const accounts = parseAccounts(text);
+  // Known before anything is printed: nothing this command says may carry a password.
+  for (const account of accounts.values()) processSecretRedactor().register(account.password);
+  return Object.fromEntries(accounts);
 }
 
 /** `apiUrl` and the `accounts: { file }` path of an acme-dns solver in the config, if there is one. */

@@ -22,9 +22,16 @@ export function outcomeText(outcome: EnsureOutcome): string {
     case 'deferred':
       return outcome.reason;
     case 'failed': {
+      // The error's code, as a thrown error prints it: the key into docs/errors.md.
+      const code = (outcome.error as { code?: unknown } | undefined)?.code;
+      const reason =
+        typeof code === 'string' && code.startsWith('CERTKEEPER_ERR_') && !outcome.reason.includes(code)
+          ? `${outcome.reason} (${code})`
+          : outcome.reason;
       // A local fault is for a person to fix: what to change comes with it.
       const hint = outcome.fault === 'local' ? hintOf(outcome.error) : undefined;
-      return hint ? `${outcome.reason}\n  Next: ${hint}` : outcome.reason;
+      return hint ? `${reason}
+  Next: ${hint}` : reason;
     }
   }
 }

@@ -14,9 +14,21 @@ import type { SolverSpec } from '../settings/settings.js';
 
 export interface BuiltSolvers {
   readonly solvers: readonly ChallengeSolver[];
-  /** The standalone responder, to start before ordering (a busy port fails before any order is placed). */
+  /**
+   * The standalone responder. It binds its port when an order is about to be placed (`prepare`, under the
+   * certificate's lease), so runs that coalesce on another run's order never touch the port.
+   */
   readonly standalone?: StandaloneHttp01Solver;
   stop(): Promise<void>;
+}
+
+export interface SolverBuildContext extends SecretContext {
+  readonly searchFrom: readonly string[];
+  /** The lock runs sharing the store take before binding a responder's port (see portLease). */
+  readonly portLock?: (address: {
+    readonly host?: string;
+    readonly port: number;
+  }) => (signal?: AbortSignal) => Promise<() => Promise<void>>;
 }
 
 /**
@@ -26,7 +38,7 @@ export interface BuiltSolvers {
  */
 export async function buildSolvers(
   specs: readonly SolverSpec[],
-  context: SecretContext & { readonly searchFrom: readonly string[] },
+  context: SolverBuildContext,
 ): Promise<BuiltSolvers> {
   const solvers: ChallengeSolver[] = [];
   let standalone: StandaloneHttp01Solver | undefined;
@@ -38,6 +50,11 @@ export async function buildSolvers(
         ...(spec.listen.host ? { host: spec.listen.host } : {}),
         port: spec.listen.port,
         stopWhenIdle: true,
+        ...(context.portLock ? { portLock: context.portLock(spec.listen) } : {}),
+        portOption:
+          spec.where() === '--http-standalone'
+            ? '--http-listen <host:port>'
+            : `${spec.where('listen')} in the config file`,
       });
       solvers.push(standalone);
     } else if (spec.type === 'http-01-webroot') {

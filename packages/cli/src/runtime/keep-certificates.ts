@@ -27,9 +27,10 @@ export interface KeepOptions {
 /**
  * Ensure each item in turn, reporting progress and outcomes and deploying what was issued. First, from the store
  * alone (plus due ARI refreshes), every item is checked with the policy's freshness gate: fresh ones are reported
- * as such without composing the manager or asking the CA anything; if any needs an order, the standalone
- * responder is started before the first one, so a busy port fails before anything is ordered. The manager's
- * coordinator checks freshness again under its lease before ordering ("lock, then re-check").
+ * as such without composing the manager or asking the CA anything. The manager's coordinator checks freshness
+ * again under the certificate's lease before ordering ("lock, then re-check"), and only then binds the standalone
+ * responder's port (the solver's `prepare`): runs of one store coalesce on one order before any of them binds, and a
+ * port another program holds still fails before anything is ordered.
  */
 export async function keepCertificates(
   runtime: Runtime,
@@ -67,7 +68,6 @@ async function keepEach(
   const manager = fresh.every(Boolean) ? undefined : await runtime.manager();
   manager?.events.on('progress', onProgress);
   try {
-    if (manager) await runtime.solvers.standalone?.start();
     for (const [index, item] of items.entries()) {
       if (signal?.aborted) break;
       reporter.begin(item.names);

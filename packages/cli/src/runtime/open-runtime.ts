@@ -3,6 +3,7 @@ import type { CertificateManager, CertkeeperMetrics, ManagerOptions } from '@cer
 import { FileStore } from '@certkeeper/store';
 import type { Settings } from '../settings/settings.js';
 import { type BuiltSolvers, buildSolvers } from './build-solvers.js';
+import { portLease } from './port-lease.js';
 import { assertWritableDirectory } from './writable-directory.js';
 
 /** The composed parts a command works with. `close()` stops the responder, the CA connections and the store. */
@@ -66,6 +67,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
           `output directory of ${certificate.names.join(', ')}`,
           0o755,
         );
+  const holderDescription = options.command ? `certkeeper ${options.command}` : 'certkeeper';
   const solvers: BuiltSolvers = options.solvers
     ? await buildSolvers(settings.solvers, {
         directory: settings.baseDirectory,
@@ -73,6 +75,9 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
         warn: options.warn,
         redactor: options.redactor ?? processSecretRedactor(),
         searchFrom: [settings.baseDirectory, options.cwd],
+        // Bound only while an order runs, long after the store below is open.
+        portLock: (address) =>
+          portLease(() => store, address, { logger: options.logger, description: holderDescription }),
       })
     : { solvers: [], stop: async () => {} };
   const store = await FileStore.open({ directory: settings.storeDirectory });
@@ -86,7 +91,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
       manager ??= import('@certkeeper/manager').then(({ createCertificateManager }) =>
         createCertificateManager({
           ...managerOptions,
-          leaseHolder: { description: options.command ? `certkeeper ${options.command}` : 'certkeeper' },
+          leaseHolder: { description: holderDescription },
           store,
           solvers: solvers.solvers,
           logger: options.logger,

@@ -69,6 +69,14 @@ export interface ChallengeSolver {
    * idempotently, right before answering their challenges.
    */
   readonly volatile?: boolean;
+  /**
+   * Take what the solver needs for a whole order before the order is placed or resumed — the standalone
+   * responder binds its port here — so a resource held by someone else fails before anything is ordered. A driver
+   * calls it while holding the certificate's lease, after its freshness re-check: runs that coalesce on another
+   * run's order never take the resource at all. Resolves with the function that gives it back when the order ends.
+   * Drivers that never call it still work: such a solver takes the resource on its first `publish`.
+   */
+  prepare?(context: SolverContext): Promise<() => Promise<void>>;
   /** Whether this solver can answer for an identifier (for example http-01 cannot do wildcards). */
   supports?(identifier: Identifier, wildcard: boolean): boolean;
   publish(tasks: readonly ChallengeTask[], context: SolverContext): Promise<PublicationReceipt[]>;

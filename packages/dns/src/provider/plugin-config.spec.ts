@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, SecretRedactor } from '@certkeeper/core';
 import { describe, expect, it } from 'vitest';
 import { parsePluginConfig } from './plugin-config.js';
 import type { ConfigSchema } from './plugin-descriptor.js';
@@ -44,5 +44,26 @@ describe('parsePluginConfig', () => {
     const wrong = problem({ apiToken: 42 });
     expect([wrong.code, wrong.message.includes('42')]).toEqual([ErrorCodes.INVALID_OPTION, false]);
     expect(wrong.hint).toContain('@certkeeper/dns-sample');
+  });
+
+  it('registers the secret options with the redactor, even when it then refuses the configuration', () => {
+    const redactor = new SecretRedactor();
+    const config = { apiToken: 'tok-123456789', mode: 'raw', zoneIds: { 'a.test': 'zone-plain-id' } };
+    parsePluginConfig(schema, config, label, redactor);
+    expect(redactor.redact('tok-123456789 zone-plain-id raw')).toBe('[redacted] zone-plain-id raw');
+    const refused = new SecretRedactor();
+    expect(() => parsePluginConfig(schema, { apiToken: 'tok-987654321', ttl: -1 }, label, refused)).toThrow();
+    expect(refused.redact('tok-987654321')).toBe('[redacted]');
+  });
+
+  it('in a mapping option, registers the values whose names say credential', () => {
+    const redactor = new SecretRedactor();
+    parsePluginConfig(
+      schema,
+      { apiToken: 'tok-123456789', zoneIds: { API_TOKEN: 'mapped-secret-1', REGION: 'eu-west-1' } },
+      label,
+      redactor,
+    );
+    expect(redactor.redact('mapped-secret-1 eu-west-1')).toBe('[redacted] eu-west-1');
   });
 });

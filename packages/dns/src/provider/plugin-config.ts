@@ -1,5 +1,6 @@
-import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, type SecretRedactor } from '@certkeeper/core';
 import type { ConfigOption, ConfigSchema } from './plugin-descriptor.js';
+import { registerConfigSecrets } from './plugin-secrets.js';
 
 /** Who the configuration is for, in messages: `{ service: 'deSEC', packageName: '@certkeeper/dns-desec' }`. */
 export interface PluginConfigLabel {
@@ -10,7 +11,8 @@ export interface PluginConfigLabel {
 /**
  * Checks a configuration object against a plugin's schema and returns it typed: unknown keys, missing required
  * keys, and values of the wrong type (empty strings, negative or fractional integers, values outside `enum`) are
- * refused. Every provider package shares it, so every plugin rejects bad input the same way.
+ * refused. Every provider package shares it, so every plugin rejects bad input the same way — and registers its
+ * secret options' values with the redactor (default: the process's) the same way, before any is used.
  *
  * @throws CertkeeperError INVALID_OPTION naming the key and what it must be — never its value (it may be a secret).
  */
@@ -18,11 +20,14 @@ export function parsePluginConfig<Config>(
   schema: ConfigSchema,
   config: unknown,
   label: PluginConfigLabel,
+  redactor?: SecretRedactor,
 ): Config {
   const input = config ?? {};
   if (typeof input !== 'object' || Array.isArray(input))
     throw invalid(label, 'the configuration', 'an object');
   const entries = input as Record<string, unknown>;
+  // First, so that not even a refusal below can come to quote one.
+  registerConfigSecrets(schema, entries, redactor);
   const known = Object.keys(schema.properties);
   for (const key of Object.keys(entries))
     if (!known.includes(key)) throw invalid(label, `"${key}"`, `one of ${known.join(', ')}`);

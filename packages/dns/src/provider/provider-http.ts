@@ -1,4 +1,10 @@
-import { BodyLimitExceeded, parseRetryAfter, readCappedBody } from '@certkeeper/core';
+import {
+  BodyLimitExceeded,
+  parseRetryAfter,
+  processSecretRedactor,
+  readCappedBody,
+  type SecretRedactor,
+} from '@certkeeper/core';
 import { request } from 'undici';
 import { providerFailed, providerUnauthorized, zoneNotFound } from './provider-errors.js';
 import { type RetryOptions, withProviderRetry } from './provider-retry.js';
@@ -27,6 +33,11 @@ export interface ProviderHttpOptions {
   readonly defaultRateLimitWaitMs?: number;
   /** Other failures the service says are transient (Hetzner's 409 `locked`): retried like a 5xx. */
   readonly transient?: (body: unknown, status: number) => boolean;
+  /**
+   * Scrubs a failed answer before any of it is quoted: a service may echo the request's credentials in its error.
+   * Default: the process's redactor, which knows every secret option of every plugin (parsePluginConfig).
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 export interface ProviderRequest {
@@ -192,7 +203,9 @@ export class ProviderHttpClient {
 
   private failure(call: ProviderRequest, status: number, headers: Headers, body: unknown): Error {
     const { provider } = this.options;
-    const said = this.options.describeError?.(body, status) ?? snippet(body);
+    // Scrubbed whole, before anything is cut to length: a secret cut in two would no longer be recognised.
+    const clean = (this.options.redactor ?? processSecretRedactor()).redactValue(body);
+    const said = this.options.describeError?.(clean, status) ?? snippet(clean);
     const detail = `HTTP ${status}${said ? `: ${said}` : ''}`;
     if (status === 401 || status === 403) return providerUnauthorized(provider, call.zone, detail);
     if (status === 429) {
