@@ -17,6 +17,7 @@ export const FIRST_PARTY_PLUGINS = [
   'gandi',
   'httpreq',
   'acme-dns',
+  'linode',
 ] as const;
 
 export interface LoadedPlugin {
