@@ -1,4 +1,4 @@
-import { headerOf, type ProviderCallOptions, ProviderHttpClient, providerFailed } from '@certkeeper/dns';
+import { collectOffsetPages, headerOf, type ProviderCallOptions, ProviderHttpClient } from '@certkeeper/dns';
 import type { ResolvedOptions } from './options.js';
 
 export const PROVIDER_NAME = 'linode';
@@ -54,13 +54,10 @@ export function createApi(options: ResolvedOptions): ProviderHttpClient {
 
 /**
  * Every item of a paged listing (`page`, `page_size`; the answer says how many `pages` and `results` there are), at
- * most 1 000 pages. `filter` goes in the `X-Filter` header, Linode's filtering language (`{"domain": "example.com"}`).
- *
- * Pages are offsets into a list other writers change meanwhile: a deletion moves an item from page 2 to page 1
- * unseen, or makes page 2 vanish (400 on `page`). When the total changes between pages, or a page vanished, the
- * listing starts over (up to 5 times), so a delete never misses a value another process shifted.
+ * most 1 000 pages, starting over when the list shifts between pages (`collectOffsetPages`). `filter` goes in the
+ * `X-Filter` header, Linode's filtering language (`{"domain": "example.com"}`).
  */
-export async function allPages<T>(
+export function allPages<T>(
   api: ProviderHttpClient,
   path: string,
   pageSize: number,
@@ -68,35 +65,27 @@ export async function allPages<T>(
   call?: ProviderCallOptions,
 ): Promise<T[]> {
   const { filter, ...about } = what;
-  for (let attempt = 0; ; attempt++) {
-    const items: T[] = [];
-    let total: number | undefined;
-    let shifted = false;
-    for (let page = 1, pages = 1; page <= pages && page <= 1000; page++) {
+  return collectOffsetPages<T>(
+    async (page) => {
       const { status, body } = await api.request<Page>({
         method: 'GET',
         path,
         query: { page, page_size: pageSize },
         ...(filter ? { headers: { 'x-filter': JSON.stringify(filter) } } : {}),
         ...about,
-        // A later page that no longer exists: the list shrank under us.
+        // A later page that no longer exists (400 on `page`): the list shrank under us.
         accept: (code, answer) => page > 1 && code === 400 && fieldOf(answer) === 'page',
         signal: call?.signal,
       });
-      if (status === 400 || (total !== undefined && body?.results !== total)) {
-        shifted = true;
-        break;
-      }
-      total = body?.results;
-      if (Array.isArray(body?.data)) items.push(...(body.data as T[]));
-      pages = typeof body?.pages === 'number' ? body.pages : page;
-    }
-    if (!shifted) return items;
-    if (attempt >= 4)
-      throw providerFailed(PROVIDER_NAME, about.operation, 'the listing kept changing while it was read', {
-        retryable: true,
-      });
-  }
+      if (status === 400) return 'gone';
+      return {
+        items: Array.isArray(body?.data) ? (body.data as T[]) : [],
+        pages: typeof body?.pages === 'number' ? body.pages : page,
+        total: body?.results,
+      };
+    },
+    { provider: PROVIDER_NAME, operation: about.operation },
+  );
 }
 
 function fieldOf(body: unknown): string | undefined {
