@@ -18,6 +18,7 @@ export const FIRST_PARTY_PLUGINS = [
   'httpreq',
   'acme-dns',
   'linode',
+  'dnsimple',
 ] as const;
 
 export interface LoadedPlugin {
