@@ -19,6 +19,7 @@ export const FIRST_PARTY_PLUGINS = [
   'acme-dns',
   'linode',
   'dnsimple',
+  'ovh',
 ] as const;
 
 export interface LoadedPlugin {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 /** An answer in the service's own error envelope, with its real status (and headers such as Retry-After). */
@@ -21,6 +22,10 @@ export interface FakeApiRequest {
   readonly headers: IncomingHttpHeaders;
   /** The parsed JSON body; undefined when empty. */
   readonly body: unknown;
+  /** The body exactly as sent (for services that sign it). */
+  readonly rawBody: string;
+  /** The request target exactly as sent: path and query (for services that sign it). */
+  readonly url: string;
 }
 
 export interface FakeApiAnswer {
@@ -55,6 +60,8 @@ export interface JsonApiFakeOptions<Operation extends string> {
   serverError(message: string): FakeApiError;
   /** Delay before each answer, so concurrent clients interleave. */
   readonly latencyMs?: number;
+  /** Serve HTTPS with this certificate (for SDKs that only speak HTTPS); the origin is then `https://`. */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 export interface FakeApiLogEntry<Operation extends string> {
@@ -98,12 +105,13 @@ export async function startJsonApiFake<Operation extends string>(
   const requests: FakeApiLogEntry<Operation>[] = [];
   const injected: { error: InjectedFakeError<Operation>; remaining: number }[] = [];
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     void serve(req, res).catch((error: unknown) => {
       res.statusCode = 500;
       res.end(String(error));
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -126,6 +134,8 @@ export async function startJsonApiFake<Operation extends string>(
       query: url.searchParams,
       headers: req.headers,
       body,
+      rawBody: text,
+      url: req.url ?? '/',
     };
     try {
       const route = options.route(request);
@@ -158,7 +168,7 @@ export async function startJsonApiFake<Operation extends string>(
 
   const port = await listenOnLoopback(server, options.name);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     count: (operation) => requests.filter((entry) => entry.operation === operation).length,
     resetRequests() {

@@ -1,6 +1,9 @@
-import type { Server } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+
+type Server = HttpServer | HttpsServer;
 
 /** Listens on a free port of 127.0.0.1 and resolves the port; a failure names the fake (`what`). */
 export async function listenOnLoopback(server: Server, what: string): Promise<number> {
