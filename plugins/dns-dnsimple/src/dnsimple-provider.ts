@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes, processSecretRedactor } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import {
   AsyncCache,
   absoluteName,
@@ -41,7 +41,7 @@ export class DnsimpleDnsProvider implements DnsProvider, ZoneLister {
 
   constructor(options: DnsimpleOptions = {}) {
     this.options = resolveOptions(options);
-    (options.redactor ?? processSecretRedactor()).register(this.options.apiToken);
+    this.options.redactor.register(this.options.apiToken);
     this.transport = new DnsimpleTransport(this.options);
     this.client = new DNSimple({
       accessToken: this.options.apiToken,

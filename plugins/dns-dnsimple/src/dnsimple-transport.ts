@@ -40,6 +40,7 @@ export class DnsimpleTransport {
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
       retry: { maxDelayMs: options.maxRetryWaitMs },
+      redactor: options.redactor,
       describeError: (body) => {
         const error = body as { message?: unknown; errors?: unknown } | undefined;
         if (typeof error?.message !== 'string') return undefined;

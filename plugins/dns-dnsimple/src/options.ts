@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes, type SecretRedactor } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 
 /** Options of {@link dnsimple}; the config-file keys are the same (but `redactor`, code only). */
 export interface DnsimpleOptions {
@@ -30,6 +30,7 @@ export interface ResolvedOptions {
   readonly timeoutMs: number;
   readonly pageSize: number;
   readonly maxRetryWaitMs: number;
+  readonly redactor: SecretRedactor;
 }
 
 /** DNSimple refuses TTLs below 60 seconds. */
@@ -66,5 +67,6 @@ export function resolveOptions(options: DnsimpleOptions): ResolvedOptions {
     timeoutMs: options.timeoutMs ?? 30_000,
     pageSize,
     maxRetryWaitMs: options.maxRetryWaitMs ?? 5000,
+    redactor: options.redactor ?? processSecretRedactor(),
   };
 }

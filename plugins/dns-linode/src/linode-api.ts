@@ -38,10 +38,14 @@ export function createApi(options: ResolvedOptions): ProviderHttpClient {
     headers: { authorization: `Bearer ${options.apiToken}` },
     timeoutMs: options.timeoutMs,
     retry: { maxDelayMs: options.maxRetryWaitMs },
+    redactor: options.redactor,
     describeError: (body) => {
       const errors = (body as { errors?: { reason?: unknown; field?: unknown }[] } | undefined)?.errors;
-      if (!Array.isArray(errors) || errors.length === 0) return undefined;
-      return errors
+      const reasons = (Array.isArray(errors) ? errors : []).filter(
+        (error) => typeof error?.reason === 'string',
+      );
+      if (reasons.length === 0) return undefined; // not Linode's envelope: the client quotes the body itself
+      return reasons
         .map((error) => `${typeof error.field === 'string' ? `${error.field}: ` : ''}${String(error.reason)}`)
         .join('; ');
     },

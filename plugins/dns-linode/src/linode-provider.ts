@@ -1,4 +1,3 @@
-import { processSecretRedactor } from '@certkeeper/core';
 import {
   AsyncCache,
   absoluteName,
@@ -37,7 +36,7 @@ export class LinodeDnsProvider implements DnsProvider, ZoneLister {
 
   constructor(options: LinodeOptions = {}) {
     this.options = resolveOptions(options);
-    (options.redactor ?? processSecretRedactor()).register(this.options.apiToken);
+    this.options.redactor.register(this.options.apiToken);
     this.api = createApi(this.options);
   }
 

@@ -1,4 +1,4 @@
-import { CertkeeperError, ErrorCodes, type SecretRedactor } from '@certkeeper/core';
+import { CertkeeperError, ErrorCodes, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 
 /** Options of {@link linode}; the config-file keys are the same (but `redactor`, code only). */
 export interface LinodeOptions {
@@ -25,6 +25,7 @@ export interface ResolvedOptions {
   readonly timeoutMs: number;
   readonly pageSize: number;
   readonly maxRetryWaitMs: number;
+  readonly redactor: SecretRedactor;
 }
 
 /** @throws CertkeeperError INVALID_OPTION naming the option, never the token. */
@@ -47,5 +48,6 @@ export function resolveOptions(options: LinodeOptions): ResolvedOptions {
     timeoutMs: options.timeoutMs ?? 30_000,
     pageSize,
     maxRetryWaitMs: options.maxRetryWaitMs ?? 5000,
+    redactor: options.redactor ?? processSecretRedactor(),
   };
 }

@@ -1,4 +1,10 @@
-import { BodyLimitExceeded, parseRetryAfter, readCappedBody } from '@certkeeper/core';
+import {
+  BodyLimitExceeded,
+  parseRetryAfter,
+  processSecretRedactor,
+  readCappedBody,
+  type SecretRedactor,
+} from '@certkeeper/core';
 import { request } from 'undici';
 import { providerFailed, providerUnauthorized, zoneNotFound } from './provider-errors.js';
 import { type RetryOptions, withProviderRetry } from './provider-retry.js';
@@ -27,6 +33,12 @@ export interface ProviderHttpOptions {
   readonly defaultRateLimitWaitMs?: number;
   /** Other failures the service says are transient (Hetzner's 409 `locked`): retried like a 5xx. */
   readonly transient?: (body: unknown, status: number) => boolean;
+  /**
+   * Scrubs the host's error text before it is cut to a quotable length: an API that echoes the request back would
+   * otherwise leave a credential's first characters in the message, which no redactor matches later. Default: the
+   * process's (`processSecretRedactor()`), where providers register their credentials.
+   */
+  readonly redactor?: SecretRedactor;
 }
 
 export interface ProviderRequest {
@@ -192,8 +204,9 @@ export class ProviderHttpClient {
 
   private failure(call: ProviderRequest, status: number, headers: Headers, body: unknown): Error {
     const { provider } = this.options;
-    const said = this.options.describeError?.(body, status) ?? snippet(body);
-    const detail = `HTTP ${status}${said ? `: ${said}` : ''}`;
+    const redactor = this.options.redactor ?? processSecretRedactor();
+    const said = this.options.describeError?.(body, status) ?? snippet(body, redactor);
+    const detail = `HTTP ${status}${said ? `: ${redactor.redact(said)}` : ''}`;
     if (status === 401 || status === 403) return providerUnauthorized(provider, call.zone, detail);
     if (status === 429) {
       const now = new Date();
@@ -231,9 +244,9 @@ function parseBody(text: string): unknown {
 }
 
 /** A short, printable excerpt of an answer the service's envelope did not explain. */
-function snippet(body: unknown): string {
+function snippet(body: unknown, redactor: SecretRedactor): string {
   if (body === undefined) return '';
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = redactor.redact(typeof body === 'string' ? body : JSON.stringify(body));
   return text
     .replace(/[^\x20-\x7e]+/g, ' ')
     .trim()
