@@ -49,6 +49,8 @@ export class OvhDnsProvider implements DnsProvider, ZoneLister {
   private readonly locks = new KeyedMutex();
   private readonly refresher = new ZoneRefresher();
   private readonly createdIds = new Map<string, number>();
+  /** Records this instance created, by id: a listing that returns their ids needs no GET to know what they hold. */
+  private readonly createdRecords = new Map<number, ApiRecord>();
 
   constructor(options: OvhOptions = {}) {
     this.options = resolveOptions(options);
@@ -106,6 +108,7 @@ export class OvhDnsProvider implements DnsProvider, ZoneLister {
         },
       );
       this.createdIds.set(key, created!.id);
+      this.createdRecords.set(created!.id, created!);
       await this.refresh(apex, options);
       return { ...record, ttl: created!.ttl };
     });
@@ -163,18 +166,21 @@ export class OvhDnsProvider implements DnsProvider, ZoneLister {
         { fieldType: 'TXT', ...(subDomain ? { subDomain } : {}) },
         { operation, zone: apex, signal: options?.signal },
       )) ?? [];
-    const records = await mapWithLimit(ids, this.options.readConcurrency, (id) =>
-      this.api.request<ApiRecord>(
-        'GET',
-        `${path}/${id}`,
-        {},
-        {
-          operation,
-          zone: apex,
-          absentOk: true,
-          signal: options?.signal,
-        },
-      ),
+    // Records this instance created are known; others are read one GET each.
+    const records = await mapWithLimit(ids, this.options.readConcurrency, async (id) =>
+      this.createdRecords.has(id)
+        ? this.createdRecords.get(id)
+        : this.api.request<ApiRecord>(
+            'GET',
+            `${path}/${id}`,
+            {},
+            {
+              operation,
+              zone: apex,
+              absentOk: true,
+              signal: options?.signal,
+            },
+          ),
     );
     return records.filter(
       (found): found is ApiRecord =>
@@ -191,6 +197,7 @@ export class OvhDnsProvider implements DnsProvider, ZoneLister {
       {},
       { operation: `delete the TXT record at ${fqdn}`, zone: apex, absentOk: true, signal: options?.signal },
     );
+    this.createdRecords.delete(id);
     return answer !== undefined;
   }
 
