@@ -150,6 +150,27 @@ describe('ovh provider against the fake', () => {
     ]);
   });
 
+  it('bounds each call in time and stops waiting when cancelled, though the SDK itself cannot be cancelled', async () => {
+    fake = await started({ latencyMs: 400 });
+    const slow = await certkeeperRejection(provider(fake, { timeoutMs: 100 }).listZones());
+    expect([slow.code, slow.retryable, slow.message.includes('no answer within 100 ms')]).toEqual([
+      ErrorCodes.DNS_PROVIDER_FAILED,
+      true,
+      true,
+    ]);
+    const controller = new AbortController();
+    const pending = certkeeperRejection(provider(fake).listZones({ signal: controller.signal }));
+    setTimeout(() => controller.abort(), 50);
+    const startedAt = Date.now();
+    const cancelled = await pending;
+    expect([cancelled.code, cancelled.retryable, cancelled.message.includes('cancelled')]).toEqual([
+      ErrorCodes.DNS_PROVIDER_FAILED,
+      false,
+      true,
+    ]);
+    expect(Date.now() - startedAt).toBeLessThan(350);
+  });
+
   it('lists the zones and says DNS_ZONE_NOT_FOUND for a zone the account lacks', async () => {
     fake = await started();
     fake.addZone('b.test');

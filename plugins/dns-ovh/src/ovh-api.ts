@@ -60,7 +60,6 @@ export class OvhApi {
       AbortSignal.timeout(this.options.timeoutMs),
       ...(call.signal ? [call.signal] : []),
     ]);
-    signal.throwIfAborted();
     let stop: (() => void) | undefined;
     // The SDK cannot be cancelled: stop waiting for it (its socket idles out on its own).
     const aborted = new Promise<never>((_, reject) => {
@@ -68,6 +67,7 @@ export class OvhApi {
       signal.addEventListener('abort', stop, { once: true });
     });
     try {
+      signal.throwIfAborted();
       // A fresh params object: the SDK deletes keys from the one it is given.
       return (await Promise.race([this.client.requestPromised(method, path, { ...params }), aborted])) as T;
     } catch (error) {
@@ -93,9 +93,10 @@ export class OvhApi {
     const said = (error as Partial<OvhRejection> | undefined)?.message;
     const text = typeof said === 'string' ? said : undefined;
     if (status === undefined) {
-      // An errno (the SDK passes `e.errno`), or the SDK's own text ("Unable to fetch OVH API time").
+      // An errno (the SDK passes `e.errno`), or the SDK's own text ("Unable to fetch OVH API time", "Unable to
+      // parse JSON reponse" for a proxy's HTML error page).
       const raw = (error as Partial<OvhRejection> | undefined)?.error ?? error;
-      return providerFailed(PROVIDER_NAME, call.operation, `the API could not be reached (${String(raw)})`, {
+      return providerFailed(PROVIDER_NAME, call.operation, `no usable answer from the API (${String(raw)})`, {
         retryable: true,
       });
     }
