@@ -247,8 +247,8 @@ function apiName(name: string): string {
 }
 
 /**
- * DNSimple normalises TXT content into presentation format (quoted) when it stores it; content read back is
- * decoded, and content another tool wrote unquoted is taken as is.
+ * TXT content read back in presentation format (quoted) is decoded; unquoted content is taken as is. Which form
+ * DNSimple returns is not documented, so both are read.
  */
 function contentOf(record: ZoneRecord): string {
   return record.content.startsWith('"') ? unquoteTxt(record.content) : record.content;
