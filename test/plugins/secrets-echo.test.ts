@@ -9,10 +9,12 @@ import { acmeDns } from '@certkeeper/dns-acme-dns';
 import { cloudflare } from '@certkeeper/dns-cloudflare';
 import { desec } from '@certkeeper/dns-desec';
 import { digitalocean } from '@certkeeper/dns-digitalocean';
+import { dnsimple } from '@certkeeper/dns-dnsimple';
 import { exec } from '@certkeeper/dns-exec';
 import { gandi } from '@certkeeper/dns-gandi';
 import { hetzner } from '@certkeeper/dns-hetzner';
 import { httpreq } from '@certkeeper/dns-httpreq';
+import { linode } from '@certkeeper/dns-linode';
 import { powerdns } from '@certkeeper/dns-powerdns';
 import { rfc2136 } from '@certkeeper/dns-rfc2136';
 import { route53 } from '@certkeeper/dns-route53';
@@ -79,6 +81,16 @@ function expectScrubbed(redactor: SecretRedactor, text: string, secret = SECRET)
   expect(scrubbed).not.toContain(Buffer.from(secret).toString('base64').slice(4, -4));
 }
 
+/**
+ * For providers on ProviderHttpClient, which quotes at most 200 characters of a body it cannot explain: the echo is
+ * scrubbed before it is cut, so no prefix of the credential survives (a cut secret is no longer matched later).
+ */
+function expectScrubbedAtSource(redactor: SecretRedactor, text: string): void {
+  expect(redactor.size).toBeGreaterThan(0);
+  expect(text).toContain('Bearer [redacted]');
+  expect(text).not.toContain(SECRET.slice(0, 10));
+}
+
 const record = { name: '_acme-challenge', type: 'TXT' as const, value: 'v', ttl: 60 };
 
 describe('secrets echoed by a DNS API are scrubbed by what each plugin registered', () => {
@@ -96,6 +108,20 @@ describe('secrets echoed by a DNS API are scrubbed by what each plugin registere
     const text = await failure(() => provider.createRecord('example.test', record));
     expect(text).toContain(SECRET);
     expectScrubbed(redactor, text);
+  });
+
+  it("linode: the bearer token echoed in an error body that is not Linode's envelope", async () => {
+    const redactor = new SecretRedactor();
+    const provider = linode({ apiToken: SECRET, baseUrl: origin, redactor });
+    const text = await failure(() => provider.createRecord('example.test', record));
+    expectScrubbedAtSource(redactor, text);
+  });
+
+  it('dnsimple: the bearer token echoed through the SDK, scrubbed before it is cut', async () => {
+    const redactor = new SecretRedactor();
+    const provider = dnsimple({ apiToken: SECRET, baseUrl: origin, redactor, accountId: 1 });
+    const text = await failure(() => provider.createRecord('example.test', record));
+    expectScrubbedAtSource(redactor, text);
   });
 
   it('route53: the session token echoed in an AWS error', async () => {

@@ -13,6 +13,7 @@ export * from './propagation/schedule.js';
 export { AsyncCache } from './provider/async-cache.js';
 export * from './provider/dns-provider.js';
 export * from './provider/dns-record.js';
+export * from './provider/offset-pages.js';
 export * from './provider/plugin-config.js';
 export * from './provider/plugin-descriptor.js';
 export * from './provider/plugin-secrets.js';

@@ -30,8 +30,10 @@ export function outcomeText(outcome: EnsureOutcome): string {
           : outcome.reason;
       // A local fault is for a person to fix: what to change comes with it.
       const hint = outcome.fault === 'local' ? hintOf(outcome.error) : undefined;
-      return hint ? `${reason}
-  Next: ${hint}` : reason;
+      return hint
+        ? `${reason}
+  Next: ${hint}`
+        : reason;
     }
   }
 }

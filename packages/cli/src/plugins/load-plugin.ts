@@ -19,6 +19,9 @@ export const FIRST_PARTY_PLUGINS = [
   'acme-dns',
   'google-cloud',
   'azure',
+  'linode',
+  'dnsimple',
+  'ovh',
 ] as const;
 
 export interface LoadedPlugin {

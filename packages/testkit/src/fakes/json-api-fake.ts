@@ -22,6 +22,10 @@ export interface FakeApiRequest {
   readonly headers: IncomingHttpHeaders;
   /** The parsed JSON body (a form body as an object of its fields); undefined when empty. */
   readonly body: unknown;
+  /** The body exactly as sent (for services that sign it). */
+  readonly rawBody: string;
+  /** The request target exactly as sent: path and query (for services that sign it). */
+  readonly url: string;
 }
 
 export interface FakeApiAnswer {
@@ -139,6 +143,8 @@ export async function startJsonApiFake<Operation extends string>(
       query: url.searchParams,
       headers: req.headers,
       body,
+      rawBody: text,
+      url: req.url ?? '/',
     };
     try {
       const route = options.route(request);
