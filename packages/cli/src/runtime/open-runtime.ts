@@ -1,7 +1,7 @@
 import { type Logger, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 import type { CertificateManager, CertkeeperMetrics, ManagerOptions } from '@certkeeper/manager';
 import { FileStore } from '@certkeeper/store';
-import type { Settings } from '../settings/settings.js';
+import type { Settings, SolverSpec } from '../settings/settings.js';
 import { type BuiltSolvers, buildSolvers } from './build-solvers.js';
 import { assertWritableDirectory } from './writable-directory.js';
 
@@ -15,6 +15,13 @@ export interface Runtime {
    * prom-client and tsyringe), which keeps the cron no-op fast.
    */
   manager(): Promise<CertificateManager>;
+  /**
+   * The manager ordering with these solvers (an `issue` recipe's), composed on first use and built like the run's
+   * own; the run's manager when they are the run's solvers or none are given.
+   */
+  managerFor(
+    solvers?: readonly SolverSpec[],
+  ): Promise<{ manager: CertificateManager; solvers: BuiltSolvers }>;
   readonly solvers: BuiltSolvers;
   close(): Promise<void>;
 }
@@ -66,39 +73,57 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
           `output directory of ${certificate.names.join(', ')}`,
           0o755,
         );
+  const build = (specs: readonly SolverSpec[]) =>
+    buildSolvers(specs, {
+      directory: settings.baseDirectory,
+      env: options.env,
+      warn: options.warn,
+      redactor: options.redactor ?? processSecretRedactor(),
+      searchFrom: [settings.baseDirectory, options.cwd],
+    });
   const solvers: BuiltSolvers = options.solvers
-    ? await buildSolvers(settings.solvers, {
-        directory: settings.baseDirectory,
-        env: options.env,
-        warn: options.warn,
-        redactor: options.redactor ?? processSecretRedactor(),
-        searchFrom: [settings.baseDirectory, options.cwd],
-      })
+    ? await build(settings.solvers)
     : { solvers: [], stop: async () => {} };
   const store = await FileStore.open({ directory: settings.storeDirectory });
   const managerOptions = managerOptionsOf(settings);
-  let manager: Promise<CertificateManager> | undefined;
+  // One manager per distinct solver set; JSON drops the `where` functions, leaving what the solvers are.
+  const composed = new Map<string, Promise<{ manager: CertificateManager; solvers: BuiltSolvers }>>();
+  const compose = (built: BuiltSolvers) =>
+    import('@certkeeper/manager').then(({ createCertificateManager }) => ({
+      solvers: built,
+      manager: createCertificateManager({
+        ...managerOptions,
+        leaseHolder: { description: options.command ? `certkeeper ${options.command}` : 'certkeeper' },
+        store,
+        solvers: built.solvers,
+        logger: options.logger,
+        metrics: options.metrics ?? false,
+      }),
+    }));
+  const ownKey = JSON.stringify(settings.solvers);
+  const managerFor = (specs?: readonly SolverSpec[]) => {
+    const key = specs ? JSON.stringify(specs) : ownKey;
+    let entry = composed.get(key);
+    if (!entry) {
+      entry = key === ownKey ? compose(solvers) : build(specs!).then(compose);
+      composed.set(key, entry);
+    }
+    return entry;
+  };
   return {
     settings,
     managerOptions,
     store,
-    manager: () => {
-      manager ??= import('@certkeeper/manager').then(({ createCertificateManager }) =>
-        createCertificateManager({
-          ...managerOptions,
-          leaseHolder: { description: options.command ? `certkeeper ${options.command}` : 'certkeeper' },
-          store,
-          solvers: solvers.solvers,
-          logger: options.logger,
-          metrics: options.metrics ?? false,
-        }),
-      );
-      return manager;
-    },
+    manager: async () => (await managerFor()).manager,
+    managerFor,
     solvers,
     close: async () => {
       await solvers.stop().catch(() => undefined);
-      await (await manager?.catch(() => undefined))?.close().catch(() => undefined);
+      for (const entry of composed.values()) {
+        const done = await entry.catch(() => undefined);
+        if (done && done.solvers !== solvers) await done.solvers.stop().catch(() => undefined);
+        await done?.manager.close().catch(() => undefined);
+      }
       await store.close();
     },
   };
