@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { splitPemChain } from '@certkeeper/core';
 import { type CertificateRecord, syncDirectory, writeAndSync } from '@certkeeper/store';
@@ -112,18 +112,16 @@ async function dropOldVersions(versions: string, keep: readonly (string | undefi
 }
 
 /**
- * Whether the output directory serves exactly this certificate and key through the versioned layout: every
- * stable name links through `current`, and `current` holds the record's key and chain. False after a kill in
- * the middle of a switch, or when someone replaced a file by hand — then the next run writes it again.
+ * Whether the output directory's four files hold exactly this certificate and key (read through their stable
+ * names, in either layout). False after a kill in the middle of a switch or of the conversion from plain files,
+ * or when someone replaced a file by hand — then the next run writes it again. Plain files of the right
+ * certificate (written before versioned directories) pass: they are converted at the next issuance, not re-deployed.
  */
 export async function outputHolds(directory: string, record: CertificateRecord): Promise<boolean> {
   const contents = contentsOf(record);
   try {
-    if (!(await lstat(join(directory, CURRENT))).isSymbolicLink()) return false;
-    for (const [name] of PEM_FILES) {
-      if ((await readlink(join(directory, name))) !== join(CURRENT, name)) return false;
+    for (const [name] of PEM_FILES)
       if ((await readFile(join(directory, name), 'utf8')) !== contents[name]) return false;
-    }
     return true;
   } catch {
     return false;
