@@ -108,7 +108,9 @@ async function deployAfter(
   const due =
     deploysTo(item, deployer.defaultHook) && (issued || (await deploymentBehind(item, certificate, managed)));
   if (!due) {
-    if (item.recipe) await rememberCertificate(store, item, certificate);
+    // A fresh run writes nothing, unless `issue` just brought a recipe the record does not have yet.
+    if (item.recipe && JSON.stringify(managed?.recipe) !== JSON.stringify(item.recipe))
+      await rememberCertificate(store, item, certificate);
     return false;
   }
   // A repair tells the hook what the certificate was to it: new, or a renewal of one it deployed before.
