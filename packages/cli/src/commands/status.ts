@@ -1,4 +1,4 @@
-import { buildStatusReport } from '@certkeeper/manager';
+import { buildStatusReport, type CertificateStatus } from '@certkeeper/manager';
 import type { Store } from '@certkeeper/store';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { renderStatus } from '../output/status-view.js';
@@ -35,12 +35,19 @@ export async function statusCommand(context: CommandContext): Promise<ExitCodeVa
       requests: statusRequests(settings),
     });
     const recipes = await issueRecipes(runtime.store);
-    const described = new Map([...recipes].map(([key, recipe]) => [key, describeRecipe(recipe)]));
+    // A configured certificate is kept from the config, whatever an earlier `issue` of its names remembered.
+    const recipeFor = (certificate: CertificateStatus) =>
+      certificate.key && !certificate.configured ? recipes.get(certificate.key) : undefined;
+    const described = new Map<string, string>();
+    for (const certificate of report.certificates) {
+      const recipe = recipeFor(certificate);
+      if (recipe) described.set(certificate.key!, describeRecipe(recipe));
+    }
     // --json gets each recipe whole (paths, solver types and plugin names, the hook: no secret values).
     const json = {
       ...report,
       certificates: report.certificates.map((certificate) => {
-        const recipe = certificate.key ? recipes.get(certificate.key) : undefined;
+        const recipe = recipeFor(certificate);
         return recipe ? { ...certificate, recipe } : certificate;
       }),
     };
