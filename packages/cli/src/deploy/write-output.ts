@@ -22,6 +22,8 @@ const PEM_FILES = [
 
 const VERSIONS = '.versions';
 const CURRENT = 'current';
+/** Draft links of {@link replaceWithLink}: only these are ours to clear among a directory's other files. */
+const DRAFT_LINK = /^\.tmp-(current|privkey\.pem|fullchain\.pem|cert\.pem|chain\.pem)-[0-9a-z]+-[0-9a-f]{8}$/;
 
 export function outputFiles(directory: string): OutputFiles {
   return {
@@ -108,7 +110,7 @@ async function dropOldVersions(versions: string, keep: readonly (string | undefi
       await rm(join(versions, entry), { recursive: true, force: true }).catch(() => {});
   const directory = join(versions, '..');
   for (const entry of await readdir(directory).catch(() => [] as string[]))
-    if (entry.startsWith('.tmp-')) await unlink(join(directory, entry)).catch(() => {});
+    if (DRAFT_LINK.test(entry)) await unlink(join(directory, entry)).catch(() => {});
 }
 
 /**
