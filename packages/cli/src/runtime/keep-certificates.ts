@@ -103,24 +103,26 @@ async function deployAfter(
   if (outcome.type === 'failed' || outcome.type === 'deferred') return false;
   const { certificate } = outcome;
   const store = runtime.store;
-  const managed = await store.getManaged(certificate.key);
   const issued = outcome.type === 'issued' || outcome.type === 'renewed';
-  const due =
-    deploysTo(item, deployer.defaultHook) && (issued || (await deploymentBehind(item, certificate, managed)));
-  if (!due) {
-    // A fresh run writes nothing, unless `issue` just brought a recipe the record does not have yet.
-    if (item.recipe && JSON.stringify(managed?.recipe) !== JSON.stringify(item.recipe))
-      await rememberCertificate(store, item, certificate);
-    return false;
-  }
-  // A repair tells the hook what the certificate was to it: new, or a renewal of one it deployed before.
-  const event = issued ? outcome.type : managed?.deployment ? 'renewed' : 'issued';
   try {
+    const managed = await store.getManaged(certificate.key);
+    const due =
+      deploysTo(item, deployer.defaultHook) &&
+      (issued || (await deploymentBehind(item, certificate, managed)));
+    if (!due) {
+      // A fresh run writes nothing, unless `issue` just brought a recipe the record does not have yet.
+      if (item.recipe && JSON.stringify(managed?.recipe) !== JSON.stringify(item.recipe))
+        await rememberCertificate(store, item, certificate);
+      return false;
+    }
+    // A repair tells the hook what the certificate was to it: new, or a renewal of one it deployed before.
+    const event = issued ? outcome.type : managed?.deployment ? 'renewed' : 'issued';
     const result = await deployer.deploy(item.spec, certificate, event);
     await rememberCertificate(store, item, certificate, { ok: true });
     reporter.deployed(item.names, issued ? result : { ...result, repaired: true });
     return false;
   } catch (error) {
+    // Recorded, so `status` shows it and the next run deploys again; the certificate itself is stored and valid.
     await rememberCertificate(store, item, certificate, { ok: false, error }).catch(() => undefined);
     reporter.deployFailed(item.names, error);
     return true;

@@ -11,13 +11,9 @@ export interface Runtime {
   readonly managerOptions: ManagerOptions;
   readonly store: FileStore;
   /**
-   * The manager, composed on first use: a `renew` whose certificates are all fresh never loads it (nor pino,
-   * prom-client and tsyringe), which keeps the cron no-op fast.
-   */
-  manager(): Promise<CertificateManager>;
-  /**
-   * The manager ordering with these solvers (an `issue` recipe's), composed on first use and built like the run's
-   * own; the run's manager when they are the run's solvers or none are given.
+   * The manager ordering with these solvers (an `issue` recipe's), and the solvers built for it; the run's own when
+   * none are given or they are the run's. Composed on first use: a `renew` whose certificates are all fresh never
+   * loads the manager (nor pino, prom-client and tsyringe), which keeps the cron no-op fast.
    */
   managerFor(
     solvers?: readonly SolverSpec[],
@@ -114,7 +110,6 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
     settings,
     managerOptions,
     store,
-    manager: async () => (await managerFor()).manager,
     managerFor,
     solvers,
     close: async () => {
