@@ -19,6 +19,7 @@ import {
   type TestCa,
   workdir,
 } from './support/cli-harness.js';
+import { startDaemon } from './support/daemon-process.js';
 
 let dir: string;
 let ca: TestCa;
@@ -170,6 +171,22 @@ describe('issue remembers how a certificate was made; renew, status and forget u
     ca.proxy.clearLog();
     const repaired = await certkeeper('renew');
     expect(repaired.code, explain(repaired)).toBe(0);
+    expect(orders()).toBe(0);
+    expect((await served()).matches).toBe(true);
+    expect(await hookRuns()).toHaveLength(runs + 1);
+  });
+
+  it('the daemon keeps it the same way: run repairs the output with the recipe, without an order', async () => {
+    const runs = (await hookRuns()).length;
+    await rm(join(out(), 'current'));
+    ca.proxy.clearLog();
+    const daemon = startDaemon([], { cwd: dir });
+    try {
+      await daemon.waitFor(/recipe\.test, www\.recipe\.test: .*deployed again/);
+    } finally {
+      daemon.child.kill('SIGTERM');
+      await daemon.exited;
+    }
     expect(orders()).toBe(0);
     expect((await served()).matches).toBe(true);
     expect(await hookRuns()).toHaveLength(runs + 1);
