@@ -37,7 +37,10 @@ export async function rememberCertificate(
   store: Store,
   item: WorkItem,
   certificate: Pick<CertificateRecord, 'key' | 'directoryUrl' | 'identifiers' | 'serialNumberHex'>,
-  deployment?: { readonly ok: true } | { readonly ok: false; readonly error: unknown },
+  deployment?: { readonly event: 'issued' | 'renewed' } & (
+    | { readonly ok: true }
+    | { readonly ok: false; readonly error: unknown }
+  ),
 ): Promise<void> {
   const existing = await store.getManaged(certificate.key);
   const now = new Date().toISOString();
@@ -56,8 +59,9 @@ export async function rememberCertificate(
             serialNumberHex: certificate.serialNumberHex,
             at: now,
             ok: deployment.ok,
+            event: deployment.event,
             attempts: deployment.ok ? 0 : (sameSerial ? (existing?.deployment?.attempts ?? 0) : 0) + 1,
-            ...(deployment.ok ? {} : { error: failureText(deployment.error) }),
+            ...('error' in deployment ? { error: failureText(deployment.error) } : {}),
           },
         }
       : existing?.deployment
@@ -71,4 +75,19 @@ export async function rememberCertificate(
 function failureText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return processSecretRedactor().redact(message.split('\n')[0]!).slice(0, 500);
+}
+
+/**
+ * What a deployment tells its hook (CERTKEEPER_EVENT): the outcome when one was just issued; for a repair, what the
+ * failed or interrupted deployment of the same certificate was, else `renewed` after an earlier deployment.
+ */
+export function deploymentEvent(
+  outcome: 'issued' | 'renewed' | 'fresh',
+  certificate: Pick<CertificateRecord, 'serialNumberHex'>,
+  managed: ManagedCertificateRecord | undefined,
+): 'issued' | 'renewed' {
+  if (outcome !== 'fresh') return outcome;
+  const last = managed?.deployment;
+  if (last?.serialNumberHex === certificate.serialNumberHex && last.event) return last.event;
+  return last ? 'renewed' : 'issued';
 }

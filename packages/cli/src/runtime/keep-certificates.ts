@@ -4,7 +4,7 @@ import type { EnsureOutcome } from '@certkeeper/policy';
 import type { Deployer } from '../deploy/deployer.js';
 import type { Reporter } from '../output/reporter.js';
 import type { SolverSpec } from '../settings/settings.js';
-import { deploymentBehind, deploysTo, rememberCertificate } from './deployment-state.js';
+import { deploymentBehind, deploymentEvent, deploysTo, rememberCertificate } from './deployment-state.js';
 import { freshOutcomes } from './fresh-outcomes.js';
 import type { Runtime } from './open-runtime.js';
 import type { WorkItem } from './work-items.js';
@@ -104,6 +104,7 @@ async function deployAfter(
   const { certificate } = outcome;
   const store = runtime.store;
   const issued = outcome.type === 'issued' || outcome.type === 'renewed';
+  let event: 'issued' | 'renewed' = issued ? outcome.type : 'renewed';
   try {
     const managed = await store.getManaged(certificate.key);
     const due =
@@ -115,15 +116,14 @@ async function deployAfter(
         await rememberCertificate(store, item, certificate);
       return false;
     }
-    // A repair tells the hook what the certificate was to it: new, or a renewal of one it deployed before.
-    const event = issued ? outcome.type : managed?.deployment ? 'renewed' : 'issued';
+    event = deploymentEvent(outcome.type, certificate, managed);
     const result = await deployer.deploy(item.spec, certificate, event);
-    await rememberCertificate(store, item, certificate, { ok: true });
+    await rememberCertificate(store, item, certificate, { ok: true, event });
     reporter.deployed(item.names, issued ? result : { ...result, repaired: true });
     return false;
   } catch (error) {
     // Recorded, so `status` shows it and the next run deploys again; the certificate itself is stored and valid.
-    await rememberCertificate(store, item, certificate, { ok: false, error }).catch(() => undefined);
+    await rememberCertificate(store, item, certificate, { ok: false, error, event }).catch(() => undefined);
     reporter.deployFailed(item.names, error);
     return true;
   }
