@@ -164,7 +164,7 @@ describe('secrets echoed by a DNS API are scrubbed by what each plugin registere
    * quoting it, so the error is clean as thrown — the secret reached the fake, and `[redacted]` came back.
    */
   const scrubbedAsThrown = async (
-    redactor: SecretRedactor,
+    _redactor: SecretRedactor,
     call: () => Promise<unknown>,
     secret = SECRET,
   ) => {

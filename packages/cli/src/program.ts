@@ -100,7 +100,9 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
 
   program
     .command('issue')
-    .description('issue one certificate for these names now (kept as is when a fresh one exists)')
+    .description(
+      'issue one certificate for these names now (kept as is when a fresh one exists); renew and run then keep it the same way',
+    )
     .argument('<names...>', 'DNS names (*.example.com for a wildcard) and IP addresses')
     .option('--force', 'order a new certificate even when a fresh one exists (rate limits still apply)')
     .option('--output <dir>', 'also write fullchain.pem, privkey.pem, cert.pem and chain.pem here')
@@ -151,6 +153,17 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     )
     .action(async (_options: unknown, command: Command) => {
       result.code = await (await import('./commands/status.js')).statusCommand(await context(command));
+    });
+
+  program
+    .command('forget')
+    .description(
+      'stop keeping the certificate for exactly these names: its recipe and stored copy go, its output directory stays',
+    )
+    .argument('<names...>', 'the names of the certificate')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (names: string[], _options: unknown, command: Command) => {
+      result.code = await (await import('./commands/forget.js')).forgetCommand(await context(command), names);
     });
 
   program

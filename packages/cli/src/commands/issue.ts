@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { CertkeeperError, ErrorCodes, identifierSetKey, parseIdentifiers } from '@certkeeper/core';
+import { certificateKey } from '@certkeeper/policy';
 import { Deployer } from '../deploy/deployer.js';
 import { type ExitCodeValue, exitCodeFor } from '../exit-codes.js';
 import { chooseReporter } from '../output/choose-reporter.js';
@@ -7,8 +8,10 @@ import { checkNames } from '../runtime/check-names.js';
 import { signalExitCode } from '../runtime/interruption.js';
 import { commandInterruption, interruptionNotice } from '../runtime/interruption-notice.js';
 import { keepCertificates } from '../runtime/keep-certificates.js';
-import { openRuntime } from '../runtime/open-runtime.js';
-import { itemOf } from '../runtime/work-items.js';
+import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
+import { recipeOf } from '../runtime/recipe.js';
+import { requestOf } from '../runtime/stored-request.js';
+import { itemOf, type WorkItem } from '../runtime/work-items.js';
 import { assertWritableDirectory } from '../runtime/writable-directory.js';
 import { parseHookCommand } from '../settings/hook-command.js';
 import type { CertificateSpec, Settings } from '../settings/settings.js';
@@ -65,15 +68,19 @@ export async function issueCommand(
       ...(settings.deployHook ? { defaultHook: settings.deployHook } : {}),
       hookTimeoutMs: settings.deployHookTimeoutMs,
     });
-    const items = [itemOf(spec)];
-    const results = await keepCertificates(runtime, items, {
+    // Names of the config file keep the config as their recipe; others remember how this run made them.
+    const item = configured ? itemOf(spec) : { ...itemOf(spec), recipe: recipeOf(settings, spec) };
+    await rememberBeforeOrdering(runtime, item);
+    const results = await keepCertificates(runtime, [item], {
       reporter,
       deployer,
       ...(options.force ? { force: true } : {}),
       signal: interruption.signal,
     });
     if (interruption.received) {
-      reporter.interrupted(await interruptionNotice(runtime, items, results, interruption.received, 'issue'));
+      reporter.interrupted(
+        await interruptionNotice(runtime, [item], results, interruption.received, 'issue'),
+      );
       return signalExitCode(interruption.received);
     }
     return exitCodeFor(results, 'issue');
@@ -82,6 +89,32 @@ export async function issueCommand(
     await runtime.close();
     interruption.dispose();
   }
+}
+
+/**
+ * Keep the recipe before anything is ordered when the account is known, so a run killed mid-order is resumed by a
+ * plain `renew` the same way; keepCertificates writes it again with the certificate.
+ */
+async function rememberBeforeOrdering(runtime: Runtime, item: WorkItem): Promise<void> {
+  if (!item.recipe) return;
+  const account = await runtime.store.getAccount(
+    runtime.settings.directoryUrl,
+    runtime.settings.account.name,
+  );
+  if (!account?.accountUrl) return;
+  const request = requestOf(runtime, account.accountUrl, item.request);
+  const key = certificateKey(request);
+  const existing = await runtime.store.getManaged(key);
+  const now = new Date().toISOString();
+  await runtime.store.putManaged({
+    ...existing,
+    key,
+    directoryUrl: request.directoryUrl,
+    identifiers: request.identifiers,
+    recipe: item.recipe as unknown as Record<string, unknown>,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  });
 }
 
 /** The configured certificate for exactly these names, if any; undefined for names that do not parse. */

@@ -1,13 +1,15 @@
 import { basename } from 'node:path';
 import type { CertificateFileSet } from '@certkeeper/manager';
-import { certificateFiles } from '@certkeeper/store';
+import { certificateFiles, type ManagedCertificateRecord } from '@certkeeper/store';
 import { outputFiles } from '../deploy/write-output.js';
+import { issueRecipeOf } from '../runtime/recipe.js';
 import type { Settings } from '../settings/settings.js';
 
 type FileSetsOf = (certificate: {
   readonly key: string;
   readonly identifiers: readonly { readonly value: string }[];
   readonly stored: boolean;
+  readonly managed?: ManagedCertificateRecord;
 }) => CertificateFileSet[];
 
 /**
@@ -18,10 +20,12 @@ export function certificateFileSets(settings: Settings): FileSetsOf {
   const outputs = new Map<string, string>();
   for (const certificate of settings.certificates)
     if (certificate.output) outputs.set(nameSet(certificate.names), certificate.output);
-  return ({ key, identifiers, stored }) => {
+  return ({ key, identifiers, stored, managed }) => {
     if (!stored) return [];
     const sets = [fileSet('store', certificateFiles(settings.storeDirectory, key))];
-    const output = outputs.get(nameSet(identifiers.map((identifier) => identifier.value)));
+    const output =
+      outputs.get(nameSet(identifiers.map((identifier) => identifier.value))) ??
+      (managed ? issueRecipeOf(managed)?.output : undefined);
     if (output) sets.push(fileSet('output', outputFiles(output)));
     return sets;
   };

@@ -1,11 +1,9 @@
-import type { EnsureOutcome } from '@certkeeper/policy';
-import { certificateFiles } from '@certkeeper/store';
+import { resolve } from 'node:path';
+import { type CertificateRecord, certificateFiles, FileLocks } from '@certkeeper/store';
 import type { DeployResult } from '../output/reporter.js';
 import type { CertificateSpec } from '../settings/settings.js';
 import { runDeployHook } from './run-hook.js';
 import { writeOutput } from './write-output.js';
-
-type Issued = Extract<EnsureOutcome, { type: 'issued' | 'renewed' }>;
 
 export interface DeployerOptions {
   readonly storeDirectory: string;
@@ -23,12 +21,25 @@ export interface DeployerOptions {
  * CERTKEEPER_NOT_AFTER (ISO 8601), CERTKEEPER_SERIAL (hex).
  */
 export class Deployer {
-  constructor(private readonly options: DeployerOptions) {}
+  private readonly locks: FileLocks;
 
-  async deploy(spec: CertificateSpec | undefined, outcome: Issued): Promise<DeployResult> {
-    const record = outcome.certificate;
-    const files = spec?.output
-      ? await writeOutput(spec.output, record)
+  constructor(private readonly options: DeployerOptions) {
+    // The store's lock directory: a daemon and a cron `renew` switching one output directory take turns.
+    this.locks = new FileLocks(resolve(options.storeDirectory, 'locks'));
+  }
+
+  get defaultHook(): readonly string[] | undefined {
+    return this.options.defaultHook;
+  }
+
+  async deploy(
+    spec: CertificateSpec | undefined,
+    record: CertificateRecord,
+    event: 'issued' | 'renewed',
+  ): Promise<DeployResult> {
+    const output = spec?.output;
+    const files = output
+      ? await this.locks.withLock(`output:${resolve(output)}`, () => writeOutput(output, record))
       : certificateFiles(this.options.storeDirectory, record.key);
     const names = spec?.names ?? record.identifiers.map((identifier) => identifier.value);
     const hook = spec?.deployHook ?? this.options.defaultHook;
@@ -40,7 +51,7 @@ export class Deployer {
     const { ms } = await runDeployHook(
       hook,
       {
-        CERTKEEPER_EVENT: outcome.type,
+        CERTKEEPER_EVENT: event,
         CERTKEEPER_NAMES: names.join(','),
         CERTKEEPER_PRIMARY_NAME: names[0] ?? '',
         CERTKEEPER_CERT_DIR: files.directory,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { splitPemChain } from '@certkeeper/core';
-import type { CertificateRecord } from '@certkeeper/store';
+import { type CertificateRecord, syncDirectory, writeAndSync } from '@certkeeper/store';
 
 export interface OutputFiles {
   readonly directory: string;
@@ -11,6 +11,19 @@ export interface OutputFiles {
   readonly cert: string;
   readonly chain: string;
 }
+
+/** The four PEM files of an output directory, their modes, and what each holds. */
+const PEM_FILES = [
+  ['privkey.pem', 0o600],
+  ['fullchain.pem', 0o644],
+  ['cert.pem', 0o644],
+  ['chain.pem', 0o644],
+] as const;
+
+const VERSIONS = '.versions';
+const CURRENT = 'current';
+/** Draft links of {@link replaceWithLink}: only these are ours to clear among a directory's other files. */
+const DRAFT_LINK = /^\.tmp-(current|privkey\.pem|fullchain\.pem|cert\.pem|chain\.pem)-[0-9a-z]+-[0-9a-f]{8}$/;
 
 export function outputFiles(directory: string): OutputFiles {
   return {
@@ -22,40 +35,97 @@ export function outputFiles(directory: string): OutputFiles {
   };
 }
 
+function contentsOf(record: CertificateRecord): Record<(typeof PEM_FILES)[number][0], string> {
+  const [leaf = '', ...chain] = splitPemChain(record.certificatePem);
+  return {
+    'privkey.pem': record.keyPem,
+    'fullchain.pem': record.certificatePem,
+    'cert.pem': leaf,
+    'chain.pem': chain.join(''),
+  };
+}
+
 /**
- * Copy a stored certificate to a certificate's `output` directory: fullchain.pem, cert.pem, chain.pem (0644) and
- * privkey.pem (0600). Every file is written and fsync'd under a temporary name first, then all are renamed in a
- * row, so a reader never sees a half-written file; the key is renamed first so that a server reading in between
- * gets the new key with at worst the old chain for a moment, never a truncated file. The store's own
- * `certificates/<name>/` directory switches all four at once (one symlink): point servers there when that matters.
+ * Copy a stored certificate to a certificate's `output` directory, switching all four files at once:
+ *
+ *     <output>/.versions/<version>/{privkey,fullchain,cert,chain}.pem   written and fsync'd first
+ *     <output>/current -> .versions/<version>                           replaced by rename(2): the switch
+ *     <output>/privkey.pem -> current/privkey.pem                       (and the other three) never change
+ *
+ * A reader, and a process started after a kill -9 anywhere in here, sees the old set or the new set, never a key
+ * from one and a certificate from the other (the old layout renamed four files one by one). The previous version
+ * is kept for readers that resolved `current` just before the switch; older ones are removed. An output directory
+ * in the old layout (plain files) is converted on its first switch: its files become links one by one, so a kill
+ * inside that one conversion can leave a mix, which {@link outputHolds} sees and the next run repairs.
+ * Callers serialise switches of one directory (the Deployer holds a lock).
  */
 export async function writeOutput(directory: string, record: CertificateRecord): Promise<OutputFiles> {
-  const files = outputFiles(directory);
-  const [leaf = '', ...chain] = splitPemChain(record.certificatePem);
-  await mkdir(directory, { recursive: true, mode: 0o755 });
-  const suffix = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const contents: [string, string, number][] = [
-    [files.privkey, record.keyPem, 0o600],
-    [files.fullchain, record.certificatePem, 0o644],
-    [files.cert, leaf, 0o644],
-    [files.chain, chain.join(''), 0o644],
-  ];
+  const versions = join(directory, VERSIONS);
+  await mkdir(versions, { recursive: true, mode: 0o755 });
+  const suffix = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const version = `${record.serialNumberHex.slice(0, 16)}-${suffix}`;
+  const target = join(versions, version);
+  const contents = contentsOf(record);
+  const drafts: string[] = [];
   try {
-    for (const [path, text, mode] of contents) {
-      const handle = await open(`${path}${suffix}`, 'wx', mode);
-      try {
-        await handle.writeFile(text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      // The umask may have narrowed the mode; the key must be 0600 and the certificates readable by servers.
-      await chmod(`${path}${suffix}`, mode);
+    await mkdir(target, { mode: 0o755 });
+    for (const [name, mode] of PEM_FILES) await writeAndSync(join(target, name), contents[name], mode);
+    await syncDirectory(target);
+    await syncDirectory(versions);
+    const previous = (await readlink(join(directory, CURRENT)).catch(() => undefined))?.split('/').at(-1);
+    await replaceWithLink(directory, CURRENT, join(VERSIONS, version), drafts, suffix);
+    // Stable names pointing through `current`: already links after the first switch, so nothing happens here.
+    for (const [name] of PEM_FILES) {
+      const wanted = join(CURRENT, name);
+      if ((await readlink(join(directory, name)).catch(() => undefined)) !== wanted)
+        await replaceWithLink(directory, name, wanted, drafts, suffix);
     }
-    for (const [path] of contents) await rename(`${path}${suffix}`, path);
+    await syncDirectory(directory);
+    await dropOldVersions(versions, [version, previous]);
   } catch (error) {
-    await Promise.all(contents.map(([path]) => unlink(`${path}${suffix}`).catch(() => undefined)));
+    await Promise.all(drafts.map((draft) => unlink(draft).catch(() => undefined)));
     throw error;
   }
-  return files;
+  return outputFiles(directory);
+}
+
+/** Point `<directory>/<name>` at `target`: a draft link renamed over it (atomic, replaces a file or a link). */
+async function replaceWithLink(
+  directory: string,
+  name: string,
+  target: string,
+  drafts: string[],
+  suffix: string,
+): Promise<void> {
+  const draft = join(directory, `.tmp-${name}-${suffix}`);
+  drafts.push(draft);
+  await symlink(target, draft);
+  await rename(draft, join(directory, name));
+}
+
+/** Remove versions other than `keep`, and drafts a killed switch left. Best effort: leftovers are only garbage. */
+async function dropOldVersions(versions: string, keep: readonly (string | undefined)[]): Promise<void> {
+  for (const entry of await readdir(versions).catch(() => [] as string[]))
+    if (!keep.includes(entry))
+      await rm(join(versions, entry), { recursive: true, force: true }).catch(() => {});
+  const directory = join(versions, '..');
+  for (const entry of await readdir(directory).catch(() => [] as string[]))
+    if (DRAFT_LINK.test(entry)) await unlink(join(directory, entry)).catch(() => {});
+}
+
+/**
+ * Whether the output directory's four files hold exactly this certificate and key (read through their stable
+ * names, in either layout). False after a kill in the middle of a switch or of the conversion from plain files,
+ * or when someone replaced a file by hand — then the next run writes it again. Plain files of the right
+ * certificate (written before versioned directories) pass: they are converted at the next issuance, not re-deployed.
+ */
+export async function outputHolds(directory: string, record: CertificateRecord): Promise<boolean> {
+  const contents = contentsOf(record);
+  try {
+    for (const [name] of PEM_FILES)
+      if ((await readFile(join(directory, name), 'utf8')) !== contents[name]) return false;
+    return true;
+  } catch {
+    return false;
+  }
 }

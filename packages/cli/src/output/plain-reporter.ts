@@ -55,8 +55,11 @@ export class PlainReporter implements Reporter {
 
   deployed(names: readonly string[], result: DeployResult): void {
     const hook = result.hook ? `; deploy hook ${result.hook.command[0]} ran in ${result.hook.ms} ms` : '';
+    const repaired = result.repaired
+      ? ' (deployed again: the last deployment was behind the stored certificate or failed)'
+      : '';
     this.line(
-      `${names.join(', ')}: fullchain.pem and privkey.pem in ${dirname(result.files.fullchain)}/${hook}`,
+      `${names.join(', ')}: fullchain.pem and privkey.pem in ${dirname(result.files.fullchain)}/${hook}${repaired}`,
     );
   }
 

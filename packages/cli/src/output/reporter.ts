@@ -6,6 +6,8 @@ export interface DeployResult {
   readonly files: { readonly fullchain: string; readonly privkey: string };
   readonly wroteOutput: boolean;
   readonly hook?: { readonly command: readonly string[]; readonly ms: number };
+  /** Nothing was issued: the last deployment was behind the stored certificate (or failed), and was done again. */
+  readonly repaired?: boolean;
 }
 
 /** A run stopped by a signal: what was kept, and what resumes it (the one line `message` says it all). */

@@ -14,7 +14,11 @@ const SHORT_RULE_NAMES: Readonly<Record<string, string>> = {
  * window or the lifetime rule), the rate-limit budget left for the set — and under a row its last error, backoff
  * or order in flight.
  */
-export function renderStatus(report: StatusReport, now: Date): string {
+export function renderStatus(
+  report: StatusReport,
+  now: Date,
+  recipes: ReadonlyMap<string, string> = new Map(),
+): string {
   const header = `CA ${report.directoryUrl}\naccount ${report.accountUrl ?? '(none registered yet)'}`;
   if (report.certificates.length === 0)
     return `${header}\n\nNo certificates configured or stored. Issue one: certkeeper issue <names…>`;
@@ -34,7 +38,8 @@ export function renderStatus(report: StatusReport, now: Date): string {
       certificate.renewal ? whyText(certificate.renewal) : '-',
       budgetText(certificate.budgets),
     ]);
-    const lines = detailLines(certificate, now);
+    const recipe = certificate.key ? recipes.get(certificate.key) : undefined;
+    const lines = [...(recipe ? [recipe] : []), ...detailLines(certificate, now)];
     if (lines.length)
       notes.push(`${certificate.identifiers.join(', ')}:\n${lines.map((l) => `  ${l}`).join('\n')}`);
   }
@@ -86,6 +91,13 @@ function detailLines(certificate: CertificateStatus, now: Date): string[] {
     lines.push(
       `order in flight at step ${certificate.order.phase} (updated ${formatTime(certificate.order.updatedAt)}); the next run resumes it`,
     );
+  const deployment = certificate.deployment;
+  if (deployment && !deployment.ok)
+    lines.push(
+      `deploy failed (${deployment.attempts} in a row, ${formatTime(deployment.at)}): ${deployment.error ?? 'no reason recorded'}; the next run tries again`,
+    );
+  else if (deployment && !deployment.current && certificate.state !== 'missing')
+    lines.push('deploy: the stored certificate is not deployed yet; the next run deploys it');
   const spent = certificate.budgets.filter((b) => b.remaining < 1 && !b.exempt);
   for (const budget of spent)
     lines.push(`rate limit reached: ${budget.description}; next allowed ${formatTime(budget.nextTokenAt)}`);

@@ -1,7 +1,10 @@
 import { CertkeeperError, faultOf } from '@certkeeper/core';
+import type { CertificateManager } from '@certkeeper/manager';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import type { Deployer } from '../deploy/deployer.js';
 import type { Reporter } from '../output/reporter.js';
+import type { SolverSpec } from '../settings/settings.js';
+import { deploymentBehind, deploymentEvent, deploysTo, rememberCertificate } from './deployment-state.js';
 import { freshOutcomes } from './fresh-outcomes.js';
 import type { Runtime } from './open-runtime.js';
 import type { WorkItem } from './work-items.js';
@@ -55,7 +58,7 @@ async function keepEach(
   options: KeepOptions,
   results: ItemResult[],
 ): Promise<void> {
-  const { reporter, deployer, signal } = options;
+  const { reporter, signal } = options;
   const onProgress = reporter.progress.bind(reporter);
   const checked = await freshOutcomes(
     runtime,
@@ -65,35 +68,77 @@ async function keepEach(
     signal,
   );
   const fresh = options.answerFreshLocally === false ? items.map(() => undefined) : checked;
-  const manager = fresh.every(Boolean) ? undefined : await runtime.manager();
-  manager?.events.on('progress', onProgress);
+  const managers = new Set<CertificateManager>();
+  const managerOf = async (specs: readonly SolverSpec[] | undefined) => {
+    const { manager } = await runtime.managerFor(specs);
+    if (!managers.has(manager)) {
+      managers.add(manager);
+      manager.events.on('progress', onProgress);
+    }
+    return manager;
+  };
   try {
     for (const [index, item] of items.entries()) {
       if (signal?.aborted) break;
       reporter.begin(item.names);
       let outcome: EnsureOutcome;
       try {
+        if (item.problem) throw item.problem;
         outcome =
           fresh[index] ??
-          (await manager!.ensure({ ...item.request, ...(options.force ? { force: true } : {}) }, { signal }));
+          (await (
+            await managerOf(item.solvers)
+          ).ensure({ ...item.request, ...(options.force ? { force: true } : {}) }, { signal }));
       } catch (error) {
         if (signal?.aborted) break;
         outcome = unexpectedFailure(error);
       }
       reporter.outcome(item.names, outcome);
-      let deployFailed = false;
-      if (outcome.type === 'issued' || outcome.type === 'renewed') {
-        try {
-          reporter.deployed(item.names, await deployer.deploy(item.spec, outcome));
-        } catch (error) {
-          deployFailed = true;
-          reporter.deployFailed(item.names, error);
-        }
-      }
+      const deployFailed = await deployAfter(runtime, item, outcome, options);
       results.push({ names: item.names, outcome, ...(deployFailed ? { deployFailed } : {}) });
     }
   } finally {
-    manager?.events.off('progress', onProgress);
+    for (const manager of managers) manager.events.off('progress', onProgress);
+  }
+}
+
+/**
+ * Deploy what was issued, and repair what a fresh certificate's last deployment left behind (a kill inside an
+ * output switch, a failed hook): both write the files and run the hook, and are recorded in the managed record
+ * with the recipe. True when the deployment failed.
+ */
+async function deployAfter(
+  runtime: Runtime,
+  item: WorkItem,
+  outcome: EnsureOutcome,
+  { reporter, deployer }: KeepOptions,
+): Promise<boolean> {
+  if (outcome.type === 'failed' || outcome.type === 'deferred') return false;
+  const { certificate } = outcome;
+  const store = runtime.store;
+  const issued = outcome.type === 'issued' || outcome.type === 'renewed';
+  let event: 'issued' | 'renewed' = issued ? outcome.type : 'renewed';
+  try {
+    const managed = await store.getManaged(certificate.key);
+    const due =
+      deploysTo(item, deployer.defaultHook) &&
+      (issued || (await deploymentBehind(item, certificate, managed)));
+    if (!due) {
+      // A fresh run writes nothing, unless `issue` just brought a recipe the record does not have yet.
+      if (item.recipe && JSON.stringify(managed?.recipe) !== JSON.stringify(item.recipe))
+        await rememberCertificate(store, item, certificate);
+      return false;
+    }
+    event = deploymentEvent(outcome.type, certificate, managed);
+    const result = await deployer.deploy(item.spec, certificate, event);
+    await rememberCertificate(store, item, certificate, { ok: true, event });
+    reporter.deployed(item.names, issued ? result : { ...result, repaired: true });
+    return false;
+  } catch (error) {
+    // Recorded, so `status` shows it and the next run deploys again; the certificate itself is stored and valid.
+    await rememberCertificate(store, item, certificate, { ok: false, error, event }).catch(() => undefined);
+    reporter.deployFailed(item.names, error);
+    return true;
   }
 }
 

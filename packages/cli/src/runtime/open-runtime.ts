@@ -1,7 +1,7 @@
 import { type Logger, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
 import type { CertificateManager, CertkeeperMetrics, ManagerOptions } from '@certkeeper/manager';
 import { FileStore } from '@certkeeper/store';
-import type { Settings } from '../settings/settings.js';
+import type { Settings, SolverSpec } from '../settings/settings.js';
 import { type BuiltSolvers, buildSolvers } from './build-solvers.js';
 import { portLease } from './port-lease.js';
 import { assertWritableDirectory } from './writable-directory.js';
@@ -12,10 +12,13 @@ export interface Runtime {
   readonly managerOptions: ManagerOptions;
   readonly store: FileStore;
   /**
-   * The manager, composed on first use: a `renew` whose certificates are all fresh never loads it (nor pino,
-   * prom-client and tsyringe), which keeps the cron no-op fast.
+   * The manager ordering with these solvers (an `issue` recipe's), and the solvers built for it; the run's own when
+   * none are given or they are the run's. Composed on first use: a `renew` whose certificates are all fresh never
+   * loads the manager (nor pino, prom-client and tsyringe), which keeps the cron no-op fast.
    */
-  manager(): Promise<CertificateManager>;
+  managerFor(
+    solvers?: readonly SolverSpec[],
+  ): Promise<{ manager: CertificateManager; solvers: BuiltSolvers }>;
   readonly solvers: BuiltSolvers;
   close(): Promise<void>;
 }
@@ -68,42 +71,59 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
           0o755,
         );
   const holderDescription = options.command ? `certkeeper ${options.command}` : 'certkeeper';
+  const build = (specs: readonly SolverSpec[]) =>
+    buildSolvers(specs, {
+      directory: settings.baseDirectory,
+      env: options.env,
+      warn: options.warn,
+      redactor: options.redactor ?? processSecretRedactor(),
+      searchFrom: [settings.baseDirectory, options.cwd],
+      // Bound only while an order runs, long after the store below is open.
+      portLock: (address) =>
+        portLease(() => store, address, { logger: options.logger, description: holderDescription }),
+    });
   const solvers: BuiltSolvers = options.solvers
-    ? await buildSolvers(settings.solvers, {
-        directory: settings.baseDirectory,
-        env: options.env,
-        warn: options.warn,
-        redactor: options.redactor ?? processSecretRedactor(),
-        searchFrom: [settings.baseDirectory, options.cwd],
-        // Bound only while an order runs, long after the store below is open.
-        portLock: (address) =>
-          portLease(() => store, address, { logger: options.logger, description: holderDescription }),
-      })
+    ? await build(settings.solvers)
     : { solvers: [], stop: async () => {} };
   const store = await FileStore.open({ directory: settings.storeDirectory });
   const managerOptions = managerOptionsOf(settings);
-  let manager: Promise<CertificateManager> | undefined;
+  // One manager per distinct solver set; JSON drops the `where` functions, leaving what the solvers are.
+  const composed = new Map<string, Promise<{ manager: CertificateManager; solvers: BuiltSolvers }>>();
+  const compose = (built: BuiltSolvers) =>
+    import('@certkeeper/manager').then(({ createCertificateManager }) => ({
+      solvers: built,
+      manager: createCertificateManager({
+        ...managerOptions,
+        leaseHolder: { description: holderDescription },
+        store,
+        solvers: built.solvers,
+        logger: options.logger,
+        metrics: options.metrics ?? false,
+      }),
+    }));
+  const ownKey = JSON.stringify(settings.solvers);
+  const managerFor = (specs?: readonly SolverSpec[]) => {
+    const key = specs ? JSON.stringify(specs) : ownKey;
+    let entry = composed.get(key);
+    if (!entry) {
+      entry = key === ownKey ? compose(solvers) : build(specs!).then(compose);
+      composed.set(key, entry);
+    }
+    return entry;
+  };
   return {
     settings,
     managerOptions,
     store,
-    manager: () => {
-      manager ??= import('@certkeeper/manager').then(({ createCertificateManager }) =>
-        createCertificateManager({
-          ...managerOptions,
-          leaseHolder: { description: holderDescription },
-          store,
-          solvers: solvers.solvers,
-          logger: options.logger,
-          metrics: options.metrics ?? false,
-        }),
-      );
-      return manager;
-    },
+    managerFor,
     solvers,
     close: async () => {
       await solvers.stop().catch(() => undefined);
-      await (await manager?.catch(() => undefined))?.close().catch(() => undefined);
+      for (const entry of composed.values()) {
+        const done = await entry.catch(() => undefined);
+        if (done && done.solvers !== solvers) await done.solvers.stop().catch(() => undefined);
+        await done?.manager.close().catch(() => undefined);
+      }
       await store.close();
     },
   };

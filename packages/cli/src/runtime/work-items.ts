@@ -1,15 +1,22 @@
 import type { EnsureRequest } from '@certkeeper/manager';
 import { certificateKey } from '@certkeeper/policy';
-import { allCertificates } from '@certkeeper/store';
-import type { CertificateSpec } from '../settings/settings.js';
+import { allCertificates, allManaged } from '@certkeeper/store';
+import type { CertificateSpec, SolverSpec } from '../settings/settings.js';
 import type { Runtime } from './open-runtime.js';
+import { type IssueRecipe, issueRecipeOf, recipeSolverSpecs, specOfRecipe } from './recipe.js';
 import { requestOf } from './stored-request.js';
 
-/** One certificate to keep: configured (with its output and hook), or found in the store. */
+/** One certificate to keep: configured (with its output and hook), made by `issue` (its recipe), or found in the store. */
 export interface WorkItem {
   readonly names: readonly string[];
   readonly spec?: CertificateSpec;
   readonly request: EnsureRequest;
+  /** The solvers to order it with, when not the run's own (an `issue` recipe's). */
+  readonly solvers?: readonly SolverSpec[];
+  /** The recipe to keep in its managed record (`issue` writes it; a recipe item carries its own). */
+  readonly recipe?: IssueRecipe;
+  /** Why it cannot be ordered as its recipe says (a DNS solver gone from the config): reported as its failure. */
+  readonly problem?: unknown;
 }
 
 export function itemOf(spec: CertificateSpec): WorkItem {
@@ -24,15 +31,35 @@ export function itemOf(spec: CertificateSpec): WorkItem {
   };
 }
 
+/** A certificate `issue` made, renewed the way it was made (solvers, output, hook, key type, profile). */
+export function itemOfRecipe(runtime: Runtime, recipe: IssueRecipe): WorkItem {
+  const item = { ...itemOf(specOfRecipe(recipe)), recipe };
+  try {
+    return { ...item, solvers: recipeSolverSpecs(recipe, runtime.settings) };
+  } catch (problem) {
+    return { ...item, problem };
+  }
+}
+
 /**
- * The configured certificates, then every other stored certificate of this CA and account (one issued with
- * `issue`), as `renew` and `run` keep them — certbot's habit: what was issued is renewed.
+ * The configured certificates, then those `issue` made (their recipes), then every other stored certificate of
+ * this CA and account, as `renew` and `run` keep them — certbot's habit: what was issued is renewed.
  */
 export async function workItems(runtime: Runtime, specs: readonly CertificateSpec[]): Promise<WorkItem[]> {
   const items = specs.map(itemOf);
   const accountUrl = await storedAccountUrl(runtime);
   if (!accountUrl) return items;
   const configured = new Set(items.map((item) => keyOf(runtime, accountUrl, item.request)));
+  for await (const record of allManaged(runtime.store)) {
+    const recipe = issueRecipeOf(record);
+    if (!recipe || configured.has(record.key) || recipe.directoryUrl !== runtime.settings.directoryUrl)
+      continue;
+    const item = itemOfRecipe(runtime, recipe);
+    // Another account's recipe (account.name changed) is that account's to keep.
+    if (keyOf(runtime, accountUrl, item.request) !== record.key) continue;
+    configured.add(record.key);
+    items.push(item);
+  }
   for await (const record of allCertificates(runtime.store)) {
     if (configured.has(record.key)) continue;
     if (record.directoryUrl !== runtime.settings.directoryUrl || record.accountUrl !== accountUrl) continue;

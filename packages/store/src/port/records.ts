@@ -97,6 +97,8 @@ export interface DeploymentRecord {
   readonly error?: string;
   /** Consecutive failed attempts for this serial (0 when ok). */
   readonly attempts: number;
+  /** What the certificate was to the deployment (a retry tells its hook the same). Absent in older records. */
+  readonly event?: 'issued' | 'renewed';
 }
 
 export type LedgerEventKind = 'new-order' | 'certificate' | 'authorization-failure' | 'rate-limited';
