@@ -8,6 +8,7 @@ import type {
 import { Http01ChallengeRegistry } from './challenge-registry.js';
 import { type Http01Server, type Http01ServerOptions, startHttp01Server } from './http01-server.js';
 import { RegistryHttp01Solver } from './registry-solver.js';
+import { ResponderLifecycle } from './responder-lifecycle.js';
 import { checkHttp01Tasks, supportsHttp01 } from './tasks.js';
 
 /** Options of {@link StandaloneHttp01Solver}: those of the server, plus when to stop it. */
@@ -31,13 +32,15 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
   readonly volatile = true;
   readonly registry: Http01ChallengeRegistry;
   readonly #options: StandaloneHttp01SolverOptions;
+  readonly #lifecycle: ResponderLifecycle<Http01Server>;
   readonly #published: RegistryHttp01Solver;
-  #starting: Promise<Http01Server> | undefined;
-  #stopping: Promise<void> | undefined;
 
   constructor(options: StandaloneHttp01SolverOptions = {}) {
     this.#options = options;
     this.registry = options.registry ?? new Http01ChallengeRegistry();
+    this.#lifecycle = new ResponderLifecycle(() =>
+      startHttp01Server({ ...options, registry: this.registry }),
+    );
     this.#published = new RegistryHttp01Solver(this.registry);
   }
 
@@ -47,29 +50,12 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
 
   /** Starts the responder if it is not running; resolves with it. Concurrent calls share one start. */
   start(): Promise<Http01Server> {
-    this.#starting ??= (async () => {
-      // A stop in progress still holds the port; binding before it is released would fail with EADDRINUSE.
-      await this.#stopping;
-      return startHttp01Server({ ...this.#options, registry: this.registry });
-    })().catch((error: unknown) => {
-      this.#starting = undefined;
-      throw error;
-    });
-    return this.#starting;
+    return this.#lifecycle.start();
   }
 
   /** Stops the responder if it runs (published responses stay in the registry). */
-  async stop(): Promise<void> {
-    const starting = this.#starting;
-    if (!starting) return this.#stopping;
-    this.#starting = undefined;
-    const stopping = starting.then(
-      (server) => server.stop(),
-      () => undefined,
-    );
-    this.#stopping = stopping;
-    await stopping;
-    if (this.#stopping === stopping) this.#stopping = undefined;
+  stop(): Promise<void> {
+    return this.#lifecycle.stop();
   }
 
   async publish(tasks: readonly ChallengeTask[], context: SolverContext = {}): Promise<PublicationReceipt[]> {
