@@ -1,6 +1,5 @@
 import { access, constants } from 'node:fs/promises';
 import { CertkeeperError, type ChallengeSolver, ErrorCodes } from '@certkeeper/core';
-import type { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { configInvalid } from '../config/config-error.js';
 import type { SecretContext } from '../config/secret-reference.js';
 import { loadDnsPlugin } from '../plugins/load-plugin.js';
@@ -12,10 +11,16 @@ import {
 } from '../plugins/plugin-options.js';
 import type { SolverSpec } from '../settings/settings.js';
 
+/** A solver's own listener (http-01 on :80, tls-alpn-01 on :443). */
+export interface StandaloneResponder {
+  start(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
 export interface BuiltSolvers {
   readonly solvers: readonly ChallengeSolver[];
-  /** The standalone responder, to start before ordering (a busy port fails before any order is placed). */
-  readonly standalone?: StandaloneHttp01Solver;
+  /** The standalone responders, to start before ordering (a busy port fails before any order is placed). */
+  readonly responders: readonly StandaloneResponder[];
   stop(): Promise<void>;
 }
 
@@ -29,16 +34,26 @@ export async function buildSolvers(
   context: SecretContext & { readonly searchFrom: readonly string[] },
 ): Promise<BuiltSolvers> {
   const solvers: ChallengeSolver[] = [];
-  let standalone: StandaloneHttp01Solver | undefined;
+  const responders: StandaloneResponder[] = [];
   // Solver packages load only when configured: a fresh `renew` should not pay for DNS code it does not use.
   for (const spec of specs) {
     if (spec.type === 'http-01-standalone') {
       const { StandaloneHttp01Solver } = await import('@certkeeper/http01');
-      standalone = new StandaloneHttp01Solver({
+      const standalone = new StandaloneHttp01Solver({
         ...(spec.listen.host ? { host: spec.listen.host } : {}),
         port: spec.listen.port,
         stopWhenIdle: true,
       });
+      responders.push(standalone);
+      solvers.push(standalone);
+    } else if (spec.type === 'tls-alpn-01-standalone') {
+      const { StandaloneTlsAlpn01Solver } = await import('@certkeeper/tlsalpn01');
+      const standalone = new StandaloneTlsAlpn01Solver({
+        ...(spec.listen.host ? { host: spec.listen.host } : {}),
+        port: spec.listen.port,
+        stopWhenIdle: true,
+      });
+      responders.push(standalone);
       solvers.push(standalone);
     } else if (spec.type === 'http-01-webroot') {
       await access(spec.webroot, constants.W_OK).catch((error: NodeJS.ErrnoException) => {
@@ -56,9 +71,9 @@ export async function buildSolvers(
   }
   return {
     solvers,
-    ...(standalone ? { standalone } : {}),
+    responders,
     stop: async () => {
-      await standalone?.stop();
+      await Promise.all(responders.map((responder) => responder.stop()));
     },
   };
 }

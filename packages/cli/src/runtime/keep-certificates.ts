@@ -67,7 +67,7 @@ async function keepEach(
   const manager = fresh.every(Boolean) ? undefined : await runtime.manager();
   manager?.events.on('progress', onProgress);
   try {
-    if (manager) await runtime.solvers.standalone?.start();
+    if (manager) for (const responder of runtime.solvers.responders) await responder.start();
     for (const [index, item] of items.entries()) {
       if (signal?.aborted) break;
       reporter.begin(item.names);

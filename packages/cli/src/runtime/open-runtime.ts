@@ -74,7 +74,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
         redactor: options.redactor ?? processSecretRedactor(),
         searchFrom: [settings.baseDirectory, options.cwd],
       })
-    : { solvers: [], stop: async () => {} };
+    : { solvers: [], responders: [], stop: async () => {} };
   const store = await FileStore.open({ directory: settings.storeDirectory });
   const managerOptions = managerOptionsOf(settings);
   let manager: Promise<CertificateManager> | undefined;
