@@ -1,5 +1,5 @@
 import type { AddressInfo, Socket } from 'node:net';
-import { createServer } from 'node:tls';
+import { createServer, type SecureContext, type TLSSocket, type TlsOptions } from 'node:tls';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import { toListenError } from '@certkeeper/http01';
 import { ACME_TLS_ALPN_PROTOCOL } from './acme-tls-protocol.js';
@@ -35,8 +35,9 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 /**
  * Starts a TLS server that only completes handshakes offering ALPN `acme-tls/1` with the server name of a
  * pending challenge, presenting that challenge's certificate (RFC 8737 §3). Every other handshake is refused:
- * an unknown or missing server name closes the connection, and an offer without `acme-tls/1` gets the
- * `no_application_protocol` alert. No application data is ever exchanged; the connection is closed once the
+ * an unknown or missing server name, or (TLS 1.3) no `acme-tls/1` offer, closes the connection; an offer of
+ * other protocols gets the `no_application_protocol` alert; a TLS 1.2 client that offered no ALPN at all is cut
+ * right after its handshake. No application data is ever exchanged; the connection is closed once the
  * handshake completes.
  *
  * Resolves once the port is bound. Rejects with `Http01ListenError` (`CERTKEEPER_ERR_LISTEN_FAILED`, worded for
@@ -57,28 +58,40 @@ export async function startTlsAlpn01Server(options: TlsAlpn01ServerOptions = {})
   }
   const registry = options.registry ?? new TlsAlpn01ChallengeRegistry();
   const sockets = new Set<Socket>();
+  // Connections whose ALPN offer selected acme-tls/1 (under TLS 1.3, before their certificate is chosen).
+  const acmeOffers = new WeakSet<TLSSocket>();
 
   const server = createServer({
     minVersion: 'TLSv1.2', // RFC 8737 §4: acme-tls/1 is never negotiated below TLS 1.2
     handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
-    SNICallback(serverName, callback) {
+    SNICallback(
+      this: TLSSocket,
+      serverName: string,
+      callback: (error: Error | null, context?: SecureContext) => void,
+    ) {
       const context = registry.secureContext(serverName);
+      // TLS 1.3 selects ALPN first: a handshake that did not select acme-tls/1 by now never offered it.
+      const offered = acmeOffers.has(this) || this.getProtocol() !== 'TLSv1.3';
       // An error destroys the socket: nothing but a pending challenge is ever presented.
-      if (context) callback(null, context);
+      if (context && offered) callback(null, context);
       else callback(new Error(`no tls-alpn-01 challenge is pending for ${JSON.stringify(serverName)}`));
     },
-    ALPNCallback({ servername, protocols }) {
-      return protocols.includes(ACME_TLS_ALPN_PROTOCOL) && registry.has(servername)
-        ? ACME_TLS_ALPN_PROTOCOL
-        : undefined;
+    ALPNCallback(this: TLSSocket, { servername, protocols }: { servername: string; protocols: string[] }) {
+      if (!protocols.includes(ACME_TLS_ALPN_PROTOCOL) || !registry.has(servername)) return undefined;
+      acmeOffers.add(this);
+      return ACME_TLS_ALPN_PROTOCOL;
     },
-  });
+  } as TlsOptions);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  // The CA closes after the handshake (RFC 8737 §3); closing from this side too frees the socket at once.
-  server.on('secureConnection', (socket) => socket.end());
+  // The CA closes after the handshake (RFC 8737 §3); closing from this side too frees the socket at once. A TLS
+  // 1.2 client that offered no ALPN at all got this far (its certificate was chosen before ALPN): cut it.
+  server.on('secureConnection', (socket) => {
+    if (socket.alpnProtocol === ACME_TLS_ALPN_PROTOCOL) socket.end();
+    else socket.destroy();
+  });
   // Refused handshakes are the normal case for scanners; they need no report.
   server.on('tlsClientError', () => {});
 
