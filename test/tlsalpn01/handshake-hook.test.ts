@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { createSecureServer } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSecureContext, createServer as createTlsServer, type Server } from 'node:tls';
@@ -115,6 +116,32 @@ describe('createTlsAlpn01Hook', () => {
     // RFC 8738 §6: the IP address's challenge, asked for by its reverse-DNS name.
     const ip = await handshake(port, { servername: '7.2.0.192.in-addr.arpa', ALPNProtocols: ['acme-tls/1'] });
     expect(ip.certificate.subjectaltname).toBe('IP Address:192.0.2.7');
+  });
+
+  it('works in http2.createSecureServer: h2 and HTTP/1.1 clients keep the server, acme-tls/1 validates', async () => {
+    const solver = new RegistryTlsAlpn01Solver();
+    const server = createSecureServer(
+      {
+        key: own.privateKeyPem,
+        cert: own.certificatePem,
+        allowHTTP1: true,
+        ...createTlsAlpn01Hook({ registry: solver.registry, ALPNProtocols: ['h2', 'http/1.1'] }),
+      },
+      (_req, res) => res.end('app'),
+    );
+    const port = await listening(server as unknown as Server);
+    await solver.publish([challengeTask('a.example.test')], {});
+    for (const [offer, expected] of [
+      [['h2', 'http/1.1'], 'h2'],
+      [['http/1.1'], 'http/1.1'],
+    ] as const) {
+      const normal = await handshake(port, { servername: 'a.example.test', ALPNProtocols: [...offer] });
+      expect(normal).toMatchObject({ alpn: expected });
+      expect(normal.certificate.fingerprint256).toBe(fingerprint(own.certificatePem));
+    }
+    const acme = await handshake(port, { servername: 'a.example.test', ALPNProtocols: ['acme-tls/1'] });
+    expect(acme.alpn).toBe('acme-tls/1');
+    expect(acme.certificate.subjectaltname).toBe('DNS:a.example.test');
   });
 
   it('passes a custom ALPNCallback the offer without acme-tls/1, with the socket as `this`', async () => {
