@@ -96,4 +96,12 @@ certificates:
     expect(result.stdout + result.stderr).toContain('--tls-alpn-listen');
     expect(result.stdout + result.stderr).toContain('--http-listen');
   });
+
+  it('refuses a listen address that is not one (exit 2, the flag named) before any request', async () => {
+    const result = await certkeeper('issue', 'bad.alpn.test', '--tls-alpn-listen', 'example.test:https');
+    expect(result.code, explain(result)).toBe(2);
+    expect(result.stdout + result.stderr).toContain(
+      '--tls-alpn-listen: expected host:port, :port or a port, got "example.test:https"',
+    );
+  });
 });
