@@ -57,6 +57,14 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       '--http-listen <address>',
       'where the built-in responder listens, e.g. 127.0.0.1:8080 behind a proxy',
     )
+    .option(
+      '--tls-alpn-standalone',
+      'answer tls-alpn-01 with a built-in responder on :443 (see --tls-alpn-listen); proves names and IPs',
+    )
+    .option(
+      '--tls-alpn-listen <address>',
+      'where the built-in tls-alpn-01 responder listens, e.g. 127.0.0.1:8443 when 443 is forwarded to it',
+    )
     .addOption(
       new Option('--key-type <type>', 'certificate key type').choices([
         'ec256',

@@ -12,6 +12,7 @@ const thumbprintPattern = /^[A-Za-z0-9_-]{43}$/;
 export function assertValidKeyAuthorization(
   token: string,
   keyAuthorization: unknown,
+  challengeType = 'http-01',
 ): asserts keyAuthorization is string {
   const prefix = `${token}.`;
   if (
@@ -23,7 +24,7 @@ export function assertValidKeyAuthorization(
   }
   throw new CertkeeperError(
     ErrorCodes.INVALID_OPTION,
-    `The key authorization given for http-01 token ${token} is not "<token>.<base64url SHA-256 JWK thumbprint>" ` +
+    `The key authorization given for ${challengeType} token ${token} is not "<token>.<base64url SHA-256 JWK thumbprint>" ` +
       'for that token (RFC 8555 §8.1).',
     {
       hint: 'Nothing was published. Compute it from the same challenge and the account key that ordered it.',

@@ -28,11 +28,32 @@ export class Http01ListenError extends CertkeeperError {
   }
 }
 
+/** Which responder failed to listen, for {@link toListenError}'s message and hints. */
+export interface ResponderDescription {
+  /** "HTTP-01 responder". */
+  readonly name: string;
+  /** The port the CA connects to (80 for http-01, 443 for tls-alpn-01). */
+  readonly caPort: number;
+  /** How the server that holds the port can answer instead ("let it serve the challenges (…)"). */
+  readonly shareHint: string;
+}
+
+const HTTP01_RESPONDER: ResponderDescription = {
+  name: 'HTTP-01 responder',
+  caPort: 80,
+  shareHint: 'let it serve the challenges (webroot mode or the request handler)',
+};
+
 /** Turns a `listen` failure into a {@link Http01ListenError} that says what to do. */
-export function toListenError(error: unknown, host: string, port: number): Http01ListenError {
+export function toListenError(
+  error: unknown,
+  host: string,
+  port: number,
+  responder: ResponderDescription = HTTP01_RESPONDER,
+): Http01ListenError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const what = `The HTTP-01 responder cannot listen on ${where}`;
+  const what = `The ${responder.name} cannot listen on ${where}`;
   switch (code) {
     case 'EADDRINUSE':
       return new Http01ListenError(
@@ -40,8 +61,8 @@ export function toListenError(error: unknown, host: string, port: number): Http0
         host,
         port,
         `${what}: the port is already in use by another process (EADDRINUSE).`,
-        'Stop the other server for the duration, or let it serve the challenges (webroot mode or the request ' +
-          'handler), or listen on a free port that port 80 is forwarded to.',
+        `Stop the other server for the duration, or ${responder.shareHint}, or listen on a free port that ` +
+          `port ${responder.caPort} is forwarded to.`,
         error,
       );
     case 'EACCES':
@@ -51,7 +72,7 @@ export function toListenError(error: unknown, host: string, port: number): Http0
         port,
         `${what}: ports below 1024 need privileges this process does not have (EACCES).`,
         "Grant CAP_NET_BIND_SERVICE (for example systemd's AmbientCapabilities), or listen on a port >= 1024 " +
-          'and forward port 80 to it.',
+          `and forward port ${responder.caPort} to it.`,
         error,
       );
     case 'EADDRNOTAVAIL':

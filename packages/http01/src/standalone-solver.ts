@@ -9,6 +9,7 @@ import { Http01ChallengeRegistry } from './challenge-registry.js';
 import { type Http01Server, type Http01ServerOptions, startHttp01Server } from './http01-server.js';
 import { foreignPortError, Http01ListenError } from './listen-error.js';
 import { RegistryHttp01Solver } from './registry-solver.js';
+import { ResponderLifecycle } from './responder-lifecycle.js';
 import { checkHttp01Tasks, supportsHttp01 } from './tasks.js';
 
 /** Options of {@link StandaloneHttp01Solver}: those of the server, plus when to stop it. */
@@ -43,17 +44,24 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
   readonly volatile = true;
   readonly registry: Http01ChallengeRegistry;
   readonly #options: StandaloneHttp01SolverOptions;
+  readonly #lifecycle: ResponderLifecycle<Http01Server>;
   readonly #published: RegistryHttp01Solver;
-  #starting: Promise<Http01Server> | undefined;
-  #stopping: Promise<void> | undefined;
-  /** Gives the port lock back; set while the server holds the port. */
-  #unlock: (() => Promise<void>) | undefined;
-  /** Orders between `prepare` and its release: the server stays up for them even with nothing published. */
-  #prepared = 0;
 
   constructor(options: StandaloneHttp01SolverOptions = {}) {
     this.#options = options;
     this.registry = options.registry ?? new Http01ChallengeRegistry();
+    const { portLock, portOption } = options;
+    this.#lifecycle = new ResponderLifecycle(
+      () => startHttp01Server({ ...options, registry: this.registry }),
+      portLock && {
+        lock: portLock,
+        // Under the lock no run of ours holds the port: whoever does is another program.
+        busyUnderLock: (error) =>
+          error instanceof Http01ListenError && error.reason === 'address-in-use'
+            ? foreignPortError(error, portOption)
+            : error,
+      },
+    );
     this.#published = new RegistryHttp01Solver(this.registry);
   }
 
@@ -66,61 +74,20 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
    * Concurrent calls share one start.
    */
   start(signal?: AbortSignal): Promise<Http01Server> {
-    this.#starting ??= (async () => {
-      // A stop in progress still holds the port; binding before it is released would fail with EADDRINUSE.
-      await this.#stopping;
-      const unlock = await this.#options.portLock?.(signal);
-      try {
-        const server = await startHttp01Server({ ...this.#options, registry: this.registry });
-        this.#unlock = unlock;
-        return server;
-      } catch (error) {
-        await unlock?.();
-        // Under the lock no run of ours holds the port: whoever does is another program.
-        throw unlock && error instanceof Http01ListenError && error.reason === 'address-in-use'
-          ? foreignPortError(error, this.#options.portOption)
-          : error;
-      }
-    })().catch((error: unknown) => {
-      this.#starting = undefined;
-      throw error;
-    });
-    return this.#starting;
+    return this.#lifecycle.start(signal);
   }
 
   /**
    * Binds the port for an order about to be placed or resumed ({@link ChallengeSolver.prepare}); the server stays
    * up until every prepared order has released it (and, with `stopWhenIdle`, stops then).
    */
-  async prepare(context: SolverContext = {}): Promise<() => Promise<void>> {
-    await this.start(context.signal);
-    this.#prepared++;
-    let released = false;
-    return async () => {
-      if (released) return;
-      released = true;
-      this.#prepared--;
-      await this.#stopIfIdle();
-    };
+  prepare(context: SolverContext = {}): Promise<() => Promise<void>> {
+    return this.#lifecycle.prepare(context.signal, () => this.#stopIfIdle());
   }
 
   /** Stops the responder if it runs (published responses stay in the registry). */
-  async stop(): Promise<void> {
-    const starting = this.#starting;
-    if (!starting) return this.#stopping;
-    this.#starting = undefined;
-    const stopping = starting.then(
-      async (server) => {
-        await server.stop();
-        const unlock = this.#unlock;
-        this.#unlock = undefined;
-        await unlock?.();
-      },
-      () => undefined,
-    );
-    this.#stopping = stopping;
-    await stopping;
-    if (this.#stopping === stopping) this.#stopping = undefined;
+  stop(): Promise<void> {
+    return this.#lifecycle.stop();
   }
 
   async publish(tasks: readonly ChallengeTask[], context: SolverContext = {}): Promise<PublicationReceipt[]> {
@@ -146,6 +113,7 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
   }
 
   async #stopIfIdle(): Promise<void> {
-    if (this.#options.stopWhenIdle && this.#prepared === 0 && this.registry.size === 0) await this.stop();
+    if (this.#options.stopWhenIdle && this.#lifecycle.prepared === 0 && this.registry.size === 0)
+      await this.stop();
   }
 }

@@ -45,7 +45,7 @@ export async function issueCommand(
       ErrorCodes.CONFIG_INVALID,
       'No challenge solver is configured, so the CA could not be shown control of the names; nothing was ordered.',
       {
-        hint: 'give --http-standalone, --http-webroot <dir> or --dns <plugin>, or add solvers to the config file (certkeeper init).',
+        hint: 'give --http-standalone, --http-webroot <dir>, --tls-alpn-standalone or --dns <plugin>, or add solvers to the config file (certkeeper init).',
       },
     );
   const spec = specFor(settings, names, options, context.cwd);

@@ -45,6 +45,11 @@ const solverSchema = z.discriminatedUnion('type', [
     webroot: z.string().min(1),
   }),
   z.strictObject({
+    type: z.literal('tls-alpn-01-standalone'),
+    /** Where the tls-alpn-01 responder listens; the CA connects to port 443 of each name. Default ":443". */
+    listen: listenAddress.optional(),
+  }),
+  z.strictObject({
     type: z.literal('dns-01'),
     /** Plugin: a short name ("rfc2136" → @certkeeper/dns-rfc2136) or a package name. */
     provider: z.string().min(1),

@@ -41,6 +41,8 @@ solvers:
     listen: ":80"
   # - type: http-01-webroot               # or write the responses into your web server's document root
   #   webroot: /var/www/html
+  # - type: tls-alpn-01-standalone        # a built-in TLS responder; the CA connects to port 443 of each name
+  #   listen: ":443"
   # - type: dns-01                        # DNS TXT records through a plugin (certkeeper plugins lists them)
   #   provider: rfc2136                   # @certkeeper/dns-rfc2136, or any package name
   #   options:

@@ -1,6 +1,5 @@
 import { access, constants } from 'node:fs/promises';
 import { CertkeeperError, type ChallengeSolver, ErrorCodes } from '@certkeeper/core';
-import type { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { configInvalid } from '../config/config-error.js';
 import type { SecretContext } from '../config/secret-reference.js';
 import { loadDnsPlugin } from '../plugins/load-plugin.js';
@@ -12,13 +11,20 @@ import {
 } from '../plugins/plugin-options.js';
 import type { SolverSpec } from '../settings/settings.js';
 
+/** A solver's own listener (http-01 on :80, tls-alpn-01 on :443). */
+export interface StandaloneResponder {
+  start(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
 export interface BuiltSolvers {
   readonly solvers: readonly ChallengeSolver[];
   /**
-   * The standalone responder. It binds its port when an order is about to be placed (`prepare`, under the
-   * certificate's lease), so runs that coalesce on another run's order never touch the port.
+   * The standalone responders, stopped on close. They bind their port only when an order is about to be placed
+   * (http-01: `prepare`, under the certificate's lease; tls-alpn-01: its first publish, inside the order), so runs
+   * that coalesce on another run's order never touch the port.
    */
-  readonly standalone?: StandaloneHttp01Solver;
+  readonly responders: readonly StandaloneResponder[];
   stop(): Promise<void>;
 }
 
@@ -41,12 +47,12 @@ export async function buildSolvers(
   context: SolverBuildContext,
 ): Promise<BuiltSolvers> {
   const solvers: ChallengeSolver[] = [];
-  let standalone: StandaloneHttp01Solver | undefined;
+  const responders: StandaloneResponder[] = [];
   // Solver packages load only when configured: a fresh `renew` should not pay for DNS code it does not use.
   for (const spec of specs) {
     if (spec.type === 'http-01-standalone') {
       const { StandaloneHttp01Solver } = await import('@certkeeper/http01');
-      standalone = new StandaloneHttp01Solver({
+      const standalone = new StandaloneHttp01Solver({
         ...(spec.listen.host ? { host: spec.listen.host } : {}),
         port: spec.listen.port,
         stopWhenIdle: true,
@@ -56,6 +62,16 @@ export async function buildSolvers(
             ? '--http-listen <host:port>'
             : `${spec.where('listen')} in the config file`,
       });
+      responders.push(standalone);
+      solvers.push(standalone);
+    } else if (spec.type === 'tls-alpn-01-standalone') {
+      const { StandaloneTlsAlpn01Solver } = await import('@certkeeper/tlsalpn01');
+      const standalone = new StandaloneTlsAlpn01Solver({
+        ...(spec.listen.host ? { host: spec.listen.host } : {}),
+        port: spec.listen.port,
+        stopWhenIdle: true,
+      });
+      responders.push(standalone);
       solvers.push(standalone);
     } else if (spec.type === 'http-01-webroot') {
       await access(spec.webroot, constants.W_OK).catch((error: NodeJS.ErrnoException) => {
@@ -73,9 +89,9 @@ export async function buildSolvers(
   }
   return {
     solvers,
-    ...(standalone ? { standalone } : {}),
+    responders,
     stop: async () => {
-      await standalone?.stop();
+      await Promise.all(responders.map((responder) => responder.stop()));
     },
   };
 }

@@ -84,7 +84,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
     });
   const solvers: BuiltSolvers = options.solvers
     ? await build(settings.solvers)
-    : { solvers: [], stop: async () => {} };
+    : { solvers: [], responders: [], stop: async () => {} };
   const store = await FileStore.open({ directory: settings.storeDirectory });
   const managerOptions = managerOptionsOf(settings);
   // One manager per distinct solver set; JSON drops the `where` functions, leaving what the solvers are.

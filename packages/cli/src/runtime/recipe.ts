@@ -10,6 +10,7 @@ import type { CertificateSpec, Settings, SolverSpec } from '../settings/settings
  */
 export type RecipeSolver =
   | { readonly type: 'http-01-standalone'; readonly listen: ListenAddress }
+  | { readonly type: 'tls-alpn-01-standalone'; readonly listen: ListenAddress }
   | { readonly type: 'http-01-webroot'; readonly webroot: string }
   | { readonly type: 'dns-01'; readonly provider: string; readonly options: 'config' | 'environment' };
 
@@ -46,7 +47,8 @@ export function recipeOf(settings: Settings, spec: CertificateSpec): IssueRecipe
 }
 
 function recipeSolver(spec: SolverSpec): RecipeSolver {
-  if (spec.type === 'http-01-standalone') return { type: spec.type, listen: spec.listen };
+  if (spec.type === 'http-01-standalone' || spec.type === 'tls-alpn-01-standalone')
+    return { type: spec.type, listen: spec.listen };
   if (spec.type === 'http-01-webroot') return { type: spec.type, webroot: spec.webroot };
   return {
     type: 'dns-01',
@@ -114,7 +116,9 @@ export function describeRecipe(recipe: IssueRecipe): string {
       ? `webroot ${solver.webroot}`
       : solver.type === 'http-01-standalone'
         ? `standalone ${formatListenAddress(solver.listen)}`
-        : `dns ${solver.provider}`,
+        : solver.type === 'tls-alpn-01-standalone'
+          ? `tls-alpn standalone ${formatListenAddress(solver.listen)}`
+          : `dns ${solver.provider}`,
   );
   return [
     `issued with: ${solvers.join(' + ') || 'no solver'}`,

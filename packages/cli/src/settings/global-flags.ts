@@ -11,6 +11,9 @@ export interface GlobalFlags {
   readonly httpStandalone?: boolean;
   /** Where the standalone responder listens (implies --http-standalone); default `:80`. */
   readonly httpListen?: string;
+  readonly tlsAlpnStandalone?: boolean;
+  /** Where the tls-alpn-01 responder listens (implies --tls-alpn-standalone); default `:443`. */
+  readonly tlsAlpnListen?: string;
   readonly keyType?: string;
   readonly profile?: string;
   readonly eabKid?: string;

@@ -20,6 +20,7 @@ export type Where = (key?: string, atKey?: boolean) => string;
 export type SolverSpec =
   | { readonly type: 'http-01-standalone'; readonly listen: ListenAddress; readonly where: Where }
   | { readonly type: 'http-01-webroot'; readonly webroot: string; readonly where: Where }
+  | { readonly type: 'tls-alpn-01-standalone'; readonly listen: ListenAddress; readonly where: Where }
   | {
       readonly type: 'dns-01';
       readonly provider: string;

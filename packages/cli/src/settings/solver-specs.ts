@@ -7,7 +7,10 @@ import type { GlobalFlags } from './global-flags.js';
 import { parseListenAddress } from './listen-address.js';
 import type { SolverSpec, Where } from './settings.js';
 
-/** Solvers from `--dns`/`--http-*` when any is given (http-01 first, so dns-01 answers only wildcards), else the config's. */
+/**
+ * Solvers from `--dns`/`--http-*`/`--tls-alpn-*` when any is given (http-01, then tls-alpn-01, then dns-01, so
+ * dns-01 answers only wildcards), else the config's.
+ */
 export function solverSpecs(
   flags: GlobalFlags,
   config: CertkeeperConfig,
@@ -16,7 +19,8 @@ export function solverSpecs(
   problem: (location: string, path: ConfigPath | undefined, message: string) => void,
 ): SolverSpec[] {
   const standalone = flags.httpStandalone === true || flags.httpListen !== undefined;
-  const flagged = flags.dns !== undefined || flags.httpWebroot !== undefined || standalone;
+  const tlsAlpn = flags.tlsAlpnStandalone === true || flags.tlsAlpnListen !== undefined;
+  const flagged = flags.dns !== undefined || flags.httpWebroot !== undefined || standalone || tlsAlpn;
   const specs: SolverSpec[] = [];
   if (flagged) {
     if (standalone) {
@@ -27,7 +31,12 @@ export function solverSpecs(
           undefined,
           `expected host:port, :port or a port, got ${JSON.stringify(flags.httpListen)}`,
         );
-      else specs.push({ type: 'http-01-standalone', listen, where: () => '--http-standalone' });
+      else
+        specs.push({
+          type: 'http-01-standalone',
+          listen,
+          where: (key) => (key === 'listen' ? '--http-listen' : '--http-standalone'),
+        });
     }
     if (flags.httpWebroot !== undefined)
       specs.push({
@@ -41,6 +50,21 @@ export function solverSpecs(
         undefined,
         'give either --http-webroot or --http-standalone, not both (one http-01 solver)',
       );
+    if (tlsAlpn) {
+      const listen = parseListenAddress(flags.tlsAlpnListen ?? ':443');
+      if (!listen)
+        problem(
+          '--tls-alpn-listen',
+          undefined,
+          `expected host:port, :port or a port, got ${JSON.stringify(flags.tlsAlpnListen)}`,
+        );
+      else
+        specs.push({
+          type: 'tls-alpn-01-standalone',
+          listen,
+          where: (key) => (key === 'listen' ? '--tls-alpn-listen' : '--tls-alpn-standalone'),
+        });
+    }
     if (flags.dns !== undefined) {
       const index = (config.solvers ?? []).findIndex((s) => s.type === 'dns-01' && s.provider === flags.dns);
       const configured =
@@ -57,11 +81,12 @@ export function solverSpecs(
             },
       );
     }
+    checkResponderPorts(specs, problem);
     return specs;
   }
   const seen = new Map<string, number>();
   for (const [index, solver] of (config.solvers ?? []).entries()) {
-    const family = solver.type.startsWith('http-01') ? 'http-01' : 'dns-01';
+    const family = solver.type.replace(/-(standalone|webroot)$/, '');
     const whereOf: Where = (key) => located(loaded, key ? ['solvers', index, key] : ['solvers', index]);
     if (seen.has(family)) {
       problem(
@@ -72,8 +97,10 @@ export function solverSpecs(
       continue;
     }
     seen.set(family, index);
-    if (solver.type === 'http-01-standalone') {
-      const listen = parseListenAddress(solver.listen ?? ':80');
+    if (solver.type === 'http-01-standalone' || solver.type === 'tls-alpn-01-standalone') {
+      const listen = parseListenAddress(
+        solver.listen ?? (solver.type === 'http-01-standalone' ? ':80' : ':443'),
+      );
       if (!listen)
         problem(
           where(loaded, ['solvers', index, 'listen']),
@@ -91,7 +118,25 @@ export function solverSpecs(
       specs.push(dnsSpec(solver, loaded, index));
     }
   }
+  checkResponderPorts(specs, problem);
   return specs;
+}
+
+/** The http-01 and tls-alpn-01 responders cannot share one port: the second could never bind it. */
+function checkResponderPorts(
+  specs: readonly SolverSpec[],
+  problem: (location: string, path: ConfigPath | undefined, message: string) => void,
+): void {
+  const http = specs.find((spec) => spec.type === 'http-01-standalone');
+  const tls = specs.find((spec) => spec.type === 'tls-alpn-01-standalone');
+  if (!http || !tls || http.listen.port !== tls.listen.port || http.listen.port === 0) return;
+  if (http.listen.host !== undefined && tls.listen.host !== undefined && http.listen.host !== tls.listen.host)
+    return;
+  problem(
+    tls.where('listen'),
+    undefined,
+    `the tls-alpn-01 responder would listen on port ${tls.listen.port}, where the http-01 responder (${http.where('listen')}) listens; give each its own port (the CA connects to 80 for http-01, 443 for tls-alpn-01)`,
+  );
 }
 
 function dnsSpec(

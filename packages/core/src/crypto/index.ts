@@ -10,5 +10,6 @@ export * from './csr-parse.js';
 export * from './key-types.js';
 export { encodePem, splitPemChain } from './pem.js';
 export * from './public-jwk.js';
+export * from './tls-alpn-certificate.js';
 export * from './trust-anchors.js';
 export * from './verify-issued-chain.js';

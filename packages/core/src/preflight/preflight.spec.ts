@@ -64,6 +64,20 @@ describe('preflight: what can be known before ordering', () => {
     });
     expect(finding?.fix).toContain('--http-webroot <dir>');
     expect(finding?.fix).toContain('http-01-standalone');
+    expect(finding?.fix).toContain('--tls-alpn-standalone');
+  });
+
+  it('lets a tls-alpn-01 solver prove DNS names and IP addresses (RFC 8737, RFC 8738 §6), never a wildcard', () => {
+    const tlsAlpn01 = solver('tls-alpn-01');
+    expect(
+      preflightFindings({ identifiers: ids('a.example.test', '192.0.2.1'), solvers: [tlsAlpn01] }),
+    ).toEqual([]);
+    expect(preflightFindings({ identifiers: ids('*.example.test'), solvers: [tlsAlpn01] })).toEqual([
+      expect.objectContaining({
+        subject: '*.example.test',
+        reason: 'a wildcard can only be proven with dns-01; configured solvers: tls-alpn-01',
+      }),
+    ]);
   });
 
   it('refuses every identifier when no solver is configured', () => {

@@ -18,9 +18,9 @@ export interface PreflightInput {
 const ADD_DNS01 =
   'add a dns-01 solver (config: solvers: [{ type: dns-01, provider: <plugin> }]; flag: --dns <plugin>; library: a Dns01Solver in solvers)';
 const ADD_HTTP01 =
-  'add an http-01 solver (config: solvers: [{ type: http-01-webroot, webroot: <dir> }] or [{ type: http-01-standalone }]; flags: --http-webroot <dir>, --http-standalone; library: an http-01 solver in solvers)';
+  'add an http-01 or tls-alpn-01 solver (config: solvers: [{ type: http-01-webroot, webroot: <dir> }], [{ type: http-01-standalone }] or [{ type: tls-alpn-01-standalone }]; flags: --http-webroot <dir>, --http-standalone, --tls-alpn-standalone; library: an http-01 or tls-alpn-01 solver in solvers)';
 const ADD_ANY =
-  'add a solver (config: solvers; flags: --http-webroot <dir>, --http-standalone or --dns <plugin>; library: solvers)';
+  'add a solver (config: solvers; flags: --http-webroot <dir>, --http-standalone, --tls-alpn-standalone or --dns <plugin>; library: solvers)';
 const FIX_CONTACT =
   'give one plain address per contact (config: account.email; flag: --email <address>; library: account.contact as mailto:<address>)';
 

@@ -1,0 +1,10 @@
+export * from './acme-tls-protocol.js';
+export * from './challenge-registry.js';
+export * from './handshake-hook.js';
+export type { TlsAlpn01ReceiptData } from './receipt.js';
+export * from './registry-solver.js';
+export { TLS_ALPN01_RESPONDER } from './responder-description.js';
+export { challengeServerName } from './server-name.js';
+export * from './standalone-solver.js';
+export { checkTlsAlpn01Tasks, supportsTlsAlpn01 } from './tasks.js';
+export * from './tls-alpn01-server.js';
