@@ -28,7 +28,7 @@ _certkeeper() {
     word=\${COMP_WORDS[i]}
     if [[ $word == -* ]]; then
       if [[ \${COMP_WORDS[i+1]} == = ]]; then
-        (( i += 2 )) # --flag=value, split at '=' by COMP_WORDBREAKS
+        (( i += 2 )) # a value after '=', split off by COMP_WORDBREAKS
       elif [[ $word != *=* && -n $(_certkeeper_flag_value "$path_" "$word") ]]; then
         (( i++ ))
       fi
