@@ -192,12 +192,18 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     .description('the ACME account: register, show, rollover, deactivate');
   account
     .command('register')
-    .description('register the account at the CA (issue and renew do it on first use)')
-    .action(async (_options: unknown, command: Command) => {
+    .description(
+      'register the account at the CA (issue and renew do it on first use); a stored account is checked with the CA',
+    )
+    .option(
+      '--new',
+      'the CA deactivated or forgot the stored account: register a new account key and replace the stored account',
+    )
+    .action(async (options: { new?: boolean }, command: Command) => {
       result.code = await (await import('./commands/account.js')).accountCommand(
         await context(command),
         'register',
-        {},
+        options,
       );
     });
   account
