@@ -1,8 +1,9 @@
 // `account register` asks the CA about a stored account; `account register --new` replaces an account the CA
 // deactivated (or forgot), and `renew` then issues the config's certificates under the new account. Pebble.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killPointEnv } from '../support/kill-points.js';
 import {
   caConfig,
   ensureCliBuilt,
@@ -107,5 +108,49 @@ describe('account register --new', () => {
 
     const fresh = await certkeeper('renew');
     expect(fresh.code, explain(fresh)).toBe(0);
+  });
+});
+
+describe('account register --new, killed at each store write', () => {
+  it('before the new key is stored: the old account stays; after the CA answered: the next renew finds the same account', async () => {
+    const config = ['--config', 'kill.yaml'];
+    await writeFile(
+      join(dir, 'kill.yaml'),
+      caConfig(ca, './data-kill', 'certificates:\n  - names: [www.kill.test]\n'),
+    );
+    const registered = await certkeeper('account', 'register', ...config, '--json');
+    expect(registered.code, explain(registered)).toBe(0);
+    const oldUrl = JSON.parse(registered.stdout).accountUrl as string;
+    expect((await certkeeper('account', 'deactivate', '--yes', ...config)).code).toBe(0);
+    const trace = join(dir, 'kill-trace');
+    const killed = (at: number) =>
+      runCli(['account', 'register', '--new', ...config], {
+        cwd: dir,
+        env: killPointEnv({ at, match: 'data-kill/accounts', trace }),
+      });
+
+    // 1: before the record with the new key replaces the old one
+    const first = await killed(1);
+    expect(first.signal ?? first.code, explain(first)).toBe('SIGKILL');
+    const kept = await certkeeper('account', 'show', '--local', '--json', ...config);
+    expect(JSON.parse(kept.stdout).accountUrl).toBe(oldUrl);
+
+    // 2: the new key is stored and the CA has registered it; killed before its URL is stored
+    await writeFile(trace, '');
+    const created = () => ca.proxy.log.filter((e) => e.kind === 'newAccount' && e.status === 201).length;
+    const createdBefore = created();
+    const second = await killed(2);
+    expect(second.signal ?? second.code, explain(second)).toBe('SIGKILL');
+    expect(await readFile(trace, 'utf8')).toMatch(/^1 rename .*\n2 rename /);
+    expect(created()).toBe(createdBefore + 1);
+
+    // the next renew registers the stored key again: the CA returns the account it created (200), and issues
+    const renew = await certkeeper('renew', ...config, '--json');
+    expect(renew.code, explain(renew)).toBe(4);
+    expect(created()).toBe(createdBefore + 1);
+    const shown = await certkeeper('account', 'show', '--json', ...config);
+    const account = JSON.parse(shown.stdout);
+    expect(account).toMatchObject({ status: 'valid' });
+    expect(account.accountUrl).not.toBe(oldUrl);
   });
 });

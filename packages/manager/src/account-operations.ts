@@ -125,6 +125,9 @@ export class AccountOperations {
               },
             );
         }
+        // A key stored without URL is an interrupted registration (this one's or a first one's): register that
+        // key, not another — the CA may already hold an account for it.
+        if (before && !before.accountUrl) return undefined;
         const key = await generateAccountKey(this.deps.options.account?.keyAlgorithm);
         const keyPem = exportPrivateKeyPem(key);
         await this.deps.store.putAccount({
