@@ -52,9 +52,10 @@ describe('account register --new', () => {
     expect(accountPosts()).toBe(before + 1); // the POST-as-GET of the account
   });
 
-  it('refuses --new while the CA still accepts the stored account (exit 1, nothing changed)', async () => {
+  it('refuses --new while the CA still accepts the stored account (exit 2, nothing changed)', async () => {
     const refused = await certkeeper('account', 'register', '--new');
-    expect(refused.code, explain(refused)).toBe(1);
+    expect(refused.code, explain(refused)).toBe(2);
+    expect(refused.stderr).toContain('CERTKEEPER_ERR_INVALID_OPTION');
     expect(refused.stderr).toContain('The CA still accepts account "default"');
     expect(refused.stderr).toContain('`certkeeper account rollover`');
     const shown = await certkeeper('account', 'show', '--local', '--json');

@@ -118,7 +118,7 @@ export class AccountOperations {
           ({ status } = await this.remoteStatus(signal, true));
           if (status === 'valid')
             throw new CertkeeperError(
-              ErrorCodes.INVALID_STATE,
+              ErrorCodes.INVALID_OPTION,
               `The CA still accepts account "${this.name}" (${before.accountUrl}) at ${this.deps.options.directoryUrl}: a new account would abandon it. Nothing was done.`,
               {
                 hint: '`certkeeper account rollover` replaces a compromised key and keeps the account; `certkeeper account deactivate --yes` first if you mean to leave it.',
