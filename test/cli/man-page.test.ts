@@ -1,7 +1,7 @@
 // certkeeper(1), generated from the command definitions at build time: rendered by groff and man without a
 // warning, every command, flag and exit code in it, shipped by package.json, and the page the systemd units name.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -97,6 +97,13 @@ describe('man page', () => {
     expect(pkg.man).toEqual(['./dist/certkeeper.1']);
     expect(pkg.files).toContain('dist');
     expect(pkg.scripts.build).toContain('node dist/man/write-man-page.js dist/certkeeper.1');
+    // Installed in a man1 directory, `man:certkeeper(1)` (what the units name) resolves to it.
+    await mkdir(join(scratch, 'man', 'man1'), { recursive: true });
+    await copyFile(pagePath, join(scratch, 'man', 'man1', 'certkeeper.1'));
+    const found = await run('man', ['-w', 'certkeeper'], {
+      env: { ...process.env, MANPATH: join(scratch, 'man') },
+    });
+    expect(found.stdout.trim()).toBe(join(scratch, 'man', 'man1', 'certkeeper.1'));
     const units = await readdir(join(cliDir, 'systemd'));
     expect(units.length).toBeGreaterThan(0);
     for (const unit of units)
