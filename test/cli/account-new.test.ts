@@ -113,7 +113,7 @@ describe('account register --new', () => {
 });
 
 describe('account register --new, killed at each store write', () => {
-  it('before the new key is stored: the old account stays; after the CA answered: the next renew finds the same account', async () => {
+  it('before the new key is stored: the old account stays; after the CA answered: --new again finds the same account, renew issues', async () => {
     const config = ['--config', 'kill.yaml'];
     await writeFile(
       join(dir, 'kill.yaml'),
@@ -145,7 +145,17 @@ describe('account register --new, killed at each store write', () => {
     expect(await readFile(trace, 'utf8')).toMatch(/^1 rename .*\n2 rename /);
     expect(created()).toBe(createdBefore + 1);
 
-    // the next renew registers the stored key again: the CA returns the account it created (200), and issues
+    // --new again registers the stored key (not yet another): the CA returns the account it created (200)
+    const resumed = await certkeeper('account', 'register', '--new', ...config);
+    expect(resumed.code, explain(resumed)).toBe(0);
+    expect(created()).toBe(createdBefore + 1);
+    expect(resumed.stdout).toMatch(/^registered a new account: \n {2}name {8}default\n/);
+    expect(resumed.stdout).toContain(
+      'certificates of the config are ordered under the new account by the next `certkeeper renew`.',
+    );
+    expect(resumed.stdout).not.toContain('replaced:'); // the old URL was gone from the store already
+
+    // and renew issues under it
     const renew = await certkeeper('renew', ...config, '--json');
     expect(renew.code, explain(renew)).toBe(4);
     expect(created()).toBe(createdBefore + 1);
