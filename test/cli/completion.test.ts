@@ -52,6 +52,9 @@ describe('completion bash', () => {
     // a flag's value is skipped: `--data-dir /x` does not hide the subcommand
     expect(await complete('--data-dir', '/tmp', 'account', 'r')).toEqual(['register', 'rollover']);
     expect(await complete('acme-dns', '')).toEqual(['register', 'help']);
+    expect(await complete('help', 'a')).toEqual(['account', 'acme-dns']);
+    expect(await complete('account', 'help', '')).toEqual(['register', 'show', 'rollover', 'deactivate']);
+    expect(await complete('account', 'register', '--')).toContain('--new');
   });
 
   it('completes the values where they are fixed', async () => {

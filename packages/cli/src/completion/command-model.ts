@@ -54,10 +54,15 @@ const SUGGESTIONS: Readonly<Record<string, readonly string[]>> = {
  */
 export function commandModel(command: Command, path: readonly string[] = []): CommandModel {
   const help = new Help();
-  const subcommands = help
-    .visibleCommands(command)
-    // commander's implicit `help [command]` is a placeholder built on demand; describe it like the others.
-    .map((sub) => commandModel(sub, [...path, sub.name()]));
+  const visible = help.visibleCommands(command);
+  const siblings = visible.map((sub) => sub.name()).filter((name) => name !== 'help');
+  // commander's implicit `help [command]` is a placeholder built on demand; its argument is one of its siblings.
+  const subcommands = visible.map((sub) => {
+    const model = commandModel(sub, [...path, sub.name()]);
+    if (sub.name() !== 'help' || model.arguments.length !== 1) return model;
+    const words: ValueKind = { type: 'words', words: siblings, exclusive: true };
+    return { ...model, arguments: [{ ...model.arguments[0]!, value: words }] };
+  });
   return {
     path,
     name: command.name(),
