@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { CommandContext } from './commands/context.js';
 import { CA_DIRECTORIES } from './config/ca-directories.js';
 import type { ExitCodeValue } from './exit-codes.js';
@@ -200,12 +200,18 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     .description('the ACME account: register, show, rollover, deactivate');
   account
     .command('register')
-    .description('register the account at the CA (issue and renew do it on first use)')
-    .action(async (_options: unknown, command: Command) => {
+    .description(
+      'register the account at the CA (issue and renew do it on first use); a stored account is checked with the CA',
+    )
+    .option(
+      '--new',
+      'the CA deactivated or forgot the stored account: register a new account key and replace the stored account',
+    )
+    .action(async (options: { new?: boolean }, command: Command) => {
       result.code = await (await import('./commands/account.js')).accountCommand(
         await context(command),
         'register',
-        {},
+        options,
       );
     });
   account
@@ -280,6 +286,20 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     .description('DNS provider plugins: installed or not, and their options')
     .action(async (_options: unknown, command: Command) => {
       result.code = await (await import('./commands/plugins.js')).pluginsCommand(await context(command));
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script for these commands and flags')
+    .addArgument(new Argument('<shell>', 'the shell to complete in').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      '\nbash: source <(certkeeper completion bash)   zsh: source <(certkeeper completion zsh)   fish: certkeeper completion fish | source',
+    )
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      result.code = (await import('./commands/completion.js')).completionCommand(program, shell, (text) =>
+        process.stdout.write(text),
+      );
     });
 
   return program;

@@ -1,6 +1,7 @@
 import {
   type AccountKeyAlgorithm,
   type AcmeClient,
+  AcmeProblemError,
   CertkeeperError,
   type Clock,
   ErrorCodes,
@@ -8,6 +9,7 @@ import {
   faultOf,
   generateAccountKey,
   importAccountKey,
+  isAccountNotValidProblem,
   type Logger,
   preflight,
   silentLogger,
@@ -36,6 +38,15 @@ export interface AccountSummary {
   readonly rolloverPending?: boolean;
 }
 
+/** The CA's view of the stored account: its status, or `unknown` when the CA does not know it (accountDoesNotExist). */
+export type RemoteAccountStatus = 'valid' | 'deactivated' | 'revoked' | 'unknown';
+
+/** What `account register --new` tells: the new account, and the one it replaced (if any). */
+export type NewAccountSummary = AccountSummary & {
+  readonly created: true;
+  readonly replaced?: { readonly accountUrl: string; readonly status: RemoteAccountStatus };
+};
+
 export interface AccountOperationsOptions {
   readonly options: ManagerOptions;
   readonly store: Store;
@@ -61,12 +72,17 @@ export class AccountOperations {
   }
 
   /**
-   * Register the account at the CA if the store has none (storing its key first), or confirm the stored one.
-   * Idempotent: a second call sends nothing when the account is stored. Updates the contact at the CA when the
-   * configured contact differs from the stored one.
+   * Register the account at the CA if the store has none (storing its key first), or confirm the stored one with
+   * the CA (one POST-as-GET): an account the CA deactivated, revoked or does not know is an error whose hint is
+   * `account register --new`, not "already registered". Updates the contact at the CA when the configured contact
+   * differs from the stored one.
    */
   async register(signal?: AbortSignal): Promise<AccountSummary & { readonly created: boolean }> {
     const before = await this.stored();
+    if (before?.accountUrl) {
+      const { record, status } = await this.remoteStatus(signal);
+      if (status !== 'valid') throw this.notUsable(record, status);
+    }
     const registry = new AccountRegistry(this.deps.options, this.deps.store, this.clock, this.logger);
     try {
       const { client } = await registry.client();
@@ -82,6 +98,103 @@ export class AccountOperations {
     } finally {
       await registry.close();
     }
+  }
+
+  /**
+   * Register a NEW account key at the CA and make it the stored account, for an account the CA deactivated, revoked
+   * or forgot (accountDoesNotExist); refused while the CA still accepts the stored one (`rollover` replaces a key).
+   * Crash-safe like a first registration: under the account lease the new key is stored, without an account URL,
+   * before the CA is asked; the registration itself is {@link AccountRegistry}'s, which registers a stored key
+   * without URL — so a run killed after the CA answered finds the same account with the same key next time.
+   */
+  async registerNew(signal?: AbortSignal): Promise<NewAccountSummary> {
+    const replaced = await withAccountLease(
+      this.deps.store,
+      this.account,
+      async () => {
+        const before = await this.stored();
+        let status: RemoteAccountStatus | undefined;
+        if (before?.accountUrl) {
+          ({ status } = await this.remoteStatus(signal, true));
+          if (status === 'valid')
+            throw new CertkeeperError(
+              ErrorCodes.INVALID_OPTION,
+              `The CA still accepts account "${this.name}" (${before.accountUrl}) at ${this.deps.options.directoryUrl}: a new account would abandon it. Nothing was done.`,
+              {
+                hint: '`certkeeper account rollover` replaces a compromised key and keeps the account; `certkeeper account deactivate --yes` first if you mean to leave it.',
+              },
+            );
+        }
+        // A key stored without URL is an interrupted registration (this one's or a first one's): register that
+        // key, not another — the CA may already hold an account for it.
+        if (before && !before.accountUrl) return undefined;
+        const key = await generateAccountKey(this.deps.options.account?.keyAlgorithm);
+        const keyPem = exportPrivateKeyPem(key);
+        await this.deps.store.putAccount({
+          name: this.name,
+          directoryUrl: this.deps.options.directoryUrl,
+          accountUrl: '',
+          keyPem,
+          contact: [...(this.deps.options.account?.contact ?? before?.contact ?? [])],
+          createdAt: this.clock.now().toISOString(),
+        });
+        // An older version's rollover record holding the old key would read as a rollover to settle.
+        const legacy = await this.deps.store.getAccount(
+          this.deps.options.directoryUrl,
+          `${this.name}#rollover`,
+        );
+        if (legacy) await this.deps.store.putAccount({ ...legacy, keyPem });
+        return before?.accountUrl && status ? { accountUrl: before.accountUrl, status } : undefined;
+      },
+      { wait: true },
+    );
+    const registry = new AccountRegistry(this.deps.options, this.deps.store, this.clock, this.logger);
+    try {
+      await registry.client();
+    } finally {
+      await registry.close();
+    }
+    const record = await this.required();
+    this.logger.info(
+      { accountUrl: record.accountUrl, ...(replaced ? { replaced: replaced.accountUrl } : {}) },
+      'registered a new ACME account in place of the stored one',
+    );
+    return { ...(await summarize(record)), created: true, ...(replaced ? { replaced } : {}) };
+  }
+
+  /**
+   * What the CA says of the stored account (after settling an interrupted rollover): one POST-as-GET. A CA refuses
+   * requests of a deactivated account with `unauthorized` (RFC 8555 §7.3.6), recognised by its wording.
+   */
+  async remoteStatus(
+    signal?: AbortSignal,
+    leaseHeld = false,
+  ): Promise<{ record: AccountRecord; status: RemoteAccountStatus }> {
+    const record = await this.settled(signal, leaseHeld);
+    const client = await this.client(record);
+    try {
+      return { record, status: (await client.accounts.get(signal)).status };
+    } catch (error) {
+      // (AcmeProblemError subclasses share one isInstance: the type tells them apart.)
+      if (AcmeProblemError.isInstance(error) && error.type === 'accountDoesNotExist')
+        return { record, status: 'unknown' };
+      if (AcmeProblemError.isInstance(error) && isAccountNotValidProblem(error.type, error.detail))
+        return { record, status: /revoked/i.test(error.detail ?? '') ? 'revoked' : 'deactivated' };
+      throw error;
+    } finally {
+      await client.close();
+    }
+  }
+
+  private notUsable(record: AccountRecord, status: Exclude<RemoteAccountStatus, 'valid'>): CertkeeperError {
+    const what = status === 'unknown' ? 'unknown to the CA' : `${status} at the CA`;
+    return new CertkeeperError(
+      ErrorCodes.ACCOUNT_DOES_NOT_EXIST,
+      `The stored account "${this.name}" (${record.accountUrl}) is ${what} ${this.deps.options.directoryUrl}: no certificate can be ordered with it.`,
+      {
+        hint: '`certkeeper account register --new` registers a new account key and replaces the stored account; certificates of the config are then renewed under it.',
+      },
+    );
   }
 
   /**

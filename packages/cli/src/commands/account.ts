@@ -2,6 +2,7 @@ import { type AccountKeyAlgorithm, CertkeeperError, ErrorCodes } from '@certkeep
 import { AccountOperations, type AccountSummary } from '@certkeeper/manager';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { formatTime } from '../output/format-time.js';
+import { issuedUnder } from '../runtime/issued-under.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { type CommandContext, settingsOf } from './context.js';
 
@@ -14,7 +15,7 @@ export type AccountAction = 'register' | 'show' | 'rollover' | 'deactivate';
 export async function accountCommand(
   context: CommandContext,
   action: AccountAction,
-  options: { local?: boolean; yes?: boolean; keyAlgorithm?: string },
+  options: { local?: boolean; yes?: boolean; keyAlgorithm?: string; new?: boolean },
 ): Promise<ExitCodeValue> {
   if (options.keyAlgorithm !== undefined && !['ES256', 'ES384', 'RS256'].includes(options.keyAlgorithm))
     throw new CertkeeperError(
@@ -43,12 +44,35 @@ export async function accountCommand(
   try {
     switch (action) {
       case 'register': {
+        if (options.new) {
+          const summary = await operations.registerNew();
+          const replaced = summary.replaced;
+          const left = replaced ? await issuedUnder(runtime, replaced.accountUrl) : [];
+          const notes = [
+            ...(replaced ? [`replaced: ${replaced.accountUrl} (${replaced.status} at the CA)`] : []),
+            'certificates of the config are ordered under the new account by the next `certkeeper renew`.',
+            ...left.map(
+              (names) =>
+                `made by issue under the old account, not renewed any more: run \`certkeeper issue ${names.join(' ')}\` again to keep it.`,
+            ),
+          ];
+          context.print(`registered a new account: ${describe(summary)}\n${notes.join('\n')}`, {
+            event: 'account',
+            action,
+            ...summary,
+            notRenewed: left.map((names) => ({ names })),
+          });
+          return ExitCode.OK;
+        }
         const summary = await operations.register();
-        context.print(`${summary.created ? 'registered' : 'already registered'}: ${describe(summary)}`, {
-          event: 'account',
-          action,
-          ...summary,
-        });
+        context.print(
+          `${summary.created ? 'registered' : 'already registered, the CA confirms it'}: ${describe(summary)}`,
+          {
+            event: 'account',
+            action,
+            ...summary,
+          },
+        );
         return ExitCode.OK;
       }
       case 'show': {

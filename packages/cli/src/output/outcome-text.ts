@@ -1,4 +1,4 @@
-import { CertkeeperError } from '@certkeeper/core';
+import { AcmeProblemError, CertkeeperError, isAccountNotValidProblem } from '@certkeeper/core';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import { formatTime } from './format-time.js';
 
@@ -28,8 +28,7 @@ export function outcomeText(outcome: EnsureOutcome): string {
         typeof code === 'string' && code.startsWith('CERTKEEPER_ERR_') && !outcome.reason.includes(code)
           ? `${outcome.reason} (${code})`
           : outcome.reason;
-      // A local fault is for a person to fix: what to change comes with it.
-      const hint = outcome.fault === 'local' ? hintOf(outcome.error) : undefined;
+      const hint = actionableHint(outcome);
       return hint
         ? `${reason}
   Next: ${hint}`
@@ -40,6 +39,21 @@ export function outcomeText(outcome: EnsureOutcome): string {
 
 function hintOf(error: unknown): string | undefined {
   return CertkeeperError.isInstance(error) ? error.hint : undefined;
+}
+
+/**
+ * The hint to print with a failure that a person must act on: a local fault (what to change), or an account the CA
+ * no longer accepts — deactivated, revoked or unknown — which fails every order until `account register --new`.
+ */
+function actionableHint(outcome: EnsureOutcome & { type: 'failed' }): string | undefined {
+  if (outcome.fault === 'local') return hintOf(outcome.error);
+  const error = outcome.error;
+  if (
+    AcmeProblemError.isInstance(error) &&
+    (error.type === 'accountDoesNotExist' || isAccountNotValidProblem(error.type, error.detail))
+  )
+    return error.hint;
+  return undefined;
 }
 
 /** The outcome as plain JSON (the error as code and message; never a key). */
@@ -75,7 +89,7 @@ export function outcomeJson(names: readonly string[], outcome: EnsureOutcome): R
       };
     case 'failed': {
       const error = outcome.error as { code?: string; message?: string } | undefined;
-      const hint = outcome.fault === 'local' ? hintOf(outcome.error) : undefined;
+      const hint = actionableHint(outcome);
       return {
         ...base,
         retryAt: outcome.retryAt.toISOString(),

@@ -75,7 +75,8 @@ export async function workItems(runtime: Runtime, specs: readonly CertificateSpe
   return items;
 }
 
-function keyOf(runtime: Runtime, accountUrl: string, request: EnsureRequest): string {
+/** The store key of a certificate ordered under `accountUrl` (the account is part of it). */
+export function keyOf(runtime: Runtime, accountUrl: string, request: EnsureRequest): string {
   return certificateKey(requestOf(runtime, accountUrl, request));
 }
 

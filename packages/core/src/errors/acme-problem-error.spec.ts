@@ -8,6 +8,33 @@ import {
 } from './acme-problem-error.js';
 import { CertkeeperError } from './certkeeper-error.js';
 
+describe('hints for an account the CA refuses', () => {
+  const context = { method: 'POST', url: 'https://ca.test/acme/new-order' };
+  const unauthorized = (detail: string) =>
+    createProblemError({ type: 'urn:ietf:params:acme:error:unauthorized', detail, status: 403 }, context)
+      .hint;
+
+  it('names `account register --new` for a deactivated or revoked account (Pebble and Boulder wording)', () => {
+    expect(unauthorized('Account has been deactivated')).toContain('`certkeeper account register --new`');
+    expect(unauthorized('Account is not valid, has status "deactivated"')).toContain(
+      'account register --new',
+    );
+    expect(unauthorized('Account has been revoked')).toContain('account register --new');
+    const unknown = createProblemError(
+      { type: 'urn:ietf:params:acme:error:accountDoesNotExist', detail: 'no such account', status: 400 },
+      context,
+    );
+    expect(unknown.hint).toContain('`certkeeper account register --new`');
+  });
+
+  it('keeps the challenge hint for any other unauthorized', () => {
+    expect(unauthorized('Incorrect TXT record found at _acme-challenge.a.test')).toContain(
+      'challenge response',
+    );
+    expect(unauthorized('Incorrect TXT record found at _acme-challenge.a.test')).not.toContain('--new');
+  });
+});
+
 describe('problem documents as typed errors', () => {
   const context = {
     method: 'POST',

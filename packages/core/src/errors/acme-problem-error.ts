@@ -2,7 +2,7 @@ import type { Identifier } from '../identifiers/identifier.js';
 import { formatIdentifier } from '../identifiers/identifier.js';
 import { CertkeeperError } from './certkeeper-error.js';
 import { type ErrorCode, ErrorCodes } from './codes.js';
-import { type ProblemType, problemHints, shortProblemType } from './problem-types.js';
+import { problemHint, shortProblemType } from './problem-types.js';
 
 /** An RFC 7807 / RFC 8555 §6.7 problem document as the CA sent it. */
 export interface AcmeProblem {
@@ -43,7 +43,7 @@ export class AcmeProblemError extends CertkeeperError {
     const type = shortProblemType(problem.type);
     const identifier = problem.identifier ?? context.identifier;
     super(code, describeProblem(type, problem, context, identifier), {
-      hint: problemHints[type as ProblemType],
+      hint: problemHint(type, problem.detail),
       retryAfter: context.retryAfter,
       retryable: isRetryableProblem(type, problem.status),
     });

@@ -44,7 +44,7 @@ export function shortProblemType(type: string | undefined): string {
 /** What a person can do about each problem type; used as the error's "Next:" line. */
 export const problemHints: Partial<Record<ProblemType, string>> = {
   accountDoesNotExist:
-    'register the account again (newAccount) or check that the account key is the one registered.',
+    'the CA does not know the stored account: check that the store and the CA are the ones you meant, then `certkeeper account register --new` registers a new account key and replaces the stored account.',
   alreadyReplaced:
     'the certificate named in "replaces" already has a replacement order; retry the order without "replaces".',
   alreadyRevoked: 'nothing to do: the certificate is already revoked.',
@@ -76,3 +76,25 @@ export const problemHints: Partial<Record<ProblemType, string>> = {
     'the CA does not issue for this identifier type; remove it or use another CA or profile.',
   userActionRequired: 'a person must act: visit the URL given by the CA (usually new terms of service).',
 };
+
+/** What a person can do when the CA refuses an account it deactivated or revoked (it never accepts it again). */
+export const ACCOUNT_NOT_VALID_HINT =
+  'the account is no longer valid at the CA (deactivated or revoked) and cannot be used again: `certkeeper account register --new` registers a new account key and replaces the stored account.';
+
+/**
+ * How CAs word `unauthorized` for a request signed by a deactivated or revoked account — Pebble: "Account has been
+ * deactivated"; Boulder: `Account is not valid, has status "deactivated"` — which RFC 8555 §7.3.6 gives no type of
+ * its own.
+ */
+const ACCOUNT_NOT_VALID = /\baccount (has been|is) (deactivated|revoked)\b|\baccount is not valid\b/i;
+
+/** Whether a problem (short type, detail) says the account signing the request is deactivated or revoked. */
+export function isAccountNotValidProblem(type: string, detail: string | undefined): boolean {
+  return type === 'unauthorized' && detail !== undefined && ACCOUNT_NOT_VALID.test(detail);
+}
+
+/** The "Next:" line for a problem: by its type, except an `unauthorized` that says the account is not valid. */
+export function problemHint(type: string, detail: string | undefined): string | undefined {
+  if (isAccountNotValidProblem(type, detail)) return ACCOUNT_NOT_VALID_HINT;
+  return problemHints[type as ProblemType];
+}
