@@ -1,3 +1,4 @@
+import { x509 } from '../../crypto/x509.js';
 import { AcmeProblemError } from '../../errors/acme-problem-error.js';
 import type { ResolvedDeps } from '../engine-deps.js';
 import type { AuthorizationState, OrderState } from '../order-state.js';
@@ -19,6 +20,9 @@ export async function answerChallenges(state: OrderState, deps: ResolvedDeps): P
   }
   const authorizations = await Promise.all(state.authorizations.map((entry) => answer(entry, deps)));
   const now = deps.clock.now();
+  // The CSR at finalize needs @peculiar/x509 (tens of ms to load in a cold process): load it now, while the CA
+  // validates, rather than after. The first poll stays timed from the answers.
+  x509();
   const next = enterPhase(state, 'await-validation', now, { authorizations });
   const firstPoll = new Date(now.getTime() + deps.polling.initialDelayMs);
   return {
