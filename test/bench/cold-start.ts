@@ -3,7 +3,10 @@
  * stored certificates, each a new process, medians of --runs (default 7). HOME is kept between runs, so a cache
  * the CLI keeps there is warm after the first run, as on a real machine.
  *
- *   node --conditions=@certkeeper/source --import tsx test/bench/cold-start.ts [--runs 7]
+ *   node --conditions=@certkeeper/source --import tsx test/bench/cold-start.ts [--runs 7] [--compare <cli.js>]
+ *
+ * --compare runs another build of the CLI (e.g. an older dist copied beside it) in alternation with this one, on the
+ * same store, so a before/after comparison meets the same machine load.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -12,7 +15,9 @@ import { parseArgs } from 'node:util';
 import { caConfig, cliPath, ensureCliBuilt, startTestCa } from '../cli/support/cli-harness.js';
 import { measure, median } from './peers/measure.js';
 
-const { values: flags } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
+const { values: flags } = parseArgs({
+  options: { runs: { type: 'string', default: '7' }, compare: { type: 'string' } },
+});
 const runs = Number(flags.runs);
 
 await ensureCliBuilt();
@@ -28,11 +33,12 @@ try {
   const issued = await run([cliPath, 'renew']);
   if (issued.code !== 4) throw new Error(`the first renew should issue 10 certificates:\n${issued.output}`);
   const figures: Record<string, { wallMs: number[]; rssMb: number[] }> = {};
-  const cases: Record<string, string[]> = {
-    'node -e 0': ['-e', '0'],
-    'certkeeper --help': [cliPath, '--help'],
-    'certkeeper renew, fresh no-op (10 certificates)': [cliPath, 'renew'],
-  };
+  const builds = { '': cliPath, ...(flags.compare ? { ' (compare)': flags.compare } : {}) };
+  const cases: Record<string, string[]> = { 'node -e 0': ['-e', '0'] };
+  for (const [suffix, cli] of Object.entries(builds)) {
+    cases[`certkeeper --help${suffix}`] = [cli, '--help'];
+    cases[`certkeeper renew, fresh no-op (10 certificates)${suffix}`] = [cli, 'renew'];
+  }
   for (let k = 0; k < runs; k++) {
     for (const [label, args] of Object.entries(cases)) {
       const result = await run(args);
