@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { enableModuleCompileCache } from './runtime/compile-cache.js';
 
+// Before anything else loads, so every module after this point comes from the compile cache when it can.
+enableModuleCompileCache();
+const { main } = await import('./main.js');
 const code = await main(process.argv);
 process.exitCode = code;
 // Let stdout drain normally; if a forgotten handle kept the process alive, still end — cron must not hang.

@@ -1,4 +1,3 @@
-import { CertkeeperError, processSecretRedactor } from '@certkeeper/core';
 import { CommanderError } from 'commander';
 import { ExitCode, type ExitCodeValue, INPUT_ERROR_CODES } from './exit-codes.js';
 import { buildProgram } from './program.js';
@@ -23,15 +22,22 @@ export async function main(argv: readonly string[] = process.argv): Promise<Exit
       return ExitCode.USAGE;
     }
     const json = (program.opts() as GlobalFlags).json === true || argv.includes('--json');
-    printError(error, json);
+    // @certkeeper/core (jose, undici: ~0.1–0.2 s to load) only here: `--help`, `--version` and usage errors
+    // never need it, and every command that does has loaded it already.
+    const core = await import('@certkeeper/core');
+    const { CertkeeperError } = core;
+    printError(error, json, core);
     return CertkeeperError.isInstance(error) && INPUT_ERROR_CODES.has(error.code)
       ? ExitCode.USAGE
       : ExitCode.FAILED;
   }
 }
 
+type Core = Pick<typeof import('@certkeeper/core'), 'CertkeeperError' | 'processSecretRedactor'>;
+
 /** Prints the error once; its text is scrubbed of every secret the process resolved (a provider may echo one). */
-function printError(error: unknown, json: boolean): void {
+function printError(error: unknown, json: boolean, core: Core): void {
+  const { CertkeeperError, processSecretRedactor } = core;
   const redactor = processSecretRedactor();
   const code = CertkeeperError.isInstance(error) ? error.code : undefined;
   const message = redactor.redact(error instanceof Error ? error.message : String(error));

@@ -3,12 +3,20 @@ import type { AccountKey } from '../crypto/account-key.js';
 import type { Challenge } from './authorizations.js';
 import { type AcmeSession, requireAccountUrl } from './session.js';
 
+export interface ChallengeResponse {
+  readonly challenge: Challenge;
+  readonly retryAfter: Date | undefined;
+}
+
 /** Challenge operations (RFC 8555 §7.5.1) and the values a solver publishes (§8.1, §8.3, §8.4, RFC 8737). */
 export class ChallengeService {
   constructor(private readonly session: AcmeSession) {}
 
-  /** Tell the CA the response is in place: POST `{}` (an empty object, not POST-as-GET's empty payload). */
-  async respond(url: string, signal?: AbortSignal): Promise<Challenge> {
+  /**
+   * Tell the CA the response is in place: POST `{}` (an empty object, not POST-as-GET's empty payload). The
+   * CA's `Retry-After`, if it sent one, says when polling is worth it (RFC 8555 §8.2).
+   */
+  async respond(url: string, signal?: AbortSignal): Promise<ChallengeResponse> {
     const response = await this.session.transport.post<Challenge>(
       url,
       {},
@@ -19,7 +27,7 @@ export class ChallengeService {
         signal,
       },
     );
-    return response.body;
+    return { challenge: response.body, retryAfter: response.retryAfter };
   }
 
   /** `token || '.' || base64url(JWK thumbprint of the account key)`. */

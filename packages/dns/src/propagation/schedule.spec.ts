@@ -22,6 +22,16 @@ describe('nextCheckAt', () => {
     expect(nextCheckAt(start, at(3_600_000 + 1), schedule).getTime()).toBe(at(3_603_000).getTime());
   });
 
+  it('by default looks again soon after the first check, then backs off by 1.5', () => {
+    const times: number[] = [];
+    let now = start;
+    for (let i = 0; i < 4; i++) {
+      now = nextCheckAt(start, now);
+      times.push(now.getTime() - start.getTime());
+    }
+    expect(times).toEqual([250, 625, 1188, 2033]);
+  });
+
   it('always moves forward', () => {
     expect(nextCheckAt(start, start).getTime()).toBeGreaterThan(start.getTime());
   });

@@ -1,3 +1,4 @@
+import { x509 } from '../../crypto/x509.js';
 import { AcmeProblemError } from '../../errors/acme-problem-error.js';
 import type { ResolvedDeps } from '../engine-deps.js';
 import type { AuthorizationState, OrderState } from '../order-state.js';
@@ -17,20 +18,32 @@ export async function answerChallenges(state: OrderState, deps: ResolvedDeps): P
   )) {
     if (solver.volatile) await solver.publish(tasks, { signal: deps.signal });
   }
-  const authorizations = await Promise.all(state.authorizations.map((entry) => answer(entry, deps)));
+  const answers = await Promise.all(state.authorizations.map((entry) => answer(entry, deps)));
+  const authorizations = answers.map((a) => a.entry);
   const now = deps.clock.now();
+  // The CSR at finalize needs @peculiar/x509 (tens of ms to load in a cold process): load it now, while the CA
+  // validates, rather than after. The first poll stays timed from the answers.
+  x509();
   const next = enterPhase(state, 'await-validation', now, { authorizations });
-  const firstPoll = new Date(now.getTime() + deps.polling.initialDelayMs);
+  // The first poll when the CA said (the latest Retry-After of the answers), else after the short initial delay.
+  const retryAfter = Math.max(0, ...answers.map((a) => a.retryAfter?.getTime() ?? 0));
+  const firstPoll = new Date(
+    retryAfter > now.getTime() ? retryAfter : now.getTime() + deps.polling.initialDelayMs,
+  );
   return {
     state: { ...next, nextActionAt: firstPoll.toISOString() },
     next: { type: 'wait', until: firstPoll, reason: 'the CA is validating' },
   };
 }
 
-async function answer(entry: AuthorizationState, deps: ResolvedDeps): Promise<AuthorizationState> {
-  if (entry.answered || entry.status !== 'pending' || !entry.challenge) return entry;
+async function answer(
+  entry: AuthorizationState,
+  deps: ResolvedDeps,
+): Promise<{ entry: AuthorizationState; retryAfter?: Date }> {
+  if (entry.answered || entry.status !== 'pending' || !entry.challenge) return { entry };
+  let retryAfter: Date | undefined;
   try {
-    await deps.client.challenges.respond(entry.challenge.url, deps.signal);
+    ({ retryAfter } = await deps.client.challenges.respond(entry.challenge.url, deps.signal));
   } catch (error) {
     // A challenge already processing or valid (answered before a crash) is refused by some CAs: check the
     // authorization before treating it as a failure.
@@ -39,5 +52,5 @@ async function answer(entry: AuthorizationState, deps: ResolvedDeps): Promise<Au
     const challenge = authorization.challenges.find((c) => c.url === entry.challenge?.url);
     if (authorization.status === 'pending' && challenge?.status === 'pending') throw error;
   }
-  return { ...entry, answered: true };
+  return { entry: { ...entry, answered: true }, ...(retryAfter ? { retryAfter } : {}) };
 }
