@@ -68,7 +68,7 @@ export function liveBaseName(primary: string): string {
   return primary
     .toLowerCase()
     .replace(/^\*\./, '_.')
-    .replace(/[^a-z0-9._:-]/g, '_')
+    .replace(/[^a-z0-9._-]/g, '_')
     .replace(/^\.+/, '_');
 }
 

@@ -93,7 +93,7 @@ function deploymentText(certificate: CertificateStatus): string | undefined {
   const deployment = certificate.deployment;
   if (!deployment) return undefined;
   if (!deployment.ok)
-    return `FAILED (${deployment.attempts} in a row, ${formatTime(deployment.at)}): ${deployment.error ?? 'no reason recorded'}; the next run tries again`;
+    return `FAILED (${deployment.attempts} in a row, ${formatTime(deployment.at)}): ${deployment.error?.replace(/\.$/, '') ?? 'no reason recorded'}; the next run tries again`;
   if (!deployment.current && certificate.state !== 'missing')
     return 'the stored certificate is not deployed yet; the next run deploys it';
   return `ok, ${formatTime(deployment.at)}`;
