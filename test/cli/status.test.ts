@@ -147,6 +147,16 @@ describe('certkeeper status, status --check, certificates and live/ against Pebb
       [['status.test'], ca.pebble.directoryUrl],
     ]);
 
+    // --account names one account at every CA: none is called so here, so only the configured certificates
+    // (not issued for it) remain.
+    const nobody = JSON.parse(
+      (await certkeeper('status', '--json', '--account', 'nobody')).stdout,
+    ) as StatusJson;
+    expect(nobody.certificates.map((c) => [c.identifiers[0], c.state])).toEqual([
+      ['status.test', 'missing'],
+      ['broken.status.test', 'missing'],
+    ]);
+
     const wide = await certkeeper('status', '--wide');
     expect(wide.stdout).toMatch(/^NAMES +STATE +ISSUER +EXPIRES/m);
     expect(Math.max(...wide.stdout.split('\n').map((line) => line.length))).toBeGreaterThan(80);
@@ -221,6 +231,16 @@ describe('certkeeper status, status --check, certificates and live/ against Pebb
     expect(after).not.toBe(before);
     // Renewal switched the store's own link; live/ still points through it, unchanged.
     expect(await readlink(join(live, 'current'))).toBe(linkBefore);
+  });
+
+  it('forget removes the certificate’s live/ name; the other CA’s keeps its own', async () => {
+    const json = await statusJson();
+    const second = json.certificates.find((c) => c.directoryUrl === ca.pebble.directoryUrl)!;
+    const secondLive = second.files!.find((set) => set.role === 'live')!.directory;
+    const forgot = await runCli(['forget', '--config', 'second.yaml', 'status.test'], { cwd: dir, env });
+    expect(forgot.code, explain(forgot)).toBe(0);
+    await expect(readlink(join(secondLive, 'current'))).rejects.toThrow(/ENOENT/);
+    await liveMatchesStore(join(dir, 'data/live/status.test'), 'status.test');
   });
 });
 

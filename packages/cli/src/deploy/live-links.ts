@@ -1,4 +1,4 @@
-import { readdir, readlink, symlink } from 'node:fs/promises';
+import { readdir, readlink, rm, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { allCertificates, certificateDirectoryName, FileLocks, type Store } from '@certkeeper/store';
 import { type LiveCandidate, liveNames } from './live-names.js';
@@ -19,16 +19,29 @@ export function livePath(storeDirectory: string, name: string): string {
   return join(storeDirectory, LIVE, name);
 }
 
-/** The certificate directory name each existing `live/<name>` points at, by name. */
+/**
+ * The certificate directory name each complete `live/<name>` points at, by name. Complete: its `current` version
+ * links to one certificate directory and the four stable names point through `current` — a kill inside a switch
+ * can leave less, which then counts as not linked, and the next run switches it again.
+ */
 export async function readLiveLinks(storeDirectory: string): Promise<Map<string, string>> {
   const links = new Map<string, string>();
   const entries = await readdir(join(storeDirectory, LIVE)).catch(() => [] as string[]);
   for (const name of entries) {
-    const target = await readlink(join(storeDirectory, LIVE, name, 'current', 'fullchain.pem')).catch(
-      () => undefined,
+    const directory = join(storeDirectory, LIVE, name);
+    const targets = await Promise.all(
+      PEM_FILE_NAMES.map(async (file) => ({
+        stable: await readlink(join(directory, file)).catch(() => undefined),
+        version: await readlink(join(directory, 'current', file)).catch(() => undefined),
+        file,
+      })),
     );
-    const directory = target?.split('/').at(-2);
-    if (directory) links.set(name, directory);
+    const certificates = new Set(targets.map(({ version }) => version?.split('/').at(-2)));
+    const complete = targets.every(
+      ({ stable, version, file }) => stable === join('current', file) && version?.endsWith(`/${file}`),
+    );
+    const [certificate] = certificates;
+    if (complete && certificates.size === 1 && certificate) links.set(name, certificate);
   }
   return links;
 }
@@ -66,7 +79,13 @@ export async function linkLiveNames(storeDirectory: string, store: Store): Promi
       if (key) owners.set(name, key);
     }
     let switched = 0;
-    for (const [key, name] of liveNames(candidates, owners)) {
+    const names = liveNames(candidates, owners);
+    // A name whose certificate is gone (forgotten): its links lead nowhere, so the name goes too.
+    const assigned = new Set(names.values());
+    for (const [name, directory] of links)
+      if (!assigned.has(name) && !keyOfDirectory.has(directory))
+        await rm(livePath(storeDirectory, name), { recursive: true, force: true });
+    for (const [key, name] of names) {
       const directory = certificateDirectoryName(key);
       if (links.get(name) === directory) continue;
       const store = relative(storeDirectory, join(storeDirectory, 'certificates', directory));
