@@ -1,27 +1,21 @@
 import type { EnsureOutcome } from '@certkeeper/policy';
-import { certificateDirectoryName, type FileStore } from '@certkeeper/store';
+import type { FileStore } from '@certkeeper/store';
 import type { Reporter } from '../output/reporter.js';
-import { linkLiveNames, readLiveLinks } from './live-links.js';
+import { linkLiveNames } from './live-links.js';
 
 /**
- * After a run: bring the store's `live/` names up to date when a certificate was issued or renewed, or one kept
- * has no `live/` name yet (a store from before them). A fresh cron run with every name in place only lists `live/`.
- * A failure is a warning: the certificate is stored and deployed; the next run links it.
+ * After a run that kept any certificate (issued, renewed or fresh): bring the store's `live/` names up to date.
+ * Every time, not only after an issuance: a name half-switched by a kill, or one that should have moved to a newer
+ * certificate when the kill came between storing it and switching, is put right by the next cron run. Nothing is
+ * written when every name is right. A failure is a warning: the certificate is stored and deployed.
  */
 export async function keepLiveNames(
   store: FileStore,
   results: readonly { readonly outcome: EnsureOutcome }[],
   reporter: Pick<Reporter, 'warn'>,
 ): Promise<void> {
+  if (!results.some(({ outcome }) => outcome.type !== 'failed' && outcome.type !== 'deferred')) return;
   try {
-    const kept = results.flatMap(({ outcome }) =>
-      outcome.type === 'failed' || outcome.type === 'deferred' ? [] : [outcome],
-    );
-    if (kept.length === 0) return;
-    const changed = kept.some((outcome) => outcome.type === 'issued' || outcome.type === 'renewed');
-    const linked = new Set((await readLiveLinks(store.directory)).values());
-    if (!changed && kept.every(({ certificate }) => linked.has(certificateDirectoryName(certificate.key))))
-      return;
     await linkLiveNames(store.directory, store);
   } catch (error) {
     reporter.warn(

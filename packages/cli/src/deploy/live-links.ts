@@ -26,8 +26,7 @@ export function livePath(storeDirectory: string, name: string): string {
  */
 export async function readLiveLinks(storeDirectory: string): Promise<Map<string, string>> {
   const links = new Map<string, string>();
-  const entries = await readdir(join(storeDirectory, LIVE)).catch(() => [] as string[]);
-  for (const name of entries) {
+  for (const name of await liveEntries(storeDirectory)) {
     const directory = join(storeDirectory, LIVE, name);
     const targets = await Promise.all(
       PEM_FILE_NAMES.map(async (file) => ({
@@ -44,6 +43,11 @@ export async function readLiveLinks(storeDirectory: string): Promise<Map<string,
     if (complete && certificates.size === 1 && certificate) links.set(name, certificate);
   }
   return links;
+}
+
+/** Every name in `live/`, complete or not. */
+export function liveEntries(storeDirectory: string): Promise<string[]> {
+  return readdir(join(storeDirectory, LIVE)).catch(() => [] as string[]);
 }
 
 /** Which `live/` name shows which stored certificate now, by certificate key (as on disk: only links that exist). */
@@ -82,9 +86,13 @@ export async function linkLiveNames(storeDirectory: string, store: Store): Promi
     const names = liveNames(candidates, owners);
     // A name whose certificate is gone (forgotten): its links lead nowhere, so the name goes too.
     const assigned = new Set(names.values());
-    for (const [name, directory] of links)
-      if (!assigned.has(name) && !keyOfDirectory.has(directory))
+    // So does a name left incomplete by a kill that nobody is assigned any more.
+    for (const name of await liveEntries(storeDirectory)) {
+      const directory = links.get(name);
+      const orphan = directory === undefined || !keyOfDirectory.has(directory);
+      if (!assigned.has(name) && orphan)
         await rm(livePath(storeDirectory, name), { recursive: true, force: true });
+    }
     for (const [key, name] of names) {
       const directory = certificateDirectoryName(key);
       if (links.get(name) === directory) continue;
