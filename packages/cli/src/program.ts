@@ -153,6 +153,15 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     )
     .option('--wide', 'one table row per certificate (about 170 columns) with the rate-limit budget left')
     .option('--check', 'monitoring: one summary line; exit 1 if any certificate needs attention (see README)')
+    .addHelpText(
+      'after',
+      `
+Exit codes with --check:
+  0  every certificate is valid, renewing on time and deployed
+  1  one needs attention: expired, revoked, not issued yet, failing, deploy
+     failed or not deployed, renewal overdue by a day — or none at all
+  2  usage: a bad flag or config`,
+    )
     .action(async (options: { wide?: boolean; check?: boolean }, command: Command) => {
       result.code = await (await import('./commands/status.js')).statusCommand(
         await context(command),
