@@ -61,7 +61,7 @@ describe('certkeeper and the CA’s ARI window and profiles', () => {
     expect((await certkeeper('renew')).code).toBe(0);
     expect(ca.proxy.count('renewalInfo')).toBe(0);
 
-    const status = await certkeeper('status');
+    const status = await certkeeper('status', '--wide');
     const row = status.stdout.split('\n').find((line) => line.startsWith('ari.test'))!;
     expect(row).toMatch(/2030-01-01 \d\d:\d\dZ \(in \d+ d\) +the CA's ARI window/);
     expect(status.stdout).toContain(

@@ -111,7 +111,7 @@ describe('certkeeper run', () => {
     expect(stopMs).toBeLessThan(3000);
     console.log(JSON.stringify({ figure: 'certkeeper run: SIGTERM to exit, mid-order', ms: stopMs }));
 
-    const status = await runCli(['status', '--config', 'interrupted.yaml'], { cwd: dir });
+    const status = await runCli(['status', '--wide', '--config', 'interrupted.yaml'], { cwd: dir });
     expect(status.stdout).toMatch(/order in flight at step (answer-challenges|await-validation)/);
 
     ca.proxy.clearLog();

@@ -134,7 +134,7 @@ describe('certkeeper renew, issue, status, revoke and account against Pebble', (
   });
 
   it('status shows names, issuer, expiry, the next renewal and why, and the rate-limit budget left', async () => {
-    const result = await certkeeper('status');
+    const result = await certkeeper('status', '--wide');
     expect(result.code, explain(result)).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toBe(`CA ${ca.proxy.directoryUrl}`);
@@ -292,7 +292,7 @@ describe('certkeeper renew, issue, status, revoke and account against Pebble', (
     expect(result.stdout).toMatch(
       /^fail\.life\.test: failed \(the CA's answer, 1 in a row\), next attempt after .*rejectedIdentifier/m,
     );
-    const status = await runCli(['status', '--config', 'failing.yaml'], { cwd: dir });
+    const status = await runCli(['status', '--wide', '--config', 'failing.yaml'], { cwd: dir });
     expect(status.stdout).toMatch(/last error \(1 in a row, .*\): .*rejectedIdentifier/);
     expect(status.stdout).toMatch(/backoff: nothing is sent before/);
   });

@@ -98,7 +98,7 @@ describe('issue remembers how a certificate was made; renew, status and forget u
     expect((await lstat(join(out(), 'current'))).isSymbolicLink()).toBe(true);
     expect(await readdir(join(out(), '.versions'))).toHaveLength(1);
 
-    const status = await certkeeper('status');
+    const status = await certkeeper('status', '--wide');
     expect(status.stdout).toContain(
       `issued with: webroot ${join(dir, 'www')}, key ec256, output ${out()}, hook sh`,
     );
@@ -148,7 +148,7 @@ describe('issue remembers how a certificate was made; renew, status and forget u
     expect(forced.code, explain(forced)).toBe(1);
     expect(forced.stderr).toContain('deploy failed');
     const renewedSerial = (await served()).serial;
-    const status = await certkeeper('status');
+    const status = await certkeeper('status', '--wide');
     expect(status.stdout).toMatch(
       /deploy failed \(1 in a row, .*exited with status 3.*the next run tries again/,
     );
@@ -160,7 +160,7 @@ describe('issue remembers how a certificate was made; renew, status and forget u
     expect(retried.stdout).toContain('deployed again');
     expect(orders()).toBe(0);
     expect((await hookRuns()).at(-1)).toMatch(new RegExp(`^renewed ${renewedSerial} `));
-    expect((await certkeeper('status')).stdout).not.toContain('deploy failed');
+    expect((await certkeeper('status', '--wide')).stdout).not.toContain('deploy failed');
   });
 
   it('an output directory that no longer serves the stored certificate is written again, and the hook run', async () => {

@@ -157,10 +157,34 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
   program
     .command('status')
     .description(
-      'table of certificates: expiry, next renewal and why, last error, backoff, rate-limit budget',
+      'every certificate of every CA and account in the store: expiry, next renewal and why, key type, files, deployment, last error',
     )
+    .option('--wide', 'one table row per certificate (about 170 columns) with the rate-limit budget left')
+    .option('--check', 'monitoring: one summary line; exit 1 if any certificate needs attention (see README)')
+    .addHelpText(
+      'after',
+      `
+Exit codes with --check:
+  0  every certificate is valid, renewing on time and deployed
+  1  one needs attention: expired, revoked, not issued yet, failing, deploy
+     failed or not deployed, renewal overdue by a day — or none at all
+  2  usage: a bad flag or config`,
+    )
+    .action(async (options: { wide?: boolean; check?: boolean }, command: Command) => {
+      result.code = await (await import('./commands/status.js')).statusCommand(
+        await context(command),
+        options,
+      );
+    });
+
+  program
+    .command('certificates')
+    .alias('list')
+    .description("each stored certificate's names, expiry and file paths (like certbot certificates)")
     .action(async (_options: unknown, command: Command) => {
-      result.code = await (await import('./commands/status.js')).statusCommand(await context(command));
+      result.code = await (await import('./commands/certificates.js')).certificatesCommand(
+        await context(command),
+      );
     });
 
   program

@@ -32,7 +32,13 @@ describe('buildStatusReport', () => {
     });
     expect(report.accountUrl).toBeUndefined();
     expect(report.certificates).toEqual([
-      { identifiers: ['b.example.test', 'a.example.test'], configured: true, state: 'missing', budgets: [] },
+      {
+        directoryUrl: options.directoryUrl,
+        identifiers: ['b.example.test', 'a.example.test'],
+        configured: true,
+        state: 'missing',
+        budgets: [],
+      },
     ]);
   });
 

@@ -51,6 +51,10 @@ export interface BudgetStatus {
 /** One row of `certkeeper status`. Dates are ISO 8601 strings; nothing here is a secret. */
 export interface CertificateStatus {
   readonly key?: string;
+  /** The CA it is (or would be) ordered from: a store can hold several CAs' certificates. */
+  readonly directoryUrl?: string;
+  /** The account that ordered it (a configured certificate: the configured account, once registered). */
+  readonly accountUrl?: string;
   readonly identifiers: readonly string[];
   /** Asked for by the caller (configured), as opposed to only found in the store. */
   readonly configured: boolean;
@@ -145,6 +149,7 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
     const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
     if (!accountUrl) {
       rows.push({
+        directoryUrl,
         identifiers: identifiers.map((i) => i.value),
         configured: true,
         state: 'missing',
@@ -206,6 +211,8 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
     const renewal = record ? renewalTime(record) : undefined;
     return {
       key,
+      directoryUrl,
+      accountUrl: record?.accountUrl ?? request.accountUrl,
       // Configured certificates keep the order the person wrote; stored ones the order of their record.
       identifiers: (configured ? request.identifiers : (record?.identifiers ?? request.identifiers)).map(
         (i) => i.value,

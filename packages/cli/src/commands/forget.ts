@@ -1,5 +1,6 @@
 import { CertkeeperError, ErrorCodes, identifierSetKey, parseIdentifiers } from '@certkeeper/core';
 import { allCertificates, allManaged } from '@certkeeper/store';
+import { linkLiveNames } from '../deploy/live-links.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { checkNames, SYNTAX_ONLY } from '../runtime/check-names.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
@@ -53,6 +54,12 @@ export async function forgetCommand(
       await runtime.store.deleteOrder(key);
       await runtime.store.deleteCertificate(key);
     }
+    // Its live/ name leads nowhere now: removed (or handed to the certificate it was told apart from).
+    await linkLiveNames(runtime.store.directory, runtime.store).catch((error: unknown) =>
+      context.warn(
+        `could not update the live/ links in ${runtime.store.directory}: ${error instanceof Error ? error.message : String(error)}; the next run tries again`,
+      ),
+    );
     const outputs = [...found.outputs];
     context.print(
       `forgot ${names.join(', ')}: renew and run no longer keep it, and its stored copy is removed${outputs.length ? `; ${outputs.join(', ')} left as it is` : ''}. Nothing was revoked.`,

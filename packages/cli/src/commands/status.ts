@@ -1,11 +1,21 @@
-import { buildStatusReport, type CertificateStatus } from '@certkeeper/manager';
+import type { CertificateStatus } from '@certkeeper/manager';
 import { allManaged, type Store } from '@certkeeper/store';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { outputWidth } from '../output/fit-text.js';
+import { renderStatusBlocks } from '../output/status-blocks.js';
+import { checkStatus } from '../output/status-check.js';
 import { renderStatus } from '../output/status-view.js';
+import { allStatus } from '../runtime/all-status.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { describeRecipe, type IssueRecipe, issueRecipeOf } from '../runtime/recipe.js';
-import { statusRequests } from '../runtime/status-requests.js';
 import { type CommandContext, settingsOf } from './context.js';
+
+export interface StatusOptions {
+  /** The table of every column (about 170 wide), as before the compact view. */
+  readonly wide?: boolean;
+  /** Monitoring: one summary line, exit 1 when any certificate needs attention. */
+  readonly check?: boolean;
+}
 
 /** Every `issue` recipe in the store, by certificate key. */
 async function issueRecipes(store: Store): Promise<Map<string, IssueRecipe>> {
@@ -17,8 +27,15 @@ async function issueRecipes(store: Store): Promise<Map<string, IssueRecipe>> {
   return recipes;
 }
 
-/** `certkeeper status`: the table of every configured and stored certificate, from the store alone (no CA request). */
-export async function statusCommand(context: CommandContext): Promise<ExitCodeValue> {
+/**
+ * `certkeeper status`: every configured and stored certificate of every CA and account in the store (narrowed by
+ * --ca/--account), from the store alone (no CA request) — blocks that fit the terminal, `--wide` the table,
+ * `--check` one line and an exit code for monitoring.
+ */
+export async function statusCommand(
+  context: CommandContext,
+  options: StatusOptions = {},
+): Promise<ExitCodeValue> {
   const settings = await settingsOf(context);
   const runtime = await openRuntime(settings, {
     logger: context.logger,
@@ -28,11 +45,8 @@ export async function statusCommand(context: CommandContext): Promise<ExitCodeVa
     warn: context.warn,
   });
   try {
-    const report = await buildStatusReport({
-      options: runtime.managerOptions,
-      store: runtime.store,
-      requests: statusRequests(settings),
-    });
+    const report = await allStatus(settings, runtime, context.flags);
+    const now = new Date();
     const recipes = await issueRecipes(runtime.store);
     // A configured certificate is kept from the config, whatever an earlier `issue` of its names remembered.
     const recipeFor = (certificate: CertificateStatus) =>
@@ -42,6 +56,7 @@ export async function statusCommand(context: CommandContext): Promise<ExitCodeVa
       const recipe = recipeFor(certificate);
       if (recipe) described.set(certificate.key!, describeRecipe(recipe));
     }
+    const check = options.check ? checkStatus(report, now) : undefined;
     // --json gets each recipe whole (paths, solver types and plugin names, the hook: no secret values).
     const json = {
       ...report,
@@ -49,9 +64,15 @@ export async function statusCommand(context: CommandContext): Promise<ExitCodeVa
         const recipe = recipeFor(certificate);
         return recipe ? { ...certificate, recipe } : certificate;
       }),
+      ...(check ? { check: { exitCode: check.code, summary: check.line, problems: check.problems } } : {}),
     };
-    context.print(renderStatus(report, new Date(), described), json);
-    return ExitCode.OK;
+    const text = check
+      ? check.line
+      : options.wide
+        ? renderStatus(report, now, described)
+        : renderStatusBlocks(report, now, outputWidth(process.stdout, context.env), described, context.cwd);
+    context.print(text, json);
+    return check?.code ?? ExitCode.OK;
   } finally {
     await runtime.close();
   }

@@ -60,16 +60,32 @@ function contentsOf(record: CertificateRecord): Record<(typeof PEM_FILES)[number
  * Callers serialise switches of one directory (the Deployer holds a lock).
  */
 export async function writeOutput(directory: string, record: CertificateRecord): Promise<OutputFiles> {
+  const contents = contentsOf(record);
+  await switchVersion(directory, record.serialNumberHex.slice(0, 16), async (target) => {
+    for (const [name, mode] of PEM_FILES) await writeAndSync(join(target, name), contents[name], mode);
+  });
+  return outputFiles(directory);
+}
+
+/**
+ * The switch behind {@link writeOutput}, for any set of the four PEM names: `populate` fills a new
+ * `.versions/<version>` directory (files, or links — the store's `live/` names), then `current` is renamed over to
+ * it and the four stable names point through `current`. Callers serialise switches of one directory.
+ */
+export async function switchVersion(
+  directory: string,
+  versionPrefix: string,
+  populate: (target: string) => Promise<void>,
+): Promise<void> {
   const versions = join(directory, VERSIONS);
   await mkdir(versions, { recursive: true, mode: 0o755 });
   const suffix = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-  const version = `${record.serialNumberHex.slice(0, 16)}-${suffix}`;
+  const version = `${versionPrefix}-${suffix}`;
   const target = join(versions, version);
-  const contents = contentsOf(record);
   const drafts: string[] = [];
   try {
     await mkdir(target, { mode: 0o755 });
-    for (const [name, mode] of PEM_FILES) await writeAndSync(join(target, name), contents[name], mode);
+    await populate(target);
     await syncDirectory(target);
     await syncDirectory(versions);
     const previous = (await readlink(join(directory, CURRENT)).catch(() => undefined))?.split('/').at(-1);
@@ -86,8 +102,10 @@ export async function writeOutput(directory: string, record: CertificateRecord):
     await Promise.all(drafts.map((draft) => unlink(draft).catch(() => undefined)));
     throw error;
   }
-  return outputFiles(directory);
 }
+
+/** The four PEM file names every output (and `live/`) directory holds. */
+export const PEM_FILE_NAMES: readonly string[] = PEM_FILES.map(([name]) => name);
 
 /** Point `<directory>/<name>` at `target`: a draft link renamed over it (atomic, replaces a file or a link). */
 async function replaceWithLink(

@@ -19,12 +19,45 @@ export function renderStatus(
   now: Date,
   recipes: ReadonlyMap<string, string> = new Map(),
 ): string {
-  const header = `CA ${report.directoryUrl}\naccount ${report.accountUrl ?? '(none registered yet)'}`;
-  if (report.certificates.length === 0)
-    return `${header}\n\nNo certificates configured or stored. Issue one: certkeeper issue <names…>`;
+  if (report.certificates.length === 0) return `${caHeader(report)}\n\n${NO_CERTIFICATES}`;
+  return byAccount(report)
+    .map(({ header, certificates }) => `${header}\n\n${wideTable(certificates, now, recipes)}`)
+    .join('\n\n');
+}
+
+export const NO_CERTIFICATES = 'No certificates configured or stored. Issue one: certkeeper issue <names…>';
+
+/** `CA <url>` and `account <url>` lines heading a CA and account's certificates. */
+export function caHeader(group: { directoryUrl?: string; accountUrl?: string }): string {
+  return `CA ${group.directoryUrl}\naccount ${group.accountUrl ?? '(none registered yet)'}`;
+}
+
+/**
+ * The report's certificates by CA and account, in the report's order of first appearance: a store can hold
+ * several CAs' and accounts' certificates (a staging CA beside production).
+ */
+export function byAccount(report: StatusReport): { header: string; certificates: CertificateStatus[] }[] {
+  const groups = new Map<string, { header: string; certificates: CertificateStatus[] }>();
+  for (const certificate of report.certificates) {
+    const directoryUrl = certificate.directoryUrl ?? report.directoryUrl;
+    const accountUrl =
+      certificate.accountUrl ?? (directoryUrl === report.directoryUrl ? report.accountUrl : undefined);
+    const id = `${directoryUrl}|${accountUrl ?? ''}`;
+    const group = groups.get(id) ?? { header: caHeader({ directoryUrl, accountUrl }), certificates: [] };
+    groups.set(id, group);
+    group.certificates.push(certificate);
+  }
+  return [...groups.values()];
+}
+
+function wideTable(
+  certificates: readonly CertificateStatus[],
+  now: Date,
+  recipes: ReadonlyMap<string, string>,
+): string {
   const rows: string[][] = [];
   const notes: string[] = [];
-  for (const certificate of report.certificates) {
+  for (const certificate of certificates) {
     rows.push([
       certificate.identifiers.join(', '),
       stateText(certificate),
@@ -47,15 +80,15 @@ export function renderStatus(
     ['NAMES', 'STATE', 'ISSUER', 'EXPIRES', 'NEXT RENEWAL', 'WHY', 'RATE-LIMIT BUDGET'],
     rows,
   );
-  return [header, '', table, ...(notes.length ? ['', ...notes] : [])].join('\n');
+  return [table, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
-function stateText(certificate: CertificateStatus): string {
+export function stateText(certificate: CertificateStatus): string {
   if (certificate.backoff && certificate.state !== 'valid') return `${certificate.state}, backing off`;
   return certificate.state === 'missing' ? 'not issued' : certificate.state;
 }
 
-function whyText(renewal: NonNullable<CertificateStatus['renewal']>): string {
+export function whyText(renewal: NonNullable<CertificateStatus['renewal']>): string {
   return renewal.basis === 'ari-window'
     ? "the CA's ARI window"
     : renewal.explanation.replace(/-day lifetime$/, '-day lifetime');
@@ -66,7 +99,7 @@ function whyText(renewal: NonNullable<CertificateStatus['renewal']>): string {
  * of a recently issued set does not count against Let's Encrypt's per-account and per-domain limits) are left
  * out; `--json` has them all.
  */
-function budgetText(budgets: readonly BudgetStatus[]): string {
+export function budgetText(budgets: readonly BudgetStatus[]): string {
   if (budgets.length === 0) return 'no local limits';
   const counted = budgets.filter((budget) => !budget.exempt);
   if (counted.length === 0) return 'exempt from every limit';
@@ -75,7 +108,7 @@ function budgetText(budgets: readonly BudgetStatus[]): string {
     .join(', ');
 }
 
-function detailLines(certificate: CertificateStatus, now: Date): string[] {
+export function detailLines(certificate: CertificateStatus, now: Date): string[] {
   const lines: string[] = [];
   if (certificate.renewal?.basis === 'ari-window')
     lines.push(`renewal window: ${certificate.renewal.explanation}`);

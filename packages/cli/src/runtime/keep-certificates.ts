@@ -2,6 +2,7 @@ import { CertkeeperError, faultOf } from '@certkeeper/core';
 import type { CertificateManager } from '@certkeeper/manager';
 import type { EnsureOutcome } from '@certkeeper/policy';
 import type { Deployer } from '../deploy/deployer.js';
+import { keepLiveNames } from '../deploy/keep-live-names.js';
 import type { Reporter } from '../output/reporter.js';
 import type { SolverSpec } from '../settings/settings.js';
 import { deploymentBehind, deploymentEvent, deploysTo, rememberCertificate } from './deployment-state.js';
@@ -49,6 +50,7 @@ export async function keepCertificates(
     // responder): what finished is the answer; the caller says what was kept.
     if (!signal?.aborted) throw error;
   }
+  await keepLiveNames(runtime.store, results, options.reporter);
   return results;
 }
 
