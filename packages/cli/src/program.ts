@@ -128,13 +128,18 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
   program
     .command('renew')
     .description('renew what is due among the configured and stored certificates; cron-safe and idempotent')
+    .argument('[names...]', 'only the certificate for exactly these names (configured, issued or stored)')
     .option('--force', 'renew every certificate now, fresh or not (rate limits still apply)')
     .addHelpText(
       'after',
       `${EXIT_CODES_HELP}\n\nCron: 17 3,15 * * * certkeeper renew --config /etc/certkeeper.yaml\nsystemd: SuccessExitStatus=3 4 in the service unit treats "deferred" and "renewed" as success.`,
     )
-    .action(async (options: { force?: boolean }, command: Command) => {
-      result.code = await (await import('./commands/renew.js')).renewCommand(await context(command), options);
+    .action(async (names: string[], options: { force?: boolean }, command: Command) => {
+      result.code = await (await import('./commands/renew.js')).renewCommand(
+        await context(command),
+        options,
+        names,
+      );
     });
 
   program
