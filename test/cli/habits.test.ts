@@ -1,7 +1,9 @@
 // The habits a certbot or lego user brings, through the built binary against Pebble: `renew <names…>` renews only
-// the certificate for exactly those names, and an unknown set is refused before anything is sent to the CA.
-import { writeFile } from 'node:fs/promises';
+// the certificate for exactly those names, and an unknown set is refused before anything is sent to the CA;
+// `renewBefore` (per certificate and as a default) moves the renewal time, and an earlier ARI window still wins.
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseCertificate } from '@certkeeper/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   caConfig,
@@ -81,4 +83,86 @@ describe('renew <names…>', () => {
     }
     expect(significantRequests(ca.proxy)).toEqual([]);
   }, 60_000);
+});
+
+describe('renewBefore', () => {
+  const DAY = 86_400_000;
+  const rb = (...args: string[]) => certkeeper('-c', 'rb.yaml', ...args);
+  const notAfterOf = async (name: string) =>
+    parseCertificate(await readFile(join(dir, 'out', name, 'cert.pem'), 'utf8'));
+  const writeRb = (sixty: string) =>
+    writeFile(
+      join(dir, 'rb.yaml'),
+      caConfig(
+        ca,
+        './data-rb',
+        `defaults:
+  renewBefore: 80d
+certificates:
+  - names: [ari.rb.habit.test]
+    renewBefore: 30d
+    output: ./out/ari
+  - names: [sixty.rb.habit.test]
+    renewBefore: ${sixty}
+    output: ./out/sixty
+`,
+      ),
+    );
+
+  it('a fresh certificate is fresh until renewBefore before expiry; an earlier ARI window renews it anyway', async () => {
+    await writeRb('60d');
+    const first = await rb('renew');
+    expect(first.code, explain(first)).toBe(4);
+    // The CA pulls ari.rb.habit.test's renewal forward (a revocation incident): ARI's earlier window wins over 30d.
+    const window = { start: new Date(Date.now() - 3_600_000), end: new Date(Date.now() - 60_000) };
+    await ca.pebble.setRenewalInfo(
+      await readFile(join(dir, 'out/ari/cert.pem'), 'utf8'),
+      JSON.stringify({
+        suggestedWindow: { start: window.start.toISOString(), end: window.end.toISOString() },
+      }),
+    );
+    ca.proxy.clearLog();
+    const second = await rb('renew');
+    expect(second.code, explain(second)).toBe(4);
+    expect(second.stdout).toMatch(/^ari\.rb\.habit\.test: renewed/m);
+    expect(orders()).toBe(1);
+    const fresh = second.stdout.match(
+      /^sixty\.rb\.habit\.test: fresh, until (\S+) \(renewBefore 60d before expiry[^)]*\); nothing to do$/m,
+    );
+    expect(fresh, explain(second)).not.toBeNull();
+    const sixty = await notAfterOf('sixty');
+    // 60 days before expiry, not the lifetime rule's 2/3 (30 days before expiry for Pebble's 90 days).
+    expect(Date.parse(fresh![1]!)).toBe(sixty.notAfter.getTime() - 60 * DAY);
+  }, 120_000);
+
+  it('defaults.renewBefore applies to a certificate made by issue', async () => {
+    const issued = await rb('issue', 'dflt.rb.habit.test');
+    expect(issued.code, explain(issued)).toBe(0);
+    const again = await rb('renew', 'dflt.rb.habit.test');
+    expect(again.code, explain(again)).toBe(0);
+    expect(again.stdout).toMatch(/^dflt\.rb\.habit\.test: fresh, until \S+ \(renewBefore 80d before expiry/m);
+  }, 60_000);
+
+  it('renews once less than renewBefore remains, where the lifetime rule would call it fresh', async () => {
+    const cert = await notAfterOf('sixty');
+    const lifetimeSeconds = (cert.notAfter.getTime() - cert.notBefore.getTime()) / 1000;
+    // In seconds: due two seconds after the certificate's notBefore.
+    await writeRb(String(Math.floor(lifetimeSeconds) - 2));
+    const wait = cert.notBefore.getTime() + 3000 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    ca.proxy.clearLog();
+    const renewed = await rb('renew', 'sixty.rb.habit.test');
+    expect(renewed.code, explain(renewed)).toBe(4);
+    expect(renewed.stdout).toMatch(/^sixty\.rb\.habit\.test: renewed/m);
+    expect(orders()).toBe(1);
+    expect((await notAfterOf('sixty')).serialNumberHex).not.toBe(cert.serialNumberHex);
+  }, 60_000);
+
+  it('refuses a renewBefore that is not a span, with its place in the file', async () => {
+    await writeRb('soon');
+    const result = await rb('renew');
+    expect(result.code, explain(result)).toBe(2);
+    expect(result.stderr).toMatch(/rb\.yaml:\d+:\d+.*renewBefore/);
+    expect(result.stderr).toContain('30d, 12h, 90m, 45s');
+  }, 30_000);
 });

@@ -142,11 +142,13 @@ function specFor(
     : configured?.deployHook;
   const output = options.output ? resolve(cwd, options.output) : configured?.output;
   const profile = configured?.profile ?? settings.profile;
+  const renewBeforeMs = configured?.renewBeforeMs ?? settings.renewBeforeMs;
   return {
     names,
     keyType: configured?.keyType ?? settings.keyType,
     ...(profile ? { profile } : {}),
     ...(output ? { output } : {}),
     ...(hook ? { deployHook: hook } : {}),
+    ...(renewBeforeMs ? { renewBeforeMs } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { durationSchema } from '../settings/duration.js';
 
 /**
  * A secret: `{ env: NAME }` (an environment variable), `{ file: path }` (a file's contents, trailing newline
@@ -74,6 +75,8 @@ const certificateSchema = z.strictObject({
   deployHook: command.optional(),
   /** Accept names with a label that mixes scripts (`аpple.test`: a Cyrillic а); refused by default as homographs. */
   allowMixedScripts: z.boolean().optional(),
+  /** Renew once less than this remains (`30d` or seconds); an earlier ARI window still wins. */
+  renewBefore: durationSchema.optional(),
 });
 
 export type CertificateConfig = z.infer<typeof certificateSchema>;
@@ -114,6 +117,8 @@ export const configSchema = z.strictObject({
       deployHookTimeout: z.int().positive().optional(),
       /** Accept mixed-script labels in every certificate's names (see certificates[].allowMixedScripts). */
       allowMixedScripts: z.boolean().optional(),
+      /** certificates[].renewBefore for every certificate that does not say, stored ones included. */
+      renewBefore: durationSchema.optional(),
     })
     .optional(),
   solvers: z.array(solverSchema).optional(),

@@ -19,6 +19,7 @@ import { type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { resolveSecret } from '../config/secret-reference.js';
 import { located, where } from './config-location.js';
 import { resolveDaemonAuth } from './daemon-auth.js';
+import { durationMs } from './duration.js';
 import type { GlobalFlags } from './global-flags.js';
 import { parseListenAddress } from './listen-address.js';
 import { codeOf, type NameProblem, nameProblems } from './name-checks.js';
@@ -162,6 +163,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     const profile = certificate.profile ?? flags.profile ?? config.defaults?.profile;
     const hook = certificate.deployHook ?? config.defaults?.deployHook;
     const mixed = allowMixedScripts || certificate.allowMixedScripts === true;
+    const renewBefore = certificate.renewBefore ?? config.defaults?.renewBefore;
     return {
       names: certificate.names,
       keyType: kt,
@@ -169,6 +171,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       ...(certificate.output ? { output: resolve(base, certificate.output) } : {}),
       ...(hook ? { deployHook: hook } : {}),
       ...(mixed ? { allowMixedScripts: true } : {}),
+      ...(renewBefore !== undefined ? { renewBeforeMs: durationMs(renewBefore) } : {}),
     };
   });
   assertConfiguredNames(certificates, loaded, file, directoryUrl, config.ca?.maxNames);
@@ -205,6 +208,9 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     ...(profile ? { profile } : {}),
     ...(config.defaults?.deployHook ? { deployHook: config.defaults.deployHook } : {}),
     deployHookTimeoutMs: (config.defaults?.deployHookTimeout ?? 300) * 1000,
+    ...(config.defaults?.renewBefore !== undefined
+      ? { renewBeforeMs: durationMs(config.defaults.renewBefore) }
+      : {}),
     solvers,
     certificates,
     daemon: {

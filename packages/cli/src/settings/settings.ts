@@ -12,6 +12,8 @@ export interface CertificateSpec {
   readonly deployHook?: readonly string[];
   /** Names with mixed-script labels were accepted for this certificate. */
   readonly allowMixedScripts?: boolean;
+  /** Renew once less than this remains (ms); an earlier ARI window still wins. */
+  readonly renewBeforeMs?: number;
 }
 
 /** Where a setting came from, for messages: `file:line:col key` or a flag; `atKey` points at the key itself. */
@@ -62,6 +64,8 @@ export interface Settings {
   readonly profile?: string;
   readonly deployHook?: readonly string[];
   readonly deployHookTimeoutMs: number;
+  /** `defaults.renewBefore` (ms): for every certificate without its own, stored and issued ones included. */
+  readonly renewBeforeMs?: number;
   readonly solvers: readonly SolverSpec[];
   readonly certificates: readonly CertificateSpec[];
   readonly daemon: {
