@@ -1,12 +1,15 @@
 // The habits a certbot or lego user brings, through the built binary against Pebble: `renew <names…>` renews only
 // the certificate for exactly those names, and an unknown set is refused before anything is sent to the CA;
 // `renewBefore` (per certificate and as a default) moves the renewal time, and an earlier ARI window still wins.
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parseCertificate } from '@certkeeper/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   caConfig,
+  cliPath,
   ensureCliBuilt,
   explain,
   removeWorkdirs,
@@ -165,4 +168,79 @@ certificates:
     expect(result.stderr).toMatch(/rb\.yaml:\d+:\d+.*renewBefore/);
     expect(result.stderr).toContain('30d, 12h, 90m, 45s');
   }, 30_000);
+});
+
+describe('--agree-tos', () => {
+  const noTerms = (store: string) =>
+    caConfig(ca, store, 'certificates:\n  - names: [tos.habit.test]\n').replace('  agreeTos: true\n', '');
+
+  it('without it and without a terminal, a new account is refused: exit 2, the terms URL, the flag and the key', async () => {
+    await writeFile(join(dir, 'tos.yaml'), noTerms('./data-tos'));
+    ca.proxy.clearLog();
+    for (const args of [['renew'], ['issue', 'tos.habit.test'], ['account', 'register']]) {
+      const result = await certkeeper('-c', 'tos.yaml', ...args);
+      expect(result.code, explain(result)).toBe(2);
+      expect(result.stderr).toMatch(/terms of service, \S+ \(no --agree-tos, and no terminal to ask on\)/);
+      expect(result.stderr).toContain('--agree-tos');
+      expect(result.stderr).toContain('account.agreeTos: true');
+      expect(result.stderr).toContain('CERTKEEPER_ERR_TERMS_NOT_AGREED');
+    }
+    // Only the directory was read: no account, no order.
+    expect(significantRequests(ca.proxy)).toEqual([]);
+  }, 60_000);
+
+  it('with --agree-tos the account is registered and the terms URL printed once; an existing account asks nothing', async () => {
+    const terms = (text: string) => text.match(/agreeing to the terms of service of \S+: \S+/g) ?? [];
+    ca.proxy.clearLog();
+    const issued = await certkeeper('-c', 'tos.yaml', '--agree-tos', 'renew');
+    expect(issued.code, explain(issued)).toBe(4);
+    expect(terms(issued.stdout + issued.stderr)).toHaveLength(1);
+    expect(ca.proxy.count('newAccount', 'POST')).toBe(1);
+    // The account is stored: no flag needed any more, and nothing said about the terms.
+    const again = await certkeeper('-c', 'tos.yaml', 'issue', '--force', 'tos.habit.test');
+    expect(again.code, explain(again)).toBe(0);
+    expect(terms(again.stdout + again.stderr)).toEqual([]);
+    expect(ca.proxy.count('newAccount', 'POST')).toBe(1);
+  }, 60_000);
+
+  it('on a terminal it asks, showing the terms URL: no refuses (exit 2), yes registers', async () => {
+    await writeFile(join(dir, 'tty.yaml'), noTerms('./data-tty'));
+    const tmux = (...args: string[]) =>
+      promisify(execFile)('tmux', ['-L', `certkeeper-habits-${process.pid}`, ...args]);
+    const screen = async () => (await tmux('capture-pane', '-p', '-t', 'tos')).stdout;
+    const waitFor = async (pattern: RegExp) => {
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+        const text = await screen();
+        if (pattern.test(text)) return text;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`the terminal never showed ${pattern}:\n${await screen()}`);
+    };
+    const command = `cd ${dir} && ${process.execPath} ${cliPath} -c tty.yaml renew; echo "EXIT=$?"`;
+    await tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'tos',
+      '-x',
+      '160',
+      '-y',
+      '40',
+      `${command}; ${command}; sleep 600`,
+    );
+    try {
+      const asked = await waitFor(/Do you agree to them\? \[y\/N\]/);
+      expect(asked).toMatch(/The CA's terms of service: \S+/);
+      await tmux('send-keys', '-t', 'tos', 'n', 'Enter');
+      const refused = await waitFor(/EXIT=\d+/);
+      expect(refused).toContain('EXIT=2');
+      expect(refused).toContain('you answered no');
+      await waitFor(/EXIT=2[\s\S]*Do you agree to them\? \[y\/N\]/);
+      await tmux('send-keys', '-t', 'tos', 'y', 'Enter');
+      const done = await waitFor(/EXIT=2[\s\S]*EXIT=\d+/);
+      expect(done.match(/EXIT=\d+/g)).toEqual(['EXIT=2', 'EXIT=4']);
+    } finally {
+      await tmux('kill-server').catch(() => undefined);
+    }
+  }, 90_000);
 });

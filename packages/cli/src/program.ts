@@ -76,6 +76,10 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       '--allow-mixed-scripts',
       'accept names with a label that mixes scripts (e.g. a Cyrillic а among Latin letters), refused as homographs',
     )
+    .option(
+      '--agree-tos',
+      "agree to the CA's terms of service when a new account is registered (the URL is printed)",
+    )
     .option('--json', 'machine-readable output: JSON lines (issue, renew, run) or one JSON document')
     .option('-v, --verbose', 'JSON debug logs on stderr')
     .addHelpText('after', EXIT_CODES_HELP);

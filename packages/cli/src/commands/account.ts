@@ -3,6 +3,7 @@ import { AccountOperations, type AccountSummary } from '@certkeeper/manager';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { formatTime } from '../output/format-time.js';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { TermsAgreement, terminalTermsIo } from '../runtime/terms-agreement.js';
 import { type CommandContext, settingsOf } from './context.js';
 
 export type AccountAction = 'register' | 'show' | 'rollover' | 'deactivate';
@@ -30,6 +31,11 @@ export async function accountCommand(
   const settings = await settingsOf(context);
   const runtime = await openRuntime(settings, {
     logger: context.logger,
+    // Only `register` creates an account; the others work on the stored one and never ask.
+    terms: new TermsAgreement(
+      settings,
+      terminalTermsIo((line) => context.stderr.write(`${line}\n`)),
+    ),
     solvers: false,
     env: context.env,
     cwd: context.cwd,

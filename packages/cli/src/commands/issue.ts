@@ -11,6 +11,7 @@ import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
 import { recipeOf } from '../runtime/recipe.js';
 import { requestOf } from '../runtime/stored-request.js';
+import { TermsAgreement, terminalTermsIo } from '../runtime/terms-agreement.js';
 import { itemOf, type WorkItem } from '../runtime/work-items.js';
 import { assertWritableDirectory } from '../runtime/writable-directory.js';
 import { parseHookCommand } from '../settings/hook-command.js';
@@ -55,6 +56,10 @@ export async function issueCommand(
   const runtime = await openRuntime(settings, {
     command: 'issue',
     logger: context.logger,
+    terms: new TermsAgreement(
+      settings,
+      terminalTermsIo((line) => reporter.info(line)),
+    ),
     solvers: true,
     env: context.env,
     cwd: context.cwd,

@@ -7,6 +7,7 @@ import { commandInterruption, interruptionNotice } from '../runtime/interruption
 import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { selectItems } from '../runtime/select-items.js';
+import { TermsAgreement, terminalTermsIo } from '../runtime/terms-agreement.js';
 import { workItems } from '../runtime/work-items.js';
 import { type CommandContext, settingsOf } from './context.js';
 
@@ -28,6 +29,10 @@ export async function renewCommand(
   const runtime = await openRuntime(settings, {
     command: 'renew',
     logger: context.logger,
+    terms: new TermsAgreement(
+      settings,
+      terminalTermsIo((line) => reporter.info(line)),
+    ),
     solvers: true,
     env: context.env,
     cwd: context.cwd,

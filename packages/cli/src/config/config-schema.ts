@@ -105,6 +105,8 @@ export const configSchema = z.strictObject({
       email: z.union([z.string().min(3), z.array(z.string().min(3))]).optional(),
       keyAlgorithm: z.enum(['ES256', 'ES384', 'RS256']).optional(),
       eab: z.strictObject({ kid: z.string().min(1), hmacKey: secretSchema }).optional(),
+      /** Agree to the CA's terms of service when a new account is registered (as --agree-tos). */
+      agreeTos: z.boolean().optional(),
     })
     .optional(),
   store: z.strictObject({ directory: z.string().min(1).optional() }).optional(),

@@ -68,6 +68,8 @@ async function keepEach(
     signal,
   );
   const fresh = options.answerFreshLocally === false ? items.map(() => undefined) : checked;
+  // Work to do may register a new account: agree to the CA's terms (or ask, or refuse) before any live view draws.
+  if (checked.some((outcome) => outcome === undefined)) await runtime.terms?.beforeRegistering(runtime);
   const managers = new Set<CertificateManager>();
   const managerOf = async (specs: readonly SolverSpec[] | undefined) => {
     const { manager } = await runtime.managerFor(specs);

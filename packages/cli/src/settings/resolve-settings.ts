@@ -198,6 +198,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       contact: emails.map((email) => (email.includes(':') ? email : `mailto:${email}`)),
       ...(config.account?.keyAlgorithm ? { keyAlgorithm: config.account.keyAlgorithm } : {}),
       ...(externalAccountBinding ? { externalAccountBinding } : {}),
+      agreeTos: flags.agreeTos === true || config.account?.agreeTos === true,
     },
     storeDirectory: flags.dataDir
       ? resolve(context.cwd, flags.dataDir)

@@ -58,6 +58,8 @@ export interface Settings {
     readonly contact: readonly string[];
     readonly keyAlgorithm?: 'ES256' | 'ES384' | 'RS256';
     readonly externalAccountBinding?: ExternalAccountBinding;
+    /** `--agree-tos` or `account.agreeTos`: agree to the CA's terms when registering a new account. */
+    readonly agreeTos: boolean;
   };
   readonly storeDirectory: string;
   readonly keyType: CertificateKeyType;
