@@ -244,3 +244,98 @@ describe('--agree-tos', () => {
     }
   }, 90_000);
 });
+
+describe('--pre-hook / --post-hook', () => {
+  // A "web server" holding the standalone responder's port, as nginx would hold :80: the pre-hook stops it, the
+  // post-hook starts it again — without the pre-hook the responder could not bind.
+  const hk = (...args: string[]) => certkeeper('-c', 'hk.yaml', ...args);
+  const log = async () =>
+    (await readFile(join(dir, 'hooks.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  const webPid = async () => Number(await readFile(join(dir, 'web.pid'), 'utf8'));
+  const webAnswers = async () => {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      const body = await fetch(`http://127.0.0.1:${ca.httpPort}/`)
+        .then((r) => r.text())
+        .catch(() => '');
+      if (body === 'web') return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  };
+
+  beforeAll(async () => {
+    await writeFile(
+      join(dir, 'web.js'),
+      `require('node:http').createServer((q, s) => s.end('web')).listen(${ca.httpPort}, '127.0.0.1', () => require('node:fs').writeFileSync('web.pid', String(process.pid)));\n`,
+    );
+    await writeFile(
+      join(dir, 'stop-web.sh'),
+      'echo "$1 $CERTKEEPER_HOOK" >> hooks.log; pid=$(cat web.pid); kill $pid; while kill -0 $pid 2>/dev/null; do sleep 0.1; done\n',
+    );
+    await writeFile(
+      join(dir, 'start-web.sh'),
+      `echo "$1 $CERTKEEPER_HOOK" >> hooks.log; ${process.execPath} web.js >/dev/null 2>&1 &\n`,
+    );
+    await writeFile(
+      join(dir, 'hk.yaml'),
+      caConfig(
+        ca,
+        './data-hk',
+        `defaults:
+  preHook: [sh, stop-web.sh, config]
+  postHook: [sh, start-web.sh, config]
+certificates:
+  - names: [a.hk.habit.test]
+  - names: [b.hk.habit.test]
+`,
+      ),
+    );
+    await promisify(execFile)('sh', ['start-web.sh', 'test'], { cwd: dir });
+    expect(await webAnswers()).toBe(true);
+  });
+  afterAll(async () => {
+    // The web server the test (or a post-hook) started, by its pid.
+    const pid = await webPid().catch(() => 0);
+    if (pid) process.kill(pid, 'SIGTERM');
+  });
+
+  it('run once around the orders of a renew: pre before the first, post after the last', async () => {
+    const before = await webPid();
+    const result = await hk('renew');
+    expect(result.code, explain(result)).toBe(4);
+    expect(result.stdout).toContain('2 certificates: 2 issued');
+    expect(await log()).toEqual(['test ', 'config pre', 'config post']);
+    expect(await webAnswers()).toBe(true);
+    expect(await webPid()).not.toBe(before);
+  }, 60_000);
+
+  it('are not run when everything is fresh', async () => {
+    const pid = await webPid();
+    const result = await hk('renew');
+    expect(result.code, explain(result)).toBe(0);
+    expect(result.stdout).not.toContain('-hook');
+    expect(await log()).toHaveLength(3);
+    expect(await webPid()).toBe(pid);
+  }, 30_000);
+
+  it('the flags replace the config’s hooks, split like --deploy-hook; an operator is refused before anything runs', async () => {
+    const result = await hk(
+      'renew',
+      '--force',
+      '--pre-hook',
+      "sh stop-web.sh 'flag given'",
+      'a.hk.habit.test',
+    );
+    expect(result.code, explain(result)).toBe(4);
+    expect((await log()).slice(3)).toEqual(['flag given pre', 'config post']);
+    expect(await webAnswers()).toBe(true);
+
+    ca.proxy.clearLog();
+    const refused = await hk('renew', '--force', '--post-hook', 'sh start-web.sh | tee x');
+    expect(refused.code, explain(refused)).toBe(2);
+    expect(refused.stderr).toContain('--post-hook');
+    expect(refused.stderr).toContain('needs a shell');
+    expect(await log()).toHaveLength(5);
+    expect(significantRequests(ca.proxy)).toEqual([]);
+  }, 60_000);
+});

@@ -134,25 +134,41 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     .description('renew what is due among the configured and stored certificates; cron-safe and idempotent')
     .argument('[names...]', 'only the certificate for exactly these names (configured, issued or stored)')
     .option('--force', 'renew every certificate now, fresh or not (rate limits still apply)')
+    .option(
+      '--pre-hook <command>',
+      'run once before the first order (not when all are fresh); split like --deploy-hook',
+    )
+    .option('--post-hook <command>', 'run once after the last order; split like --deploy-hook')
     .addHelpText(
       'after',
       `${EXIT_CODES_HELP}\n\nCron: 17 3,15 * * * certkeeper renew --config /etc/certkeeper.yaml\nsystemd: SuccessExitStatus=3 4 in the service unit treats "deferred" and "renewed" as success.`,
     )
-    .action(async (names: string[], options: { force?: boolean }, command: Command) => {
-      result.code = await (await import('./commands/renew.js')).renewCommand(
-        await context(command),
-        options,
-        names,
-      );
-    });
+    .action(
+      async (
+        names: string[],
+        options: { force?: boolean; preHook?: string; postHook?: string },
+        command: Command,
+      ) => {
+        result.code = await (await import('./commands/renew.js')).renewCommand(
+          await context(command),
+          options,
+          names,
+        );
+      },
+    );
 
   program
     .command('run')
     .description(
       'daemon: keep every certificate fresh; /metrics and /healthz on daemon.listen; stops on SIGTERM/SIGINT',
     )
-    .action(async (_options: unknown, command: Command) => {
-      result.code = await (await import('./commands/run.js')).runCommand(await context(command));
+    .option(
+      '--pre-hook <command>',
+      'run once before the first order of a sweep that has one; split like --deploy-hook',
+    )
+    .option('--post-hook <command>', 'run once after the last order of such a sweep')
+    .action(async (options: { preHook?: string; postHook?: string }, command: Command) => {
+      result.code = await (await import('./commands/run.js')).runCommand(await context(command), options);
     });
 
   program

@@ -7,6 +7,7 @@ import { commandInterruption, interruptionNotice } from '../runtime/interruption
 import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { selectItems } from '../runtime/select-items.js';
+import { sweepHooksOf } from '../runtime/sweep-hooks.js';
 import { TermsAgreement, terminalTermsIo } from '../runtime/terms-agreement.js';
 import { workItems } from '../runtime/work-items.js';
 import { type CommandContext, settingsOf } from './context.js';
@@ -20,11 +21,12 @@ import { type CommandContext, settingsOf } from './context.js';
  */
 export async function renewCommand(
   context: CommandContext,
-  options: { force?: boolean },
+  options: { force?: boolean; preHook?: string; postHook?: string },
   names: readonly string[] = [],
 ): Promise<ExitCodeValue> {
   if (names.length > 0) checkNames(names, SYNTAX_ONLY);
   const settings = await settingsOf(context);
+  const sweepHooks = sweepHooksOf(settings, options);
   const reporter = await chooseReporter(context.flags, context);
   const runtime = await openRuntime(settings, {
     command: 'renew',
@@ -57,6 +59,7 @@ export async function renewCommand(
         hookTimeoutMs: settings.deployHookTimeoutMs,
       }),
       ...(options.force ? { force: true } : {}),
+      sweepHooks,
       signal: interruption.signal,
     });
     if (interruption.received) {

@@ -119,6 +119,10 @@ export const configSchema = z.strictObject({
       deployHookTimeout: z.int().positive().optional(),
       /** Accept mixed-script labels in every certificate's names (see certificates[].allowMixedScripts). */
       allowMixedScripts: z.boolean().optional(),
+      /** Run once before the first order of a renew run or daemon sweep (e.g. stop the web server on :80). */
+      preHook: command.optional(),
+      /** Run once after the last order of a renew run or daemon sweep (e.g. start the web server again). */
+      postHook: command.optional(),
       /** certificates[].renewBefore for every certificate that does not say, stored ones included. */
       renewBefore: durationSchema.optional(),
     })

@@ -209,6 +209,8 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     ...(profile ? { profile } : {}),
     ...(config.defaults?.deployHook ? { deployHook: config.defaults.deployHook } : {}),
     deployHookTimeoutMs: (config.defaults?.deployHookTimeout ?? 300) * 1000,
+    ...(config.defaults?.preHook ? { preHook: config.defaults.preHook } : {}),
+    ...(config.defaults?.postHook ? { postHook: config.defaults.postHook } : {}),
     ...(config.defaults?.renewBefore !== undefined
       ? { renewBeforeMs: durationMs(config.defaults.renewBefore) }
       : {}),

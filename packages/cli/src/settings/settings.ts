@@ -66,6 +66,9 @@ export interface Settings {
   readonly profile?: string;
   readonly deployHook?: readonly string[];
   readonly deployHookTimeoutMs: number;
+  /** `defaults.preHook`/`postHook` (the command's `--pre-hook`/`--post-hook` win): around a sweep's orders. */
+  readonly preHook?: readonly string[];
+  readonly postHook?: readonly string[];
   /** `defaults.renewBefore` (ms): for every certificate without its own, stored and issued ones included. */
   readonly renewBeforeMs?: number;
   readonly solvers: readonly SolverSpec[];
