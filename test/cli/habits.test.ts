@@ -2,6 +2,7 @@
 // the certificate for exactly those names, and an unknown set is refused before anything is sent to the CA;
 // `renewBefore` (per certificate and as a default) moves the renewal time, and an earlier ARI window still wins.
 import { execFile } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -337,5 +338,61 @@ certificates:
     expect(refused.stderr).toContain('needs a shell');
     expect(await log()).toHaveLength(5);
     expect(significantRequests(ca.proxy)).toEqual([]);
+  }, 60_000);
+});
+
+describe('--reuse-key', () => {
+  const kr = (...args: string[]) => certkeeper('-c', 'kr.yaml', ...args);
+  /** The public key of an output directory's privkey.pem, and its certificate's serial. */
+  const served = async (name: string) => {
+    const pem = await readFile(join(dir, 'out-kr', name, 'privkey.pem'), 'utf8');
+    const cert = parseCertificate(await readFile(join(dir, 'out-kr', name, 'cert.pem'), 'utf8'));
+    const key = createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64');
+    return { key, serial: cert.serialNumberHex };
+  };
+
+  it('certificates[].reuseKey renews with the same key; others get a new one', async () => {
+    await writeFile(
+      join(dir, 'kr.yaml'),
+      caConfig(
+        ca,
+        './data-kr',
+        `certificates:
+  - names: [keep.kr.habit.test]
+    reuseKey: true
+    output: ./out-kr/keep
+  - names: [new.kr.habit.test]
+    output: ./out-kr/new
+`,
+      ),
+    );
+    const first = await kr('renew');
+    expect(first.code, explain(first)).toBe(4);
+    const [keep, fresh] = [await served('keep'), await served('new')];
+    const forced = await kr('renew', '--force');
+    expect(forced.code, explain(forced)).toBe(4);
+    const [keep2, fresh2] = [await served('keep'), await served('new')];
+    expect(keep2.serial).not.toBe(keep.serial);
+    expect(keep2.key).toBe(keep.key);
+    expect(fresh2.serial).not.toBe(fresh.serial);
+    expect(fresh2.key).not.toBe(fresh.key);
+  }, 60_000);
+
+  it('renew --reuse-key keeps the key for this run; issue --reuse-key is remembered for later renewals', async () => {
+    const before = await served('new');
+    const kept = await kr('renew', '--force', '--reuse-key', 'new.kr.habit.test');
+    expect(kept.code, explain(kept)).toBe(4);
+    const after = await served('new');
+    expect(after.serial).not.toBe(before.serial);
+    expect(after.key).toBe(before.key);
+
+    const issued = await kr('issue', '--reuse-key', '--output', './out-kr/made', 'made.kr.habit.test');
+    expect(issued.code, explain(issued)).toBe(0);
+    const made = await served('made');
+    const renewed = await kr('renew', '--force', 'made.kr.habit.test');
+    expect(renewed.code, explain(renewed)).toBe(4);
+    const made2 = await served('made');
+    expect(made2.serial).not.toBe(made.serial);
+    expect(made2.key).toBe(made.key);
   }, 60_000);
 });

@@ -114,11 +114,12 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       '--deploy-hook <command>',
       'run after issuance; split at spaces, no shell (see README for its variables)',
     )
+    .option('--reuse-key', 'renewals keep this certificate’s private key (remembered like the other flags)')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(
       async (
         names: string[],
-        options: { force?: boolean; output?: string; deployHook?: string },
+        options: { force?: boolean; output?: string; deployHook?: string; reuseKey?: boolean },
         command: Command,
       ) => {
         result.code = await (await import('./commands/issue.js')).issueCommand(
@@ -134,6 +135,7 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     .description('renew what is due among the configured and stored certificates; cron-safe and idempotent')
     .argument('[names...]', 'only the certificate for exactly these names (configured, issued or stored)')
     .option('--force', 'renew every certificate now, fresh or not (rate limits still apply)')
+    .option('--reuse-key', "renewals of this run keep each certificate's private key")
     .option(
       '--pre-hook <command>',
       'run once before the first order (not when all are fresh); split like --deploy-hook',
@@ -146,7 +148,7 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     .action(
       async (
         names: string[],
-        options: { force?: boolean; preHook?: string; postHook?: string },
+        options: { force?: boolean; preHook?: string; postHook?: string; reuseKey?: boolean },
         command: Command,
       ) => {
         result.code = await (await import('./commands/renew.js')).renewCommand(

@@ -41,6 +41,11 @@ export interface EnsureRequest {
   /** Renew once less than this many ms remain; an earlier ARI window still wins (policy's `renewalTime`). */
   readonly renewBeforeMs?: number;
   /**
+   * A renewal keeps the stored certificate's private key (same type, not revoked) instead of generating one — for
+   * pinned keys (HPKP-era setups, DANE TLSA 3 1 1). A new certificate, or a changed key type, gets a new key.
+   */
+  readonly reuseKey?: boolean;
+  /**
    * `issuanceFingerprint` of everything that decides how this certificate is ordered and proven (the CLI gives one
    * from its configuration, with each solver's non-secret settings). Default: one computed from the CA, the key
    * type, the profile and the configured solvers' types. A failure backoff recorded under another fingerprint no
@@ -112,6 +117,7 @@ export class CertificateManager {
       ...(request.profile ? { profile: request.profile } : {}),
       ...(request.force ? { force: true } : {}),
       ...(request.renewBeforeMs ? { renewBeforeMs: request.renewBeforeMs } : {}),
+      ...(request.reuseKey ? { reuseKey: true } : {}),
       configFingerprint:
         request.configFingerprint ??
         issuanceFingerprint({

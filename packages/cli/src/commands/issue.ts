@@ -22,6 +22,8 @@ export interface IssueOptions {
   readonly force?: boolean;
   readonly output?: string;
   readonly deployHook?: string;
+  /** Renewals (and a forced issue) keep the stored key; remembered in the recipe. */
+  readonly reuseKey?: boolean;
 }
 
 /**
@@ -148,6 +150,7 @@ function specFor(
   const output = options.output ? resolve(cwd, options.output) : configured?.output;
   const profile = configured?.profile ?? settings.profile;
   const renewBeforeMs = configured?.renewBeforeMs ?? settings.renewBeforeMs;
+  const reuseKey = options.reuseKey === true || configured?.reuseKey === true;
   return {
     names,
     keyType: configured?.keyType ?? settings.keyType,
@@ -155,5 +158,6 @@ function specFor(
     ...(output ? { output } : {}),
     ...(hook ? { deployHook: hook } : {}),
     ...(renewBeforeMs ? { renewBeforeMs } : {}),
+    ...(reuseKey ? { reuseKey } : {}),
   };
 }

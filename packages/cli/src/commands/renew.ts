@@ -21,7 +21,7 @@ import { type CommandContext, settingsOf } from './context.js';
  */
 export async function renewCommand(
   context: CommandContext,
-  options: { force?: boolean; preHook?: string; postHook?: string },
+  options: { force?: boolean; preHook?: string; postHook?: string; reuseKey?: boolean },
   names: readonly string[] = [],
 ): Promise<ExitCodeValue> {
   if (names.length > 0) checkNames(names, SYNTAX_ONLY);
@@ -44,7 +44,11 @@ export async function renewCommand(
   const interruption = commandInterruption(reporter, 'renew');
   try {
     const all = await workItems(runtime, settings.certificates);
-    const items = names.length > 0 ? selectItems(all, names, settings) : all;
+    const selected = names.length > 0 ? selectItems(all, names, settings) : all;
+    // --reuse-key: every renewal of this run keeps its key (a configured reuseKey does it on every run).
+    const items = options.reuseKey
+      ? selected.map((item) => ({ ...item, request: { ...item.request, reuseKey: true } }))
+      : selected;
     if (items.length === 0) {
       reporter.info(
         `nothing to renew: no certificates are configured${settings.configFile ? ` in ${settings.configFile}` : ' (no config file)'} or stored in ${settings.storeDirectory}. Add one under certificates: in ${settings.configFile ?? 'a config file (`certkeeper init` writes one)'} — \`- names: [example.com, www.example.com]\` — or issue one with \`certkeeper issue <names…>\`.`,

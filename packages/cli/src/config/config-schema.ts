@@ -77,6 +77,8 @@ const certificateSchema = z.strictObject({
   allowMixedScripts: z.boolean().optional(),
   /** Renew once less than this remains (`30d` or seconds); an earlier ARI window still wins. */
   renewBefore: durationSchema.optional(),
+  /** Renewals keep the certificate's private key (for pinned keys, DANE 3 1 1) instead of a new one. */
+  reuseKey: z.boolean().optional(),
 });
 
 export type CertificateConfig = z.infer<typeof certificateSchema>;
@@ -123,6 +125,8 @@ export const configSchema = z.strictObject({
       preHook: command.optional(),
       /** Run once after the last order of a renew run or daemon sweep (e.g. start the web server again). */
       postHook: command.optional(),
+      /** certificates[].reuseKey for every configured certificate that does not say. */
+      reuseKey: z.boolean().optional(),
       /** certificates[].renewBefore for every certificate that does not say, stored ones included. */
       renewBefore: durationSchema.optional(),
     })

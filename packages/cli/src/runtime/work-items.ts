@@ -28,6 +28,7 @@ export function itemOf(spec: CertificateSpec): WorkItem {
       keyType: spec.keyType,
       ...(spec.profile ? { profile: spec.profile } : {}),
       ...(spec.renewBeforeMs ? { renewBeforeMs: spec.renewBeforeMs } : {}),
+      ...(spec.reuseKey ? { reuseKey: true } : {}),
     },
   };
 }

@@ -164,6 +164,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     const hook = certificate.deployHook ?? config.defaults?.deployHook;
     const mixed = allowMixedScripts || certificate.allowMixedScripts === true;
     const renewBefore = certificate.renewBefore ?? config.defaults?.renewBefore;
+    const reuseKey = certificate.reuseKey ?? config.defaults?.reuseKey;
     return {
       names: certificate.names,
       keyType: kt,
@@ -172,6 +173,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       ...(hook ? { deployHook: hook } : {}),
       ...(mixed ? { allowMixedScripts: true } : {}),
       ...(renewBefore !== undefined ? { renewBeforeMs: durationMs(renewBefore) } : {}),
+      ...(reuseKey ? { reuseKey: true } : {}),
     };
   });
   assertConfiguredNames(certificates, loaded, file, directoryUrl, config.ca?.maxNames);

@@ -14,6 +14,8 @@ export interface CertificateSpec {
   readonly allowMixedScripts?: boolean;
   /** Renew once less than this remains (ms); an earlier ARI window still wins. */
   readonly renewBeforeMs?: number;
+  /** Renewals keep the stored certificate's private key. */
+  readonly reuseKey?: boolean;
 }
 
 /** Where a setting came from, for messages: `file:line:col key` or a flag; `atKey` points at the key itself. */
