@@ -20,6 +20,7 @@ import {
   type TestCa,
   workdir,
 } from './support/cli-harness.js';
+import { startDaemon } from './support/daemon-process.js';
 
 let dir: string;
 let ca: TestCa;
@@ -338,6 +339,30 @@ certificates:
     expect(refused.stderr).toContain('needs a shell');
     expect(await log()).toHaveLength(5);
     expect(significantRequests(ca.proxy)).toEqual([]);
+  }, 60_000);
+});
+
+describe('run --pre-hook / --post-hook', () => {
+  it('the daemon runs them around a sweep that orders, not around one where all is fresh', async () => {
+    await writeFile(
+      join(dir, 'hkd.yaml'),
+      caConfig(ca, './data-hkd', 'certificates:\n  - names: [d.hk.habit.test]\ndaemon:\n  listen: "off"\n'),
+    );
+    const log = async () =>
+      (await readFile(join(dir, 'dhooks.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    const hook = `sh -c 'echo "d-$CERTKEEPER_HOOK" >> dhooks.log'`;
+    const daemon = startDaemon(['-c', 'hkd.yaml', '--pre-hook', hook, '--post-hook', hook], { cwd: dir });
+    try {
+      await daemon.waitFor(/sweep: 1 certificate, 1 issued/);
+      expect(await log()).toEqual(['d-pre', 'd-post']);
+      // A second sweep (SIGHUP reloads and sweeps at once): fresh, no hooks.
+      daemon.child.kill('SIGHUP');
+      await daemon.waitFor(/sweep: 1 certificate, 1 fresh/);
+      expect(await log()).toEqual(['d-pre', 'd-post']);
+    } finally {
+      daemon.child.kill('SIGTERM');
+      await daemon.exited;
+    }
   }, 60_000);
 });
 
