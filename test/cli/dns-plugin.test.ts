@@ -41,6 +41,8 @@ describe('dns-01 through @certkeeper/dns-rfc2136 and BIND, driven by the built C
       `ca:
   directory: ${ca.proxy.directoryUrl}
   caBundle: ${ca.caBundleFile}
+account:
+  agreeTos: true
 store:
   directory: ./data
 solvers:

@@ -193,6 +193,7 @@ describe('certkeeper renew, issue, status, revoke and account against Pebble', (
         `127.0.0.1:${ca.httpPort}`,
         '--email',
         'a@example.test',
+        '--agree-tos',
         'flags.life.test',
       ],
       { cwd: bare },

@@ -68,7 +68,7 @@ beforeAll(async () => {
   // The cron line's config: the CA and the store, no solvers, no certificates.
   await writeFile(
     join(dir, 'certkeeper.yaml'),
-    `ca:\n  directory: ${ca.proxy.directoryUrl}\n  caBundle: ${ca.caBundleFile}\naccount:\n  email: ops@example.test\nstore:\n  directory: ./data\n`,
+    `ca:\n  directory: ${ca.proxy.directoryUrl}\n  caBundle: ${ca.caBundleFile}\naccount:\n  email: ops@example.test\n  agreeTos: true\nstore:\n  directory: ./data\n`,
   );
 }, 120_000);
 afterAll(async () => {

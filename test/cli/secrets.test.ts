@@ -203,6 +203,7 @@ beforeAll(async () => {
   caBundle: ${ca.caBundleFile}
 account:
   email: ops@example.test
+  agreeTos: true
 store:
   directory: ./store-${plugin}-${store}
 solvers:

@@ -43,6 +43,7 @@ function issue(store: string, name: string, ...extra: string[]) {
       ca.caBundleFile,
       '--email',
       'ops@example.test',
+      '--agree-tos',
       '--data-dir',
       store,
       '--http-standalone',

@@ -60,6 +60,7 @@ ca:
   rateLimits: letsencrypt        # count as if this were Let's Encrypt, so status shows the budgets
 account:
   email: admin@demo.test
+  agreeTos: true                 # Pebble's terms; a real CA's are shown once when the account is registered
 store:
   directory: store               # the embedded FileStore; certificates/<name>/ holds the PEM files
 solvers:

@@ -84,6 +84,10 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       '--allow-mixed-scripts',
       'accept names with a label that mixes scripts (e.g. a Cyrillic а among Latin letters), refused as homographs',
     )
+    .option(
+      '--agree-tos',
+      "agree to the CA's terms of service when a new account is registered (the URL is printed)",
+    )
     .option('--json', 'machine-readable output: JSON lines (issue, renew, run) or one JSON document')
     .option('-v, --verbose', 'JSON debug logs on stderr')
     .addHelpText('after', EXIT_CODES_HELP);
@@ -118,11 +122,12 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       '--deploy-hook <command>',
       'run after issuance; split at spaces, no shell (see README for its variables)',
     )
+    .option('--reuse-key', 'renewals keep this certificate’s private key (remembered like the other flags)')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(
       async (
         names: string[],
-        options: { force?: boolean; output?: string; deployHook?: string },
+        options: { force?: boolean; output?: string; deployHook?: string; reuseKey?: boolean },
         command: Command,
       ) => {
         result.code = await (await import('./commands/issue.js')).issueCommand(
@@ -136,22 +141,44 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
   program
     .command('renew')
     .description('renew what is due among the configured and stored certificates; cron-safe and idempotent')
+    .argument('[names...]', 'only the certificate for exactly these names (configured, issued or stored)')
     .option('--force', 'renew every certificate now, fresh or not (rate limits still apply)')
+    .option('--reuse-key', "renewals of this run keep each certificate's private key")
+    .option(
+      '--pre-hook <command>',
+      'run once before the first order (not when all are fresh); split like --deploy-hook',
+    )
+    .option('--post-hook <command>', 'run once after the last order; split like --deploy-hook')
     .addHelpText(
       'after',
       `${EXIT_CODES_HELP}\n\nCron: 17 3,15 * * * certkeeper renew --config /etc/certkeeper.yaml\nsystemd: SuccessExitStatus=3 4 in the service unit treats "deferred" and "renewed" as success.`,
     )
-    .action(async (options: { force?: boolean }, command: Command) => {
-      result.code = await (await import('./commands/renew.js')).renewCommand(await context(command), options);
-    });
+    .action(
+      async (
+        names: string[],
+        options: { force?: boolean; preHook?: string; postHook?: string; reuseKey?: boolean },
+        command: Command,
+      ) => {
+        result.code = await (await import('./commands/renew.js')).renewCommand(
+          await context(command),
+          options,
+          names,
+        );
+      },
+    );
 
   program
     .command('run')
     .description(
       'daemon: keep every certificate fresh; /metrics and /healthz on daemon.listen; stops on SIGTERM/SIGINT',
     )
-    .action(async (_options: unknown, command: Command) => {
-      result.code = await (await import('./commands/run.js')).runCommand(await context(command));
+    .option(
+      '--pre-hook <command>',
+      'run once before the first order of a sweep that has one; split like --deploy-hook',
+    )
+    .option('--post-hook <command>', 'run once after the last order of such a sweep')
+    .action(async (options: { preHook?: string; postHook?: string }, command: Command) => {
+      result.code = await (await import('./commands/run.js')).runCommand(await context(command), options);
     });
 
   program

@@ -130,6 +130,17 @@ export class AccountRegistry {
     const key: AccountKey = stored
       ? await importAccountKey(stored.keyPem)
       : await generateAccountKey(this.options.account?.keyAlgorithm);
+    const client = accountClient(this.options, this.context, key);
+    // The terms first: a refusal leaves nothing behind, not even a key (the directory is cached for newAccount).
+    const agree = this.options.account?.agreeToTerms;
+    if (agree) {
+      try {
+        await agree((await client.directory()).meta?.termsOfService);
+      } catch (error) {
+        await client.close();
+        throw error;
+      }
+    }
     const record = {
       name: this.name,
       directoryUrl,
@@ -140,9 +151,9 @@ export class AccountRegistry {
     // The key is stored before registering: if the process dies after the CA answered, the same key finds the same
     // account next time (newAccount with a known key returns the existing account).
     if (!stored) await this.store.putAccount({ ...record, accountUrl: '' });
-    const client = accountClient(this.options, this.context, key);
     const { url } = await client.accounts.create({
       contact,
+      termsOfServiceAgreed: true,
       ...(this.options.account?.externalAccountBinding
         ? { externalAccountBinding: this.options.account.externalAccountBinding }
         : {}),

@@ -38,6 +38,13 @@ export interface EnsureRequest {
    * apply).
    */
   readonly force?: boolean;
+  /** Renew once less than this many ms remain; an earlier ARI window still wins (policy's `renewalTime`). */
+  readonly renewBeforeMs?: number;
+  /**
+   * A renewal keeps the stored certificate's private key (same type, not revoked) instead of generating one — for
+   * pinned keys (HPKP-era setups, DANE TLSA 3 1 1). A new certificate, or a changed key type, gets a new key.
+   */
+  readonly reuseKey?: boolean;
   /**
    * `issuanceFingerprint` of everything that decides how this certificate is ordered and proven (the CLI gives one
    * from its configuration, with each solver's non-secret settings). Default: one computed from the CA, the key
@@ -109,6 +116,8 @@ export class CertificateManager {
       keyType,
       ...(request.profile ? { profile: request.profile } : {}),
       ...(request.force ? { force: true } : {}),
+      ...(request.renewBeforeMs ? { renewBeforeMs: request.renewBeforeMs } : {}),
+      ...(request.reuseKey ? { reuseKey: true } : {}),
       configFingerprint:
         request.configFingerprint ??
         issuanceFingerprint({
@@ -123,7 +132,7 @@ export class CertificateManager {
       (context) => this.runner.issue(context, suspendWaitsLongerThanMs),
       signal,
     );
-    this.report(outcome);
+    this.report(outcome, request.renewBeforeMs);
     // Budgets change only when the CA was asked something; a fresh answer leaves them as they were.
     if (this.metrics && outcome.type !== 'fresh' && !outcome.joined) {
       this.metrics.observeBudgets((await this.coordinator.ledger.check(subject)).budgets);
@@ -271,12 +280,12 @@ export class CertificateManager {
     await this.accounts.close();
   }
 
-  private report(outcome: EnsureOutcome): void {
+  private report(outcome: EnsureOutcome, renewBeforeMs?: number): void {
     this.metrics?.outcomes.inc({ outcome: outcome.type });
     if ('certificate' in outcome)
       this.metrics?.observeCertificate(
         outcome.certificate,
-        renewalTime(outcome.certificate).at,
+        renewalTime(outcome.certificate, renewBeforeMs).at,
         this.clock.now(),
       );
     const level = outcome.type === 'failed' ? 'warn' : 'info';

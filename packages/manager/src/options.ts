@@ -29,6 +29,12 @@ export interface ManagerOptions {
     /** Algorithm of a newly generated account key (default ES256). */
     readonly keyAlgorithm?: AccountKeyAlgorithm;
     readonly externalAccountBinding?: ExternalAccountBinding;
+    /**
+     * Asked before a NEW account is registered, with the CA's terms-of-service URL (directory
+     * `meta.termsOfService`, undefined when the CA has none); throw to refuse, and nothing is stored or sent.
+     * Default: the terms are agreed to. An account already stored is never affected.
+     */
+    readonly agreeToTerms?: (termsOfService: string | undefined) => Promise<void> | void;
   };
   /** Default key type of new certificates (default ec256). */
   readonly keyType?: CertificateKeyType;

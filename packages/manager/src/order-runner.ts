@@ -65,11 +65,13 @@ export class OrderRunner {
       this.metrics?.orders.inc({ result: 'resumed' });
       this.logger.info({ key, orderUrl: state.orderUrl, phase: state.phase }, 'resuming a stored order');
     } else {
+      const reused = request.reuseKey ? await this.reusableKey(key, keyType) : undefined;
       state = await prepareOrder({
         directoryUrl: request.directoryUrl,
         accountUrl,
         identifiers: request.identifiers,
         keyType,
+        ...(reused ? { certificateKeyPem: reused } : {}),
         ...(request.profile ? { profile: request.profile } : {}),
         ...(context.replaces ? { replaces: context.replaces } : {}),
         clock: this.clock,
@@ -163,6 +165,16 @@ export class OrderRunner {
       throw error;
     }
     return releases;
+  }
+
+  /**
+   * The stored certificate's key, for a renewal that keeps it: only of the asked type, and never a revoked
+   * certificate's (a revocation may mean the key is compromised). Otherwise a new key is generated.
+   */
+  private async reusableKey(key: string, keyType: IssuedMaterial['keyType']): Promise<string | undefined> {
+    const current = await this.store.getCertificate(key);
+    if (!current?.keyPem || current.revokedAt || current.keyType !== keyType) return undefined;
+    return current.keyPem;
   }
 
   /** An unfinished order made for the same account and the same `replaces`, with its key. */

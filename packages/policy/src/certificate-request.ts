@@ -19,6 +19,13 @@ export interface CertificateRequest {
    */
   readonly force?: boolean;
   /**
+   * Renew once less than this remains (ms); an earlier ARI window still wins. Default: the lifetime rule (see
+   * {@link renewalTime}).
+   */
+  readonly renewBeforeMs?: number;
+  /** A renewal certifies the stored certificate's private key again instead of a new one (`--reuse-key`). */
+  readonly reuseKey?: boolean;
+  /**
    * {@link issuanceFingerprint} of the configuration this request is made with. A failure backoff recorded under
    * another fingerprint no longer defers it (the configuration was fixed); without one, every failure backoff does.
    */

@@ -195,7 +195,10 @@ export async function startTestCa(dir: string, options: StartPebbleOptions = {})
   };
 }
 
-/** A config for the test CA with an http-01 standalone responder on the VA's port; `extra` is appended YAML. */
+/**
+ * A config for the test CA with an http-01 standalone responder on the VA's port; `extra` is appended YAML. The
+ * CA's terms are agreed to (`account.agreeTos`), as a person would have once.
+ */
 export function caConfig(ca: TestCa, storeDirectory: string, extra = ''): string {
   return `ca:
   directory: ${ca.proxy.directoryUrl}
@@ -203,6 +206,7 @@ export function caConfig(ca: TestCa, storeDirectory: string, extra = ''): string
   rateLimits: letsencrypt
 account:
   email: ops@example.test
+  agreeTos: true
 store:
   directory: ${storeDirectory}
 solvers:

@@ -4,6 +4,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { formatTime } from '../output/format-time.js';
 import { issuedUnder } from '../runtime/issued-under.js';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { TermsAgreement, terminalTermsIo } from '../runtime/terms-agreement.js';
 import { type CommandContext, settingsOf } from './context.js';
 
 export type AccountAction = 'register' | 'show' | 'rollover' | 'deactivate';
@@ -31,6 +32,11 @@ export async function accountCommand(
   const settings = await settingsOf(context);
   const runtime = await openRuntime(settings, {
     logger: context.logger,
+    // Only `register` creates an account; the others work on the stored one and never ask.
+    terms: new TermsAgreement(
+      settings,
+      terminalTermsIo((line) => context.stderr.write(`${line}\n`)),
+    ),
     solvers: false,
     env: context.env,
     cwd: context.cwd,

@@ -11,6 +11,7 @@ import { keepCertificates } from '../runtime/keep-certificates.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
 import { recipeOf } from '../runtime/recipe.js';
 import { requestOf } from '../runtime/stored-request.js';
+import { TermsAgreement, terminalTermsIo } from '../runtime/terms-agreement.js';
 import { itemOf, type WorkItem } from '../runtime/work-items.js';
 import { assertWritableDirectory } from '../runtime/writable-directory.js';
 import { parseHookCommand } from '../settings/hook-command.js';
@@ -21,6 +22,8 @@ export interface IssueOptions {
   readonly force?: boolean;
   readonly output?: string;
   readonly deployHook?: string;
+  /** Renewals (and a forced issue) keep the stored key; remembered in the recipe. */
+  readonly reuseKey?: boolean;
 }
 
 /**
@@ -55,6 +58,10 @@ export async function issueCommand(
   const runtime = await openRuntime(settings, {
     command: 'issue',
     logger: context.logger,
+    terms: new TermsAgreement(
+      settings,
+      terminalTermsIo((line) => reporter.info(line)),
+    ),
     solvers: true,
     env: context.env,
     cwd: context.cwd,
@@ -142,11 +149,15 @@ function specFor(
     : configured?.deployHook;
   const output = options.output ? resolve(cwd, options.output) : configured?.output;
   const profile = configured?.profile ?? settings.profile;
+  const renewBeforeMs = configured?.renewBeforeMs ?? settings.renewBeforeMs;
+  const reuseKey = options.reuseKey === true || configured?.reuseKey === true;
   return {
     names,
     keyType: configured?.keyType ?? settings.keyType,
     ...(profile ? { profile } : {}),
     ...(output ? { output } : {}),
     ...(hook ? { deployHook: hook } : {}),
+    ...(renewBeforeMs ? { renewBeforeMs } : {}),
+    ...(reuseKey ? { reuseKey } : {}),
   };
 }

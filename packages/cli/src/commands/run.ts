@@ -13,6 +13,7 @@ import { PlainReporter } from '../output/plain-reporter.js';
 import { errorText, type Reporter } from '../output/reporter.js';
 import { Interruption } from '../runtime/interruption.js';
 import { keepCertificates } from '../runtime/keep-certificates.js';
+import { sweepHooksOf } from '../runtime/sweep-hooks.js';
 import { workItems } from '../runtime/work-items.js';
 import { formatListenAddress, type ListenAddress } from '../settings/listen-address.js';
 import { type CommandContext, settingsOf } from './context.js';
@@ -24,8 +25,13 @@ import { type CommandContext, settingsOf } from './context.js';
  * signal exits at once (130 for SIGINT, 143 for SIGTERM). SIGHUP reloads the configuration before the next sweep (at once when idle); a
  * configuration that does not load is reported and the previous one kept.
  */
-export async function runCommand(context: CommandContext): Promise<ExitCodeValue> {
+export async function runCommand(
+  context: CommandContext,
+  options: { preHook?: string; postHook?: string } = {},
+): Promise<ExitCodeValue> {
   const initial = await settingsOf(context);
+  // Checked before anything starts; rebuilt from each reloaded configuration (the flags stay).
+  sweepHooksOf(initial, options);
   // Plain lines carry the time (a daemon's output is a log); a certificate's outcome is logged when it changes.
   const reporter: Reporter = context.flags.json
     ? new JsonReporter(context.stdout)
@@ -93,6 +99,7 @@ export async function runCommand(context: CommandContext): Promise<ExitCodeValue
           deployer,
           signal: stopped,
           answerFreshLocally: false,
+          sweepHooks: sweepHooksOf(settings, options),
         });
         for (const { outcome } of results) wakeAt = Math.min(wakeAt, attentionAt(outcome));
         const failing = results.filter((r) => r.outcome.type === 'failed' || r.deployFailed);

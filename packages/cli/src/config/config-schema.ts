@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { durationSchema } from '../settings/duration.js';
 
 /**
  * A secret: `{ env: NAME }` (an environment variable), `{ file: path }` (a file's contents, trailing newline
@@ -79,6 +80,10 @@ const certificateSchema = z.strictObject({
   deployHook: command.optional(),
   /** Accept names with a label that mixes scripts (`аpple.test`: a Cyrillic а); refused by default as homographs. */
   allowMixedScripts: z.boolean().optional(),
+  /** Renew once less than this remains (`30d` or seconds); an earlier ARI window still wins. */
+  renewBefore: durationSchema.optional(),
+  /** Renewals keep the certificate's private key (for pinned keys, DANE 3 1 1) instead of a new one. */
+  reuseKey: z.boolean().optional(),
 });
 
 export type CertificateConfig = z.infer<typeof certificateSchema>;
@@ -107,6 +112,8 @@ export const configSchema = z.strictObject({
       email: z.union([z.string().min(3), z.array(z.string().min(3))]).optional(),
       keyAlgorithm: z.enum(['ES256', 'ES384', 'RS256']).optional(),
       eab: z.strictObject({ kid: z.string().min(1), hmacKey: secretSchema }).optional(),
+      /** Agree to the CA's terms of service when a new account is registered (as --agree-tos). */
+      agreeTos: z.boolean().optional(),
     })
     .optional(),
   store: z.strictObject({ directory: z.string().min(1).optional() }).optional(),
@@ -119,6 +126,14 @@ export const configSchema = z.strictObject({
       deployHookTimeout: z.int().positive().optional(),
       /** Accept mixed-script labels in every certificate's names (see certificates[].allowMixedScripts). */
       allowMixedScripts: z.boolean().optional(),
+      /** Run once before the first order of a renew run or daemon sweep (e.g. stop the web server on :80). */
+      preHook: command.optional(),
+      /** Run once after the last order of a renew run or daemon sweep (e.g. start the web server again). */
+      postHook: command.optional(),
+      /** certificates[].reuseKey for every configured certificate that does not say. */
+      reuseKey: z.boolean().optional(),
+      /** certificates[].renewBefore for every certificate that does not say, stored ones included. */
+      renewBefore: durationSchema.optional(),
     })
     .optional(),
   solvers: z.array(solverSchema).optional(),

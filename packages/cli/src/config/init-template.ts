@@ -33,6 +33,8 @@ defaults:
   # profile: tlsserver                    # an ACME profile the CA offers (Let's Encrypt: classic, tlsserver, shortlived)
   # deployHook: [systemctl, reload, nginx] # run after every issuance, without a shell; see the README for its variables
   # deployHookTimeout: 300                # seconds
+  # renewBefore: 30d                      # renew once less than this remains (default: 2/3 of the lifetime);
+                                          # an earlier ARI window from the CA still wins
 
 # How to prove control of the names. One solver per challenge type; the first that fits a name answers it
 # (wildcards need dns-01).
@@ -61,6 +63,7 @@ certificates: []
 #    # profile: shortlived
 #    # output: /etc/ssl/example.com       # also copy fullchain.pem, privkey.pem (0600), cert.pem, chain.pem here
 #    # deployHook: [systemctl, reload, nginx]
+#    # renewBefore: 30d
 
 # daemon:                                 # certkeeper run
 #   listen: 127.0.0.1:9464                # status page, /api, /metrics (Prometheus), /healthz; "off" for none

@@ -54,7 +54,7 @@ describe('loadConfig', () => {
     );
     expect(problems).toEqual([
       'F:2:14 ca.directory: expected a string, got the number 42',
-      'F:4:3 account.emial: unknown key "emial"; expected one of: name, email, keyAlgorithm, eab',
+      'F:4:3 account.emial: unknown key "emial"; expected one of: name, email, keyAlgorithm, eab, agreeTos',
       'F:6:11 solvers[0].type: expected one of "http-01-standalone", "http-01-webroot", "tls-alpn-01-standalone", "dns-01", got "dns-02"',
       'F:7:5 solvers[1].provider: missing; expected a string',
       'F:9:12 certificates[0].names: expected at least one name',

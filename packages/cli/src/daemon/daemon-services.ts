@@ -3,6 +3,7 @@ import type { CommandContext } from '../commands/context.js';
 import { Deployer } from '../deploy/deployer.js';
 import type { Reporter } from '../output/reporter.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
+import { TermsAgreement, terminalTermsIo } from '../runtime/terms-agreement.js';
 import type { Settings } from '../settings/settings.js';
 import { type DaemonSite, openDaemonSite } from './daemon-site.js';
 
@@ -28,6 +29,11 @@ export async function openDaemonServices(
   const runtime = await openRuntime(settings, {
     command: 'run',
     logger: context.logger,
+    // A daemon asks no one: without --agree-tos or account.agreeTos a new account is refused, each sweep saying why.
+    terms: new TermsAgreement(
+      settings,
+      terminalTermsIo((line) => reporter.info(line), false),
+    ),
     metrics,
     solvers: true,
     env: context.env,

@@ -1,6 +1,19 @@
 import { spawn } from 'node:child_process';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 
+/** How a failure of a hook is told: which hook, what it means, what to do. */
+export interface HookLabel {
+  readonly name: string;
+  readonly consequence: string;
+  readonly hint: string;
+}
+
+const DEPLOY_HOOK: HookLabel = {
+  name: 'deploy hook',
+  consequence: 'the certificate is stored and valid',
+  hint: 'fix the hook, then run it by hand with the same CERTKEEPER_* variables (see the README).',
+};
+
 /** Bytes of the hook's output kept for an error message (its end, where the reason usually is). */
 const OUTPUT_TAIL = 2048;
 
@@ -15,6 +28,7 @@ export function runDeployHook(
   command: readonly string[],
   env: Readonly<Record<string, string>>,
   timeoutMs: number,
+  label: HookLabel = DEPLOY_HOOK,
 ): Promise<{ readonly ms: number }> {
   const started = performance.now();
   const [program, ...args] = command;
@@ -39,9 +53,9 @@ export function runDeployHook(
       reject(
         new CertkeeperError(
           ErrorCodes.DEPLOY_HOOK_FAILED,
-          `The deploy hook ${JSON.stringify(command.join(' '))} ${what}; the certificate is stored and valid.${output.trim() ? `\n--- hook output (end) ---\n${output.trimEnd()}` : ''}`,
+          `The ${label.name} ${JSON.stringify(command.join(' '))} ${what}; ${label.consequence}.${output.trim() ? `\n--- hook output (end) ---\n${output.trimEnd()}` : ''}`,
           {
-            hint: `fix the hook, then run it by hand with the same CERTKEEPER_* variables (see the README).`,
+            hint: label.hint,
             cause,
           },
         ),

@@ -8,6 +8,7 @@ import type { SolverSpec } from '../settings/settings.js';
 import { deploymentBehind, deploymentEvent, deploysTo, rememberCertificate } from './deployment-state.js';
 import { freshOutcomes } from './fresh-outcomes.js';
 import type { Runtime } from './open-runtime.js';
+import type { SweepHooks } from './sweep-hooks.js';
 import type { WorkItem } from './work-items.js';
 
 export interface ItemResult {
@@ -26,6 +27,8 @@ export interface KeepOptions {
    * passes false so every outcome goes through the manager and its metrics.
    */
   readonly answerFreshLocally?: boolean;
+  /** `--pre-hook`/`--post-hook`: around the orders of this run, when it has any. */
+  readonly sweepHooks?: SweepHooks;
 }
 
 /**
@@ -70,6 +73,8 @@ async function keepEach(
     signal,
   );
   const fresh = options.answerFreshLocally === false ? items.map(() => undefined) : checked;
+  // Work to do may register a new account: agree to the CA's terms (or ask, or refuse) before any live view draws.
+  if (checked.some((outcome) => outcome === undefined)) await runtime.terms?.beforeRegistering(runtime);
   const managers = new Set<CertificateManager>();
   const managerOf = async (specs: readonly SolverSpec[] | undefined) => {
     const { manager } = await runtime.managerFor(specs);
@@ -86,6 +91,8 @@ async function keepEach(
       let outcome: EnsureOutcome;
       try {
         if (item.problem) throw item.problem;
+        // Work to do (the freshness gate did not pass it): the pre-hook first, once per run.
+        if (checked[index] === undefined) await options.sweepHooks?.beforeOrder(reporter);
         outcome =
           fresh[index] ??
           (await (
@@ -101,6 +108,8 @@ async function keepEach(
     }
   } finally {
     for (const manager of managers) manager.events.off('progress', onProgress);
+    // After the last order, also when one failed or the run was interrupted: the web server must come back.
+    await options.sweepHooks?.afterOrders(reporter);
   }
 }
 

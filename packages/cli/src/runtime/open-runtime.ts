@@ -4,6 +4,7 @@ import { FileStore } from '@certkeeper/store';
 import type { Settings, SolverSpec } from '../settings/settings.js';
 import { type BuiltSolvers, buildSolvers } from './build-solvers.js';
 import { portLease } from './port-lease.js';
+import type { TermsAgreement } from './terms-agreement.js';
 import { assertWritableDirectory } from './writable-directory.js';
 
 /** The composed parts a command works with. `close()` stops the responder, the CA connections and the store. */
@@ -20,6 +21,8 @@ export interface Runtime {
     solvers?: readonly SolverSpec[],
   ): Promise<{ manager: CertificateManager; solvers: BuiltSolvers }>;
   readonly solvers: BuiltSolvers;
+  /** Agreement to the CA's terms, when this command may register a new account. */
+  readonly terms?: TermsAgreement;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,8 @@ export interface RuntimeOptions {
   readonly command?: string;
   /** Where resolved plugin secrets are registered; the process's by default. */
   readonly redactor?: SecretRedactor;
+  /** Agreement to the CA's terms before a new account is registered (commands that may register one). */
+  readonly terms?: TermsAgreement;
 }
 
 export function managerOptionsOf(settings: Settings): ManagerOptions {
@@ -86,7 +91,10 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
     ? await build(settings.solvers)
     : { solvers: [], responders: [], stop: async () => {} };
   const store = await FileStore.open({ directory: settings.storeDirectory });
-  const managerOptions = managerOptionsOf(settings);
+  const base = managerOptionsOf(settings);
+  const managerOptions: ManagerOptions = options.terms
+    ? { ...base, account: { ...base.account, agreeToTerms: options.terms.agree } }
+    : base;
   // One manager per distinct solver set; JSON drops the `where` functions, leaving what the solvers are.
   const composed = new Map<string, Promise<{ manager: CertificateManager; solvers: BuiltSolvers }>>();
   const compose = (built: BuiltSolvers) =>
@@ -114,6 +122,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
   return {
     settings,
     managerOptions,
+    ...(options.terms ? { terms: options.terms } : {}),
     store,
     managerFor,
     solvers,

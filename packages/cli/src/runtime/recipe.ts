@@ -27,6 +27,8 @@ export interface IssueRecipe {
   readonly profile?: string;
   readonly output?: string;
   readonly deployHook?: readonly string[];
+  /** `issue --reuse-key`: renewals keep the key. */
+  readonly reuseKey?: boolean;
   readonly solvers: readonly RecipeSolver[];
 }
 
@@ -42,6 +44,7 @@ export function recipeOf(settings: Settings, spec: CertificateSpec): IssueRecipe
     ...(spec.profile ? { profile: spec.profile } : {}),
     ...(spec.output ? { output: spec.output } : {}),
     ...(spec.deployHook ? { deployHook: spec.deployHook } : {}),
+    ...(spec.reuseKey ? { reuseKey: true } : {}),
     solvers: settings.solvers.map(recipeSolver),
   };
 }
@@ -72,6 +75,7 @@ export function specOfRecipe(recipe: IssueRecipe): CertificateSpec {
     ...(recipe.profile ? { profile: recipe.profile } : {}),
     ...(recipe.output ? { output: recipe.output } : {}),
     ...(recipe.deployHook ? { deployHook: recipe.deployHook } : {}),
+    ...(recipe.reuseKey ? { reuseKey: true } : {}),
   };
 }
 

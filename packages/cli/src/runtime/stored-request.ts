@@ -11,5 +11,6 @@ export function requestOf(runtime: Runtime, accountUrl: string, request: EnsureR
     identifiers: parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value })),
     keyType: request.keyType ?? runtime.settings.keyType,
     ...(request.profile ? { profile: request.profile } : {}),
+    ...(request.renewBeforeMs ? { renewBeforeMs: request.renewBeforeMs } : {}),
   };
 }

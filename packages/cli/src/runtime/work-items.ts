@@ -27,6 +27,8 @@ export function itemOf(spec: CertificateSpec): WorkItem {
       identifiers: spec.names,
       keyType: spec.keyType,
       ...(spec.profile ? { profile: spec.profile } : {}),
+      ...(spec.renewBeforeMs ? { renewBeforeMs: spec.renewBeforeMs } : {}),
+      ...(spec.reuseKey ? { reuseKey: true } : {}),
     },
   };
 }
@@ -46,6 +48,17 @@ export function itemOfRecipe(runtime: Runtime, recipe: IssueRecipe): WorkItem {
  * this CA and account, as `renew` and `run` keep them — certbot's habit: what was issued is renewed.
  */
 export async function workItems(runtime: Runtime, specs: readonly CertificateSpec[]): Promise<WorkItem[]> {
+  const items = await collectItems(runtime, specs);
+  // defaults.renewBefore: for every certificate that does not say, those issue made and those found in the store too.
+  const { renewBeforeMs } = runtime.settings;
+  return renewBeforeMs
+    ? items.map((item) =>
+        item.request.renewBeforeMs ? item : { ...item, request: { ...item.request, renewBeforeMs } },
+      )
+    : items;
+}
+
+async function collectItems(runtime: Runtime, specs: readonly CertificateSpec[]): Promise<WorkItem[]> {
   const items = specs.map(itemOf);
   const accountUrl = await storedAccountUrl(runtime);
   if (!accountUrl) return items;

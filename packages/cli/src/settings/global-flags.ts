@@ -20,6 +20,8 @@ export interface GlobalFlags {
   readonly eabHmacKey?: string;
   /** Accept names with a label that mixes scripts (homograph check off). */
   readonly allowMixedScripts?: boolean;
+  /** Agree to the CA's terms of service when a new account is registered. */
+  readonly agreeTos?: boolean;
   readonly json?: boolean;
   readonly verbose?: boolean;
 }

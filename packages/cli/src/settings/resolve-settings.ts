@@ -19,6 +19,7 @@ import { type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { resolveSecret } from '../config/secret-reference.js';
 import { located, where } from './config-location.js';
 import { resolveDaemonAuth } from './daemon-auth.js';
+import { durationMs } from './duration.js';
 import type { GlobalFlags } from './global-flags.js';
 import { parseListenAddress } from './listen-address.js';
 import { codeOf, type NameProblem, nameProblems } from './name-checks.js';
@@ -162,6 +163,8 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     const profile = certificate.profile ?? flags.profile ?? config.defaults?.profile;
     const hook = certificate.deployHook ?? config.defaults?.deployHook;
     const mixed = allowMixedScripts || certificate.allowMixedScripts === true;
+    const renewBefore = certificate.renewBefore ?? config.defaults?.renewBefore;
+    const reuseKey = certificate.reuseKey ?? config.defaults?.reuseKey;
     return {
       names: certificate.names,
       keyType: kt,
@@ -169,6 +172,8 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       ...(certificate.output ? { output: resolve(base, certificate.output) } : {}),
       ...(hook ? { deployHook: hook } : {}),
       ...(mixed ? { allowMixedScripts: true } : {}),
+      ...(renewBefore !== undefined ? { renewBeforeMs: durationMs(renewBefore) } : {}),
+      ...(reuseKey ? { reuseKey: true } : {}),
     };
   });
   assertConfiguredNames(certificates, loaded, file, directoryUrl, config.ca?.maxNames);
@@ -195,6 +200,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       contact: emails.map((email) => (email.includes(':') ? email : `mailto:${email}`)),
       ...(config.account?.keyAlgorithm ? { keyAlgorithm: config.account.keyAlgorithm } : {}),
       ...(externalAccountBinding ? { externalAccountBinding } : {}),
+      agreeTos: flags.agreeTos === true || config.account?.agreeTos === true,
     },
     storeDirectory: flags.dataDir
       ? resolve(context.cwd, flags.dataDir)
@@ -205,6 +211,11 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     ...(profile ? { profile } : {}),
     ...(config.defaults?.deployHook ? { deployHook: config.defaults.deployHook } : {}),
     deployHookTimeoutMs: (config.defaults?.deployHookTimeout ?? 300) * 1000,
+    ...(config.defaults?.preHook ? { preHook: config.defaults.preHook } : {}),
+    ...(config.defaults?.postHook ? { postHook: config.defaults.postHook } : {}),
+    ...(config.defaults?.renewBefore !== undefined
+      ? { renewBeforeMs: durationMs(config.defaults.renewBefore) }
+      : {}),
     solvers,
     certificates,
     daemon: {

@@ -12,6 +12,10 @@ export interface CertificateSpec {
   readonly deployHook?: readonly string[];
   /** Names with mixed-script labels were accepted for this certificate. */
   readonly allowMixedScripts?: boolean;
+  /** Renew once less than this remains (ms); an earlier ARI window still wins. */
+  readonly renewBeforeMs?: number;
+  /** Renewals keep the stored certificate's private key. */
+  readonly reuseKey?: boolean;
 }
 
 /** Where a setting came from, for messages: `file:line:col key` or a flag; `atKey` points at the key itself. */
@@ -57,12 +61,19 @@ export interface Settings {
     readonly contact: readonly string[];
     readonly keyAlgorithm?: 'ES256' | 'ES384' | 'RS256';
     readonly externalAccountBinding?: ExternalAccountBinding;
+    /** `--agree-tos` or `account.agreeTos`: agree to the CA's terms when registering a new account. */
+    readonly agreeTos: boolean;
   };
   readonly storeDirectory: string;
   readonly keyType: CertificateKeyType;
   readonly profile?: string;
   readonly deployHook?: readonly string[];
   readonly deployHookTimeoutMs: number;
+  /** `defaults.preHook`/`postHook` (the command's `--pre-hook`/`--post-hook` win): around a sweep's orders. */
+  readonly preHook?: readonly string[];
+  readonly postHook?: readonly string[];
+  /** `defaults.renewBefore` (ms): for every certificate without its own, stored and issued ones included. */
+  readonly renewBeforeMs?: number;
   readonly solvers: readonly SolverSpec[];
   readonly certificates: readonly CertificateSpec[];
   readonly daemon: {

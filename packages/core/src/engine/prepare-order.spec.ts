@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { exportPrivateKeyPem, generateCertificateKey } from '../crypto/certificate-key.js';
 import { ErrorCodes } from '../errors/codes.js';
 import { prepareOrder } from './prepare-order.js';
 
@@ -21,5 +22,24 @@ describe('prepareOrder', () => {
       'shortlived',
       [{ type: 'ip', value: '192.0.2.7' }],
     ]);
+  });
+
+  it('certifies a given key of the asked type again (a renewal keeping its key), and refuses another type', async () => {
+    const pem = exportPrivateKeyPem(await generateCertificateKey('ec384'));
+    const state = await prepareOrder({
+      ...letsEncrypt,
+      identifiers: ['a.example.test'],
+      keyType: 'ec384',
+      certificateKeyPem: pem,
+    });
+    expect(state.certificateKeyPem).toBe(pem);
+    await expect(
+      prepareOrder({
+        ...letsEncrypt,
+        identifiers: ['a.example.test'],
+        keyType: 'ec256',
+        certificateKeyPem: pem,
+      }),
+    ).rejects.toMatchObject({ code: ErrorCodes.INVALID_KEY });
   });
 });

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { exportPrivateKeyPem, generateCertificateKey } from '../crypto/certificate-key.js';
+import {
+  exportPrivateKeyPem,
+  generateCertificateKey,
+  importCertificateKey,
+} from '../crypto/certificate-key.js';
 import { assertCsrMatchesIdentifiers, parseCsr } from '../crypto/csr-parse.js';
 import { type CertificateKeyType, DEFAULT_CERTIFICATE_KEY_TYPE } from '../crypto/key-types.js';
 import { toDer } from '../crypto/pem.js';
@@ -20,6 +24,11 @@ export interface PrepareOrderInput {
   readonly csr?: string | Uint8Array;
   /** Type of the key generated when no CSR is given (default ec256). */
   readonly keyType?: CertificateKeyType;
+  /**
+   * A private key (PEM) to certify instead of a new one — a renewal that keeps its key (`--reuse-key`). It must be
+   * of `keyType` when that is given. The state holds it, as it would a generated key.
+   */
+  readonly certificateKeyPem?: string;
   readonly profile?: string;
   /** RFC 9773 ARI certificate id of the certificate being replaced. */
   readonly replaces?: string;
@@ -51,9 +60,9 @@ export async function prepareOrder(input: PrepareOrderInput): Promise<OrderState
       });
     }
     identifiers = wire(input.identifiers);
-    certificateKeyPem = exportPrivateKeyPem(
-      await generateCertificateKey(input.keyType ?? DEFAULT_CERTIFICATE_KEY_TYPE),
-    );
+    certificateKeyPem = input.certificateKeyPem
+      ? reusedKeyPem(input.certificateKeyPem, input.keyType)
+      : exportPrivateKeyPem(await generateCertificateKey(input.keyType ?? DEFAULT_CERTIFICATE_KEY_TYPE));
   }
   // Let's Encrypt refuses IP addresses outside `shortlived`: say so now, not after a new-order token is spent.
   assertKnownCaProfileRules({ directoryUrl: input.directoryUrl, identifiers, profile: input.profile });
@@ -82,4 +91,16 @@ export async function prepareOrder(input: PrepareOrderInput): Promise<OrderState
 /** Normalised wire identifiers (a wildcard keeps its `*.` in the order; the CA splits it into an authorization). */
 function wire(input: ReadonlyArray<string | Identifier>): Identifier[] {
   return parseIdentifiers(input).map(({ type, value }) => ({ type, value }));
+}
+
+/** The caller's key, checked to be a certificate key of the asked type, normalised to PKCS#8. */
+function reusedKeyPem(pem: string, keyType: CertificateKeyType | undefined): string {
+  const key = importCertificateKey(pem);
+  if (keyType && key.type !== keyType)
+    throw new CertkeeperError(
+      ErrorCodes.INVALID_KEY,
+      `The key to reuse is ${key.type}, but ${keyType} was asked for; nothing was ordered.`,
+      { hint: 'give the key type the key has, or drop reuseKey for one renewal so a new key is made.' },
+    );
+  return exportPrivateKeyPem(key);
 }

@@ -110,6 +110,8 @@ export const ErrorCodes = {
    * address); nothing was sent to the CA.
    */
   PREFLIGHT_FAILED: 'CERTKEEPER_ERR_PREFLIGHT_FAILED',
+  /** A new account was not registered: the CA's terms of service were not agreed to; nothing was sent. */
+  TERMS_NOT_AGREED: 'CERTKEEPER_ERR_TERMS_NOT_AGREED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -66,6 +66,7 @@ const expected: Record<Fault, readonly ErrorCode[]> = {
     ErrorCodes.DEPLOY_HOOK_FAILED,
     ErrorCodes.NOT_FOUND,
     ErrorCodes.PREFLIGHT_FAILED,
+    ErrorCodes.TERMS_NOT_AGREED,
   ],
 };
 

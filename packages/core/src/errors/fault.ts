@@ -87,6 +87,8 @@ export const faultByCode: Readonly<Record<ErrorCode, Fault>> = {
   [ErrorCodes.DEPLOY_HOOK_FAILED]: 'local',
   [ErrorCodes.NOT_FOUND]: 'local',
   [ErrorCodes.PREFLIGHT_FAILED]: 'local',
+  // The user has not agreed to the CA's terms: nothing was sent; agreeing is the user's step.
+  [ErrorCodes.TERMS_NOT_AGREED]: 'local',
 };
 
 /**

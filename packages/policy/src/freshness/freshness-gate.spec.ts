@@ -67,6 +67,47 @@ describe('assessFreshness', () => {
       reason: 'renewal-time',
     });
   });
+  it('renewBefore replaces the lifetime rule: due once less than that remains', () => {
+    const forty = { ...request, renewBeforeMs: 40 * 86_400_000 };
+    const early = assessFreshness(forty, stored, at('2026-12-20T00:00:00Z'));
+    expect(early.fresh && early.explanation).toBe(
+      'fresh until 2026-12-21T00:00:00.000Z (renewBefore 40d before expiry)',
+    );
+    const ten = { ...request, renewBeforeMs: 10 * 86_400_000 };
+    const later = assessFreshness(ten, stored, at('2027-01-15T00:00:00Z'));
+    expect(later.fresh && later.nextCheckAt.toISOString()).toBe('2027-01-20T00:00:00.000Z');
+    expect(assessFreshness(ten, stored, at('2027-01-20T00:00:01Z'))).toMatchObject({
+      fresh: false,
+      reason: 'renewal-time',
+    });
+  });
+  it('an ARI window earlier than renewBefore wins; a later one does not delay it', () => {
+    const ari = (chosenAt: string): CertificateRecord => ({
+      ...stored,
+      renewalInfo: {
+        windowStart: chosenAt,
+        windowEnd: chosenAt,
+        chosenAt,
+        refreshAt: '2027-02-01T00:00:00.000Z',
+        fetchedAt: '2026-11-10T00:00:00.000Z',
+      },
+    });
+    const ten = { ...request, renewBeforeMs: 10 * 86_400_000 };
+    expect(assessFreshness(ten, ari('2026-11-20T00:00:00.000Z'), at('2026-11-21T00:00:00Z'))).toMatchObject({
+      fresh: false,
+      explanation: expect.stringContaining('ARI window'),
+    });
+    const late = assessFreshness(ten, ari('2027-01-25T00:00:00.000Z'), at('2027-01-15T00:00:00Z'));
+    expect(late.fresh && late.renewal.at.toISOString()).toBe('2027-01-20T00:00:00.000Z');
+  });
+  it('a renewBefore as long as the lifetime is not used: the lifetime rule applies', () => {
+    const result = assessFreshness(
+      { ...request, renewBeforeMs: 91 * 86_400_000 },
+      stored,
+      at('2026-12-01T00:00:00Z'),
+    );
+    expect(result.fresh && result.explanation).toContain('2/3 of the 90-day lifetime; renewBefore 91d');
+  });
   it.each([
     ['missing', undefined, {}],
     ['revoked', { ...stored, revokedAt: '2026-11-02T00:00:00Z' }, {}],

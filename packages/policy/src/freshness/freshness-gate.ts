@@ -67,7 +67,7 @@ export function assessFreshness(
   if (Date.parse(stored.notAfter) <= now.getTime()) {
     return { fresh: false, reason: 'expired', explanation: `the certificate expired at ${stored.notAfter}` };
   }
-  const renewal = renewalTime(stored);
+  const renewal = renewalTime(stored, request.renewBeforeMs);
   if (renewal.at.getTime() <= now.getTime()) {
     return {
       fresh: false,
