@@ -124,4 +124,15 @@ solvers:
     const provider = rfc2136({ server: bind.address, tsig: { name: key.name, secret: key.secret } });
     expect((await provider.listRecords(accountZone)).filter((record) => record.type === 'TXT')).toEqual([]);
   });
+
+  it('refuses --dns-account-01 without a DNS solver (exit 2, the flag and the way out named)', async () => {
+    const result = await runCli(['issue', '--http-standalone', '--dns-account-01', 'x.cli-dns.test'], {
+      cwd: dir,
+      env: { CK_TEST_TSIG_SECRET: key.secret },
+    });
+    expect(result.code, explain(result)).toBe(2);
+    expect(result.stdout + result.stderr).toContain(
+      '--dns-account-01: needs a DNS solver: add --dns <plugin>',
+    );
+  });
 });
