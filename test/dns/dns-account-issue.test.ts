@@ -1,8 +1,15 @@
-import { dnsAccountLabel, parseCertificate } from '@certkeeper/core';
+import {
+  AcmeClient,
+  dnsAccountLabel,
+  generateAccountKey,
+  parseCertificate,
+  prepareOrder,
+  runOrder,
+} from '@certkeeper/core';
 import { ChalltestsrvDnsProvider, Dns01Solver, type DnsProvider } from '@certkeeper/dns';
 import { type CertificateManager, createCertificateManager } from '@certkeeper/manager';
 import { MemoryStore } from '@certkeeper/store';
-import { type PebbleHandle, startPebble } from '@certkeeper/testkit';
+import { faults, type PebbleHandle, startFaultProxy, startPebble } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servedTxt } from '../support/issue-from-pebble.js';
 
@@ -141,6 +148,54 @@ describe('issuing through dns-account-01 from Pebble 2.10', () => {
         expect(await servedTxt(pebble.dnsPort, `_${label}._acme-challenge.shared.example.test`)).toEqual([]);
     } finally {
       onCreate = undefined;
+    }
+  });
+
+  it('falls back to dns-01 where the CA does not offer dns-account-01', async () => {
+    created.length = 0;
+    // A CA without the draft: the proxy removes dns-account-01 from every authorization Pebble sends.
+    const proxy = await startFaultProxy({ target: pebble.directoryUrl, caBundlePem: pebble.caBundlePem });
+    proxy.addRule({
+      kind: 'authz',
+      action: faults.respond(async (_request, context) => {
+        const upstream = await context.forward();
+        const authorization = upstream.json<{ challenges: { type: string }[] }>();
+        const { 'content-length': _length, ...headers } = upstream.headers;
+        return {
+          status: upstream.status,
+          headers: headers as Record<string, string>,
+          body: {
+            ...authorization,
+            challenges: authorization.challenges.filter((c) => c.type !== 'dns-account-01'),
+          },
+        };
+      }),
+    });
+    const client = new AcmeClient({
+      directoryUrl: proxy.directoryUrl,
+      caBundle: proxy.caBundlePem,
+      accountKey: await generateAccountKey('ES256'),
+    });
+    try {
+      const accountUrl = (await client.accounts.create({ contact: ['mailto:ops@example.test'] })).url;
+      const dnsServer = `127.0.0.1:${pebble.dnsPort}`;
+      const solver = new Dns01Solver({
+        provider: recordingProvider(),
+        discovery: { zones: ['example.test'], fixedServers: [dnsServer], resolvers: [dnsServer] },
+        dnsAccount01: true,
+      });
+      const state = await prepareOrder({
+        directoryUrl: proxy.directoryUrl,
+        accountUrl,
+        identifiers: ['plain.example.test'],
+      });
+      const { certificate, state: final } = await runOrder(state, { client, solvers: [solver] });
+      expect(final.authorizations.map((entry) => entry.challenge?.type)).toEqual(['dns-01']);
+      expect(created.map((record) => record.name)).toEqual(['_acme-challenge.plain.example.test']);
+      expect([...parseCertificate(certificate.pem).names]).toEqual(['plain.example.test']);
+    } finally {
+      await client.close();
+      await proxy.close();
     }
   });
 });
