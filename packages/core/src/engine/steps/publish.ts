@@ -28,7 +28,7 @@ export async function publish(state: OrderState, deps: ResolvedDeps): Promise<St
         { ...state, receipts },
         {
           code: CertkeeperError.isInstance(error) ? error.code : ErrorCodes.SOLVER_FAILED,
-          message: `Publishing ${solver.type} responses failed: ${error instanceof Error ? error.message : String(error)}`,
+          message: `Publishing ${[...new Set(tasks.map((task) => task.type))].join('/')} responses failed: ${error instanceof Error ? error.message : String(error)}`,
         },
         deps.clock.now(),
       );
