@@ -51,6 +51,10 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       '--dns <plugin>',
       'answer dns-01 with this DNS plugin (options from CERTKEEPER_<PLUGIN>_* variables)',
     )
+    .option(
+      '--dns-account-01',
+      'with --dns (or the config’s dns-01 solver): prefer dns-account-01 where the CA offers it (records at _<account label>._acme-challenge.<name>)',
+    )
     .option('--http-webroot <dir>', 'answer http-01 by writing into this web server document root')
     .option('--http-standalone', 'answer http-01 with a built-in responder on :80 (see --http-listen)')
     .option(

@@ -124,7 +124,13 @@ export class CertificateManager {
           directoryUrl: this.options.directoryUrl,
           keyType,
           ...(request.profile ? { profile: request.profile } : {}),
-          solvers: this.solvers.map((solver) => ({ type: solver.type })),
+          // A solver answering more types (dns-account-01 turned on) proves differently: a failure backoff
+          // recorded before does not hold it back. Single-type solvers keep their earlier fingerprint.
+          solvers: this.solvers.map((solver) =>
+            solver.types && solver.types.length > 1
+              ? { type: solver.type, settings: { types: solver.types.join(',') } }
+              : { type: solver.type },
+          ),
         }),
     };
     const outcome = await this.coordinator.ensure(

@@ -66,6 +66,11 @@ const solverSchema = z.discriminatedUnion('type', [
     propagationTimeout: z.int().positive().optional(),
     /** TTL of the TXT records (default 60). */
     ttl: z.int().positive().optional(),
+    /**
+     * Also answer dns-account-01 (draft-ietf-acme-dns-account-label) and prefer it where the CA offers it: records
+     * at `_<account label>._acme-challenge.<name>`, so several accounts can validate one name at once. Default false.
+     */
+    dnsAccount01: z.boolean().optional(),
   }),
 ]);
 

@@ -54,6 +54,7 @@ solvers:
   #   # zones: [example.com]              # skip the SOA lookup
   #   # propagationTimeout: 600           # seconds to wait for every authoritative nameserver
   #   # ttl: 60
+  #   # dnsAccount01: true                # prefer dns-account-01 where the CA offers it (one record name per account)
 
 # The certificates to keep: none until you add them (a placeholder would be ordered by the next renew).
 # Uncomment and edit, one entry per certificate:

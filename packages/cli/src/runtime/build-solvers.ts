@@ -131,5 +131,6 @@ async function dnsSolver(
     },
     ...(spec.propagationTimeoutMs ? { propagation: { timeoutMs: spec.propagationTimeoutMs } } : {}),
     ...(spec.ttl ? { ttl: spec.ttl } : {}),
+    ...(spec.dnsAccount01 ? { dnsAccount01: true } : {}),
   });
 }

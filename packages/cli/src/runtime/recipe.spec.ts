@@ -49,6 +49,24 @@ describe('issue recipes', () => {
     ]);
   });
 
+  it('remember --dns-account-01 so renewals prefer dns-account-01 too, from the config or the environment', () => {
+    const withFlag: SolverSpec = { ...configDns, dnsAccount01: true };
+    const recipe = recipeOf(settings([withFlag]), spec);
+    expect(recipe.solvers).toEqual([
+      { type: 'dns-01', provider: 'cloudflare', options: 'config', dnsAccount01: true },
+    ]);
+    expect(describeRecipe(recipe)).toContain('dns cloudflare (dns-account-01)');
+    // Renewed without the flag on the command line: the config's solver, with dns-account-01 still on.
+    expect(recipeSolverSpecs(recipe, settings([configDns]))).toEqual([withFlag]);
+    const fromEnvironment = recipeOf(
+      settings([{ ...withFlag, options: {}, optionsFromEnvironment: true }]),
+      spec,
+    );
+    expect(recipeSolverSpecs(fromEnvironment, settings([]))).toMatchObject([
+      { type: 'dns-01', provider: 'cloudflare', optionsFromEnvironment: true, dnsAccount01: true },
+    ]);
+  });
+
   it('a DNS solver gone from the config is a config error that names the ways out', () => {
     const recipe = recipeOf(settings([configDns]), spec);
     expect(() => recipeSolverSpecs(recipe, settings([]))).toThrow(

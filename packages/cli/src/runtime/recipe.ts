@@ -12,7 +12,13 @@ export type RecipeSolver =
   | { readonly type: 'http-01-standalone'; readonly listen: ListenAddress }
   | { readonly type: 'tls-alpn-01-standalone'; readonly listen: ListenAddress }
   | { readonly type: 'http-01-webroot'; readonly webroot: string }
-  | { readonly type: 'dns-01'; readonly provider: string; readonly options: 'config' | 'environment' };
+  | {
+      readonly type: 'dns-01';
+      readonly provider: string;
+      readonly options: 'config' | 'environment';
+      /** `--dns-account-01` was given: renewals prefer dns-account-01 too. */
+      readonly dnsAccount01?: true;
+    };
 
 /**
  * How `issue` made a certificate, kept in its managed record so a plain `renew` or `run` renews and deploys it the
@@ -57,6 +63,7 @@ function recipeSolver(spec: SolverSpec): RecipeSolver {
     type: 'dns-01',
     provider: spec.provider,
     options: spec.optionsFromEnvironment ? 'environment' : 'config',
+    ...(spec.dnsAccount01 ? { dnsAccount01: true as const } : {}),
   };
 }
 
@@ -96,6 +103,7 @@ export function recipeSolverSpecs(recipe: IssueRecipe, settings: Settings): Solv
         provider: solver.provider,
         options: {},
         optionsFromEnvironment: true,
+        ...(solver.dnsAccount01 ? { dnsAccount01: true } : {}),
         where: (key) => (key ? `--dns ${solver.provider} (option ${key})` : `--dns ${solver.provider}`),
       };
     const configured = settings.solvers.find(
@@ -109,7 +117,9 @@ export function recipeSolverSpecs(recipe: IssueRecipe, settings: Settings): Solv
           hint: `add the dns-01 solver with provider ${solver.provider} back to the config file, issue it again with other solver flags (certkeeper issue --dns <plugin> ${recipe.names.join(' ')}), or stop keeping it: certkeeper forget ${recipe.names.join(' ')}.`,
         },
       );
-    return configured;
+    return solver.dnsAccount01 && configured.type === 'dns-01'
+      ? { ...configured, dnsAccount01: true }
+      : configured;
   });
 }
 
@@ -122,7 +132,7 @@ export function describeRecipe(recipe: IssueRecipe): string {
         ? `standalone ${formatListenAddress(solver.listen)}`
         : solver.type === 'tls-alpn-01-standalone'
           ? `tls-alpn standalone ${formatListenAddress(solver.listen)}`
-          : `dns ${solver.provider}`,
+          : `dns ${solver.provider}${solver.dnsAccount01 ? ' (dns-account-01)' : ''}`,
   );
   return [
     `issued with: ${solvers.join(' + ') || 'no solver'}`,

@@ -7,6 +7,8 @@ export interface GlobalFlags {
   readonly account?: string;
   readonly email?: readonly string[];
   readonly dns?: string;
+  /** Let the DNS solver answer dns-account-01 where the CA offers it. */
+  readonly dnsAccount01?: boolean;
   readonly httpWebroot?: string;
   readonly httpStandalone?: boolean;
   /** Where the standalone responder listens (implies --http-standalone); default `:80`. */

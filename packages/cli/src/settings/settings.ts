@@ -37,6 +37,8 @@ export type SolverSpec =
       readonly nameservers?: readonly string[];
       readonly propagationTimeoutMs?: number;
       readonly ttl?: number;
+      /** Also answer dns-account-01, preferred where offered (`dnsAccount01: true`, `--dns-account-01`). */
+      readonly dnsAccount01?: boolean;
       readonly where: Where;
     };
 

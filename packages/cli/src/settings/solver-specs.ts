@@ -82,7 +82,7 @@ export function solverSpecs(
       );
     }
     checkResponderPorts(specs, problem);
-    return specs;
+    return withDnsAccountFlag(specs, flags, problem);
   }
   const seen = new Map<string, number>();
   for (const [index, solver] of (config.solvers ?? []).entries()) {
@@ -119,7 +119,25 @@ export function solverSpecs(
     }
   }
   checkResponderPorts(specs, problem);
-  return specs;
+  return withDnsAccountFlag(specs, flags, problem);
+}
+
+/** `--dns-account-01` turns dns-account-01 on for the DNS solver; without one it has nothing to act on. */
+function withDnsAccountFlag(
+  specs: SolverSpec[],
+  flags: GlobalFlags,
+  problem: (location: string, path: ConfigPath | undefined, message: string) => void,
+): SolverSpec[] {
+  if (flags.dnsAccount01 !== true) return specs;
+  if (!specs.some((spec) => spec.type === 'dns-01')) {
+    problem(
+      '--dns-account-01',
+      undefined,
+      'needs a DNS solver: add --dns <plugin>, or a dns-01 solver in the config file (solvers: [{ type: dns-01, provider: <plugin> }])',
+    );
+    return specs;
+  }
+  return specs.map((spec) => (spec.type === 'dns-01' ? { ...spec, dnsAccount01: true } : spec));
 }
 
 /** The http-01 and tls-alpn-01 responders cannot share one port: the second could never bind it. */
@@ -154,6 +172,7 @@ function dnsSpec(
     ...(solver.nameservers ? { nameservers: solver.nameservers } : {}),
     ...(solver.propagationTimeout ? { propagationTimeoutMs: solver.propagationTimeout * 1000 } : {}),
     ...(solver.ttl ? { ttl: solver.ttl } : {}),
+    ...(solver.dnsAccount01 ? { dnsAccount01: true } : {}),
     where: (key, atKey) =>
       located(loaded, key ? ['solvers', index, 'options', key] : ['solvers', index, 'provider'], atKey),
   };

@@ -1,6 +1,10 @@
 import type { Identifier } from '../identifiers/identifier.js';
 
-export type ChallengeType = 'http-01' | 'dns-01' | 'tls-alpn-01';
+/**
+ * `dns-account-01` is draft-ietf-acme-dns-account-label: dns-01's TXT value at an account-scoped name
+ * (`_<account label>._acme-challenge.<domain>`), so several accounts can validate one name at once.
+ */
+export type ChallengeType = 'http-01' | 'dns-01' | 'dns-account-01' | 'tls-alpn-01';
 
 /**
  * One challenge response the engine asks a solver to publish. Everything here is plain JSON, computed by the
@@ -14,8 +18,13 @@ export interface ChallengeTask {
   readonly token: string;
   /** `token || '.' || base64url(JWK thumbprint)` (RFC 8555 §8.1). */
   readonly keyAuthorization: string;
-  /** For dns-01: base64url(SHA-256(keyAuthorization)), the TXT value (RFC 8555 §8.4). */
+  /** For dns-01 and dns-account-01: base64url(SHA-256(keyAuthorization)), the TXT value (RFC 8555 §8.4). */
   readonly dnsTxtValue?: string;
+  /**
+   * For dns-account-01: the order's account label (`dnsAccountLabel(accountUrl)`); the record goes at
+   * `_<label>._acme-challenge.<domain>`.
+   */
+  readonly dnsAccountLabel?: string;
   /** The authorization URL, unique per task: a stable key for receipts. */
   readonly authorizationUrl: string;
 }
@@ -63,6 +72,12 @@ export interface SolverContext {
  */
 export interface ChallengeSolver {
   readonly type: ChallengeType;
+  /**
+   * Every challenge type this solver answers, most preferred first (default: `[type]`). The DNS solver answers
+   * dns-account-01 and dns-01 with the same machinery: one publish call, one propagation wait and one cleanup
+   * cover both, and the engine takes the first of these types the CA offers.
+   */
+  readonly types?: readonly ChallengeType[];
   /**
    * True when responses live only in this process's memory (a standalone http-01 responder): after a crash they
    * are gone although the state says they were published. The engine then publishes the unanswered tasks again,

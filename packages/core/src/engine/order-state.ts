@@ -48,6 +48,8 @@ export interface SelectedChallenge {
   readonly token: string;
   readonly keyAuthorization: string;
   readonly dnsTxtValue?: string;
+  /** dns-account-01: the label of the order's account, computed once so every worker publishes the same name. */
+  readonly dnsAccountLabel?: string;
 }
 
 export interface AuthorizationState {

@@ -15,6 +15,9 @@ const solver = (type: ChallengeType, supports?: ChallengeSolver['supports']): Ch
 const http01 = solver('http-01');
 const dns01 = solver('dns-01');
 const tlsAlpn01 = solver('tls-alpn-01');
+// The DNS solver with dns-account-01 allowed answers both DNS types.
+const dnsAccount01: ChallengeSolver = { ...solver('dns-01'), types: ['dns-account-01', 'dns-01'] };
+const onlyDnsAccount01 = solver('dns-account-01');
 const ids = (...names: string[]): Identifier[] =>
   parseIdentifiers(names).map(({ type, value }) => ({ type, value }));
 
@@ -30,6 +33,8 @@ describe('preflight: what can be known before ordering', () => {
     ],
     [['192.0.2.1', '2001:db8::1'], [http01]],
     [['192.0.2.1'], [tlsAlpn01]],
+    [['*.example.test', 'example.test'], [dnsAccount01]],
+    [['*.example.test', 'example.test'], [onlyDnsAccount01]],
     [
       ['192.0.2.1', '*.example.test'],
       [dns01, http01],
@@ -47,13 +52,20 @@ describe('preflight: what can be known before ordering', () => {
       {
         check: 'solver',
         subject: '*.example.test',
-        reason: 'a wildcard can only be proven with dns-01; configured solvers: http-01',
+        reason: 'a wildcard can only be proven with dns-01 or dns-account-01; configured solvers: http-01',
         fix: expect.stringContaining('--dns <plugin>'),
       },
     ]);
     expect(error.message).toContain('nothing was sent to the CA');
     expect(error.message).toContain('*.example.test');
     expect(error.message).toContain('solvers: [{ type: dns-01, provider: <plugin> }]');
+  });
+
+  it('refuses an IP address with only the DNS types (dns-account-01 proves DNS names and wildcards, never IPs)', () => {
+    const findings = preflightFindings({ identifiers: ids('192.0.2.1'), solvers: [dnsAccount01] });
+    expect(findings.map((f) => f.reason)).toEqual([
+      'an IP address can only be proven with http-01 or tls-alpn-01; configured solvers: dns-01',
+    ]);
   });
 
   it('refuses an IP address with only dns-01 (RFC 8738 §7), pointing at the http-01 options', () => {
@@ -75,7 +87,8 @@ describe('preflight: what can be known before ordering', () => {
     expect(preflightFindings({ identifiers: ids('*.example.test'), solvers: [tlsAlpn01] })).toEqual([
       expect.objectContaining({
         subject: '*.example.test',
-        reason: 'a wildcard can only be proven with dns-01; configured solvers: tls-alpn-01',
+        reason:
+          'a wildcard can only be proven with dns-01 or dns-account-01; configured solvers: tls-alpn-01',
       }),
     ]);
   });
@@ -88,9 +101,12 @@ describe('preflight: what can be known before ordering', () => {
     expect(findings.map((f) => [f.subject, f.reason])).toEqual([
       [
         'a.example.test',
-        'a name can only be proven with http-01 or tls-alpn-01 or dns-01; configured solvers: none',
+        'a name can only be proven with http-01 or tls-alpn-01 or dns-01 or dns-account-01; configured solvers: none',
       ],
-      ['*.b.example.test', 'a wildcard can only be proven with dns-01; configured solvers: none'],
+      [
+        '*.b.example.test',
+        'a wildcard can only be proven with dns-01 or dns-account-01; configured solvers: none',
+      ],
     ]);
   });
 

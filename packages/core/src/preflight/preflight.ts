@@ -1,4 +1,4 @@
-import { challengeTypesFor, solverCanProve } from '../engine/challenge-capability.js';
+import { challengeTypesFor, solverCanProve, solverTypes } from '../engine/challenge-capability.js';
 import type { ChallengeSolver } from '../engine/challenge-solver.js';
 import type { Identifier } from '../identifiers/identifier.js';
 import { contactProblem } from './contact-address.js';
@@ -59,7 +59,9 @@ function solverFinding(
   const needed = challengeTypesFor(base, wildcard);
   const fix = wildcard ? ADD_DNS01 : identifier.type === 'ip' ? ADD_HTTP01 : ADD_ANY;
   // A solver of a fitting type is configured but refuses the identifier (its `supports` said no).
-  const refusing = solvers.filter((solver) => needed.includes(solver.type)).map((solver) => solver.type);
+  const refusing = solvers
+    .filter((solver) => solverTypes(solver).some((type) => needed.includes(type)))
+    .map((solver) => solver.type);
   if (refusing.length > 0) {
     return {
       check: 'solver',

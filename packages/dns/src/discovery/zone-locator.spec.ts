@@ -44,6 +44,35 @@ describe('ZoneLocator', () => {
     expect(stats.queries).toBe(4);
   });
 
+  it('walks up from the identifier for a dns-account-01 name too: no resolver is asked about any _ label', async () => {
+    const discovery = await discoveryFor([nsFor('example.test'), nsFor('sub.example.test')]);
+    const name = '_ujmmovf2vn55tgye._acme-challenge.www.sub.example.test';
+    const location = await discovery.locator.locate(name);
+    expect(location).toEqual({ name, fqdn: name, zone: 'sub.example.test', cnameChain: [] });
+    // `_acme-challenge.www.sub` does not exist before publishing: a cached NXDOMAIN there would hide the name below.
+    expect(server!.received.filter((query) => query.rd && query.name.includes('_'))).toEqual([]);
+    expect(server!.received.filter((query) => !query.rd)).toEqual([
+      { transport: 'udp', name, type: 'CNAME', rd: false },
+    ]);
+  });
+
+  it('publishes a dns-account-01 record inside a zone delegated at _acme-challenge.<name>', async () => {
+    server = await startStaticDnsServer({
+      zones: ['example.test', '_acme-challenge.www.example.test'],
+      records: [nsFor('example.test'), nsFor('_acme-challenge.www.example.test')],
+    });
+    const address = formatServerAddress(server.address);
+    const discovery = createDnsDiscovery({
+      resolvers: [address],
+      nameserverAddresses: { 'ns1.example.test': [address] },
+    });
+    const location = await discovery.locator.locate('_ujmmovf2vn55tgye._acme-challenge.www.example.test');
+    expect(location).toMatchObject({
+      fqdn: '_ujmmovf2vn55tgye._acme-challenge.www.example.test',
+      zone: '_acme-challenge.www.example.test',
+    });
+  });
+
   it('follows a CNAME at the challenge name into another zone (acme-dns style)', async () => {
     const discovery = await discoveryFor([
       nsFor('example.test'),

@@ -31,9 +31,10 @@ export interface ZoneLocatorOptions {
 }
 
 /**
- * Finds the zone that holds `_acme-challenge.<name>` and the name to publish at.
+ * Finds the zone that holds `_acme-challenge.<name>` (or dns-account-01's `_<label>._acme-challenge.<name>`) and
+ * the name to publish at.
  *
- * The SOA walk starts at the *parent* of an `_acme-challenge` name and asks the resolvers only about names that
+ * The SOA walk starts above the underscore labels of a challenge name and asks the resolvers only about names that
  * already exist: asking a recursive resolver about the challenge name before the record exists would cache an
  * NXDOMAIN there for the SOA minimum TTL. The challenge name itself (CNAME? delegated sub-zone?) is asked of the
  * zone's authoritative servers, non-recursively.
@@ -99,8 +100,11 @@ export class ZoneLocator {
   private async walkSoa(name: string, context: LookupContext): Promise<string> {
     // Start one label up: the challenge name may not exist yet (a cached NXDOMAIN would delay validation), and
     // a CNAME target may itself be an alias (BIND answers SERVFAIL for an SOA question at a looping alias).
-    // A zone cut exactly at `name` is found afterwards by asking the zone's own servers (zoneCutAt).
-    const first = parentName(name) ?? name;
+    // Skip further underscore labels too: for dns-account-01's `_<label>._acme-challenge.www`, a resolver's
+    // NXDOMAIN for `_acme-challenge.www` would also deny everything below it (RFC 8020) for the SOA minimum TTL.
+    // A zone cut at or below the start is found afterwards by asking the zone's own servers (zoneCutAt).
+    let first = parentName(name) ?? name;
+    while (first.startsWith('_') && parentName(first)) first = parentName(first)!;
     let candidate: string | undefined = first;
     while (candidate) {
       const response = await this.resolvers.ask(candidate, 'SOA', context);

@@ -25,6 +25,19 @@ describe('dns names', () => {
     }
   });
 
+  it('puts dns-account-01 records at _<account label>._acme-challenge, shared by an apex and its wildcard', () => {
+    // The draft's example account https://example.com/acme/acct/ExampleAccount has the label ujmmovf2vn55tgye.
+    expect(challengeName('Example.org', 'ujmmovf2vn55tgye')).toBe(
+      '_ujmmovf2vn55tgye._acme-challenge.example.org',
+    );
+    expect(challengeName('*.example.org', 'ujmmovf2vn55tgye')).toBe(
+      '_ujmmovf2vn55tgye._acme-challenge.example.org',
+    );
+    for (const bad of ['', 'UJMM', 'a.b', '_x', 'x'.repeat(63)]) {
+      expect(() => challengeName('example.org', bad)).toThrow(/not a dns-account-01 account label/);
+    }
+  });
+
   it('maps an apex and its wildcard to the same challenge name', () => {
     expect(challengeName('example.test')).toBe('_acme-challenge.example.test');
     expect(challengeName('*.Example.test')).toBe('_acme-challenge.example.test');

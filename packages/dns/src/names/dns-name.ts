@@ -31,12 +31,27 @@ export function normalizeName(name: string): string {
 }
 
 /**
- * The name that carries the dns-01 TXT record for an identifier. For a wildcard (`*.example.test`) it is the
- * base name's `_acme-challenge.example.test` (RFC 8555 §8.4), so an apex and its wildcard share one name.
+ * The name that carries the TXT record for an identifier. For a wildcard (`*.example.test`) it is the base name's
+ * (RFC 8555 §8.4), so an apex and its wildcard share one name:
+ * - dns-01: `_acme-challenge.example.test`;
+ * - dns-account-01 (given the account label): `_<label>._acme-challenge.example.test`
+ *   (draft-ietf-acme-dns-account-label §3), one name per account, so accounts never touch each other's records.
+ *
+ * @throws CertkeeperError INVALID_OPTION when the name is not valid or the label is not a base32 label.
  */
-export function challengeName(identifierValue: string): string {
+export function challengeName(identifierValue: string, accountLabel?: string): string {
   const base = normalizeName(identifierValue).replace(/^\*\./, '');
-  return `${ACME_CHALLENGE_LABEL}.${base}`;
+  if (accountLabel === undefined) return `${ACME_CHALLENGE_LABEL}.${base}`;
+  if (!/^[a-z2-7]{1,62}$/.test(accountLabel)) {
+    throw new CertkeeperError(
+      ErrorCodes.INVALID_OPTION,
+      `"${accountLabel}" is not a dns-account-01 account label (lower-case base32) for ${identifierValue}.`,
+      {
+        hint: 'Compute it with dnsAccountLabel(accountUrl) from @certkeeper/core; the engine does this itself.',
+      },
+    );
+  }
+  return normalizeName(`_${accountLabel}.${ACME_CHALLENGE_LABEL}.${base}`);
 }
 
 /** Whether `name` equals `zone` or lies below it. Both must be normalised. */

@@ -1,7 +1,8 @@
 import { CertkeeperError, ErrorCodes, type PublicationReceipt } from '@certkeeper/core';
 
 /**
- * What the dns-01 solver stores per published task (`PublicationReceipt.data`). Plain JSON, so a crashed or
+ * What the dns-01 solver stores per published task (dns-01 and dns-account-01 alike; `PublicationReceipt.type`
+ * says which) (`PublicationReceipt.data`). Plain JSON, so a crashed or
  * different worker can check propagation and clean up exactly these records later.
  */
 export interface Dns01ReceiptData {
@@ -11,7 +12,7 @@ export interface Dns01ReceiptData {
   readonly name: string;
   /** Where the record lives: `_acme-challenge.<identifier>` or the end of its CNAME chain. */
   readonly fqdn: string;
-  /** `_acme-challenge.<identifier>`, the name the CA asks. */
+  /** `_acme-challenge.<identifier>` (dns-account-01: `_<label>._acme-challenge.<identifier>`), the name the CA asks. */
   readonly challengeName: string;
   readonly value: string;
   readonly ttl: number;
@@ -23,7 +24,7 @@ export interface Dns01ReceiptData {
 export function readReceipt(receipt: PublicationReceipt): Dns01ReceiptData {
   const data = receipt.data as Partial<Dns01ReceiptData> | null;
   const valid =
-    receipt.type === 'dns-01' &&
+    (receipt.type === 'dns-01' || receipt.type === 'dns-account-01') &&
     typeof data === 'object' &&
     data !== null &&
     ['zone', 'name', 'fqdn', 'challengeName', 'value', 'publishedAt'].every(

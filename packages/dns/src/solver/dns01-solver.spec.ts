@@ -96,6 +96,51 @@ describe('Dns01Solver', () => {
     ]);
   });
 
+  it("answers dns-account-01 (when enabled) at each account's own name beside dns-01, in one batch and one check", async () => {
+    const provider = new InMemoryDnsProvider({ zones: [zone] });
+    const solver = await setup(provider);
+    expect(solver.types).toEqual(['dns-01']);
+    const accountSolver = new Dns01Solver({
+      provider,
+      discovery: servers!.discovery,
+      propagation: { initialIntervalMs: 200, timeoutMs: 60_000 },
+      dnsAccount01: true,
+    });
+    expect(accountSolver.types).toEqual(['dns-account-01', 'dns-01']);
+    const account = (label: string, task: ChallengeTask): ChallengeTask => ({
+      ...task,
+      type: 'dns-account-01',
+      dnsAccountLabel: label,
+      authorizationUrl: `${task.authorizationUrl}/${label}`,
+    });
+    // Two accounts' apex + wildcard, and one plain dns-01 task, in one order's publish call.
+    const mixed = [
+      account('aaaaaaaaaaaaaaaa', tasks[0]!),
+      account('aaaaaaaaaaaaaaaa', tasks[1]!),
+      account('bbbbbbbbbbbbbbbb', tasks[0]!),
+      tasks[2]!,
+    ];
+    const receipts = await accountSolver.publish(mixed, {});
+    expect(provider.calls.filter((call) => call.operation === 'applyChanges')).toHaveLength(1);
+    expect(receipts.map((receipt) => [receipt.type, (receipt.data as Dns01ReceiptData).fqdn])).toEqual([
+      ['dns-account-01', '_aaaaaaaaaaaaaaaa._acme-challenge.example.test'],
+      ['dns-account-01', '_aaaaaaaaaaaaaaaa._acme-challenge.example.test'],
+      ['dns-account-01', '_bbbbbbbbbbbbbbbb._acme-challenge.example.test'],
+      ['dns-01', '_acme-challenge.www.example.test'],
+    ]);
+    servers!.secondary = served(provider)();
+    expect(await accountSolver.checkReady(receipts, {})).toEqual({ ready: true });
+    // Cleaning up one account's records leaves the other account's record alone.
+    await accountSolver.cleanup(receipts.slice(0, 2), {});
+    expect((await provider.listRecords(zone)).map((record) => record.name).sort()).toEqual([
+      '_acme-challenge.www',
+      '_bbbbbbbbbbbbbbbb._acme-challenge',
+    ]);
+    // A solver without dns-account-01 refuses such tasks, naming the option.
+    const refused = await solver.publish([mixed[0]!], {}).catch((error: unknown) => error);
+    expect(CertkeeperError.isInstance(refused) && refused.hint).toContain('dnsAccount01: true');
+  });
+
   it('creates records concurrently when the provider cannot batch, and publishing twice changes nothing', async () => {
     const provider = new InMemoryDnsProvider({ zones: [zone], latencyMs: 20 });
     // Concurrency is read off the provider (how many creations overlapped), not off a stopwatch.

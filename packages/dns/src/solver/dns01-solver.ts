@@ -2,6 +2,7 @@ import {
   CertkeeperError,
   type ChallengeSolver,
   type ChallengeTask,
+  type ChallengeType,
   ErrorCodes,
   type Identifier,
   type PublicationReceipt,
@@ -36,6 +37,14 @@ export interface Dns01SolverOptions {
    * nameserver had the records). Must not throw.
    */
   readonly onCheck?: (result: PropagationResult, publishedAt: Date) => void;
+  /**
+   * Also answer dns-account-01 (draft-ietf-acme-dns-account-label), and prefer it where the CA offers it: the
+   * record goes at `_<account label>._acme-challenge.<name>`, so several accounts (workers, clusters, CAs'
+   * clients) can validate one name at the same time without touching each other's records. dns-01 still answers
+   * where the CA does not offer it. Default false: the CA must support the draft, and a CNAME delegating
+   * `_acme-challenge.<name>` elsewhere (acme-dns) does not cover the account-scoped name below it.
+   */
+  readonly dnsAccount01?: boolean;
 }
 
 interface PlannedRecord {
@@ -50,6 +59,8 @@ interface PlannedRecord {
  */
 export class Dns01Solver implements ChallengeSolver {
   readonly type = 'dns-01' as const;
+  /** dns-account-01 first when enabled (`dnsAccount01`), then dns-01: the engine takes the first one offered. */
+  readonly types: readonly ChallengeType[];
   readonly discovery: DnsDiscovery;
   readonly checker: PropagationChecker;
   private readonly provider: DnsProvider;
@@ -58,6 +69,7 @@ export class Dns01Solver implements ChallengeSolver {
   constructor(private readonly options: Dns01SolverOptions) {
     this.provider = options.provider;
     this.ttl = options.ttl ?? 60;
+    this.types = options.dnsAccount01 ? ['dns-account-01', 'dns-01'] : ['dns-01'];
     this.discovery =
       options.discovery && 'locator' in options.discovery
         ? options.discovery
@@ -65,7 +77,7 @@ export class Dns01Solver implements ChallengeSolver {
     this.checker = new PropagationChecker(this.discovery, options.propagation);
   }
 
-  /** dns-01 validates DNS names only (RFC 8738 §7 forbids it for IP identifiers). */
+  /** dns-01 and dns-account-01 validate DNS names only (RFC 8738 §7 forbids dns-01 for IP identifiers). */
   supports(identifier: Identifier): boolean {
     return identifier.type === 'dns';
   }
@@ -81,12 +93,12 @@ export class Dns01Solver implements ChallengeSolver {
       await this.create(planned, signalOption);
     } catch (error) {
       const leftovers = await this.removeQuietly(planned);
-      throw publishFailed(error, planned.length, leftovers);
+      throw publishFailed(error, planned.length, leftovers, describeTypes(tasks));
     }
     const publishedAt = this.now().toISOString();
     return planned.map(({ task, location, record }) => ({
       authorizationUrl: task.authorizationUrl,
-      type: 'dns-01' as const,
+      type: task.type,
       data: {
         zone: location.zone,
         name: record.name,
@@ -146,7 +158,7 @@ export class Dns01Solver implements ChallengeSolver {
     if (leftovers.length > 0) {
       throw new CertkeeperError(
         ErrorCodes.DNS_PROVIDER_FAILED,
-        `Could not delete ${leftovers.length} of ${records.length} dns-01 TXT records: ${leftovers.join('; ')}.`,
+        `Could not delete ${leftovers.length} of ${records.length} ${describeTypes(receipts)} TXT records: ${leftovers.join('; ')}.`,
         {
           hint: 'Run cleanup again later with the same receipts, or delete these records by hand.',
           retryable: true,
@@ -161,16 +173,24 @@ export class Dns01Solver implements ChallengeSolver {
   ): Promise<PlannedRecord[]> {
     const names = new Map<string, Promise<ChallengeLocation>>();
     const planned = tasks.map(async (task) => {
-      if (task.type !== 'dns-01' || !task.dnsTxtValue) {
+      const accountScoped = task.type === 'dns-account-01';
+      if (
+        !this.types.includes(task.type) ||
+        !task.dnsTxtValue ||
+        (accountScoped && task.dnsAccountLabel === undefined)
+      ) {
         throw new CertkeeperError(
           ErrorCodes.INVALID_OPTION,
-          `Task ${task.authorizationUrl} (${task.identifier.value}) is not a dns-01 task with a TXT value.`,
+          `Task ${task.authorizationUrl} (${task.identifier.value}) is not a ${this.types.join(' or ')} task with a TXT value${accountScoped ? ' and an account label' : ''}.`,
           {
-            hint: 'Give the dns-01 solver only dns-01 tasks; the engine computes dnsTxtValue (RFC 8555 §8.4).',
+            hint: accountScoped
+              ? 'Enable dns-account-01 on this solver (option dnsAccount01: true); the engine computes dnsTxtValue and dnsAccountLabel.'
+              : 'Give the dns-01 solver only dns-01 tasks; the engine computes dnsTxtValue (RFC 8555 §8.4).',
           },
         );
       }
-      const name = challengeName(task.identifier.value);
+      // The one place dns-01 and dns-account-01 differ: the name the record goes at.
+      const name = challengeName(task.identifier.value, accountScoped ? task.dnsAccountLabel : undefined);
       // An apex and its wildcard share one name: locate it once.
       if (!names.has(name)) names.set(name, this.discovery.locator.locate(name, signalOption));
       const location = await names.get(name)!;
@@ -253,7 +273,17 @@ function groupByZone(
   return byZone;
 }
 
-function publishFailed(error: unknown, count: number, leftovers: readonly string[]): CertkeeperError {
+/** "dns-01", "dns-account-01" or "dns-account-01/dns-01", for messages. */
+function describeTypes(items: readonly { readonly type: ChallengeType }[]): string {
+  return [...new Set(items.map((item) => item.type))].sort().reverse().join('/') || 'dns-01';
+}
+
+function publishFailed(
+  error: unknown,
+  count: number,
+  leftovers: readonly string[],
+  types: string,
+): CertkeeperError {
   const code = CertkeeperError.isInstance(error) ? error.code : ErrorCodes.DNS_PROVIDER_FAILED;
   const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const aftermath =
@@ -262,7 +292,7 @@ function publishFailed(error: unknown, count: number, leftovers: readonly string
       : `these records could not be deleted and must be removed by hand: ${leftovers.join('; ')}`;
   return new CertkeeperError(
     code,
-    `Publishing ${count} dns-01 TXT records failed (${reason}); ${aftermath}.`,
+    `Publishing ${count} ${types} TXT records failed (${reason}); ${aftermath}.`,
     {
       hint: 'Fix the provider problem above, then publish again; nothing needs cleaning up unless listed.',
       retryable: CertkeeperError.isInstance(error) ? error.retryable : true,

@@ -1,22 +1,18 @@
 import { ErrorCodes } from '../../errors/codes.js';
-import type { PublicationReceipt } from '../challenge-solver.js';
 import type { ResolvedDeps } from '../engine-deps.js';
 import type { OrderState } from '../order-state.js';
 import { continueNow, enterPhase, failOrder, type StepResult, waitInPhase } from '../step-result.js';
-import { solverFor } from './publish.js';
+import { receiptsBySolver } from './publish.js';
 
 /**
  * Ask each solver whether its responses are visible to the CA yet (DNS propagation). Never sleeps: a solver that
  * is not ready says when to check again, and the driver — or an application's job queue — waits.
  */
 export async function awaitReadiness(state: OrderState, deps: ResolvedDeps): Promise<StepResult> {
-  const byType = new Map<string, PublicationReceipt[]>();
-  for (const receipt of state.receipts)
-    byType.set(receipt.type, [...(byType.get(receipt.type) ?? []), receipt]);
   const pending: { until: Date; detail: string }[] = [];
-  for (const [type, receipts] of byType) {
-    const solver = solverFor(deps, type);
+  for (const [solver, receipts] of receiptsBySolver(state.receipts, deps)) {
     if (!solver.checkReady) continue;
+    const type = [...new Set(receipts.map((receipt) => receipt.type))].join('/');
     const result = await solver.checkReady(receipts, { signal: deps.signal });
     if (result.ready) continue;
     if (result.failed) {

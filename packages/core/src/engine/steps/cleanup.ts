@@ -1,5 +1,5 @@
 import { AcmeProblemError } from '../../errors/acme-problem-error.js';
-import type { PublicationReceipt } from '../challenge-solver.js';
+import type { ChallengeSolver, PublicationReceipt } from '../challenge-solver.js';
 import type { ResolvedDeps } from '../engine-deps.js';
 import type { OrderState } from '../order-state.js';
 import { enterPhase, type StepResult } from '../step-result.js';
@@ -11,17 +11,31 @@ import { solverFor } from './publish.js';
  * must not hide the certificate that was issued or the reason the order failed.
  */
 export async function cleanup(state: OrderState, deps: ResolvedDeps): Promise<StepResult> {
-  const byType = new Map<string, PublicationReceipt[]>();
-  for (const receipt of state.receipts)
-    byType.set(receipt.type, [...(byType.get(receipt.type) ?? []), receipt]);
+  // Grouped by solver: one that answers two types (dns-account-01 and dns-01) cleans up in one call.
+  const bySolver = new Map<ChallengeSolver, PublicationReceipt[]>();
+  for (const receipt of state.receipts) {
+    try {
+      const solver = solverFor(deps, receipt.type);
+      bySolver.set(solver, [...(bySolver.get(solver) ?? []), receipt]);
+    } catch (error) {
+      deps.logger.warn(
+        { orderId: state.id, type: receipt.type, error: String(error) },
+        'cleanup of published responses failed',
+      );
+    }
+  }
   // Cleanup runs with its own lifetime, not the caller's signal: a cancelled order must still tidy up.
   await Promise.all(
-    [...byType].map(async ([type, receipts]) => {
+    [...bySolver].map(async ([solver, receipts]) => {
       try {
-        await solverFor(deps, type).cleanup(receipts, {});
+        await solver.cleanup(receipts, {});
       } catch (error) {
         deps.logger.warn(
-          { orderId: state.id, type, error: String(error) },
+          {
+            orderId: state.id,
+            type: [...new Set(receipts.map((r) => r.type))].join('/'),
+            error: String(error),
+          },
           'cleanup of published responses failed',
         );
       }

@@ -2,7 +2,8 @@ import { ErrorCodes } from '../../errors/codes.js';
 import { formatIdentifier } from '../../identifiers/identifier.js';
 import type { Authorization } from '../../resources/authorizations.js';
 import { dnsTxtValue, keyAuthorization } from '../../resources/challenges.js';
-import { solverCanProve } from '../challenge-capability.js';
+import { dnsAccountLabel } from '../../resources/dns-account-label.js';
+import { solverCanProve, solverTypes } from '../challenge-capability.js';
 import type { ResolvedDeps } from '../engine-deps.js';
 import type { AuthorizationState, OrderState, SelectedChallenge } from '../order-state.js';
 import { continueNow, enterPhase, failOrder, type StepResult } from '../step-result.js';
@@ -17,7 +18,7 @@ export async function fetchAuthorizations(state: OrderState, deps: ResolvedDeps)
   for (const { url, authorization } of fetched) {
     const wildcard = authorization.wildcard === true;
     const challenge =
-      authorization.status === 'pending' ? await selectChallenge(authorization, deps) : undefined;
+      authorization.status === 'pending' ? await selectChallenge(authorization, state, deps) : undefined;
     authorizations.push({
       url,
       identifier: authorization.identifier,
@@ -56,7 +57,7 @@ export async function fetchAuthorizations(state: OrderState, deps: ResolvedDeps)
       { ...state, ...known },
       {
         code: ErrorCodes.NO_SOLVER,
-        message: `No configured solver can answer for ${unsolvable.wildcard ? '*.' : ''}${formatIdentifier(unsolvable.identifier)}: the CA offers ${offered}; configured: ${deps.solvers.map((s) => s.type).join(', ') || 'none'}.`,
+        message: `No configured solver can answer for ${unsolvable.wildcard ? '*.' : ''}${formatIdentifier(unsolvable.identifier)}: the CA offers ${offered}; configured: ${deps.solvers.map((s) => solverTypes(s).join('/')).join(', ') || 'none'}.`,
         identifier: unsolvable.identifier,
       },
       now,
@@ -67,24 +68,35 @@ export async function fetchAuthorizations(state: OrderState, deps: ResolvedDeps)
   return { state: next, next: continueNow };
 }
 
+/**
+ * Solvers in their configured order, and within a solver its types in its order of preference: a DNS solver with
+ * dns-account-01 enabled takes it where the CA offers it and falls back to dns-01 where it does not.
+ */
 async function selectChallenge(
   authorization: Authorization,
+  state: OrderState,
   deps: ResolvedDeps,
 ): Promise<SelectedChallenge | undefined> {
   const wildcard = authorization.wildcard === true;
   for (const solver of deps.solvers) {
-    const offered = authorization.challenges.find(
-      (c) => c.type === solver.type && c.status === 'pending' && c.token,
-    );
-    if (!offered?.token || !solverCanProve(solver, authorization.identifier, wildcard)) continue;
-    const keyAuth = await keyAuthorization(offered.token, deps.client.accountKey);
-    return {
-      type: solver.type,
-      url: offered.url,
-      token: offered.token,
-      keyAuthorization: keyAuth,
-      ...(solver.type === 'dns-01' ? { dnsTxtValue: dnsTxtValue(keyAuth) } : {}),
-    };
+    for (const type of solverTypes(solver)) {
+      const offered = authorization.challenges.find(
+        (c) => c.type === type && c.status === 'pending' && c.token,
+      );
+      if (!offered?.token || !solverCanProve(solver, authorization.identifier, wildcard, type)) continue;
+      const keyAuth = await keyAuthorization(offered.token, deps.client.accountKey);
+      const dns = type === 'dns-01' || type === 'dns-account-01';
+      return {
+        type,
+        url: offered.url,
+        token: offered.token,
+        keyAuthorization: keyAuth,
+        ...(dns ? { dnsTxtValue: dnsTxtValue(keyAuth) } : {}),
+        // The CA hashes the URL of the account that answers the challenge: the order's account (runStep checks
+        // that the client signs as it).
+        ...(type === 'dns-account-01' ? { dnsAccountLabel: dnsAccountLabel(state.accountUrl) } : {}),
+      };
+    }
   }
   return undefined;
 }

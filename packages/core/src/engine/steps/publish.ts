@@ -1,5 +1,6 @@
 import { CertkeeperError } from '../../errors/certkeeper-error.js';
 import { ErrorCodes } from '../../errors/codes.js';
+import { solverTypes } from '../challenge-capability.js';
 import type { ChallengeSolver, ChallengeTask, PublicationReceipt } from '../challenge-solver.js';
 import type { ResolvedDeps } from '../engine-deps.js';
 import type { AuthorizationState, OrderState } from '../order-state.js';
@@ -27,7 +28,7 @@ export async function publish(state: OrderState, deps: ResolvedDeps): Promise<St
         { ...state, receipts },
         {
           code: CertkeeperError.isInstance(error) ? error.code : ErrorCodes.SOLVER_FAILED,
-          message: `Publishing ${solver.type} responses failed: ${error instanceof Error ? error.message : String(error)}`,
+          message: `Publishing ${[...new Set(tasks.map((task) => task.type))].join('/')} responses failed: ${error instanceof Error ? error.message : String(error)}`,
         },
         deps.clock.now(),
       );
@@ -59,6 +60,7 @@ export function groupTasks(
       token: entry.challenge.token,
       keyAuthorization: entry.challenge.keyAuthorization,
       dnsTxtValue: entry.challenge.dnsTxtValue,
+      ...(entry.challenge.dnsAccountLabel ? { dnsAccountLabel: entry.challenge.dnsAccountLabel } : {}),
       authorizationUrl: entry.url,
     });
     tasksBySolver.set(solver, tasks);
@@ -67,8 +69,27 @@ export function groupTasks(
   return tasksBySolver;
 }
 
+/**
+ * Receipts grouped by the solver that wrote them, so a solver answering two types (dns-account-01 and dns-01)
+ * checks and cleans up all of its records in one call: one propagation wait for the whole order.
+ */
+export function receiptsBySolver(
+  receipts: readonly PublicationReceipt[],
+  deps: ResolvedDeps,
+): Map<ChallengeSolver, PublicationReceipt[]> {
+  const bySolver = new Map<ChallengeSolver, PublicationReceipt[]>();
+  for (const receipt of receipts) {
+    const solver = solverFor(deps, receipt.type);
+    bySolver.set(solver, [...(bySolver.get(solver) ?? []), receipt]);
+  }
+  return bySolver;
+}
+
+/** The configured solver answering `type` (one solver may answer several types: dns-account-01 and dns-01). */
 export function solverFor(deps: ResolvedDeps, type: string): ChallengeSolver {
-  const solver = deps.solvers.find((candidate) => candidate.type === type);
+  const solver = deps.solvers.find((candidate) =>
+    solverTypes(candidate).some((answered) => answered === type),
+  );
   if (!solver) {
     throw new CertkeeperError(
       ErrorCodes.NO_SOLVER,
