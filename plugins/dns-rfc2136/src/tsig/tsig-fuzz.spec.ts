@@ -76,6 +76,17 @@ describe('TSIG verification of untrusted answers', () => {
     expect(verifyFresh(good)).toBe('verified');
   });
 
+  it('does not verify an answer whose TSIG class or TTL was changed (they are outside the MAC)', () => {
+    // The fuzz run's counterexample (byte 72 set to 1): the TSIG record's TTL, which the MAC digests as 0.
+    const tsigType = good.lastIndexOf(Buffer.from([0x00, 0xfa, 0x00, 0xff]));
+    expect(tsigType).toBeGreaterThan(12);
+    for (const at of [tsigType + 3, tsigType + 7]) {
+      const changed = Buffer.from(good);
+      changed[at] = (changed[at]! + 1) & 0xff;
+      expect(verifyFresh(changed)).toBe('malformed');
+    }
+  });
+
   it(
     'gives a verdict or MalformedDnsMessageError on random bytes, never "verified"',
     () => {

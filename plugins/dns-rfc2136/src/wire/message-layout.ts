@@ -1,5 +1,5 @@
 import { MalformedDnsMessageError } from '@certkeeper/dns';
-import { type TsigFields, TYPE_TSIG } from '../tsig/tsig-record.js';
+import { CLASS_ANY, type TsigFields, TYPE_TSIG } from '../tsig/tsig-record.js';
 
 /** Where a received message's TSIG record sits, and what it says. */
 export interface SignedMessage {
@@ -35,6 +35,10 @@ export function splitTsig(message: Buffer): SignedMessage {
   const nameEnd = skipName(message, lastStart);
   if (nameEnd + 10 > message.length || message.readUInt16BE(nameEnd) !== TYPE_TSIG)
     return { unsigned: message };
+  // CLASS and TTL are not in the bytes the MAC covers (RFC 8945 §4.3.3 digests them as ANY and 0): a record carrying
+  // anything else was changed on the way, and cannot count as verified (found by the fuzz test).
+  if (message.readUInt16BE(nameEnd + 2) !== CLASS_ANY || message.readUInt32BE(nameEnd + 4) !== 0)
+    throw malformed('TSIG record with a class other than ANY or a TTL other than 0 (RFC 8945 §4.2)');
   const rdataStart = nameEnd + 10;
   const rdataEnd = rdataStart + message.readUInt16BE(nameEnd + 8);
   if (rdataEnd > message.length) throw malformed('TSIG record runs past the end of the message');
