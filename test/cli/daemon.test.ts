@@ -52,6 +52,8 @@ describe('certkeeper run', () => {
     const run = daemon('daemon.yaml');
     await run.waitFor(new RegExp(`/metrics and /healthz on 127\\.0\\.0\\.1:${port}`));
     await run.waitFor(/^\S+Z daemon\.test, www\.daemon\.test: issued, valid until/m);
+    // /healthz reports the sweep once it has ended (its summary line), with the time of the next.
+    await run.waitFor(/sweep: 1 certificate, 1 issued; next sweep at/);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);

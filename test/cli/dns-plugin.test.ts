@@ -91,6 +91,8 @@ certificates:
       `ca:
   directory: ${ca.proxy.directoryUrl}
   caBundle: ${ca.caBundleFile}
+account:
+  agreeTos: true
 store:
   directory: ./data-account
 solvers:

@@ -70,6 +70,7 @@ beforeAll(async () => {
   caBundle: ./second-ca.pem
 account:
   email: ops@example.test
+  agreeTos: true
 store:
   directory: ./data
 solvers:

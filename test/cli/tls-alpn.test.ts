@@ -25,6 +25,7 @@ const baseConfig = () => `ca:
   caBundle: ${ca.caBundleFile}
 account:
   email: ops@example.test
+  agreeTos: true
 store:
   directory: ./data
 `;
