@@ -90,6 +90,11 @@ describe('renew <names…>', () => {
   }, 60_000);
 });
 
+interface StatusRow {
+  readonly identifiers: readonly string[];
+  readonly renewal?: { readonly at: string; readonly basis: string };
+}
+
 describe('renewBefore', () => {
   const DAY = 86_400_000;
   const rb = (...args: string[]) => certkeeper('-c', 'rb.yaml', ...args);
@@ -138,6 +143,14 @@ certificates:
     const sixty = await notAfterOf('sixty');
     // 60 days before expiry, not the lifetime rule's 2/3 (30 days before expiry for Pebble's 90 days).
     expect(Date.parse(fresh![1]!)).toBe(sixty.notAfter.getTime() - 60 * DAY);
+    // status shows the same next renewal, and why (the default 80d for a stored certificate of no entry too).
+    const status = await rb('status', '--json');
+    expect(status.code, explain(status)).toBe(0);
+    const row = (JSON.parse(status.stdout) as { certificates: StatusRow[] }).certificates.find((c) =>
+      c.identifiers.includes('sixty.rb.habit.test'),
+    );
+    expect(row?.renewal).toMatchObject({ basis: 'renew-before' });
+    expect(Date.parse(row!.renewal!.at)).toBe(sixty.notAfter.getTime() - 60 * DAY);
   }, 120_000);
 
   it('defaults.renewBefore applies to a certificate made by issue', async () => {

@@ -35,6 +35,8 @@ export interface StatusRequest {
    * recorded under another one is not shown as deferring it.
    */
   readonly configFingerprint?: string;
+  /** The certificate's own renewal threshold (`renewBefore`), as given to `ensure`. */
+  readonly renewBeforeMs?: number;
 }
 
 /** How much of one CA limit is left for a certificate's identifier set (the tightest bucket of the rule). */
@@ -116,6 +118,8 @@ export interface StatusReportOptions {
   readonly options: ManagerOptions;
   readonly store: Store;
   readonly requests?: readonly StatusRequest[];
+  /** The renewal threshold of stored certificates that no request names (the CLI's `defaults.renewBefore`). */
+  readonly renewBeforeMs?: number;
   readonly clock?: Clock;
   /**
    * Where a certificate's files are, as the program that keeps it lays them out (the CLI: the store's PEM files
@@ -163,6 +167,9 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
       identifiers,
       ...(request.profile ? { profile: request.profile } : {}),
       ...(request.configFingerprint ? { configFingerprint: request.configFingerprint } : {}),
+      ...((request.renewBeforeMs ?? input.renewBeforeMs)
+        ? { renewBeforeMs: request.renewBeforeMs ?? input.renewBeforeMs }
+        : {}),
     };
     const key = certificateKey(wanted);
     seen.add(key);
@@ -175,6 +182,7 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
       accountUrl: record.accountUrl,
       identifiers: record.identifiers,
       ...(record.profile ? { profile: record.profile } : {}),
+      ...(input.renewBeforeMs ? { renewBeforeMs: input.renewBeforeMs } : {}),
     };
     rows.push(await describe(record.key, request, record, false));
   }
@@ -208,7 +216,8 @@ export async function buildStatusReport(input: StatusReportOptions): Promise<Sta
       (backoff) => backoff && backoffWaiver(backoff, request, now) === undefined,
     );
     const failure = setBackoff && setBackoff.failures > 0 ? setBackoff : undefined;
-    const renewal = record ? renewalTime(record) : undefined;
+    // The same time the freshness gate renews at: the CA's window, or the certificate's renewBefore if earlier.
+    const renewal = record ? renewalTime(record, request.renewBeforeMs) : undefined;
     return {
       key,
       directoryUrl,

@@ -50,7 +50,13 @@ export async function openDaemonSite(
   const filesOf = certificateFileSets(settings);
   const page = await web.StatusPage.create({
     report: () =>
-      buildStatusReport({ options: runtime.managerOptions, store: runtime.store, requests, filesOf }),
+      buildStatusReport({
+        options: runtime.managerOptions,
+        store: runtime.store,
+        requests,
+        ...(settings.renewBeforeMs ? { renewBeforeMs: settings.renewBeforeMs } : {}),
+        filesOf,
+      }),
     feed,
     guard,
     // The page is an output like stdout: every secret resolved from the configuration is scrubbed from it.

@@ -33,6 +33,7 @@ export async function allStatus(
     options: runtime.managerOptions,
     store: runtime.store,
     requests: statusRequests(settings),
+    ...(settings.renewBeforeMs ? { renewBeforeMs: settings.renewBeforeMs } : {}),
     filesOf,
   });
   const certificates = [...main.certificates];
@@ -41,6 +42,7 @@ export async function allStatus(
     const report = await buildStatusReport({
       options: { ...options, directoryUrl },
       store: runtime.store,
+      ...(settings.renewBeforeMs ? { renewBeforeMs: settings.renewBeforeMs } : {}),
       filesOf,
     });
     certificates.push(...report.certificates);

@@ -7,5 +7,8 @@ export function statusRequests(settings: Settings): StatusRequest[] {
     identifiers: certificate.names,
     keyType: certificate.keyType,
     ...(certificate.profile ? { profile: certificate.profile } : {}),
+    ...((certificate.renewBeforeMs ?? settings.renewBeforeMs)
+      ? { renewBeforeMs: certificate.renewBeforeMs ?? settings.renewBeforeMs }
+      : {}),
   }));
 }
