@@ -43,16 +43,15 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
   /** Responses live in this process's memory: the engine re-publishes them after a crash before answering. */
   readonly volatile = true;
   readonly registry: Http01ChallengeRegistry;
-  readonly #options: StandaloneHttp01SolverOptions;
   readonly #lifecycle: ResponderLifecycle<Http01Server>;
   readonly #published: RegistryHttp01Solver;
 
   constructor(options: StandaloneHttp01SolverOptions = {}) {
-    this.#options = options;
     this.registry = options.registry ?? new Http01ChallengeRegistry();
     const { portLock, portOption } = options;
     this.#lifecycle = new ResponderLifecycle(
       () => startHttp01Server({ ...options, registry: this.registry }),
+      { ...(options.stopWhenIdle ? { stopWhenIdle: true } : {}), serving: () => this.registry.size > 0 },
       portLock && {
         lock: portLock,
         // Under the lock no run of ours holds the port: whoever does is another program.
@@ -82,7 +81,7 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
    * up until every prepared order has released it (and, with `stopWhenIdle`, stops then).
    */
   prepare(context: SolverContext = {}): Promise<() => Promise<void>> {
-    return this.#lifecycle.prepare(context.signal, () => this.#stopIfIdle());
+    return this.#lifecycle.prepare(context.signal);
   }
 
   /** Stops the responder if it runs (published responses stay in the registry). */
@@ -92,28 +91,17 @@ export class StandaloneHttp01Solver implements ChallengeSolver {
 
   async publish(tasks: readonly ChallengeTask[], context: SolverContext = {}): Promise<PublicationReceipt[]> {
     checkHttp01Tasks(tasks, context);
-    // Responses go in before the server is (re)started: a concurrent cleanup with `stopWhenIdle` then sees
-    // them and does not stop the server under this order.
-    const receipts = await this.#published.publish(tasks, context);
-    try {
-      await this.start();
-    } catch (error) {
-      await this.#published.cleanup(receipts);
-      throw error;
-    }
-    return receipts;
+    return this.#lifecycle.publishThenStart(
+      () => this.#published.publish(tasks, context),
+      (receipts) => this.#published.cleanup(receipts),
+    );
   }
 
   async cleanup(receipts: readonly PublicationReceipt[], context: SolverContext = {}): Promise<void> {
     try {
       await this.#published.cleanup(receipts, context);
     } finally {
-      await this.#stopIfIdle();
+      await this.#lifecycle.stopIfIdle();
     }
-  }
-
-  async #stopIfIdle(): Promise<void> {
-    if (this.#options.stopWhenIdle && this.#lifecycle.prepared === 0 && this.registry.size === 0)
-      await this.stop();
   }
 }

@@ -38,15 +38,14 @@ export class StandaloneTlsAlpn01Solver implements ChallengeSolver {
   /** Responses live in this process's memory: the engine re-publishes them after a crash before answering. */
   readonly volatile = true;
   readonly registry: TlsAlpn01ChallengeRegistry;
-  readonly #options: StandaloneTlsAlpn01SolverOptions;
   readonly #lifecycle: ResponderLifecycle<TlsAlpn01Server>;
   readonly #published: RegistryTlsAlpn01Solver;
 
   constructor(options: StandaloneTlsAlpn01SolverOptions = {}) {
-    this.#options = options;
     this.registry = options.registry ?? new TlsAlpn01ChallengeRegistry();
-    this.#lifecycle = new ResponderLifecycle(() =>
-      startTlsAlpn01Server({ ...options, registry: this.registry }),
+    this.#lifecycle = new ResponderLifecycle(
+      () => startTlsAlpn01Server({ ...options, registry: this.registry }),
+      { ...(options.stopWhenIdle ? { stopWhenIdle: true } : {}), serving: () => this.registry.size > 0 },
     );
     this.#published = new RegistryTlsAlpn01Solver(this.registry);
   }
@@ -66,7 +65,7 @@ export class StandaloneTlsAlpn01Solver implements ChallengeSolver {
    * before anything is ordered. The server stays up until every prepared order has released it.
    */
   prepare(context: SolverContext = {}): Promise<() => Promise<void>> {
-    return this.#lifecycle.prepare(context.signal, () => this.#stopIfIdle());
+    return this.#lifecycle.prepare(context.signal);
   }
 
   /** Stops the responder if it runs (published responses stay in the registry). */
@@ -76,28 +75,17 @@ export class StandaloneTlsAlpn01Solver implements ChallengeSolver {
 
   async publish(tasks: readonly ChallengeTask[], context: SolverContext = {}): Promise<PublicationReceipt[]> {
     checkTlsAlpn01Tasks(tasks, context);
-    // Responses go in before the server is (re)started: a concurrent cleanup with `stopWhenIdle` then sees
-    // them and does not stop the server under this order.
-    const receipts = await this.#published.publish(tasks, context);
-    try {
-      await this.start();
-    } catch (error) {
-      await this.#published.cleanup(receipts);
-      throw error;
-    }
-    return receipts;
+    return this.#lifecycle.publishThenStart(
+      () => this.#published.publish(tasks, context),
+      (receipts) => this.#published.cleanup(receipts),
+    );
   }
 
   async cleanup(receipts: readonly PublicationReceipt[], context: SolverContext = {}): Promise<void> {
     try {
       await this.#published.cleanup(receipts, context);
     } finally {
-      await this.#stopIfIdle();
+      await this.#lifecycle.stopIfIdle();
     }
-  }
-
-  async #stopIfIdle(): Promise<void> {
-    if (this.#options.stopWhenIdle && this.#lifecycle.prepared === 0 && this.registry.size === 0)
-      await this.stop();
   }
 }
