@@ -243,6 +243,10 @@ export function createOnDemandTls(options: OnDemandTlsOptions): OnDemandTls {
 
   /** The context for a handshake: synchronous for a cached name, the shared attempt otherwise. */
   function contextFor(serverName: string): SecureContext | Promise<SecureContext> {
+    // The hot path: SNI is ASCII (A-labels), so a cached name is found by case alone, before the full check of a
+    // new name (IDNA, label rules: microseconds a handshake for a served name should not pay).
+    const hit = cache.get(serverName.toLowerCase());
+    if (hit) return hit.context;
     let name: string;
     try {
       name = certificateNameFor(serverName);
