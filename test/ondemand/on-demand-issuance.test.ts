@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { RegistryHttp01Solver } from '@certkeeper/http01';
 import { createOnDemandTls } from '@certkeeper/ondemand';
 import { RegistryTlsAlpn01Solver } from '@certkeeper/tlsalpn01';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +130,28 @@ describe('on-demand TLS, issued from Pebble on the first handshake', () => {
     ]);
     expect(curl.stdout).toBe(`hello ${name}:${rig.port}`);
     expect(await ordersFor(name)).toHaveLength(1);
+  });
+
+  it('http-01: the companion handler on the port-80 server answers the CA', async () => {
+    const name = 'http.ondemand.example.test';
+    const http01 = new RegistryHttp01Solver();
+    const onDemand = createOnDemandTls({ manager: rig.manager(http01), allow: name, challenges: { http01 } });
+    const answered: string[] = [];
+    const port80 = createHttpServer((req, res) => {
+      if (onDemand.httpHandler(req, res)) answered.push(req.url ?? '');
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => port80.listen(rig.pebble.httpPort, '127.0.0.1', resolve));
+    try {
+      await onDemand.secureContext(name);
+      expect(onDemand.names()).toEqual([name]);
+      expect(answered.length).toBeGreaterThan(0);
+      expect(answered.every((url) => url.startsWith('/.well-known/acme-challenge/'))).toBe(true);
+      expect(await ordersFor(name)).toHaveLength(1);
+    } finally {
+      await onDemand.close();
+      await new Promise((resolve) => port80.close(resolve));
+    }
   });
 
   it('another process on the same store loads the stored certificate once, without ordering', async () => {

@@ -5,6 +5,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConnectionOptions, connect } from 'node:tls';
+import type { ChallengeSolver } from '@certkeeper/core';
 import { type CertificateManager, createCertificateManager } from '@certkeeper/manager';
 import {
   createOnDemandTls,
@@ -34,8 +35,8 @@ export interface OnDemandRig {
   readonly port: number;
   readonly store: FileStore;
   readonly root: string;
-  /** A manager on the rig's store and CA, proving names with `tlsAlpn01` (a new one per call: a new process). */
-  manager(tlsAlpn01: RegistryTlsAlpn01Solver): CertificateManager;
+  /** A manager on the rig's store and CA, proving names with `solvers` (a new one per call: a new process). */
+  manager(...solvers: ChallengeSolver[]): CertificateManager;
   /** Calls of `ensure` by the servers' on-demand TLS: each is one attempt the policy judged (a possible order). */
   ensureCalls(): number;
   /** An HTTPS server on the rig's port serving on-demand certificates; closed by `stop()`. */
@@ -54,13 +55,13 @@ export async function startOnDemandRig(pebbleOptions: StartPebbleOptions = {}): 
   const managers: CertificateManager[] = [];
   const running: { onDemand: OnDemandTls; server: Server }[] = [];
   let ensureCalls = 0;
-  const manager = (tlsAlpn01: RegistryTlsAlpn01Solver) => {
+  const manager = (...solvers: ChallengeSolver[]) => {
     const made = createCertificateManager({
       directoryUrl: pebble.directoryUrl,
       caBundle: pebble.caBundlePem,
       account: { contact: ['mailto:ops@example.test'] },
       store,
-      solvers: [tlsAlpn01],
+      solvers,
       metrics: false,
     });
     managers.push(made);
