@@ -1,10 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:https';
+import { createSecureServer } from 'node:http2';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ConnectionOptions, connect } from 'node:tls';
+import {
+  type ConnectionOptions,
+  connect,
+  createServer as createTlsServer,
+  type Server as TlsServer,
+} from 'node:tls';
 import type { ChallengeSolver } from '@certkeeper/core';
 import { type CertificateManager, createCertificateManager } from '@certkeeper/manager';
 import {
@@ -39,10 +45,14 @@ export interface OnDemandRig {
   manager(...solvers: ChallengeSolver[]): CertificateManager;
   /** Calls of `ensure` by the servers' on-demand TLS: each is one attempt the policy judged (a possible order). */
   ensureCalls(): number;
-  /** An HTTPS server on the rig's port serving on-demand certificates; closed by `stop()`. */
+  /**
+   * A server on the rig's port serving on-demand certificates — `https` (default), plain `tls`, or `http2` with
+   * HTTP/1.1 fallback —; closed by its `close()` or the rig's `stop()`.
+   */
   serve(
     options: Omit<OnDemandTlsOptions, 'manager' | 'challenges'>,
-  ): Promise<{ onDemand: OnDemandTls; server: Server }>;
+    kind?: 'https' | 'tls' | 'http2',
+  ): Promise<{ onDemand: OnDemandTls; server: TlsServer; close(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -53,7 +63,7 @@ export async function startOnDemandRig(pebbleOptions: StartPebbleOptions = {}): 
   const store = await FileStore.open({ directory: dir });
   const root = await pebble.rootCertificatePem();
   const managers: CertificateManager[] = [];
-  const running: { onDemand: OnDemandTls; server: Server }[] = [];
+  const running: (() => Promise<void>)[] = [];
   let ensureCalls = 0;
   const manager = (...solvers: ChallengeSolver[]) => {
     const made = createCertificateManager({
@@ -74,7 +84,7 @@ export async function startOnDemandRig(pebbleOptions: StartPebbleOptions = {}): 
     root,
     manager,
     ensureCalls: () => ensureCalls,
-    async serve(options) {
+    async serve(options, kind = 'https') {
       const tlsAlpn01 = new RegistryTlsAlpn01Solver();
       const real = manager(tlsAlpn01);
       const counted: OnDemandManager = {
@@ -85,21 +95,37 @@ export async function startOnDemandRig(pebbleOptions: StartPebbleOptions = {}): 
         renew: (...args) => real.renew(...args),
         storedCertificate: (...args) => real.storedCertificate(...args),
       };
-      const onDemand = createOnDemandTls({ ...options, manager: counted, challenges: { tlsAlpn01 } });
-      const server = createServer(
-        { SNICallback: onDemand.SNICallback, ALPNCallback: onDemand.ALPNCallback },
-        (req, res) => res.end(`hello ${req.headers.host}`),
-      );
+      const onDemand = createOnDemandTls({
+        ...options,
+        ...(kind === 'http2' ? { ALPNProtocols: ['h2', 'http/1.1'] } : {}),
+        manager: counted,
+        challenges: { tlsAlpn01 },
+      });
+      const callbacks = { SNICallback: onDemand.SNICallback, ALPNCallback: onDemand.ALPNCallback };
+      const server: TlsServer =
+        kind === 'tls'
+          ? createTlsServer(callbacks, (socket) => socket.end('hello over tls\n'))
+          : kind === 'http2'
+            ? createSecureServer({ ...callbacks, allowHTTP1: true }, (req, res) =>
+                res.end(`hello ${req.headers.host}`),
+              )
+            : createServer(callbacks, (req, res) => res.end(`hello ${req.headers.host}`));
+      const sockets = new Set<Socket>();
+      server.on('connection', (socket: Socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+      });
       await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-      running.push({ onDemand, server });
-      return { onDemand, server };
+      const close = async () => {
+        await onDemand.close();
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => server.close(resolve));
+      };
+      running.push(close);
+      return { onDemand, server, close };
     },
     async stop() {
-      for (const { onDemand, server } of running.splice(0)) {
-        await onDemand.close();
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-      }
+      for (const close of running.splice(0)) await close();
       await Promise.all(managers.map((m) => m.close()));
       await pebble.stop();
       await rm(dir, { recursive: true, force: true });
@@ -111,6 +137,7 @@ export interface Handshake {
   readonly serialNumber: string;
   readonly subjectaltname: string | undefined;
   readonly authorized: boolean;
+  readonly alpn: string | false;
 }
 
 /** One real TLS handshake as a browser makes it (SNI, http/1.1), verified against `ca`; rejects when refused. */
@@ -128,6 +155,7 @@ export function handshake(
           serialNumber: certificate.serialNumber,
           subjectaltname: certificate.subjectaltname,
           authorized: socket.authorized,
+          alpn: socket.alpnProtocol ?? false,
         });
         socket.end();
       },

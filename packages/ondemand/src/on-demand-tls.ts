@@ -107,6 +107,7 @@ export interface OnDemandTls {
 const DEFAULT_ALLOW_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_CHECK_INTERVAL_MS = 3_600_000;
 const DEFAULT_ERROR_PAUSE_MS = 30_000;
+const FAILURE_SWEEP_SIZE = 1000;
 
 /**
  * Certificates obtained on the first TLS handshake for a name, served from memory, renewed in the background and
@@ -203,6 +204,18 @@ export function createOnDemandTls(options: OnDemandTlsOptions): OnDemandTls {
     return context;
   }
 
+  /**
+   * Keep a failure for fail-fast handshakes. Entries are dropped when their name succeeds; past a thousand, the
+   * expired ones are swept too, so a flood of distinct names over the issuance budget cannot grow this map forever.
+   */
+  function remember(name: string, failure: CertkeeperError): void {
+    if (failing.size >= FAILURE_SWEEP_SIZE) {
+      const now = clock.now().getTime();
+      for (const [key, kept] of failing) if ((kept.retryAfter?.getTime() ?? 0) <= now) failing.delete(key);
+    }
+    failing.set(name, failure);
+  }
+
   /** One name's attempt, shared by every handshake that arrives while it runs. */
   async function obtain(name: string): Promise<SecureContext> {
     if (!(await allowed(name))) throw refusedError(name, 'the allow policy refused it');
@@ -234,7 +247,7 @@ export function createOnDemandTls(options: OnDemandTlsOptions): OnDemandTls {
         CertkeeperError.isInstance(error) && error.retryAfter
           ? error
           : unavailableError(name, String(error), retryAfter, error);
-      failing.set(name, failure);
+      remember(name, failure);
       events.emit('failed', { name, error: failure });
       logger.warn({ name, code: failure.code }, failure.message);
       throw failure;
