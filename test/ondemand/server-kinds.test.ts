@@ -22,7 +22,7 @@ describe('on-demand TLS on tls.createServer, https.createServer and http2.create
   ] as const)(
     '%s: issues on the first handshake, then negotiates the server’s own protocol',
     async (kind, offered, expected) => {
-      const { close } = await rig.serve({ allow: '*.kinds.example.test' }, kind);
+      const { close } = await rig.serve({ allow: '*.kinds.example.test' }, { kind });
       try {
         const name = `${kind}.kinds.example.test`;
         const first = await handshake(rig.port, name, {

@@ -19,7 +19,7 @@ import {
   type OnDemandTls,
   type OnDemandTlsOptions,
 } from '@certkeeper/ondemand';
-import { FileStore } from '@certkeeper/store';
+import { FileStore, type Store } from '@certkeeper/store';
 import { type PebbleHandle, type StartPebbleOptions, startPebble } from '@certkeeper/testkit';
 import { RegistryTlsAlpn01Solver } from '@certkeeper/tlsalpn01';
 
@@ -34,33 +34,37 @@ export async function freePort(): Promise<number> {
 
 /**
  * Pebble 2.10 whose VA validates tls-alpn-01 on the port of an on-demand HTTPS server (127.0.0.1; challtestsrv
- * answers every name with 127.0.0.1), and a FileStore in a temporary directory.
+ * answers every name with 127.0.0.1), and a store: a FileStore in a temporary directory unless one is given.
  */
 export interface OnDemandRig {
   readonly pebble: PebbleHandle;
   readonly port: number;
-  readonly store: FileStore;
+  readonly store: Store;
   readonly root: string;
   /** A manager on the rig's store and CA, proving names with `solvers` (a new one per call: a new process). */
   manager(...solvers: ChallengeSolver[]): CertificateManager;
   /** Calls of `ensure` by the servers' on-demand TLS: each is one attempt the policy judged (a possible order). */
   ensureCalls(): number;
   /**
-   * A server on the rig's port serving on-demand certificates — `https` (default), plain `tls`, or `http2` with
-   * HTTP/1.1 fallback —; closed by its `close()` or the rig's `stop()`.
+   * A server serving on-demand certificates — `https` (default), plain `tls`, or `http2` with HTTP/1.1 fallback —
+   * with a manager of its own, on the rig's port (where Pebble validates) unless `port` says otherwise; closed by its
+   * `close()` or the rig's `stop()`. `tlsAlpn01`: a solver to share with another server.
    */
   serve(
     options: Omit<OnDemandTlsOptions, 'manager' | 'challenges'>,
-    kind?: 'https' | 'tls' | 'http2',
-  ): Promise<{ onDemand: OnDemandTls; server: TlsServer; close(): Promise<void> }>;
+    server?: { kind?: 'https' | 'tls' | 'http2'; port?: number; tlsAlpn01?: RegistryTlsAlpn01Solver },
+  ): Promise<{ onDemand: OnDemandTls; server: TlsServer; port: number; close(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
-export async function startOnDemandRig(pebbleOptions: StartPebbleOptions = {}): Promise<OnDemandRig> {
+export async function startOnDemandRig(
+  pebbleOptions: StartPebbleOptions = {},
+  given?: Store,
+): Promise<OnDemandRig> {
   const port = await freePort();
   const pebble = await startPebble({ ...pebbleOptions, tlsPort: port });
   const dir = await mkdtemp(join(tmpdir(), 'certkeeper-ondemand-'));
-  const store = await FileStore.open({ directory: dir });
+  const store = given ?? (await FileStore.open({ directory: dir }));
   const root = await pebble.rootCertificatePem();
   const managers: CertificateManager[] = [];
   const running: (() => Promise<void>)[] = [];
@@ -84,8 +88,10 @@ export async function startOnDemandRig(pebbleOptions: StartPebbleOptions = {}): 
     root,
     manager,
     ensureCalls: () => ensureCalls,
-    async serve(options, kind = 'https') {
-      const tlsAlpn01 = new RegistryTlsAlpn01Solver();
+    async serve(
+      options,
+      { kind = 'https', port: listenOn = port, tlsAlpn01 = new RegistryTlsAlpn01Solver() } = {},
+    ) {
       const real = manager(tlsAlpn01);
       const counted: OnDemandManager = {
         ensure: (...args) => {
@@ -115,14 +121,14 @@ export async function startOnDemandRig(pebbleOptions: StartPebbleOptions = {}): 
         sockets.add(socket);
         socket.on('close', () => sockets.delete(socket));
       });
-      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => server.listen(listenOn, '127.0.0.1', resolve));
       const close = async () => {
         await onDemand.close();
         for (const socket of sockets) socket.destroy();
         await new Promise((resolve) => server.close(resolve));
       };
       running.push(close);
-      return { onDemand, server, close };
+      return { onDemand, server, port: listenOn, close };
     },
     async stop() {
       for (const close of running.splice(0)) await close();
