@@ -102,6 +102,36 @@ describe('on-demand TLS, issued from Pebble on the first handshake', () => {
     expect(allowCalls).not.toContain('localhost');
   });
 
+  it('an allow function that throws, or does not answer within allowTimeoutMs, counts as no', async () => {
+    const tlsAlpn01 = new RegistryTlsAlpn01Solver();
+    const asking = createOnDemandTls({
+      manager: rig.manager(tlsAlpn01),
+      allow: (name) =>
+        name.startsWith('throws.')
+          ? Promise.reject(new Error('customer database down'))
+          : new Promise(() => {}),
+      allowTimeoutMs: 100,
+      challenges: { tlsAlpn01 },
+    });
+    const refused: string[] = [];
+    asking.events.on('refused', (event) => refused.push(event.serverName));
+    try {
+      const started = performance.now();
+      await expect(asking.secureContext('hangs.ondemand.example.test')).rejects.toMatchObject({
+        code: 'CERTKEEPER_ERR_ON_DEMAND_REFUSED',
+      });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+      await expect(asking.secureContext('throws.ondemand.example.test')).rejects.toMatchObject({
+        code: 'CERTKEEPER_ERR_ON_DEMAND_REFUSED',
+      });
+      expect(refused).toEqual(['hangs.ondemand.example.test', 'throws.ondemand.example.test']);
+      expect(await ordersFor('hangs.ondemand.example.test')).toEqual([]);
+      expect(await ordersFor('throws.ondemand.example.test')).toEqual([]);
+    } finally {
+      await asking.close();
+    }
+  });
+
   it('openssl s_client and curl --resolve complete a handshake for another allowed name', async () => {
     const name = 'cli.ondemand.example.test';
     const rootFile = join(tmpdir(), `ondemand-root-${process.pid}.pem`);
