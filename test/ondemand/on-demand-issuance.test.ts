@@ -201,6 +201,16 @@ describe('on-demand TLS, issued from Pebble on the first handshake', () => {
       expect(loaded).toHaveLength(1);
       expect(other.names()).toEqual([name]);
       expect(await ordersFor(name)).toHaveLength(1);
+      // Forgotten: out of memory; the next handshake loads it from the store again, still without an order.
+      other.forget(name);
+      expect(other.names()).toEqual([]);
+      await other.secureContext(name);
+      expect(loaded).toHaveLength(2);
+      expect(await ordersFor(name)).toHaveLength(1);
+      // Closed: nothing new is started.
+      await other.close();
+      other.forget(name);
+      await expect(other.secureContext(name)).rejects.toThrow(/closed/);
     } finally {
       await other.close();
     }
