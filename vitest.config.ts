@@ -9,6 +9,7 @@ const postgresSuites = [
   'test/manager/workers.test.ts',
   'test/crash/*-postgres.test.ts',
   'test/examples/**/*.test.ts',
+  'test/ondemand/*-postgres.test.ts',
 ];
 
 export default defineConfig({

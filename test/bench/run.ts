@@ -17,6 +17,7 @@ import {
 import { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { startPebble } from '@certkeeper/testkit';
 import { benchDns01 } from './dns01.js';
+import { benchOnDemand } from './ondemand.js';
 import { benchPolicy } from './policy.js';
 import { benchStatusPage } from './status-page.js';
 import { benchStatusReport } from './status-report.js';
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
     await benchPolicy(emit);
     await benchStatusReport(emit);
     await benchStatusPage(emit);
+    await benchOnDemand(emit);
     await benchWorkers(emit, Number(process.env.CERTKEEPER_BENCH_WORKER_CERTS ?? 1000));
   } finally {
     await http01.stop();

@@ -197,13 +197,7 @@ export class CertificateManager {
     for (const request of this.managed.values()) {
       if (signal?.aborted) break;
       // Managed certificates follow their ARI windows too: refresh the stored one's window before deciding.
-      const key = certificateKey({
-        directoryUrl: this.options.directoryUrl,
-        accountUrl,
-        identifiers: parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value })),
-        ...(request.profile ? { profile: request.profile } : {}),
-      });
-      const stored = await this.store.getCertificate(key);
+      const stored = await this.store.getCertificate(this.keyOf(request, accountUrl));
       if (stored) await this.refreshRenewalInfo(ari, stored);
       const outcome = await this.ensureInSweep(request, signal);
       if ('certificate' in outcome) seen.add(outcome.certificate.key);
@@ -234,6 +228,46 @@ export class CertificateManager {
       outcomes,
       nextCheckAt: next === undefined ? undefined : new Date(next),
     };
+  }
+
+  /**
+   * The stored certificate for a request, from the store alone: no request to the CA, no account registration
+   * (undefined while no account is stored). What an on-demand TLS server loads once on a cache miss.
+   */
+  async storedCertificate(
+    request: Pick<EnsureRequest, 'identifiers' | 'profile'>,
+  ): Promise<CertificateRecord | undefined> {
+    const account = await this.store.getAccount(
+      this.options.directoryUrl,
+      this.options.account?.name ?? 'default',
+    );
+    return account ? this.store.getCertificate(this.keyOf(request, account.accountUrl)) : undefined;
+  }
+
+  /**
+   * `ensure` for one certificate, as a sweep does it: the stored certificate's ARI window is refreshed first when
+   * it is due (one renewalInfo request, at most twice a day), so a window the CA moved forward is followed.
+   */
+  async renew(request: EnsureRequest, options: EnsureOptions = {}): Promise<EnsureOutcome> {
+    const { client, accountUrl } = await abortable(
+      this.accounts.client(),
+      options.signal,
+      'Loading the ACME account',
+    );
+    const stored = await this.store.getCertificate(this.keyOf(request, accountUrl));
+    if (stored)
+      await this.refreshRenewalInfo(new AriService({ client, store: this.store, clock: this.clock }), stored);
+    return this.ensure(request, options);
+  }
+
+  /** The store key of a request's certificate under this manager's CA and the account. */
+  private keyOf(request: Pick<EnsureRequest, 'identifiers' | 'profile'>, accountUrl: string): string {
+    return certificateKey({
+      directoryUrl: this.options.directoryUrl,
+      accountUrl,
+      identifiers: parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value })),
+      ...(request.profile ? { profile: request.profile } : {}),
+    });
   }
 
   /**

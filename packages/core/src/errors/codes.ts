@@ -112,6 +112,18 @@ export const ErrorCodes = {
   PREFLIGHT_FAILED: 'CERTKEEPER_ERR_PREFLIGHT_FAILED',
   /** A new account was not registered: the CA's terms of service were not agreed to; nothing was sent. */
   TERMS_NOT_AGREED: 'CERTKEEPER_ERR_TERMS_NOT_AGREED',
+  /**
+   * An on-demand TLS server did not issue for a handshake's server name: the `allow` policy refused it, or it is no
+   * valid DNS name. Nothing was read from the store or sent to the CA.
+   */
+  ON_DEMAND_REFUSED: 'CERTKEEPER_ERR_ON_DEMAND_REFUSED',
+  /** An on-demand TLS server's own issuance limit (global or per name) is spent; `retryAfter` says when it opens. */
+  ON_DEMAND_RATE_LIMITED: 'CERTKEEPER_ERR_ON_DEMAND_RATE_LIMITED',
+  /**
+   * An on-demand TLS server has no certificate for a name: the last attempt failed or was deferred, and handshakes
+   * for it fail at once until `retryAfter`.
+   */
+  ON_DEMAND_UNAVAILABLE: 'CERTKEEPER_ERR_ON_DEMAND_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -38,6 +38,7 @@ const expected: Record<Fault, readonly ErrorCode[]> = {
     ErrorCodes.LEASE_LOST,
     ErrorCodes.STORE_UNAVAILABLE,
     ErrorCodes.QUEUE_FAILED,
+    ErrorCodes.ON_DEMAND_UNAVAILABLE,
   ],
   local: [
     ErrorCodes.ABORTED,
@@ -67,6 +68,8 @@ const expected: Record<Fault, readonly ErrorCode[]> = {
     ErrorCodes.NOT_FOUND,
     ErrorCodes.PREFLIGHT_FAILED,
     ErrorCodes.TERMS_NOT_AGREED,
+    ErrorCodes.ON_DEMAND_REFUSED,
+    ErrorCodes.ON_DEMAND_RATE_LIMITED,
   ],
 };
 

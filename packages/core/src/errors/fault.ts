@@ -89,6 +89,12 @@ export const faultByCode: Readonly<Record<ErrorCode, Fault>> = {
   [ErrorCodes.PREFLIGHT_FAILED]: 'local',
   // The user has not agreed to the CA's terms: nothing was sent; agreeing is the user's step.
   [ErrorCodes.TERMS_NOT_AGREED]: 'local',
+  // On-demand TLS answers a handshake with these; none reaches the coordinator, so none records a backoff. A
+  // refused name or this process's own issuance budget is the operator's setting; "unavailable" wraps an attempt
+  // the policy already judged (its cause carries the real fault) and passes with time.
+  [ErrorCodes.ON_DEMAND_REFUSED]: 'local',
+  [ErrorCodes.ON_DEMAND_RATE_LIMITED]: 'local',
+  [ErrorCodes.ON_DEMAND_UNAVAILABLE]: 'network',
 };
 
 /**

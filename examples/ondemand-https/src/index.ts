@@ -1,0 +1,1 @@
+export { type App, type AppConfig, startApp } from './app.js';
