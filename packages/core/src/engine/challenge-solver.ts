@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../errors/codes.js';
 import type { Identifier } from '../identifiers/identifier.js';
 
 /**
@@ -63,6 +64,8 @@ export type ReadinessResult =
       readonly detail: string;
       /** Set when the solver gave up (deadline passed): the order is abandoned with this message. */
       readonly failed?: boolean;
+      /** With `failed`: the error code the order fails with (default SOLVER_FAILED). */
+      readonly code?: ErrorCode;
     };
 
 export interface SolverContext {

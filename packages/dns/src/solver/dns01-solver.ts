@@ -168,7 +168,13 @@ export class Dns01Solver implements ChallengeSolver {
       const result = await new DnsPersistRecords(this).check(standing.map(readPersistReceipt), context);
       if (result.status !== 'ready') {
         const error = persistRecordMissing(result);
-        return { ready: false, checkAgainAt: result.checkedAt, detail: error.message, failed: true };
+        return {
+          ready: false,
+          checkAgainAt: result.checkedAt,
+          detail: `${error.message} Next: ${error.hint}`,
+          failed: true,
+          code: error.code,
+        };
       }
     }
     if (written.length === 0) return { ready: true };
