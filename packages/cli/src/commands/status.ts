@@ -7,6 +7,7 @@ import { checkStatus } from '../output/status-check.js';
 import { renderStatus } from '../output/status-view.js';
 import { allStatus } from '../runtime/all-status.js';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { PersistRecordsFile, persistExpiryWarning } from '../runtime/persist-records-file.js';
 import { describeRecipe, type IssueRecipe, issueRecipeOf } from '../runtime/recipe.js';
 import { type CommandContext, settingsOf } from './context.js';
 
@@ -57,6 +58,13 @@ export async function statusCommand(
       if (recipe) described.set(certificate.key!, describeRecipe(recipe));
     }
     const check = options.check ? checkStatus(report, now) : undefined;
+    // dns-persist-01 records `persist publish` wrote: warn 30 days before their persistUntil, when orders would
+    // start failing for want of them.
+    const persistRecords = (await new PersistRecordsFile(settings.storeDirectory).list()).map((record) => {
+      const warning = persistExpiryWarning(record, now);
+      return warning ? { ...record, warning } : record;
+    });
+    const warnings = persistRecords.flatMap((record) => ('warning' in record ? [record.warning] : []));
     // --json gets each recipe whole (paths, solver types and plugin names, the hook: no secret values).
     const json = {
       ...report,
@@ -65,13 +73,17 @@ export async function statusCommand(
         return recipe ? { ...certificate, recipe } : certificate;
       }),
       ...(check ? { check: { exitCode: check.code, summary: check.line, problems: check.problems } } : {}),
+      ...(persistRecords.length > 0 ? { persistRecords } : {}),
     };
     const text = check
       ? check.line
       : options.wide
         ? renderStatus(report, now, described)
         : renderStatusBlocks(report, now, outputWidth(process.stdout, context.env), described, context.cwd);
-    context.print(text, json);
+    context.print(
+      check ? text : [text, ...warnings.map((warning) => `warning: ${warning}`)].join('\n'),
+      json,
+    );
     return check?.code ?? ExitCode.OK;
   } finally {
     await runtime.close();

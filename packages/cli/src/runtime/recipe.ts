@@ -18,6 +18,8 @@ export type RecipeSolver =
       readonly options: 'config' | 'environment';
       /** `--dns-account-01` was given: renewals prefer dns-account-01 too. */
       readonly dnsAccount01?: true;
+      /** `--dns-persist-01` was given: renewals answer from the standing record too. */
+      readonly dnsPersist01?: true;
     };
 
 /**
@@ -64,6 +66,7 @@ function recipeSolver(spec: SolverSpec): RecipeSolver {
     provider: spec.provider,
     options: spec.optionsFromEnvironment ? 'environment' : 'config',
     ...(spec.dnsAccount01 ? { dnsAccount01: true as const } : {}),
+    ...(spec.dnsPersist01 ? { dnsPersist01: true as const } : {}),
   };
 }
 
@@ -104,6 +107,7 @@ export function recipeSolverSpecs(recipe: IssueRecipe, settings: Settings): Solv
         options: {},
         optionsFromEnvironment: true,
         ...(solver.dnsAccount01 ? { dnsAccount01: true } : {}),
+        ...(solver.dnsPersist01 ? { dnsPersist01: true } : {}),
         where: (key) => (key ? `--dns ${solver.provider} (option ${key})` : `--dns ${solver.provider}`),
       };
     const configured = settings.solvers.find(
@@ -117,8 +121,12 @@ export function recipeSolverSpecs(recipe: IssueRecipe, settings: Settings): Solv
           hint: `add the dns-01 solver with provider ${solver.provider} back to the config file, issue it again with other solver flags (certkeeper issue --dns <plugin> ${recipe.names.join(' ')}), or stop keeping it: certkeeper forget ${recipe.names.join(' ')}.`,
         },
       );
-    return solver.dnsAccount01 && configured.type === 'dns-01'
-      ? { ...configured, dnsAccount01: true }
+    return configured.type === 'dns-01'
+      ? {
+          ...configured,
+          ...(solver.dnsAccount01 ? { dnsAccount01: true } : {}),
+          ...(solver.dnsPersist01 ? { dnsPersist01: true } : {}),
+        }
       : configured;
   });
 }
@@ -132,7 +140,7 @@ export function describeRecipe(recipe: IssueRecipe): string {
         ? `standalone ${formatListenAddress(solver.listen)}`
         : solver.type === 'tls-alpn-01-standalone'
           ? `tls-alpn standalone ${formatListenAddress(solver.listen)}`
-          : `dns ${solver.provider}${solver.dnsAccount01 ? ' (dns-account-01)' : ''}`,
+          : `dns ${solver.provider}${solver.dnsPersist01 ? ' (dns-persist-01)' : ''}${solver.dnsAccount01 ? ' (dns-account-01)' : ''}`,
   );
   return [
     `issued with: ${solvers.join(' + ') || 'no solver'}`,
