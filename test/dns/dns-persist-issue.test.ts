@@ -9,7 +9,7 @@ import {
   runOrder,
 } from '@certkeeper/core';
 import { ChalltestsrvDnsProvider, Dns01Solver, DnsPersistRecords, type DnsProvider } from '@certkeeper/dns';
-import { type PebbleHandle, startPebble } from '@certkeeper/testkit';
+import { faults, type PebbleHandle, startFaultProxy, startPebble } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servedTxt } from '../support/issue-from-pebble.js';
 
@@ -128,5 +128,49 @@ describe('issuing through dns-persist-01 from Pebble 2.10', () => {
     // The apex alone issues from the same record.
     const { state } = await order(['nowild.example.test']);
     expect(state.authorizations.map((entry) => entry.challenge?.type)).toEqual(['dns-persist-01']);
+  });
+
+  it('answers dns-01 (and writes its record) where the CA does not offer dns-persist-01', async () => {
+    writes.length = 0;
+    // A CA without the draft: the proxy removes dns-persist-01 from every authorization Pebble sends.
+    const proxy = await startFaultProxy({ target: pebble.directoryUrl, caBundlePem: pebble.caBundlePem });
+    proxy.addRule({
+      kind: 'authz',
+      action: faults.respond(async (_request, context) => {
+        const upstream = await context.forward();
+        const authorization = upstream.json<{ challenges: { type: string }[] }>();
+        const { 'content-length': _length, ...headers } = upstream.headers;
+        return {
+          status: upstream.status,
+          headers: headers as Record<string, string>,
+          body: {
+            ...authorization,
+            challenges: authorization.challenges.filter((c) => c.type !== 'dns-persist-01'),
+          },
+        };
+      }),
+    });
+    const proxied = new AcmeClient({
+      directoryUrl: proxy.directoryUrl,
+      caBundle: proxy.caBundlePem,
+      accountKey: await generateAccountKey('ES256'),
+    });
+    try {
+      const proxiedAccount = (await proxied.accounts.create({ contact: ['mailto:ops@example.test'] })).url;
+      const state = await prepareOrder({
+        directoryUrl: proxy.directoryUrl,
+        accountUrl: proxiedAccount,
+        identifiers: ['fallback.example.test'],
+      });
+      const { state: final } = await runOrder(state, { client: proxied, solvers: [solver()] });
+      expect(final.authorizations.map((entry) => entry.challenge?.type)).toEqual(['dns-01']);
+      expect(writes.map((write) => write.split(' ').slice(0, 2).join(' '))).toEqual([
+        'create _acme-challenge.fallback.example.test',
+        'delete _acme-challenge.fallback.example.test',
+      ]);
+    } finally {
+      await proxied.close();
+      await proxy.close();
+    }
   });
 });
