@@ -129,6 +129,14 @@ describe('certkeeper persist and dns-persist-01 issuance through BIND', () => {
     );
   });
 
+  it('status --check exits 1 while a published record lapses within 30 days', async () => {
+    const check = await cli(['status', '--check']);
+    expect(check.code, explain(check)).toBe(1);
+    expect(check.stdout).toMatch(
+      /^PROBLEM: the dns-persist-01 record for cli-persist\.test and \*\.cli-persist\.test expires on /,
+    );
+  });
+
   it('publish refuses a persistUntil in the past, naming the flag (exit 2, nothing written)', async () => {
     const before = await serial();
     const result = await cli(['persist', 'publish', '--persist-until', '2020-01-01', zone]);

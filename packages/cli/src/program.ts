@@ -202,7 +202,8 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
 Exit codes with --check:
   0  every certificate is valid, renewing on time and deployed
   1  one needs attention: expired, revoked, not issued yet, failing, deploy
-     failed or not deployed, renewal overdue by a day — or none at all
+     failed or not deployed, renewal overdue by a day — or none at all;
+     or a dns-persist-01 record (persist publish) lapses within 30 days
   2  usage: a bad flag or config`,
     )
     .action(async (options: { wide?: boolean; check?: boolean }, command: Command) => {
