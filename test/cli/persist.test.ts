@@ -144,4 +144,15 @@ describe('certkeeper persist and dns-persist-01 issuance through BIND', () => {
     expect(result.stderr).toContain('--persist-until 2020-01-01 is not a future date');
     expect(await serial()).toBe(before);
   });
+
+  it('refuses an IP address, and check without a DNS solver, before asking anyone (exit 2)', async () => {
+    const ip = await cli(['persist', 'show', '192.0.2.1']);
+    expect(ip.code, explain(ip)).toBe(2);
+    expect(ip.stderr).toContain('192.0.2.1 is an IP address; dns-persist-01 proves DNS names only');
+    // A directory without a config file: no solver at all.
+    const noSolver = await runCli(['persist', 'check', zone], { cwd: await workdir('persist-empty') });
+    expect(noSolver.code, explain(noSolver)).toBe(2);
+    expect(noSolver.stderr).toContain('persist check needs a DNS solver');
+    expect(noSolver.stderr).toContain('--dns <plugin>');
+  });
 });

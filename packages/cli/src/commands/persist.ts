@@ -1,5 +1,10 @@
-import { isIP } from 'node:net';
-import { CertkeeperError, dnsPersistRecordName, dnsPersistRecordValue, ErrorCodes } from '@certkeeper/core';
+import {
+  CertkeeperError,
+  dnsPersistRecordName,
+  dnsPersistRecordValue,
+  ErrorCodes,
+  parseIdentifiers,
+} from '@certkeeper/core';
 import type { PropagationResult } from '@certkeeper/dns';
 import { AccountOperations } from '@certkeeper/manager';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -188,19 +193,23 @@ function describeCheck(
   ].join('\n');
 }
 
-/** Names to base names, a base and its wildcard sharing one record (with policy=wildcard). */
+/**
+ * Names to base names (checked and IDNA-converted as for an order), a base and its wildcard sharing one record
+ * (with policy=wildcard).
+ */
 function persistNames(names: readonly string[]): PersistName[] {
   const byBase = new Map<string, boolean>();
-  for (const raw of names) {
-    const name = raw.trim().toLowerCase().replace(/\.$/, '');
-    const base = name.replace(/^\*\./, '');
-    if (isIP(base) !== 0 || !/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/.test(base))
+  for (const identifier of parseIdentifiers(names)) {
+    if (identifier.type !== 'dns')
       throw new CertkeeperError(
         ErrorCodes.CONFIG_INVALID,
-        `"${raw}" is not a DNS name dns-persist-01 can prove (IP addresses cannot be; internationalised names in A-labels). Nothing was done.`,
-        { hint: 'give DNS names such as example.com or *.example.com.' },
+        `${identifier.display} is an IP address; dns-persist-01 proves DNS names only. Nothing was done.`,
+        {
+          hint: 'give DNS names such as example.com or *.example.com; prove IP addresses with http-01 or tls-alpn-01.',
+        },
       );
-    byBase.set(base, (byBase.get(base) ?? false) || name.startsWith('*.'));
+    const base = identifier.value.replace(/^\*\./, '');
+    byBase.set(base, (byBase.get(base) ?? false) || identifier.wildcard);
   }
   return [...byBase].map(([name, wildcard]) => ({ name, wildcard }));
 }
