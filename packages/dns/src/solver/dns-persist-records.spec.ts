@@ -140,4 +140,25 @@ describe('dns-persist-01 through the dns-01 machinery', () => {
     // The message shows what the servers returned, so the stale persistUntil is visible.
     expect(readiness.ready ? '' : readiness.detail).toContain(expired);
   });
+
+  it('asks again, without failing, while a server does not answer', async () => {
+    const { provider } = await setup();
+    const solver = new Dns01Solver({
+      provider,
+      discovery: { ...servers!.discovery, transportOptions: { timeoutMs: 300 } },
+      propagation: { initialIntervalMs: 50, timeoutMs: 60_000 },
+      dnsPersist01: true,
+    });
+    const value = dnsPersistRecordValue({ issuerDomainName: 'ca.test', accountUri });
+    await provider.createRecord(zone, { name: '_validation-persist', type: 'TXT', value, ttl: 60 });
+    const receipts = await solver.publish([persistTask('example.test', false, 0)], {});
+    // ns2 stops answering (closed once here; the fixture's close must not close it again).
+    const ns2 = servers!.ns2;
+    await ns2.close();
+    ns2.close = async () => {};
+    const silent = await solver.checkReady(receipts, {});
+    expect(silent).toMatchObject({ ready: false });
+    expect('failed' in silent && silent.failed).toBeFalsy();
+    expect(silent.ready ? '' : silent.detail).toContain('ns2.example.test');
+  });
 });

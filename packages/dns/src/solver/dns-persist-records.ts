@@ -65,7 +65,7 @@ export class DnsPersistRecords {
    */
   check(
     targets: readonly PersistTarget[],
-    context: { signal?: AbortSignal } = {},
+    context: { signal?: AbortSignal; startedAt?: Date } = {},
   ): Promise<PropagationResult> {
     const at = this.now();
     return this.machinery.checker.check(
@@ -74,7 +74,8 @@ export class DnsPersistRecords {
         values: [],
         accept: [acceptance(target, at)],
       })),
-      { startedAt: at, ...(context.signal ? { signal: context.signal } : {}) },
+      // The checker's deadline (for servers that do not answer) counts from `startedAt`.
+      { startedAt: context.startedAt ?? at, ...(context.signal ? { signal: context.signal } : {}) },
     );
   }
 
@@ -147,6 +148,16 @@ function acceptance(target: PersistTarget, at: Date): TxtAcceptance {
         at,
       }),
   };
+}
+
+/**
+ * Whether a check that was not ready got an answer from every lagging server: then the record is absent or wrong
+ * there (a setup problem, no use waiting); otherwise a server did not answer, or discovery failed, and the check
+ * is worth repeating until the checker's deadline.
+ */
+export function persistCheckAnswered(result: PropagationResult): boolean {
+  if (result.status === 'ready') return true;
+  return result.lagging.length > 0 && result.lagging.every((status) => status.error === undefined);
 }
 
 /**

@@ -20,9 +20,9 @@ import { PropagationChecker, type PropagationCheckerOptions } from '../propagati
 import type { PropagationResult } from '../propagation/propagation-result.js';
 import { type DnsProvider, isChangeBatcher } from '../provider/dns-provider.js';
 import type { DnsRecord } from '../provider/dns-record.js';
-import { DnsPersistRecords, persistRecordMissing } from './dns-persist-records.js';
+import { DnsPersistRecords, persistCheckAnswered, persistRecordMissing } from './dns-persist-records.js';
 import { type Dns01ReceiptData, readReceipt } from './dns01-receipt.js';
-import { persistReceipt, readPersistReceipt } from './persist-receipt.js';
+import { persistCheckFrom, persistReceipt, readPersistReceipt } from './persist-receipt.js';
 
 export interface Dns01SolverOptions {
   readonly provider: DnsProvider;
@@ -164,8 +164,23 @@ export class Dns01Solver implements ChallengeSolver {
     const standing = receipts.filter((receipt) => receipt.type === 'dns-persist-01');
     const written = receipts.filter((receipt) => receipt.type !== 'dns-persist-01');
     if (standing.length > 0) {
-      // Read-only, one round: the record was published beforehand, so absence is a setup problem, not lag.
-      const result = await new DnsPersistRecords(this).check(standing.map(readPersistReceipt), context);
+      // Read-only: the record was published beforehand, so a server answering without it is a setup problem, not
+      // lag — the order stops at once. A server that does not answer is asked again until the deadline.
+      const startedAt = persistCheckFrom(standing);
+      const result = await new DnsPersistRecords(this).check(standing.map(readPersistReceipt), {
+        ...context,
+        ...(startedAt ? { startedAt } : {}),
+      });
+      if (result.status === 'pending' && !persistCheckAnswered(result))
+        return { ready: false, checkAgainAt: result.checkAgainAt, detail: result.detail };
+      if (result.status === 'failed' && !persistCheckAnswered(result))
+        return {
+          ready: false,
+          checkAgainAt: result.checkedAt,
+          detail: result.error.message,
+          failed: true,
+          code: result.error.code,
+        };
       if (result.status !== 'ready') {
         const error = persistRecordMissing(result);
         return {

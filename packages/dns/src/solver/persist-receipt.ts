@@ -30,8 +30,18 @@ export function persistReceipt(task: ChallengeTask): PublicationReceipt {
       wildcard: task.wildcard,
       issuerDomainNames: [...task.dnsPersist.issuerDomainNames],
       accountUri: task.dnsPersist.accountUri,
-    } satisfies PersistTarget & { recordName: string },
+      // Only a deadline for servers that do not answer counts from here; nothing was published.
+      checkFrom: new Date().toISOString(),
+    } satisfies PersistTarget & { recordName: string; checkFrom: string },
   };
+}
+
+/** When the first readiness check of dns-persist-01 receipts may start its deadline (absent: now). */
+export function persistCheckFrom(receipts: readonly PublicationReceipt[]): Date | undefined {
+  const times = receipts
+    .map((receipt) => Date.parse(String((receipt.data as { checkFrom?: unknown } | null)?.checkFrom)))
+    .filter((time) => !Number.isNaN(time));
+  return times.length > 0 ? new Date(Math.min(...times)) : undefined;
 }
 
 /** @throws CertkeeperError INVALID_STATE when stored data is not a dns-persist-01 receipt this solver wrote. */
