@@ -9,8 +9,9 @@ import {
   runOrder,
 } from '@certkeeper/core';
 import { ChalltestsrvDnsProvider, Dns01Solver, DnsPersistRecords, type DnsProvider } from '@certkeeper/dns';
-import { faults, type PebbleHandle, startFaultProxy, startPebble } from '@certkeeper/testkit';
+import { type PebbleHandle, startPebble } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caWithoutChallenge } from '../support/ca-without-challenge.js';
 import { servedTxt } from '../support/issue-from-pebble.js';
 
 /**
@@ -133,23 +134,7 @@ describe('issuing through dns-persist-01 from Pebble 2.10', () => {
   it('answers dns-01 (and writes its record) where the CA does not offer dns-persist-01', async () => {
     writes.length = 0;
     // A CA without the draft: the proxy removes dns-persist-01 from every authorization Pebble sends.
-    const proxy = await startFaultProxy({ target: pebble.directoryUrl, caBundlePem: pebble.caBundlePem });
-    proxy.addRule({
-      kind: 'authz',
-      action: faults.respond(async (_request, context) => {
-        const upstream = await context.forward();
-        const authorization = upstream.json<{ challenges: { type: string }[] }>();
-        const { 'content-length': _length, ...headers } = upstream.headers;
-        return {
-          status: upstream.status,
-          headers: headers as Record<string, string>,
-          body: {
-            ...authorization,
-            challenges: authorization.challenges.filter((c) => c.type !== 'dns-persist-01'),
-          },
-        };
-      }),
-    });
+    const proxy = await caWithoutChallenge(pebble, 'dns-persist-01');
     const proxied = new AcmeClient({
       directoryUrl: proxy.directoryUrl,
       caBundle: proxy.caBundlePem,
