@@ -1,8 +1,9 @@
 // `certkeeper run`: the daemon issues what is configured, serves /healthz and /metrics, and on SIGTERM in the
 // middle of an order exits 0 with the order stored, so the next run resumes it without a second newOrder.
 import type { ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseCertificate } from '@certkeeper/core';
 import { faults } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -123,6 +124,67 @@ describe('certkeeper run', () => {
     expect(ca.proxy.count('newOrder', 'POST')).toBe(0);
     expect(ca.proxy.count('finalize', 'POST')).toBe(1);
   });
+
+  it('the status page lists every CA and account in the store, like `certkeeper status`', async () => {
+    const port = await freePort();
+    await writeFile(
+      join(dir, 'page.yaml'),
+      caConfig(
+        ca,
+        './data-page',
+        `certificates:\n  - names: [page.daemon.test]\ndaemon:\n  listen: 127.0.0.1:${port}\n`,
+      ),
+    );
+    // The same Pebble reached without the proxy: another directory URL, so another CA in the same store.
+    await writeFile(join(dir, 'page-second-ca.pem'), ca.pebble.caBundlePem);
+    await writeFile(
+      join(dir, 'page-second.yaml'),
+      `ca:\n  directory: ${ca.pebble.directoryUrl}\n  caBundle: ./page-second-ca.pem\naccount:\n  email: ops@example.test\n  agreeTos: true\nstore:\n  directory: ./data-page\nsolvers:\n  - type: http-01-standalone\n    listen: 127.0.0.1:${ca.httpPort}\n`,
+    );
+    const other = await runCli(['issue', '--config', 'page-second.yaml', 'other-ca.daemon.test'], {
+      cwd: dir,
+    });
+    expect(other.code, other.stdout + other.stderr).toBe(0);
+
+    const run = daemon('page.yaml');
+    await run.waitFor(/sweep: 1 certificate, 1 issued; next sweep at/, 60_000);
+    const document = (await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()) as {
+      directoryUrl: string;
+      certificates: { identifiers: string[]; directoryUrl?: string; configured: boolean }[];
+    };
+    expect(document.directoryUrl).toBe(ca.proxy.directoryUrl);
+    const rows = document.certificates.map((c) => [c.identifiers.join(','), c.directoryUrl, c.configured]);
+    expect(rows).toEqual([
+      ['page.daemon.test', ca.proxy.directoryUrl, true],
+      ['other-ca.daemon.test', ca.pebble.directoryUrl, false],
+    ]);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+  }, 120_000);
+
+  it('after renewing, the daemon wakes at the certificate’s renewBefore, not only at the CA’s window', async () => {
+    const config = (renewBefore: string) =>
+      caConfig(
+        ca,
+        './data-wake',
+        `certificates:\n  - names: [wake.daemon.test]\n    renewBefore: ${renewBefore}\n    output: ./out/wake\ndaemon:\n  listen: "off"\n`,
+      );
+    await writeFile(join(dir, 'wake.yaml'), config('1d'));
+    const first = await runCli(['renew', '--config', 'wake.yaml'], { cwd: dir });
+    expect(first.code, first.stdout + first.stderr).toBe(4);
+    const issued = parseCertificate(await readFile(join(dir, 'out/wake/cert.pem'), 'utf8'));
+    const lifetimeSeconds = (issued.notAfter.getTime() - issued.notBefore.getTime()) / 1000;
+    // Due 5 seconds after each certificate's notBefore: the daemon must come back for every new one by itself.
+    await writeFile(join(dir, 'wake.yaml'), config(String(Math.floor(lifetimeSeconds) - 5)));
+    const run = daemon('wake.yaml');
+    await run.waitFor(/wake\.daemon\.test: renewed[\s\S]*wake\.daemon\.test: renewed/, 60_000);
+    const summaries = [...run.output().matchAll(/sweep: 1 certificate, 1 renewed; next sweep at (\S+)Z/g)];
+    expect(summaries.length).toBeGreaterThanOrEqual(1);
+    // The next sweep after a renewal is the new certificate's renewBefore time: seconds away, not the ARI window's.
+    expect(Date.parse(`${summaries[0]![1]}Z`) - Date.now()).toBeLessThan(60_000);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+  }, 120_000);
 
   it('SIGHUP reloads the configuration, keeps the old one when the new does not load; one log line per change', async () => {
     const config = join(dir, 'reload.yaml');

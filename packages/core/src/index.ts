@@ -10,6 +10,7 @@ export { failureFromError, OrderFailedError, OrderSuspendedError } from './engin
 export * from './engine/order-state.js';
 export * from './engine/prepare-order.js';
 export * from './engine/run-order.js';
+export * from './engine/solver-scope.js';
 export { runStep } from './engine/step.js';
 export type { StepOptions } from './engine/step-options.js';
 export type { NextAction, StepResult } from './engine/step-result.js';

@@ -101,7 +101,10 @@ export async function runCommand(
           answerFreshLocally: false,
           sweepHooks: sweepHooksOf(settings, options),
         });
-        for (const { outcome } of results) wakeAt = Math.min(wakeAt, attentionAt(outcome));
+        // Each certificate's own renewBefore moves its renewal time, as the freshness gate sees it.
+        const renewBefore = new Map(items.map((item) => [item.names.join(','), item.request.renewBeforeMs]));
+        for (const { names, outcome } of results)
+          wakeAt = Math.min(wakeAt, attentionAt(outcome, renewBefore.get(names.join(','))));
         const failing = results.filter((r) => r.outcome.type === 'failed' || r.deployFailed);
         const deferred = results.filter((r) => r.outcome.type === 'deferred');
         metrics.observeSweep({
@@ -213,9 +216,9 @@ async function storedOf(store: Store, directoryUrl: string): Promise<Certificate
 }
 
 /** When a certificate needs the daemon again: its renewal check, the end of its deferral or backoff. */
-function attentionAt(outcome: EnsureOutcome): number {
+function attentionAt(outcome: EnsureOutcome, renewBeforeMs: number | undefined): number {
   if (outcome.type === 'fresh') return outcome.nextCheckAt.getTime();
   if (outcome.type === 'deferred') return outcome.until.getTime();
   if (outcome.type === 'failed') return outcome.retryAt.getTime();
-  return renewalTime(outcome.certificate).at.getTime();
+  return renewalTime(outcome.certificate, renewBeforeMs).at.getTime();
 }

@@ -34,21 +34,43 @@ const ipOrRange = z.string().refine(
   { error: 'expected an IP address or a CIDR range (10.0.0.0/8)' },
 );
 
+/**
+ * The names a solver answers for: `example.com` covers it and every name below it, an IP address itself. The most
+ * specific solver wins; a solver without `domains` takes every name no scoped solver can prove.
+ */
+const solverDomains = z
+  .array(
+    z
+      .string()
+      .refine(
+        (value) =>
+          isIP(value) !== 0 || /^(\*\.)?([a-z0-9_](-*[a-z0-9_])*\.)*[a-z0-9_](-*[a-z0-9_])*\.?$/i.test(value),
+        {
+          error: 'expected a domain name (example.com covers it and every name below it) or an IP address',
+        },
+      ),
+  )
+  .min(1, { error: 'expected at least one domain; leave domains out to answer for every name' })
+  .optional();
+
 const solverSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('http-01-standalone'),
     /** Where the responder listens; the CA connects to port 80 of each name. Default ":80". */
     listen: listenAddress.optional(),
+    domains: solverDomains,
   }),
   z.strictObject({
     type: z.literal('http-01-webroot'),
     /** The web server's document root; `.well-known/acme-challenge/` is written below it. */
     webroot: z.string().min(1),
+    domains: solverDomains,
   }),
   z.strictObject({
     type: z.literal('tls-alpn-01-standalone'),
     /** Where the tls-alpn-01 responder listens; the CA connects to port 443 of each name. Default ":443". */
     listen: listenAddress.optional(),
+    domains: solverDomains,
   }),
   z.strictObject({
     type: z.literal('dns-01'),
@@ -77,6 +99,7 @@ const solverSchema = z.discriminatedUnion('type', [
      * so orders write nothing to DNS. Default false.
      */
     dnsPersist01: z.boolean().optional(),
+    domains: solverDomains,
   }),
 ]);
 

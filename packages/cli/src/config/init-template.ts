@@ -36,13 +36,15 @@ defaults:
   # renewBefore: 30d                      # renew once less than this remains (default: 2/3 of the lifetime);
                                           # an earlier ARI window from the CA still wins
 
-# How to prove control of the names. One solver per challenge type; the first that fits a name answers it
-# (wildcards need dns-01).
+# How to prove control of the names. One solver per challenge type answers every name; the first that fits a name
+# answers it (wildcards need dns-01). More than one of a type need domains: [...] to say which names each answers
+# (the most specific domain wins; example.com covers it and every name below it).
 solvers:
   - type: http-01-standalone              # a built-in responder; the CA connects to port 80 of each name
     listen: ":80"
   # - type: http-01-webroot               # or write the responses into your web server's document root
   #   webroot: /var/www/html
+  #   # domains: [example.com]            # only these names and those below them (a webroot per site)
   # - type: tls-alpn-01-standalone        # a built-in TLS responder; the CA connects to port 443 of each name
   #   listen: ":443"
   # - type: dns-01                        # DNS TXT records through a plugin (certkeeper plugins lists them)

@@ -43,7 +43,9 @@ export async function openDaemonServices(
   const { listen } = settings.daemon;
   let site: DaemonSite | undefined;
   try {
-    site = listen ? await openDaemonSite(settings, runtime, listen, context.redactor) : undefined;
+    site = listen
+      ? await openDaemonSite(settings, runtime, listen, context.redactor, context.flags)
+      : undefined;
   } catch (error) {
     await runtime.close();
     throw error;

@@ -1,11 +1,10 @@
 import { CertkeeperError, ErrorCodes, type SecretRedactor } from '@certkeeper/core';
-import { buildStatusReport } from '@certkeeper/manager';
 import type { AccessGuard, LiveFeed, StatusPage } from '@certkeeper/web';
+import { allStatus } from '../runtime/all-status.js';
 import type { Runtime } from '../runtime/open-runtime.js';
-import { statusRequests } from '../runtime/status-requests.js';
+import type { GlobalFlags } from '../settings/global-flags.js';
 import type { ListenAddress } from '../settings/listen-address.js';
 import type { Settings } from '../settings/settings.js';
-import { certificateFileSets } from './certificate-file-sets.js';
 
 /** What the daemon's HTTP server serves besides /metrics and /healthz, and who may read it. */
 export interface DaemonSite {
@@ -19,7 +18,8 @@ export interface DaemonSite {
 
 /**
  * Load @certkeeper/web — only here, when the daemon serves: `renew` and `status` never pay for it — and compose
- * the page over the store and the configured certificates. Refuses to serve beyond loopback without
+ * the page over the same report as `certkeeper status`: every CA and account in the store (unless the daemon was
+ * started with `--ca` or `--account`), configured certificates first. Refuses to serve beyond loopback without
  * `daemon.auth`.
  */
 export async function openDaemonSite(
@@ -27,6 +27,7 @@ export async function openDaemonSite(
   runtime: Runtime,
   listen: ListenAddress,
   redactor: SecretRedactor,
+  flags: Pick<GlobalFlags, 'ca' | 'account'>,
 ): Promise<DaemonSite> {
   const web = await import('@certkeeper/web');
   const { auth } = settings.daemon;
@@ -46,17 +47,8 @@ export async function openDaemonSite(
     ...(auth?.proxy ? { proxy: auth.proxy } : {}),
   });
   const feed = new web.LiveFeed();
-  const requests = statusRequests(settings);
-  const filesOf = certificateFileSets(settings);
   const page = await web.StatusPage.create({
-    report: () =>
-      buildStatusReport({
-        options: runtime.managerOptions,
-        store: runtime.store,
-        requests,
-        ...(settings.renewBeforeMs ? { renewBeforeMs: settings.renewBeforeMs } : {}),
-        filesOf,
-      }),
+    report: () => allStatus(settings, runtime, flags),
     feed,
     guard,
     // The page is an output like stdout: every secret resolved from the configuration is scrubbed from it.

@@ -1,5 +1,5 @@
 import { access, constants } from 'node:fs/promises';
-import { CertkeeperError, type ChallengeSolver, ErrorCodes } from '@certkeeper/core';
+import { CertkeeperError, type ChallengeSolver, ErrorCodes, scopeSolvers } from '@certkeeper/core';
 import { configInvalid } from '../config/config-error.js';
 import type { SecretContext } from '../config/secret-reference.js';
 import { loadDnsPlugin } from '../plugins/load-plugin.js';
@@ -88,7 +88,8 @@ export async function buildSolvers(
     }
   }
   return {
-    solvers,
+    // One solver per spec, in order: each answers for its spec's domains (the most specific wins).
+    solvers: scopeSolvers(solvers.map((solver, index) => ({ solver, domains: specs[index]!.domains }))),
     responders,
     stop: async () => {
       await Promise.all(responders.map((responder) => responder.stop()));

@@ -8,7 +8,7 @@ import type { CertificateSpec, Settings, SolverSpec } from '../settings/settings
  * come from (the config file's solver, or CERTKEEPER_<PLUGIN>_* variables) — never an option, so no secret and
  * no inline value reaches the store.
  */
-export type RecipeSolver =
+export type RecipeSolver = (
   | { readonly type: 'http-01-standalone'; readonly listen: ListenAddress }
   | { readonly type: 'tls-alpn-01-standalone'; readonly listen: ListenAddress }
   | { readonly type: 'http-01-webroot'; readonly webroot: string }
@@ -20,7 +20,11 @@ export type RecipeSolver =
       readonly dnsAccount01?: true;
       /** `--dns-persist-01` was given: renewals answer from the standing record too. */
       readonly dnsPersist01?: true;
-    };
+    }
+) & {
+  /** The solver's `domains` in the config file when it was issued: which names it answered for. */
+  readonly domains?: readonly string[];
+};
 
 /**
  * How `issue` made a certificate, kept in its managed record so a plain `renew` or `run` renews and deploys it the
@@ -58,15 +62,17 @@ export function recipeOf(settings: Settings, spec: CertificateSpec): IssueRecipe
 }
 
 function recipeSolver(spec: SolverSpec): RecipeSolver {
+  const scope = spec.domains ? { domains: spec.domains } : {};
   if (spec.type === 'http-01-standalone' || spec.type === 'tls-alpn-01-standalone')
-    return { type: spec.type, listen: spec.listen };
-  if (spec.type === 'http-01-webroot') return { type: spec.type, webroot: spec.webroot };
+    return { type: spec.type, listen: spec.listen, ...scope };
+  if (spec.type === 'http-01-webroot') return { type: spec.type, webroot: spec.webroot, ...scope };
   return {
     type: 'dns-01',
     provider: spec.provider,
     options: spec.optionsFromEnvironment ? 'environment' : 'config',
     ...(spec.dnsAccount01 ? { dnsAccount01: true as const } : {}),
     ...(spec.dnsPersist01 ? { dnsPersist01: true as const } : {}),
+    ...scope,
   };
 }
 
@@ -108,11 +114,16 @@ export function recipeSolverSpecs(recipe: IssueRecipe, settings: Settings): Solv
         optionsFromEnvironment: true,
         ...(solver.dnsAccount01 ? { dnsAccount01: true } : {}),
         ...(solver.dnsPersist01 ? { dnsPersist01: true } : {}),
+        ...(solver.domains ? { domains: solver.domains } : {}),
         where: (key) => (key ? `--dns ${solver.provider} (option ${key})` : `--dns ${solver.provider}`),
       };
-    const configured = settings.solvers.find(
+    // Of two DNS solvers of one plugin (an account per zone), the one with the same domains.
+    const candidates = settings.solvers.filter(
       (spec) => spec.type === 'dns-01' && spec.provider === solver.provider,
     );
+    const configured =
+      candidates.find((spec) => JSON.stringify(spec.domains) === JSON.stringify(solver.domains)) ??
+      candidates[0];
     if (!configured)
       throw new CertkeeperError(
         ErrorCodes.CONFIG_INVALID,
@@ -121,13 +132,14 @@ export function recipeSolverSpecs(recipe: IssueRecipe, settings: Settings): Solv
           hint: `add the dns-01 solver with provider ${solver.provider} back to the config file, issue it again with other solver flags (certkeeper issue --dns <plugin> ${recipe.names.join(' ')}), or stop keeping it: certkeeper forget ${recipe.names.join(' ')}.`,
         },
       );
-    return configured.type === 'dns-01'
+    const scoped: SolverSpec = solver.domains ? { ...configured, domains: solver.domains } : configured;
+    return scoped.type === 'dns-01'
       ? {
-          ...configured,
+          ...scoped,
           ...(solver.dnsAccount01 ? { dnsAccount01: true } : {}),
           ...(solver.dnsPersist01 ? { dnsPersist01: true } : {}),
         }
-      : configured;
+      : scoped;
   });
 }
 
@@ -142,8 +154,12 @@ export function describeRecipe(recipe: IssueRecipe): string {
           ? `tls-alpn standalone ${formatListenAddress(solver.listen)}`
           : `dns ${solver.provider}${solver.dnsPersist01 ? ' (dns-persist-01)' : ''}${solver.dnsAccount01 ? ' (dns-account-01)' : ''}`,
   );
+  const scoped = solvers.map((text, index) => {
+    const domains = recipe.solvers[index]!.domains;
+    return domains ? `${text} for ${domains.join(', ')}` : text;
+  });
   return [
-    `issued with: ${solvers.join(' + ') || 'no solver'}`,
+    `issued with: ${scoped.join(' + ') || 'no solver'}`,
     `key ${recipe.keyType}`,
     ...(recipe.profile ? [`profile ${recipe.profile}`] : []),
     ...(recipe.output ? [`output ${recipe.output}`] : []),

@@ -21,7 +21,7 @@ export interface CertificateSpec {
 /** Where a setting came from, for messages: `file:line:col key` or a flag; `atKey` points at the key itself. */
 export type Where = (key?: string, atKey?: boolean) => string;
 
-export type SolverSpec =
+export type SolverSpec = (
   | { readonly type: 'http-01-standalone'; readonly listen: ListenAddress; readonly where: Where }
   | { readonly type: 'http-01-webroot'; readonly webroot: string; readonly where: Where }
   | { readonly type: 'tls-alpn-01-standalone'; readonly listen: ListenAddress; readonly where: Where }
@@ -42,7 +42,11 @@ export type SolverSpec =
       /** Also answer dns-persist-01 from the standing record, preferred where offered (`dnsPersist01: true`, `--dns-persist-01`). */
       readonly dnsPersist01?: boolean;
       readonly where: Where;
-    };
+    }
+) & {
+  /** `solvers[].domains`: the names this solver answers for (scopeSolvers); absent: every name no other claims. */
+  readonly domains?: readonly string[];
+};
 
 /** Everything a command needs, from the config file and the flags (flags win), checked and resolved. */
 export interface Settings {

@@ -84,20 +84,46 @@ export function solverSpecs(
     checkResponderPorts(specs, problem);
     return withDnsFlags(specs, flags, problem);
   }
-  const seen = new Map<string, number>();
+  // One solver per challenge type answers every name; more of one type are for different domains (a webroot per
+  // site, a DNS account per zone), each with its own `domains` — and a standalone responder owns its port alone.
+  const unscoped = new Map<string, number>();
+  const domainOwner = new Map<string, number>();
   for (const [index, solver] of (config.solvers ?? []).entries()) {
     const family = solver.type.replace(/-(standalone|webroot)$/, '');
     const whereOf: Where = (key) => located(loaded, key ? ['solvers', index, key] : ['solvers', index]);
-    if (seen.has(family)) {
-      problem(
-        where(loaded, ['solvers', index, 'type']),
-        ['solvers', index, 'type'],
-        `a second ${family} solver (solvers[${seen.get(family)}] is one already); configure one solver per challenge type`,
-      );
-      continue;
+    const domains = solver.domains?.map((domain) => domain.toLowerCase().replace(/^\*\.|\.$/g, ''));
+    if (!domains) {
+      if (unscoped.has(family)) {
+        problem(
+          where(loaded, ['solvers', index, 'type']),
+          ['solvers', index, 'type'],
+          `a second ${family} solver for every name (solvers[${unscoped.get(family)}] is one already); give one of them domains: [...] to say which names it answers for`,
+        );
+        continue;
+      }
+      unscoped.set(family, index);
+    } else {
+      const taken = domains.find((domain) => domainOwner.has(`${family} ${domain}`));
+      if (taken !== undefined) {
+        problem(
+          where(loaded, ['solvers', index, 'domains']),
+          ['solvers', index, 'domains'],
+          `${taken} is already in the domains of solvers[${domainOwner.get(`${family} ${taken}`)}], another ${family} solver; a name goes to one solver of each type`,
+        );
+        continue;
+      }
+      for (const domain of domains) domainOwner.set(`${family} ${domain}`, index);
     }
-    seen.set(family, index);
+    const scope = domains ? { domains } : {};
     if (solver.type === 'http-01-standalone' || solver.type === 'tls-alpn-01-standalone') {
+      if (specs.some((spec) => spec.type === solver.type)) {
+        problem(
+          where(loaded, ['solvers', index, 'type']),
+          ['solvers', index, 'type'],
+          `a second ${solver.type} solver; one responder listens for every name (leave out domains, or use http-01-webroot or dns-01 for the other names)`,
+        );
+        continue;
+      }
       const listen = parseListenAddress(
         solver.listen ?? (solver.type === 'http-01-standalone' ? ':80' : ':443'),
       );
@@ -107,15 +133,16 @@ export function solverSpecs(
           ['solvers', index, 'listen'],
           `expected host:port or :port, got ${JSON.stringify(solver.listen)}`,
         );
-      else specs.push({ type: solver.type, listen, where: whereOf });
+      else specs.push({ type: solver.type, listen, where: whereOf, ...scope });
     } else if (solver.type === 'http-01-webroot') {
       specs.push({
         type: solver.type,
         webroot: resolve(loaded?.directory ?? context.cwd, solver.webroot),
         where: whereOf,
+        ...scope,
       });
     } else {
-      specs.push(dnsSpec(solver, loaded, index));
+      specs.push({ ...dnsSpec(solver, loaded, index), ...scope });
     }
   }
   checkResponderPorts(specs, problem);

@@ -26,6 +26,10 @@ export interface CertificateView {
   /** Stable id of the certificate (CA + account + names + profile); absent for a configured one never issued. */
   readonly key?: string;
   readonly identifiers: readonly string[];
+  /** The CA that ordered it (or would): the store can hold several CAs' certificates, and the page shows them all. */
+  readonly directoryUrl?: string;
+  /** The account that ordered it. */
+  readonly accountUrl?: string;
   /** In the daemon's configuration, as opposed to only found in the store. */
   readonly configured: boolean;
   readonly state: CertificateState;

@@ -10,7 +10,7 @@ import { receiptsBySolver } from './publish.js';
  */
 export async function awaitReadiness(state: OrderState, deps: ResolvedDeps): Promise<StepResult> {
   const pending: { until: Date; detail: string }[] = [];
-  for (const [solver, receipts] of receiptsBySolver(state.receipts, deps)) {
+  for (const [solver, receipts] of receiptsBySolver(state, state.receipts, deps)) {
     if (!solver.checkReady) continue;
     const type = [...new Set(receipts.map((receipt) => receipt.type))].join('/');
     const result = await solver.checkReady(receipts, { signal: deps.signal });

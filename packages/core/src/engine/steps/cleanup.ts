@@ -3,7 +3,7 @@ import type { ChallengeSolver, PublicationReceipt } from '../challenge-solver.js
 import type { ResolvedDeps } from '../engine-deps.js';
 import type { OrderState } from '../order-state.js';
 import { enterPhase, type StepResult } from '../step-result.js';
-import { solverFor } from './publish.js';
+import { authorizationOf, solverFor } from './publish.js';
 
 /**
  * Remove exactly what was published and, when the order is being abandoned, deactivate its still-pending
@@ -15,7 +15,7 @@ export async function cleanup(state: OrderState, deps: ResolvedDeps): Promise<St
   const bySolver = new Map<ChallengeSolver, PublicationReceipt[]>();
   for (const receipt of state.receipts) {
     try {
-      const solver = solverFor(deps, receipt.type);
+      const solver = solverFor(deps, receipt.type, authorizationOf(state, receipt));
       bySolver.set(solver, [...(bySolver.get(solver) ?? []), receipt]);
     } catch (error) {
       deps.logger.warn(

@@ -1,7 +1,12 @@
 import { CertkeeperError } from '../../errors/certkeeper-error.js';
 import { ErrorCodes } from '../../errors/codes.js';
-import { solverTypes } from '../challenge-capability.js';
-import type { ChallengeSolver, ChallengeTask, PublicationReceipt } from '../challenge-solver.js';
+import { solverCanProve, solverTypes } from '../challenge-capability.js';
+import type {
+  ChallengeSolver,
+  ChallengeTask,
+  ChallengeType,
+  PublicationReceipt,
+} from '../challenge-solver.js';
 import type { ResolvedDeps } from '../engine-deps.js';
 import type { AuthorizationState, OrderState } from '../order-state.js';
 import { continueNow, enterPhase, failOrder, type StepResult } from '../step-result.js';
@@ -51,7 +56,7 @@ export function groupTasks(
   const tasksBySolver = new Map<ChallengeSolver, ChallengeTask[]>(deps.solvers.map((solver) => [solver, []]));
   for (const entry of state.authorizations) {
     if (!entry.challenge || !include(entry)) continue;
-    const solver = solverFor(deps, entry.challenge.type);
+    const solver = solverFor(deps, entry.challenge.type, entry);
     const tasks = tasksBySolver.get(solver) ?? [];
     tasks.push({
       identifier: entry.identifier,
@@ -75,22 +80,38 @@ export function groupTasks(
  * checks and cleans up all of its records in one call: one propagation wait for the whole order.
  */
 export function receiptsBySolver(
+  state: OrderState,
   receipts: readonly PublicationReceipt[],
   deps: ResolvedDeps,
 ): Map<ChallengeSolver, PublicationReceipt[]> {
   const bySolver = new Map<ChallengeSolver, PublicationReceipt[]>();
   for (const receipt of receipts) {
-    const solver = solverFor(deps, receipt.type);
+    const solver = solverFor(deps, receipt.type, authorizationOf(state, receipt));
     bySolver.set(solver, [...(bySolver.get(solver) ?? []), receipt]);
   }
   return bySolver;
 }
 
-/** The configured solver answering `type` (one solver may answer several types: dns-account-01 and dns-01). */
-export function solverFor(deps: ResolvedDeps, type: string): ChallengeSolver {
-  const solver = deps.solvers.find((candidate) =>
-    solverTypes(candidate).some((answered) => answered === type),
-  );
+/**
+ * The configured solver answering `type` (one solver may answer several types: dns-account-01 and dns-01) — for
+ * `entry`'s name when given, so that of two solvers of one type scoped to different domains (scopeSolvers) each
+ * name reaches its own.
+ */
+export function solverFor(
+  deps: ResolvedDeps,
+  type: string,
+  entry?: Pick<AuthorizationState, 'identifier' | 'wildcard'>,
+): ChallengeSolver {
+  const answers = (candidate: ChallengeSolver) =>
+    solverTypes(candidate).some((answered) => answered === type);
+  const solver =
+    (entry &&
+      deps.solvers.find(
+        (candidate) =>
+          answers(candidate) &&
+          solverCanProve(candidate, entry.identifier, entry.wildcard, type as ChallengeType),
+      )) ??
+    deps.solvers.find(answers);
   if (!solver) {
     throw new CertkeeperError(
       ErrorCodes.NO_SOLVER,
@@ -101,4 +122,12 @@ export function solverFor(deps: ResolvedDeps, type: string): ChallengeSolver {
     );
   }
   return solver;
+}
+
+/** The authorization a receipt answers, for its name. */
+export function authorizationOf(
+  state: OrderState,
+  receipt: PublicationReceipt,
+): AuthorizationState | undefined {
+  return state.authorizations.find((entry) => entry.url === receipt.authorizationUrl);
 }

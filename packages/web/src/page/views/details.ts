@@ -33,6 +33,7 @@ export function renderDetails(
         ? `${dateTime(certificate.renewal.at)} (${relative(certificate.renewal.at, now)}): ${certificate.renewal.explanation}`
         : undefined,
     ],
+    ['CA', certificate.directoryUrl],
     ['Key', certificate.keyType],
     ['Profile', certificate.profile],
     ['Serial', certificate.serialNumberHex],
