@@ -55,6 +55,10 @@ describe('completion bash', () => {
     expect(await complete('help', 'a')).toEqual(['account', 'acme-dns']);
     expect(await complete('account', 'help', '')).toEqual(['register', 'show', 'rollover', 'deactivate']);
     expect(await complete('account', 'register', '--')).toContain('--new');
+    expect(await complete('persist', '')).toEqual(['show', 'publish', 'check', 'help']);
+    expect(await complete('persist', 'publish', '--pe')).toEqual(['--persist-until']);
+    expect(await complete('persist', 'check', '--')).not.toContain('--persist-until');
+    expect(await complete('issue', '--dns-p')).toEqual(['--dns-persist-01']);
   });
 
   it('completes the values where they are fixed', async () => {

@@ -80,7 +80,7 @@ certificates:
     const result = await certkeeper('issue', '*.wild.alpn.test', '--tls-alpn-standalone');
     expect(result.code, explain(result)).toBe(2);
     expect(result.stdout + result.stderr).toContain(
-      'a wildcard can only be proven with dns-01 or dns-account-01; configured solvers: tls-alpn-01',
+      'a wildcard can only be proven with dns-01 or dns-account-01 or dns-persist-01; configured solvers: tls-alpn-01',
     );
   });
 

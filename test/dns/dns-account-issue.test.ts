@@ -9,8 +9,9 @@ import {
 import { ChalltestsrvDnsProvider, Dns01Solver, type DnsProvider } from '@certkeeper/dns';
 import { type CertificateManager, createCertificateManager } from '@certkeeper/manager';
 import { MemoryStore } from '@certkeeper/store';
-import { faults, type PebbleHandle, startFaultProxy, startPebble } from '@certkeeper/testkit';
+import { type PebbleHandle, startPebble } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caWithoutChallenge } from '../support/ca-without-challenge.js';
 import { servedTxt } from '../support/issue-from-pebble.js';
 
 /**
@@ -154,23 +155,7 @@ describe('issuing through dns-account-01 from Pebble 2.10', () => {
   it('falls back to dns-01 where the CA does not offer dns-account-01', async () => {
     created.length = 0;
     // A CA without the draft: the proxy removes dns-account-01 from every authorization Pebble sends.
-    const proxy = await startFaultProxy({ target: pebble.directoryUrl, caBundlePem: pebble.caBundlePem });
-    proxy.addRule({
-      kind: 'authz',
-      action: faults.respond(async (_request, context) => {
-        const upstream = await context.forward();
-        const authorization = upstream.json<{ challenges: { type: string }[] }>();
-        const { 'content-length': _length, ...headers } = upstream.headers;
-        return {
-          status: upstream.status,
-          headers: headers as Record<string, string>,
-          body: {
-            ...authorization,
-            challenges: authorization.challenges.filter((c) => c.type !== 'dns-account-01'),
-          },
-        };
-      }),
-    });
+    const proxy = await caWithoutChallenge(pebble, 'dns-account-01');
     const client = new AcmeClient({
       directoryUrl: proxy.directoryUrl,
       caBundle: proxy.caBundlePem,

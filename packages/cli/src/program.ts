@@ -55,6 +55,10 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       '--dns-account-01',
       'with --dns (or the config’s dns-01 solver): prefer dns-account-01 where the CA offers it (records at _<account label>._acme-challenge.<name>)',
     )
+    .option(
+      '--dns-persist-01',
+      'with --dns (or the config’s dns-01 solver): prefer dns-persist-01 where the CA offers it, answered from the record `certkeeper persist publish` made (no DNS writes)',
+    )
     .option('--http-webroot <dir>', 'answer http-01 by writing into this web server document root')
     .option('--http-standalone', 'answer http-01 with a built-in responder on :80 (see --http-listen)')
     .option(
@@ -198,7 +202,8 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
 Exit codes with --check:
   0  every certificate is valid, renewing on time and deployed
   1  one needs attention: expired, revoked, not issued yet, failing, deploy
-     failed or not deployed, renewal overdue by a day — or none at all
+     failed or not deployed, renewal overdue by a day — or none at all;
+     or a dns-persist-01 record (persist publish) lapses within 30 days
   2  usage: a bad flag or config`,
     )
     .action(async (options: { wide?: boolean; check?: boolean }, command: Command) => {
@@ -335,6 +340,47 @@ Exit codes with --check:
         );
       },
     );
+
+  const persist = program
+    .command('persist')
+    .description(
+      'the standing dns-persist-01 record (_validation-persist.<name>) of this account: show it, publish it once, check it',
+    );
+  const persistAction =
+    (action: 'show' | 'publish' | 'check') =>
+    async (names: string[], options: { issuer?: string; persistUntil?: string }, command: Command) => {
+      result.code = await (await import('./commands/persist.js')).persistCommand(
+        await context(command),
+        action,
+        names,
+        options,
+      );
+    };
+  const persistArguments = (command: Command) =>
+    command
+      .argument('<names...>', 'DNS names; *.example.com adds policy=wildcard to example.com’s record')
+      .option(
+        '--issuer <domain>',
+        'issuer domain name to write (default: the CA’s first caaIdentities entry)',
+      );
+  persistArguments(persist.command('show'))
+    .description('print the TXT record to create by hand (--json: name and value)')
+    .option('--persist-until <date>', 'the CA ignores the record after this (ISO date, or 365d)')
+    .action(persistAction('show'));
+  persistArguments(persist.command('publish'))
+    .description(
+      'write the record once through the DNS solver’s provider and wait until every authoritative server has it',
+    )
+    .option(
+      '--persist-until <date>',
+      'the CA ignores the record after this (ISO date, or 365d); status warns 30 days ahead',
+    )
+    .action(persistAction('publish'));
+  persistArguments(persist.command('check'))
+    .description(
+      'read-only: ask every authoritative server; exit 1 naming those without a record authorizing this account',
+    )
+    .action(persistAction('check'));
 
   program
     .command('plugins')

@@ -49,6 +49,7 @@ export * from './resources/certificates.js';
 export * from './resources/challenges.js';
 export * from './resources/directory.js';
 export * from './resources/dns-account-label.js';
+export * from './resources/dns-persist-record.js';
 export * from './resources/orders.js';
 export * from './retry/backoff-delay.js';
 export * from './retry/retry-with-backoff.js';

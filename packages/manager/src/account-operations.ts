@@ -4,6 +4,7 @@ import {
   AcmeProblemError,
   CertkeeperError,
   type Clock,
+  type DirectoryMeta,
   ErrorCodes,
   exportPrivateKeyPem,
   faultOf,
@@ -295,6 +296,20 @@ export class AccountOperations {
       ? await settle(true)
       : await withAccountLease(this.deps.store, this.account, settle, { wait: false });
     return settled ?? record;
+  }
+
+  /**
+   * The CA's directory `meta` (one GET, signed by nothing): `caaIdentities` are the issuer domain names a
+   * dns-persist-01 record names (draft-ietf-acme-dns-persist-00; Pebble puts the same list in its challenges).
+   */
+  async directoryMeta(signal?: AbortSignal): Promise<DirectoryMeta> {
+    const record = await this.required();
+    const client = await this.client(record);
+    try {
+      return (await client.directory(signal)).meta ?? {};
+    } finally {
+      await client.close();
+    }
   }
 
   private async stored(): Promise<AccountRecord | undefined> {

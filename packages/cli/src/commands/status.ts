@@ -3,10 +3,11 @@ import { allManaged, type Store } from '@certkeeper/store';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { outputWidth } from '../output/fit-text.js';
 import { renderStatusBlocks } from '../output/status-blocks.js';
-import { checkStatus } from '../output/status-check.js';
+import { checkStatus, withPersistWarnings } from '../output/status-check.js';
 import { renderStatus } from '../output/status-view.js';
 import { allStatus } from '../runtime/all-status.js';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { PersistRecordsFile, persistExpiryWarning } from '../runtime/persist-records-file.js';
 import { describeRecipe, type IssueRecipe, issueRecipeOf } from '../runtime/recipe.js';
 import { type CommandContext, settingsOf } from './context.js';
 
@@ -56,7 +57,23 @@ export async function statusCommand(
       const recipe = recipeFor(certificate);
       if (recipe) described.set(certificate.key!, describeRecipe(recipe));
     }
-    const check = options.check ? checkStatus(report, now) : undefined;
+    // dns-persist-01 records `persist publish` wrote: warn 30 days before their persistUntil, when orders would
+    // start failing for want of them.
+    const persistRecords = (await new PersistRecordsFile(settings.storeDirectory).list()).map((record) => {
+      const warning = persistExpiryWarning(record, now);
+      return warning ? { ...record, warning } : record;
+    });
+    const warnings = persistRecords.flatMap((record) =>
+      'warning' in record
+        ? [
+            {
+              names: record.wildcard ? [record.name, `*.${record.name}`] : [record.name],
+              warning: record.warning,
+            },
+          ]
+        : [],
+    );
+    const check = options.check ? withPersistWarnings(checkStatus(report, now), warnings) : undefined;
     // --json gets each recipe whole (paths, solver types and plugin names, the hook: no secret values).
     const json = {
       ...report,
@@ -65,13 +82,17 @@ export async function statusCommand(
         return recipe ? { ...certificate, recipe } : certificate;
       }),
       ...(check ? { check: { exitCode: check.code, summary: check.line, problems: check.problems } } : {}),
+      ...(persistRecords.length > 0 ? { persistRecords } : {}),
     };
     const text = check
       ? check.line
       : options.wide
         ? renderStatus(report, now, described)
         : renderStatusBlocks(report, now, outputWidth(process.stdout, context.env), described, context.cwd);
-    context.print(text, json);
+    context.print(
+      check ? text : [text, ...warnings.map((entry) => `warning: ${entry.warning}`)].join('\n'),
+      json,
+    );
     return check?.code ?? ExitCode.OK;
   } finally {
     await runtime.close();

@@ -93,6 +93,12 @@ const solverSchema = z.discriminatedUnion('type', [
      * at `_<account label>._acme-challenge.<name>`, so several accounts can validate one name at once. Default false.
      */
     dnsAccount01: z.boolean().optional(),
+    /**
+     * Also answer dns-persist-01 (draft-ietf-acme-dns-persist-00) and prefer it where the CA offers it: the challenge
+     * is answered from the standing record `certkeeper persist publish` created at `_validation-persist.<name>`,
+     * so orders write nothing to DNS. Default false.
+     */
+    dnsPersist01: z.boolean().optional(),
     domains: solverDomains,
   }),
 ]);

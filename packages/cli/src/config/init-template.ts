@@ -57,6 +57,7 @@ solvers:
   #   # propagationTimeout: 600           # seconds to wait for every authoritative nameserver
   #   # ttl: 60
   #   # dnsAccount01: true                # prefer dns-account-01 where the CA offers it (one record name per account)
+  #   # dnsPersist01: true                # prefer dns-persist-01: answer from the record certkeeper persist publish made, write no DNS
 
 # The certificates to keep: none until you add them (a placeholder would be ordered by the next renew).
 # Uncomment and edit, one entry per certificate:

@@ -1,6 +1,6 @@
 import type { CertificateStatus, StatusReport } from '@certkeeper/manager';
 import { describe, expect, it } from 'vitest';
-import { checkStatus } from './status-check.js';
+import { checkStatus, withPersistWarnings } from './status-check.js';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const day = 86_400_000;
@@ -78,5 +78,28 @@ describe('checkStatus (status --check)', () => {
       code: 1,
       line: expect.stringMatching(/^PROBLEM: no certificates/),
     });
+  });
+});
+
+describe('withPersistWarnings (status --check and dns-persist-01 records)', () => {
+  const lapsing = {
+    names: ['a.test'],
+    warning: 'the dns-persist-01 record for a.test expires on 2026-06-10',
+  };
+
+  it('leaves the result alone without warnings, and turns OK into PROBLEM (exit 1) with one', () => {
+    const ok = checkStatus(report(certificate('a.test')), now);
+    expect(withPersistWarnings(ok, [])).toBe(ok);
+    const result = withPersistWarnings(ok, [lapsing]);
+    expect(result.code).toBe(1);
+    expect(result.line).toBe(`PROBLEM: ${lapsing.warning}`);
+    expect(result.problems).toEqual([{ names: ['a.test'], problem: lapsing.warning }]);
+  });
+
+  it('appends the warning to a PROBLEM line', () => {
+    const failing = checkStatus(report(certificate('b.test', { state: 'expired', notAfter: at(-1) })), now);
+    const result = withPersistWarnings(failing, [lapsing]);
+    expect(result.code).toBe(1);
+    expect(result.line).toBe(`${failing.line}; ${lapsing.warning}`);
   });
 });

@@ -69,3 +69,23 @@ function problemsOf(certificate: CertificateStatus, now: Date): string[] {
     problems.push('not deployed');
   return problems;
 }
+
+/**
+ * `--check` with the dns-persist-01 records `persist publish` wrote: one lapsing within 30 days (or lapsed) needs
+ * attention too — renewals answered from it start failing once it does (exit 1, the warning in the line).
+ */
+export function withPersistWarnings(
+  check: CheckResult,
+  warnings: readonly { readonly names: readonly string[]; readonly warning: string }[],
+): CheckResult {
+  if (warnings.length === 0) return check;
+  const listed = warnings.map((entry) => entry.warning).join('; ');
+  return {
+    code: ExitCode.FAILED,
+    line: check.code === ExitCode.OK ? `PROBLEM: ${listed}` : `${check.line}; ${listed}`,
+    problems: [
+      ...check.problems,
+      ...warnings.map((entry) => ({ names: entry.names, problem: entry.warning })),
+    ],
+  };
+}

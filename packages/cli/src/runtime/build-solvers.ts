@@ -133,5 +133,6 @@ async function dnsSolver(
     ...(spec.propagationTimeoutMs ? { propagation: { timeoutMs: spec.propagationTimeoutMs } } : {}),
     ...(spec.ttl ? { ttl: spec.ttl } : {}),
     ...(spec.dnsAccount01 ? { dnsAccount01: true } : {}),
+    ...(spec.dnsPersist01 ? { dnsPersist01: true } : {}),
   });
 }

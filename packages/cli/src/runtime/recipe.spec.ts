@@ -67,6 +67,23 @@ describe('issue recipes', () => {
     ]);
   });
 
+  it('remember --dns-persist-01 so renewals answer from the standing record too', () => {
+    const withFlag: SolverSpec = { ...configDns, dnsPersist01: true };
+    const recipe = recipeOf(settings([withFlag]), spec);
+    expect(recipe.solvers).toEqual([
+      { type: 'dns-01', provider: 'cloudflare', options: 'config', dnsPersist01: true },
+    ]);
+    expect(describeRecipe(recipe)).toContain('dns cloudflare (dns-persist-01)');
+    expect(recipeSolverSpecs(recipe, settings([configDns]))).toEqual([withFlag]);
+    const fromEnvironment = recipeOf(
+      settings([{ ...withFlag, options: {}, optionsFromEnvironment: true }]),
+      spec,
+    );
+    expect(recipeSolverSpecs(fromEnvironment, settings([]))).toMatchObject([
+      { type: 'dns-01', provider: 'cloudflare', optionsFromEnvironment: true, dnsPersist01: true },
+    ]);
+  });
+
   it('a DNS solver gone from the config is a config error that names the ways out', () => {
     const recipe = recipeOf(settings([configDns]), spec);
     expect(() => recipeSolverSpecs(recipe, settings([]))).toThrow(

@@ -18,6 +18,8 @@ export type RecipeSolver = (
       readonly options: 'config' | 'environment';
       /** `--dns-account-01` was given: renewals prefer dns-account-01 too. */
       readonly dnsAccount01?: true;
+      /** `--dns-persist-01` was given: renewals answer from the standing record too. */
+      readonly dnsPersist01?: true;
     }
 ) & {
   /** The solver's `domains` in the config file when it was issued: which names it answered for. */
@@ -69,6 +71,7 @@ function recipeSolver(spec: SolverSpec): RecipeSolver {
     provider: spec.provider,
     options: spec.optionsFromEnvironment ? 'environment' : 'config',
     ...(spec.dnsAccount01 ? { dnsAccount01: true as const } : {}),
+    ...(spec.dnsPersist01 ? { dnsPersist01: true as const } : {}),
     ...scope,
   };
 }
@@ -110,6 +113,7 @@ export function recipeSolverSpecs(recipe: IssueRecipe, settings: Settings): Solv
         options: {},
         optionsFromEnvironment: true,
         ...(solver.dnsAccount01 ? { dnsAccount01: true } : {}),
+        ...(solver.dnsPersist01 ? { dnsPersist01: true } : {}),
         ...(solver.domains ? { domains: solver.domains } : {}),
         where: (key) => (key ? `--dns ${solver.provider} (option ${key})` : `--dns ${solver.provider}`),
       };
@@ -129,7 +133,13 @@ export function recipeSolverSpecs(recipe: IssueRecipe, settings: Settings): Solv
         },
       );
     const scoped: SolverSpec = solver.domains ? { ...configured, domains: solver.domains } : configured;
-    return solver.dnsAccount01 && scoped.type === 'dns-01' ? { ...scoped, dnsAccount01: true } : scoped;
+    return scoped.type === 'dns-01'
+      ? {
+          ...scoped,
+          ...(solver.dnsAccount01 ? { dnsAccount01: true } : {}),
+          ...(solver.dnsPersist01 ? { dnsPersist01: true } : {}),
+        }
+      : scoped;
   });
 }
 
@@ -142,7 +152,7 @@ export function describeRecipe(recipe: IssueRecipe): string {
         ? `standalone ${formatListenAddress(solver.listen)}`
         : solver.type === 'tls-alpn-01-standalone'
           ? `tls-alpn standalone ${formatListenAddress(solver.listen)}`
-          : `dns ${solver.provider}${solver.dnsAccount01 ? ' (dns-account-01)' : ''}`,
+          : `dns ${solver.provider}${solver.dnsPersist01 ? ' (dns-persist-01)' : ''}${solver.dnsAccount01 ? ' (dns-account-01)' : ''}`,
   );
   const scoped = solvers.map((text, index) => {
     const domains = recipe.solvers[index]!.domains;

@@ -9,6 +9,8 @@ export interface GlobalFlags {
   readonly dns?: string;
   /** Let the DNS solver answer dns-account-01 where the CA offers it. */
   readonly dnsAccount01?: boolean;
+  /** Let the DNS solver answer dns-persist-01 from the standing record where the CA offers it. */
+  readonly dnsPersist01?: boolean;
   readonly httpWebroot?: string;
   readonly httpStandalone?: boolean;
   /** Where the standalone responder listens (implies --http-standalone); default `:80`. */

@@ -39,6 +39,8 @@ export type SolverSpec = (
       readonly ttl?: number;
       /** Also answer dns-account-01, preferred where offered (`dnsAccount01: true`, `--dns-account-01`). */
       readonly dnsAccount01?: boolean;
+      /** Also answer dns-persist-01 from the standing record, preferred where offered (`dnsPersist01: true`, `--dns-persist-01`). */
+      readonly dnsPersist01?: boolean;
       readonly where: Where;
     }
 ) & {

@@ -82,7 +82,7 @@ export function solverSpecs(
       );
     }
     checkResponderPorts(specs, problem);
-    return withDnsAccountFlag(specs, flags, problem);
+    return withDnsFlags(specs, flags, problem);
   }
   // One solver per challenge type answers every name; more of one type are for different domains (a webroot per
   // site, a DNS account per zone), each with its own `domains` — and a standalone responder owns its port alone.
@@ -146,25 +146,39 @@ export function solverSpecs(
     }
   }
   checkResponderPorts(specs, problem);
-  return withDnsAccountFlag(specs, flags, problem);
+  return withDnsFlags(specs, flags, problem);
 }
 
-/** `--dns-account-01` turns dns-account-01 on for the DNS solver; without one it has nothing to act on. */
-function withDnsAccountFlag(
+function withDnsFlags(
   specs: SolverSpec[],
   flags: GlobalFlags,
   problem: (location: string, path: ConfigPath | undefined, message: string) => void,
 ): SolverSpec[] {
-  if (flags.dnsAccount01 !== true) return specs;
+  const withAccount = withDnsFlag(specs, flags.dnsAccount01, '--dns-account-01', 'dnsAccount01', problem);
+  return withDnsFlag(withAccount, flags.dnsPersist01, '--dns-persist-01', 'dnsPersist01', problem);
+}
+
+/**
+ * `--dns-account-01` / `--dns-persist-01` turn that challenge type on for the DNS solver; without one they have
+ * nothing to act on.
+ */
+function withDnsFlag(
+  specs: SolverSpec[],
+  given: boolean | undefined,
+  flag: string,
+  key: 'dnsAccount01' | 'dnsPersist01',
+  problem: (location: string, path: ConfigPath | undefined, message: string) => void,
+): SolverSpec[] {
+  if (given !== true) return specs;
   if (!specs.some((spec) => spec.type === 'dns-01')) {
     problem(
-      '--dns-account-01',
+      flag,
       undefined,
       'needs a DNS solver: add --dns <plugin>, or a dns-01 solver in the config file (solvers: [{ type: dns-01, provider: <plugin> }])',
     );
     return specs;
   }
-  return specs.map((spec) => (spec.type === 'dns-01' ? { ...spec, dnsAccount01: true } : spec));
+  return specs.map((spec) => (spec.type === 'dns-01' ? { ...spec, [key]: true } : spec));
 }
 
 /** The http-01 and tls-alpn-01 responders cannot share one port: the second could never bind it. */
@@ -200,6 +214,7 @@ function dnsSpec(
     ...(solver.propagationTimeout ? { propagationTimeoutMs: solver.propagationTimeout * 1000 } : {}),
     ...(solver.ttl ? { ttl: solver.ttl } : {}),
     ...(solver.dnsAccount01 ? { dnsAccount01: true } : {}),
+    ...(solver.dnsPersist01 ? { dnsPersist01: true } : {}),
     where: (key, atKey) =>
       located(loaded, key ? ['solvers', index, 'options', key] : ['solvers', index, 'provider'], atKey),
   };

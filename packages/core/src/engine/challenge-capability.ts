@@ -5,7 +5,7 @@ import type { ChallengeSolver, ChallengeType } from './challenge-solver.js';
  * Which identifiers a challenge type can prove control of, by the RFCs:
  * - RFC 8555 §7.1.3 / §8.4: a wildcard can only be validated by dns-01 and the DNS types that follow it
  *   (draft-ietf-acme-dns-account-label's dns-account-01 proves DNS names and wildcards exactly like dns-01;
- *   draft-ietf-acme-dns-persist's dns-persist-01 will too, when it joins {@link ChallengeType});
+ *   draft-ietf-acme-dns-persist's dns-persist-01 too — a wildcard only with `policy=wildcard` in its record);
  * - RFC 8738 §7: IP addresses by http-01 (§8.3) and tls-alpn-01 (RFC 8737 §3 via RFC 8738 §6), never by the DNS
  *   types.
  */
@@ -14,6 +14,7 @@ const provable: Readonly<Record<ChallengeType, { dns: boolean; wildcard: boolean
   'tls-alpn-01': { dns: true, wildcard: false, ip: true },
   'dns-01': { dns: true, wildcard: true, ip: false },
   'dns-account-01': { dns: true, wildcard: true, ip: false },
+  'dns-persist-01': { dns: true, wildcard: true, ip: false },
 };
 
 /** Whether a challenge of `type` can prove `identifier` (its base name, with `wildcard` for `*.` orders). */

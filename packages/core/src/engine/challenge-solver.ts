@@ -1,10 +1,21 @@
+import type { ErrorCode } from '../errors/codes.js';
 import type { Identifier } from '../identifiers/identifier.js';
 
 /**
  * `dns-account-01` is draft-ietf-acme-dns-account-label: dns-01's TXT value at an account-scoped name
  * (`_<account label>._acme-challenge.<domain>`), so several accounts can validate one name at once.
+ * `dns-persist-01` is draft-ietf-acme-dns-persist (-00, as Pebble 2.10.0 checks it): a standing TXT record at
+ * `_validation-persist.<domain>` naming the CA and the account; answering it writes nothing.
  */
-export type ChallengeType = 'http-01' | 'dns-01' | 'dns-account-01' | 'tls-alpn-01';
+export type ChallengeType = 'http-01' | 'dns-01' | 'dns-account-01' | 'dns-persist-01' | 'tls-alpn-01';
+
+/** What a dns-persist-01 task needs to recognise the standing record that authorizes it. */
+export interface DnsPersistTask {
+  /** The challenge's `issuer-domain-names`: a record naming any of them counts (draft-ietf-acme-dns-persist-00 §3). */
+  readonly issuerDomainNames: readonly string[];
+  /** The order's account URL, which the record's `accounturi` must equal. */
+  readonly accountUri: string;
+}
 
 /**
  * One challenge response the engine asks a solver to publish. Everything here is plain JSON, computed by the
@@ -15,8 +26,9 @@ export interface ChallengeTask {
   readonly identifier: Identifier;
   readonly wildcard: boolean;
   readonly type: ChallengeType;
+  /** Empty for dns-persist-01, whose challenge has no token. */
   readonly token: string;
-  /** `token || '.' || base64url(JWK thumbprint)` (RFC 8555 §8.1). */
+  /** `token || '.' || base64url(JWK thumbprint)` (RFC 8555 §8.1); empty for dns-persist-01. */
   readonly keyAuthorization: string;
   /** For dns-01 and dns-account-01: base64url(SHA-256(keyAuthorization)), the TXT value (RFC 8555 §8.4). */
   readonly dnsTxtValue?: string;
@@ -25,6 +37,8 @@ export interface ChallengeTask {
    * `_<label>._acme-challenge.<domain>`.
    */
   readonly dnsAccountLabel?: string;
+  /** For dns-persist-01 (no token, no key authorization): what the standing record must say. */
+  readonly dnsPersist?: DnsPersistTask;
   /** The authorization URL, unique per task: a stable key for receipts. */
   readonly authorizationUrl: string;
 }
@@ -50,6 +64,8 @@ export type ReadinessResult =
       readonly detail: string;
       /** Set when the solver gave up (deadline passed): the order is abandoned with this message. */
       readonly failed?: boolean;
+      /** With `failed`: the error code the order fails with (default SOLVER_FAILED). */
+      readonly code?: ErrorCode;
     };
 
 export interface SolverContext {

@@ -4,7 +4,7 @@ import { type ErrorCode, ErrorCodes } from '../errors/codes.js';
 import type { Identifier } from '../identifiers/identifier.js';
 import type { AuthorizationStatus } from '../resources/authorizations.js';
 import type { OrderStatus } from '../resources/orders.js';
-import type { ChallengeType, PublicationReceipt } from './challenge-solver.js';
+import type { ChallengeType, DnsPersistTask, PublicationReceipt } from './challenge-solver.js';
 
 export const ORDER_STATE_VERSION = 1;
 
@@ -50,6 +50,8 @@ export interface SelectedChallenge {
   readonly dnsTxtValue?: string;
   /** dns-account-01: the label of the order's account, computed once so every worker publishes the same name. */
   readonly dnsAccountLabel?: string;
+  /** dns-persist-01: the issuer domain names the CA offered and the account URL the standing record must name. */
+  readonly dnsPersist?: DnsPersistTask;
 }
 
 export interface AuthorizationState {

@@ -79,6 +79,11 @@ export const ErrorCodes = {
   DNS_LOOKUP_FAILED: 'CERTKEEPER_ERR_DNS_LOOKUP_FAILED',
   /** Published TXT records did not reach every authoritative server (or required resolver) before the deadline. */
   DNS_PROPAGATION_TIMEOUT: 'CERTKEEPER_ERR_DNS_PROPAGATION_TIMEOUT',
+  /**
+   * The dns-persist-01 record (`_validation-persist.<name>`) that would authorize this account is missing, or does
+   * not authorize it (issuer, accounturi, policy=wildcard, persistUntil), on some authoritative server.
+   */
+  DNS_PERSIST_RECORD_MISSING: 'CERTKEEPER_ERR_DNS_PERSIST_RECORD_MISSING',
   /** A store could not read or write its files (permissions, disk full, I/O error). */
   STORE_IO: 'CERTKEEPER_ERR_STORE_IO',
   /** A stored record cannot be read back (not JSON, wrong shape): edited by hand or damaged outside certkeeper. */

@@ -57,6 +57,7 @@ const expected: Record<Fault, readonly ErrorCode[]> = {
     ErrorCodes.TEST_HARNESS,
     ErrorCodes.DNS_PROVIDER_UNAUTHORIZED,
     ErrorCodes.DNS_ZONE_NOT_FOUND,
+    ErrorCodes.DNS_PERSIST_RECORD_MISSING,
     ErrorCodes.STORE_IO,
     ErrorCodes.STORE_CORRUPT,
     ErrorCodes.STORE_MIGRATION_FAILED,

@@ -72,6 +72,8 @@ export const faultByCode: Readonly<Record<ErrorCode, Fault>> = {
   [ErrorCodes.DNS_ZONE_NOT_FOUND]: 'local',
   [ErrorCodes.DNS_LOOKUP_FAILED]: 'network',
   [ErrorCodes.DNS_PROPAGATION_TIMEOUT]: 'network',
+  // A person must publish (or fix) the persistent record; the run after that must not be deferred.
+  [ErrorCodes.DNS_PERSIST_RECORD_MISSING]: 'local',
   [ErrorCodes.STORE_IO]: 'local',
   [ErrorCodes.STORE_CORRUPT]: 'local',
   [ErrorCodes.STORE_LOCK_TIMEOUT]: 'network',

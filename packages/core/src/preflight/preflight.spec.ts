@@ -52,7 +52,8 @@ describe('preflight: what can be known before ordering', () => {
       {
         check: 'solver',
         subject: '*.example.test',
-        reason: 'a wildcard can only be proven with dns-01 or dns-account-01; configured solvers: http-01',
+        reason:
+          'a wildcard can only be proven with dns-01 or dns-account-01 or dns-persist-01; configured solvers: http-01',
         fix: expect.stringContaining('--dns <plugin>'),
       },
     ]);
@@ -88,7 +89,7 @@ describe('preflight: what can be known before ordering', () => {
       expect.objectContaining({
         subject: '*.example.test',
         reason:
-          'a wildcard can only be proven with dns-01 or dns-account-01; configured solvers: tls-alpn-01',
+          'a wildcard can only be proven with dns-01 or dns-account-01 or dns-persist-01; configured solvers: tls-alpn-01',
       }),
     ]);
   });
@@ -101,11 +102,11 @@ describe('preflight: what can be known before ordering', () => {
     expect(findings.map((f) => [f.subject, f.reason])).toEqual([
       [
         'a.example.test',
-        'a name can only be proven with http-01 or tls-alpn-01 or dns-01 or dns-account-01; configured solvers: none',
+        'a name can only be proven with http-01 or tls-alpn-01 or dns-01 or dns-account-01 or dns-persist-01; configured solvers: none',
       ],
       [
         '*.b.example.test',
-        'a wildcard can only be proven with dns-01 or dns-account-01; configured solvers: none',
+        'a wildcard can only be proven with dns-01 or dns-account-01 or dns-persist-01; configured solvers: none',
       ],
     ]);
   });

@@ -12,6 +12,8 @@ export interface Challenge {
   readonly url: string;
   readonly status: ChallengeStatus;
   readonly token?: string;
+  /** dns-persist-01 (draft-ietf-acme-dns-persist): the CA's issuer domain names a standing record may name. */
+  readonly 'issuer-domain-names'?: readonly string[];
   readonly validated?: string;
   readonly error?: AcmeProblem;
 }

@@ -10,11 +10,23 @@ import type { PropagationResult, ServerStatus } from './propagation-result.js';
 import { nextCheckAt, type PollSchedule } from './schedule.js';
 import { txtValuesAt } from './txt-values.js';
 
+/**
+ * A value the check accepts in several forms: satisfied when any TXT value at the name passes `test`. The
+ * dns-persist-01 record is one (any `persistUntil`, any of the CA's issuer names); `label` stands for it in
+ * `missing` and in messages.
+ */
+export interface TxtAcceptance {
+  readonly label: string;
+  test(value: string): boolean;
+}
+
 /** Values that must be visible at one name. */
 export interface PropagationExpectation {
   /** Where the values were published (after CNAMEs). */
   readonly fqdn: string;
   readonly values: readonly string[];
+  /** Also needed at this name: for each, some value that passes it. */
+  readonly accept?: readonly TxtAcceptance[];
   /** The zone holding `fqdn`; located (following CNAMEs) when absent. */
   readonly zone?: string;
   /** The name the CA will query (`_acme-challenge.<name>`); recursive resolvers are asked this. Default `fqdn`. */
@@ -79,7 +91,7 @@ export class PropagationChecker {
     const authoritative = await mapWithLimit(
       targets.flatMap((target) => target.servers.map((server) => ({ target, server }))),
       this.options.concurrency ?? 32,
-      ({ target, server }) => this.ask('authoritative', server, target.fqdn, target.values, context),
+      ({ target, server }) => this.ask('authoritative', server, target.fqdn, target.expected, context),
     );
     const authoritativeReady = authoritative.every((status) => status.ready);
     const recursive =
@@ -88,7 +100,13 @@ export class PropagationChecker {
             targets.flatMap((target) => this.recursive.map((address) => ({ target, address }))),
             this.options.concurrency ?? 32,
             ({ target, address }) =>
-              this.ask('recursive', { nameserver: 'resolver', address }, target.name, target.values, context),
+              this.ask(
+                'recursive',
+                { nameserver: 'resolver', address },
+                target.name,
+                target.expected,
+                context,
+              ),
           )
         : [];
     const servers = [...authoritative, ...recursive];
@@ -147,7 +165,10 @@ export class PropagationChecker {
   }
 
   private async resolveTargets(expectations: readonly PropagationExpectation[], context: LookupContext) {
-    const byName = new Map<string, { fqdn: string; name: string; zone?: string; values: Set<string> }>();
+    const byName = new Map<
+      string,
+      { fqdn: string; name: string; zone?: string; values: Set<string>; accept: TxtAcceptance[] }
+    >();
     for (const expectation of expectations) {
       const fqdn = normalizeName(expectation.fqdn);
       const entry = byName.get(fqdn) ?? {
@@ -155,8 +176,10 @@ export class PropagationChecker {
         name: normalizeName(expectation.name ?? fqdn),
         ...(expectation.zone ? { zone: normalizeName(expectation.zone) } : {}),
         values: new Set<string>(),
+        accept: [],
       };
       for (const value of expectation.values) entry.values.add(value);
+      entry.accept.push(...(expectation.accept ?? []));
       byName.set(fqdn, entry);
     }
     return Promise.all(
@@ -165,7 +188,13 @@ export class PropagationChecker {
         const zone = entry.zone ?? located!.zone;
         const fqdn = located?.fqdn ?? entry.fqdn;
         const { servers } = await this.discovery.servers.find(zone, context);
-        return { fqdn, name: entry.name, zone, values: [...entry.values].sort(), servers };
+        const expected: TxtAcceptance[] = [
+          ...[...entry.values]
+            .sort()
+            .map((value) => ({ label: value, test: (seen: string) => seen === value })),
+          ...entry.accept,
+        ];
+        return { fqdn, name: entry.name, zone, expected, servers };
       }),
     );
   }
@@ -174,7 +203,7 @@ export class PropagationChecker {
     kind: ServerStatus['kind'],
     server: AuthoritativeServer,
     name: string,
-    expected: readonly string[],
+    expected: readonly TxtAcceptance[],
     context: LookupContext,
   ): Promise<ServerStatus> {
     const base = {
@@ -191,7 +220,9 @@ export class PropagationChecker {
         context,
       );
       const { values } = txtValuesAt(response.answers, name);
-      const missing = expected.filter((value) => !values.includes(value));
+      const missing = expected
+        .filter((acceptance) => !values.some((value) => acceptance.test(value)))
+        .map((acceptance) => acceptance.label);
       return {
         ...base,
         rcode: response.rcode,
@@ -203,7 +234,13 @@ export class PropagationChecker {
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { ...base, values: [], missing: [...expected], error: message, ready: false };
+      return {
+        ...base,
+        values: [],
+        missing: expected.map((acceptance) => acceptance.label),
+        error: message,
+        ready: false,
+      };
     }
   }
 

@@ -20,7 +20,9 @@ import { PropagationChecker, type PropagationCheckerOptions } from '../propagati
 import type { PropagationResult } from '../propagation/propagation-result.js';
 import { type DnsProvider, isChangeBatcher } from '../provider/dns-provider.js';
 import type { DnsRecord } from '../provider/dns-record.js';
+import { DnsPersistRecords, persistCheckAnswered, persistRecordMissing } from './dns-persist-records.js';
 import { type Dns01ReceiptData, readReceipt } from './dns01-receipt.js';
+import { persistCheckFrom, persistReceipt, readPersistReceipt } from './persist-receipt.js';
 
 export interface Dns01SolverOptions {
   readonly provider: DnsProvider;
@@ -45,6 +47,14 @@ export interface Dns01SolverOptions {
    * `_acme-challenge.<name>` elsewhere (acme-dns) does not cover the account-scoped name below it.
    */
   readonly dnsAccount01?: boolean;
+  /**
+   * Also answer dns-persist-01 (draft-ietf-acme-dns-persist-00), and prefer it where the CA offers it: the
+   * challenge is answered from the standing record at `_validation-persist.<name>` (published once, by
+   * `DnsPersistRecords.publish` or by hand), so an order writes **nothing** to DNS. Before answering, the record
+   * is checked read-only on every authoritative server; when one lacks it the order stops unanswered with
+   * DNS_PERSIST_RECORD_MISSING (no failed validation spent). Default false.
+   */
+  readonly dnsPersist01?: boolean;
 }
 
 interface PlannedRecord {
@@ -59,17 +69,26 @@ interface PlannedRecord {
  */
 export class Dns01Solver implements ChallengeSolver {
   readonly type = 'dns-01' as const;
-  /** dns-account-01 first when enabled (`dnsAccount01`), then dns-01: the engine takes the first one offered. */
+  /**
+   * dns-persist-01 first when enabled (`dnsPersist01`), then dns-account-01 (`dnsAccount01`), then dns-01: the
+   * engine takes the first one offered.
+   */
   readonly types: readonly ChallengeType[];
   readonly discovery: DnsDiscovery;
   readonly checker: PropagationChecker;
-  private readonly provider: DnsProvider;
-  private readonly ttl: number;
+  /** The DNS host; `DnsPersistRecords` publishes the standing dns-persist-01 record through it too. */
+  readonly provider: DnsProvider;
+  /** TTL of the records this solver creates. */
+  readonly ttl: number;
 
   constructor(private readonly options: Dns01SolverOptions) {
     this.provider = options.provider;
     this.ttl = options.ttl ?? 60;
-    this.types = options.dnsAccount01 ? ['dns-account-01', 'dns-01'] : ['dns-01'];
+    this.types = [
+      ...(options.dnsPersist01 ? (['dns-persist-01'] as const) : []),
+      ...(options.dnsAccount01 ? (['dns-account-01'] as const) : []),
+      'dns-01',
+    ];
     this.discovery =
       options.discovery && 'locator' in options.discovery
         ? options.discovery
@@ -88,7 +107,13 @@ export class Dns01Solver implements ChallengeSolver {
    */
   async publish(tasks: readonly ChallengeTask[], context: SolverContext = {}): Promise<PublicationReceipt[]> {
     const signalOption = context.signal ? { signal: context.signal } : {};
-    const planned = await this.plan(tasks, signalOption);
+    // dns-persist-01 writes nothing: its receipt only says which standing record to look for.
+    const standing = tasks.filter((task) => task.type === 'dns-persist-01').map(persistReceipt);
+    const planned = await this.plan(
+      tasks.filter((task) => task.type !== 'dns-persist-01'),
+      signalOption,
+    );
+    if (planned.length === 0) return standing;
     try {
       await this.create(planned, signalOption);
     } catch (error) {
@@ -96,7 +121,7 @@ export class Dns01Solver implements ChallengeSolver {
       throw publishFailed(error, planned.length, leftovers, describeTypes(tasks));
     }
     const publishedAt = this.now().toISOString();
-    return planned.map(({ task, location, record }) => ({
+    const written = planned.map(({ task, location, record }) => ({
       authorizationUrl: task.authorizationUrl,
       type: task.type,
       data: {
@@ -109,6 +134,7 @@ export class Dns01Solver implements ChallengeSolver {
         publishedAt,
       } satisfies Dns01ReceiptData,
     }));
+    return [...standing, ...written];
   }
 
   /** One propagation check over all receipts, with per-server detail. Never sleeps. */
@@ -135,8 +161,39 @@ export class Dns01Solver implements ChallengeSolver {
     receipts: readonly PublicationReceipt[],
     context: SolverContext = {},
   ): Promise<ReadinessResult> {
-    if (receipts.length === 0) return { ready: true };
-    const result = await this.checkPropagation(receipts, context);
+    const standing = receipts.filter((receipt) => receipt.type === 'dns-persist-01');
+    const written = receipts.filter((receipt) => receipt.type !== 'dns-persist-01');
+    if (standing.length > 0) {
+      // Read-only: the record was published beforehand, so a server answering without it is a setup problem, not
+      // lag — the order stops at once. A server that does not answer is asked again until the deadline.
+      const startedAt = persistCheckFrom(standing);
+      const result = await new DnsPersistRecords(this).check(standing.map(readPersistReceipt), {
+        ...context,
+        ...(startedAt ? { startedAt } : {}),
+      });
+      if (result.status === 'pending' && !persistCheckAnswered(result))
+        return { ready: false, checkAgainAt: result.checkAgainAt, detail: result.detail };
+      if (result.status === 'failed' && !persistCheckAnswered(result))
+        return {
+          ready: false,
+          checkAgainAt: result.checkedAt,
+          detail: result.error.message,
+          failed: true,
+          code: result.error.code,
+        };
+      if (result.status !== 'ready') {
+        const error = persistRecordMissing(result);
+        return {
+          ready: false,
+          checkAgainAt: result.checkedAt,
+          detail: `${error.message} Next: ${error.hint}`,
+          failed: true,
+          code: error.code,
+        };
+      }
+    }
+    if (written.length === 0) return { ready: true };
+    const result = await this.checkPropagation(written, context);
     if (result.status === 'ready') return { ready: true };
     if (result.status === 'pending')
       return { ready: false, checkAgainAt: result.checkAgainAt, detail: result.detail };
@@ -149,7 +206,9 @@ export class Dns01Solver implements ChallengeSolver {
    */
   async cleanup(receipts: readonly PublicationReceipt[], _context?: SolverContext): Promise<void> {
     // The caller's signal is deliberately ignored: cleanup must run after a cancellation too (own timeout).
-    const records = receipts.map(readReceipt);
+    // dns-persist-01 receipts name a standing record that stays: nothing of theirs is deleted.
+    const records = receipts.filter((receipt) => receipt.type !== 'dns-persist-01').map(readReceipt);
+    if (records.length === 0) return;
     const planned = records.map((data) => ({
       location: { zone: data.zone, fqdn: data.fqdn, name: data.challengeName, cnameChain: [] },
       record: { name: data.name, type: 'TXT' as const, value: data.value, ttl: data.ttl },

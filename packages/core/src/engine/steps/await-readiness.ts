@@ -19,8 +19,10 @@ export async function awaitReadiness(state: OrderState, deps: ResolvedDeps): Pro
       return failOrder(
         state,
         {
-          code: ErrorCodes.SOLVER_FAILED,
-          message: `${type} responses never became visible: ${result.detail}`,
+          code: result.code ?? ErrorCodes.SOLVER_FAILED,
+          message: result.code
+            ? `${type}: ${result.detail}`
+            : `${type} responses never became visible: ${result.detail}`,
         },
         deps.clock.now(),
       );

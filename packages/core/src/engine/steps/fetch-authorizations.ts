@@ -70,7 +70,7 @@ export async function fetchAuthorizations(state: OrderState, deps: ResolvedDeps)
 
 /**
  * Solvers in their configured order, and within a solver its types in its order of preference: a DNS solver with
- * dns-account-01 enabled takes it where the CA offers it and falls back to dns-01 where it does not.
+ * dns-persist-01 or dns-account-01 enabled takes it where the CA offers it and falls back to dns-01 where it does not.
  */
 async function selectChallenge(
   authorization: Authorization,
@@ -80,10 +80,21 @@ async function selectChallenge(
   const wildcard = authorization.wildcard === true;
   for (const solver of deps.solvers) {
     for (const type of solverTypes(solver)) {
-      const offered = authorization.challenges.find(
-        (c) => c.type === type && c.status === 'pending' && c.token,
-      );
-      if (!offered?.token || !solverCanProve(solver, authorization.identifier, wildcard, type)) continue;
+      const offered = authorization.challenges.find((c) => c.type === type && c.status === 'pending');
+      if (!offered || !solverCanProve(solver, authorization.identifier, wildcard, type)) continue;
+      if (type === 'dns-persist-01') {
+        // No token: the standing record names the CA and the account (draft-ietf-acme-dns-persist-00 §3).
+        const issuerDomainNames = offered['issuer-domain-names'] ?? [];
+        if (issuerDomainNames.length === 0) continue;
+        return {
+          type,
+          url: offered.url,
+          token: '',
+          keyAuthorization: '',
+          dnsPersist: { issuerDomainNames: [...issuerDomainNames], accountUri: state.accountUrl },
+        };
+      }
+      if (!offered.token) continue;
       const keyAuth = await keyAuthorization(offered.token, deps.client.accountKey);
       const dns = type === 'dns-01' || type === 'dns-account-01';
       return {

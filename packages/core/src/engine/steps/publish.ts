@@ -66,6 +66,7 @@ export function groupTasks(
       keyAuthorization: entry.challenge.keyAuthorization,
       dnsTxtValue: entry.challenge.dnsTxtValue,
       ...(entry.challenge.dnsAccountLabel ? { dnsAccountLabel: entry.challenge.dnsAccountLabel } : {}),
+      ...(entry.challenge.dnsPersist ? { dnsPersist: entry.challenge.dnsPersist } : {}),
       authorizationUrl: entry.url,
     });
     tasksBySolver.set(solver, tasks);
