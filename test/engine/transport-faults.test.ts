@@ -84,6 +84,29 @@ describe('transport behaviour under injected faults', () => {
     expect(finalizes[0]!.jws?.nonce).not.toBe(finalizes[1]!.jws?.nonce);
   });
 
+  it('tells onRetry about a step retried after a 503 without Retry-After: which attempt, and when', async () => {
+    proxy.addRule({ kind: 'finalize', times: 2, action: faults.serviceUnavailable() });
+    const retries: { phase: string; attempt: number; attempts: number; inMs: number; status?: number }[] = [];
+    const { state } = await runOrder(await order('retried.example.test'), fixture.deps(client()), {
+      onRetry: ({ state, error, attempt, attempts, at }) =>
+        retries.push({
+          phase: state.phase,
+          attempt,
+          attempts,
+          inMs: at.getTime() - Date.now(),
+          ...(AcmeProblemError.isInstance(error) ? { status: error.status } : {}),
+        }),
+    });
+    expect(state.phase).toBe('done');
+    expect(retries.map(({ inMs: _, ...retry }) => retry)).toEqual([
+      { phase: 'finalize', attempt: 2, attempts: 4, status: 503 },
+      { phase: 'finalize', attempt: 3, attempts: 4, status: 503 },
+    ]);
+    // The engine's backoff: 1 s, then 2 s.
+    expect(retries[0]!.inMs).toBeGreaterThan(500);
+    expect(retries[1]!.inMs).toBeGreaterThan(retries[0]!.inMs);
+  });
+
   it('retries a reset connection on a repeatable request, but never repeats newOrder blindly', async () => {
     proxy.addRule({ kind: 'authz', method: 'POST', times: 1, action: { type: 'reset' } });
     const ok = await runOrder(await order('reset.example.test'), fixture.deps(client()));

@@ -16,6 +16,11 @@ export interface RunOrderOptions {
   /** Called after every step with what comes next (for progress displays: a wait's reason names lagging servers). */
   readonly onStep?: (result: StepResult) => void;
   /**
+   * Called before a step that threw a retryable error is retried, with the wait until then: without it a retried
+   * request (a 5xx, a timeout) only looks like a step that takes long.
+   */
+  readonly onRetry?: (retry: StepRetry) => void;
+  /**
    * How many times a step that threw a retryable error (network, 5xx, badNonce exhausted) is retried before
    * the order is abandoned (default 3). A rate-limit answer is never retried here: it is thrown at once with its
    * `retryAfter`, so a caller's policy can schedule one retry at that time.
@@ -30,6 +35,16 @@ export interface RunOrderOptions {
   readonly worker?: string;
   /** Passed to every step (StepOptions.exclusive): the caller holds a lease every earlier worker lost. */
   readonly exclusive?: boolean;
+}
+
+/** A step about to be run again after a retryable error: attempt `attempt` of `attempts`, at `at`. */
+export interface StepRetry {
+  readonly state: OrderState;
+  readonly error: CertkeeperError;
+  /** The attempt about to be made (2 for the first retry). */
+  readonly attempt: number;
+  readonly attempts: number;
+  readonly at: Date;
 }
 
 export interface RunOrderResult {
@@ -70,6 +85,13 @@ export async function runOrder(
         retries++;
         const retryAt =
           (error as CertkeeperError).retryAfter?.getTime() ?? clock.now().getTime() + 500 * 2 ** retries;
+        options.onRetry?.({
+          state,
+          error: error as CertkeeperError,
+          attempt: retries + 1,
+          attempts: maxRetries + 1,
+          at: new Date(retryAt),
+        });
         await sleep(retryAt - clock.now().getTime(), deps.signal);
         continue;
       }
