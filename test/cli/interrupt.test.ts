@@ -95,6 +95,9 @@ beforeEach(() => ca.proxy.clearLog());
 describe('Ctrl-C in a terminal', () => {
   it('during validation: exits 130 within 5 s, cursor visible, one line; the next run resumes with no second order', async () => {
     const file = await config('tty', 'ctrlc.test');
+    // Registered beforehand, so `renew` prints nothing before its view: the view starts on the top row.
+    const registered = await runCli(['account', 'register', '--config', file], { cwd: dir });
+    expect(registered.code, explain(registered)).toBe(0);
     const rule = holdChallengeAnswer();
     const session = 'ctrlc';
     // 80 columns, the view drawn from the top row: the scrollback must keep the stopped block once.
@@ -109,7 +112,12 @@ describe('Ctrl-C in a terminal', () => {
       '24',
       `cd ${dir} && ${process.execPath} ${cliPath} renew --config ${file}; echo "EXIT=$?"; sleep 600`,
     );
-    await waitForScreen(session, (text) => text.includes('› validation'), 'the validation step running');
+    const running = await waitForScreen(
+      session,
+      (text) => text.includes('› validation'),
+      'the validation step running',
+    );
+    expect(running.split('\n')[0]).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] ctrlc\.test$/);
     // The live view hides the cursor while it redraws: the check below could fail.
     expect(await cursorVisible(session)).toBe(false);
     await new Promise((r) => setTimeout(r, 300));

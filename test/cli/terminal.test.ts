@@ -15,7 +15,9 @@ import {
   caConfig,
   cliPath,
   ensureCliBuilt,
+  explain,
   removeWorkdirs,
+  runCli,
   startTestCa,
   type TestCa,
   workdir,
@@ -65,6 +67,9 @@ beforeAll(async () => {
       `${dns.solverYaml}certificates:\n  - names: [plain.test]\n  - names: [tty.test, '*.tty.test']\n`,
     ),
   );
+  // Registered beforehand, so `renew` prints nothing before its view: the view starts on the top row.
+  const registered = await runCli(['account', 'register'], { cwd: dir });
+  expect(registered.code, explain(registered)).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
@@ -92,6 +97,8 @@ describe('the live progress view on a terminal', () => {
       'the propagation step waiting for the nameservers',
     );
     const lines = waiting.split('\n').map((line) => line.trimEnd());
+    // The view's first line is the screen's: every redraw moves up to the top row.
+    expect(lines[0], waiting).toMatch(/^(✓ plain\.test: issued|[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (plain\.test|tty\.test))/);
     const top = lines.findIndex((line) => line.endsWith(' tty.test, *.tty.test'));
     expect(lines[top], waiting).toMatch(SPINNER);
     expect(lines.slice(top + 1, top + 9), waiting).toEqual([
