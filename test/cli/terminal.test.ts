@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { faults } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   caConfig,
@@ -32,7 +33,7 @@ let ca: TestCa;
 let dns: NotedDns01;
 
 const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args]);
-const screen = async () => (await tmux('capture-pane', '-p', '-t', session)).stdout;
+const screen = async (name = session) => (await tmux('capture-pane', '-p', '-t', name)).stdout;
 /** The scrollback and the screen, as lines. */
 const history = async () =>
   (await tmux('capture-pane', '-p', '-S', '-', '-t', session)).stdout
@@ -40,11 +41,11 @@ const history = async () =>
     .map((line) => line.trimEnd());
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 
-async function waitForScreen(predicate: (text: string) => boolean, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
+async function waitForScreen(predicate: (text: string) => boolean, what: string, name = session) {
+  const deadline = Date.now() + 30_000;
   let text = '';
   while (Date.now() < deadline) {
-    text = await screen();
+    text = await screen(name);
     if (predicate(text)) return text;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -164,5 +165,52 @@ describe('the live progress view on a terminal', () => {
     ).toEqual([]);
     expect(all.filter((line) => line.includes('waiting for'))).toEqual([]);
     expect(all.every((line) => [...line].length <= 80)).toBe(true);
+  });
+
+  it('shows a step retried after the CA answered 503: which attempt, after what, for how long', async () => {
+    await writeFile(
+      join(dir, 'retry.yaml'),
+      caConfig(ca, './data', 'certificates:\n  - names: [retry.test]\n'),
+    );
+    // No Retry-After: the engine retries the step itself, after 1 s then 2 s.
+    const rule = ca.proxy.addRule({ kind: 'finalize', times: 2, action: faults.serviceUnavailable() });
+    await tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'retry',
+      '-x',
+      '80',
+      '-y',
+      '24',
+      `cd ${dir} && ${process.execPath} ${cliPath} renew --config retry.yaml; echo "EXIT=$?"; sleep 600`,
+    );
+    try {
+      const retrying = await waitForScreen(
+        (text) => text.includes('trying again, attempt 3 of 4'),
+        'the second retry of finalize',
+        'retry',
+      );
+      const lines = retrying.split('\n').map((line) => line.trimEnd());
+      const at = lines.findIndex((line) =>
+        line.startsWith('    › finalize — the CA answered 503: service busy'),
+      );
+      expect(at, retrying).toBeGreaterThan(0);
+      expect(
+        lines
+          .slice(at, at + 3)
+          .join(' ')
+          .replace(/\s+/g, ' '),
+        retrying,
+      ).toMatch(
+        /the CA answered 503: service busy, retry later \(injected by the fault proxy\); trying again, attempt 3 of 4 \(\d+ s\)/,
+      );
+      const done = await waitForScreen((text) => /EXIT=\d/.test(text), 'the command finishing', 'retry');
+      expect(done).toContain('EXIT=4');
+      expect(done).toMatch(/^✓ retry\.test: issued, valid until/m);
+      expect(done).not.toContain('trying again');
+    } finally {
+      rule.remove();
+    }
   });
 });

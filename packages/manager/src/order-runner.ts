@@ -1,4 +1,5 @@
 import {
+  AcmeProblemError,
   CertkeeperError,
   type ChallengeSolver,
   type Clock,
@@ -124,7 +125,7 @@ export class OrderRunner {
             this.onProgress?.({
               ...progressOf(key, current),
               next: 'wait',
-              detail: this.redactor.redact(error.message),
+              detail: this.redactor.redact(retryReason(error)),
               until: at,
               retry: { attempt, attempts },
             }),
@@ -208,6 +209,16 @@ function progressOf(
     phase: state.phase,
     ...(challenges.length > 0 ? { challenges } : {}),
   };
+}
+
+/**
+ * Why a step is retried, in a line: `the CA answered 503: service busy`, or the error's first line — not the URL
+ * and "Next:" of the full message (the step is retried: there is nothing to do yet).
+ */
+function retryReason(error: CertkeeperError): string {
+  if (AcmeProblemError.isInstance(error))
+    return `the CA answered ${error.status ?? 'with an error'}${error.detail ? `: ${error.detail}` : ''}`;
+  return error.message.split('\n')[0]!;
 }
 
 function isConflict(error: unknown): boolean {

@@ -91,12 +91,12 @@ describe('splitDetail', () => {
     progress.apply(event('await-validation', 'wait', 'the CA is validating'));
     expect(
       progress.apply({
-        ...event('await-validation', 'wait', 'The CA answered 503 Service Unavailable'),
+        ...event('await-validation', 'wait', 'the CA answered 503: service busy'),
         retry: { attempt: 2, attempts: 4 },
       }),
     ).toBe(true);
     expect(progress.detail).toEqual({
-      headline: 'retrying (attempt 2 of 4) after: The CA answered 503 Service Unavailable',
+      headline: 'the CA answered 503: service busy; trying again, attempt 2 of 4',
       items: [],
     });
     expect(progress.currentStep).toBe('validation');

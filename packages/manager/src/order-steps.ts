@@ -64,7 +64,7 @@ export class CertificateProgress {
     if (progress.challenges?.some((type) => DNS_CHALLENGES.has(type))) this.dns = true;
     this.detail = progress.retry
       ? {
-          headline: `retrying (attempt ${progress.retry.attempt} of ${progress.retry.attempts}) after: ${progress.detail ?? 'an error'}`,
+          headline: `${progress.detail ?? 'failed'}; trying again, attempt ${progress.retry.attempt} of ${progress.retry.attempts}`,
           items: [],
         }
       : progress.next === 'wait' || progress.next === 'failed'

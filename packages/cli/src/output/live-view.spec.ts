@@ -174,7 +174,7 @@ describe('LiveView with certificates in flight together', () => {
     view.progress(
       step(B, 'finalize', ['http-01'], {
         next: 'wait',
-        detail: 'The CA answered 503 to finalize',
+        detail: 'the CA answered 503: service busy',
         retry: { attempt: 2, attempts: 4 },
       }),
     );
@@ -183,9 +183,9 @@ describe('LiveView with certificates in flight together', () => {
       '    ✓ order',
       '    ✓ responses published',
       '    ✓ validation',
-      '    › finalize — retrying (attempt 2 of 4) after: The CA answered 503 to',
+      '    › finalize — the CA answered 503: service busy; trying again, attempt 2 of 4',
     ]);
-    expect(terminal.screen[5]).toBe('        finalize (2 s)');
+    expect(terminal.screen[5]).toBe('        (2 s)');
   });
 
   it('on Ctrl-C leaves every block in flight as it stopped, then the notice', () => {
