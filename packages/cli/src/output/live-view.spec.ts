@@ -245,4 +245,21 @@ describe('LiveView with certificates in flight together', () => {
       '✓ b.test: issued, valid until 2027-03-06 10:00Z',
     ]);
   });
+
+  it("finds a certificate's block by its identifiers as the order has them: punycode, lower case, any order", () => {
+    view.begin(['Bücher.test', 'WWW.bücher.test']);
+    view.progress(step(['www.xn--bcher-kva.test', 'xn--bcher-kva.test'], 'await-validation', ['http-01']));
+    expect(terminal.screen).toHaveLength(6);
+    expect(terminal.screen[0]).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Bücher\.test, WWW\.bücher\.test$/);
+    view.outcome(['Bücher.test', 'WWW.bücher.test'], issued(['Bücher.test']));
+    view.close();
+    expect(terminal.history).toEqual([
+      '✓ Bücher.test, WWW.bücher.test: issued, valid until 2027-03-06 10:00Z',
+      '    ✓ order',
+      '    ✓ responses published',
+      '    ✓ validation',
+      '    ✓ finalize',
+      '    ✓ stored',
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import { parseIdentifiers } from '@certkeeper/core';
 import type { OrderProgress } from '@certkeeper/manager';
 import { CertificateProgress, type StepState } from '@certkeeper/manager/order-steps';
 import type { EnsureOutcome } from '@certkeeper/policy';
@@ -85,9 +86,9 @@ export class LiveView implements Reporter {
   }
 
   outcome(names: readonly string[], outcome: EnsureOutcome): void {
-    const block = this.blocks.get(keyOf(names)) ?? this.findBlock(names);
+    const block = this.blocks.get(keyOf(names));
     const progress = block?.progress ?? new CertificateProgress(names);
-    if (block) this.blocks.delete(keyOf(block.names));
+    this.blocks.delete(keyOf(names));
     if (outcome.type === 'issued' || outcome.type === 'renewed') progress.stored();
     let lines: string[];
     if (outcome.type === 'failed') {
@@ -159,9 +160,9 @@ export class LiveView implements Reporter {
     this.frame.done();
   }
 
-  /** The block for a progress event's identifiers: by its names, in any order. */
+  /** The block for a progress event's identifiers. */
   private blockOf(identifiers: readonly string[]): Block {
-    const found = this.blocks.get(keyOf(identifiers)) ?? this.findBlock(identifiers);
+    const found = this.blocks.get(keyOf(identifiers));
     if (found) return found;
     const block: Block = {
       names: identifiers,
@@ -172,22 +173,6 @@ export class LiveView implements Reporter {
     };
     this.blocks.set(keyOf(identifiers), block);
     return block;
-  }
-
-  private findBlock(names: readonly string[]): Block | undefined {
-    const wanted = [...names]
-      .map((name) => name.toLowerCase())
-      .sort()
-      .join('\n');
-    for (const block of this.blocks.values())
-      if (
-        [...block.names]
-          .map((name) => name.toLowerCase())
-          .sort()
-          .join('\n') === wanted
-      )
-        return block;
-    return undefined;
   }
 
   /** Restart the elapsed time when the block moves to another step (or into a lease wait). */
@@ -280,8 +265,18 @@ export class LiveView implements Reporter {
   }
 }
 
+/**
+ * A certificate's key in the view: its names as the order's identifiers are (punycode, lower case, canonical IP
+ * addresses), in any order — progress events carry those, `begin` and `outcome` the names as configured.
+ */
 function keyOf(names: readonly string[]): string {
-  return names.join('\n');
+  let normalized: string[];
+  try {
+    normalized = parseIdentifiers(names).map((identifier) => `${identifier.type}:${identifier.value}`);
+  } catch {
+    normalized = names.map((name) => name.toLowerCase());
+  }
+  return normalized.sort().join('\n');
 }
 
 /** A reason as the middle of a line: `Waiting for …` → `waiting for …` (an acronym such as "CA" is left as it is). */
