@@ -213,4 +213,53 @@ describe('the live progress view on a terminal', () => {
       rule.remove();
     }
   });
+
+  it('prints a failure once, below its block, with nothing of it inside the checklist', async () => {
+    await writeFile(
+      join(dir, 'fail.yaml'),
+      caConfig(ca, './data', 'certificates:\n  - names: [fail.test]\n'),
+    );
+    const rule = ca.proxy.addRule({
+      kind: 'finalize',
+      times: 1,
+      action: faults.problem(
+        400,
+        'badCSR',
+        'the CSR names a key the CA refuses (injected by the fault proxy)',
+      ),
+    });
+    await tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'fail',
+      '-x',
+      '80',
+      '-y',
+      '24',
+      `cd ${dir} && ${process.execPath} ${cliPath} renew --config fail.yaml; echo "EXIT=$?"; sleep 600`,
+    );
+    try {
+      await waitForScreen((text) => /EXIT=\d/.test(text), 'the command finishing', 'fail');
+      const all = (await tmux('capture-pane', '-p', '-S', '-', '-t', 'fail')).stdout
+        .split('\n')
+        .map((line) => line.trimEnd());
+      const header = all.indexOf('✗ fail.test: failed');
+      expect(header, all.join('\n')).toBeGreaterThanOrEqual(0);
+      expect(all.slice(header + 1, header + 6)).toEqual([
+        '    ✓ order',
+        '    ✓ responses published',
+        '    ✓ validation',
+        '    ✗ finalize',
+        '    · stored',
+      ]);
+      // The CA's answer once in the whole scrollback, right below the block.
+      expect(all.filter((line) => line.includes('badCSR'))).toHaveLength(1);
+      expect(all[header + 6]).toMatch(/^ {2}failed \(the CA's answer, 1 in a row\), next attempt after/);
+      expect(all.slice(header + 6, header + 10).join(' ')).toContain('badCSR');
+      expect(all.filter((line) => /^\s*Next:/.test(line)).length).toBeLessThanOrEqual(1);
+    } finally {
+      rule.remove();
+    }
+  });
 });
