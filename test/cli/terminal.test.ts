@@ -35,11 +35,24 @@ let dns: NotedDns01;
 const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args]);
 const screen = async (name = session) => (await tmux('capture-pane', '-p', '-t', name)).stdout;
 /** The scrollback and the screen, as lines. */
-const history = async () =>
-  (await tmux('capture-pane', '-p', '-S', '-', '-t', session)).stdout
-    .split('\n')
-    .map((line) => line.trimEnd());
+const history = async (name = session) =>
+  (await tmux('capture-pane', '-p', '-S', '-', '-t', name)).stdout.split('\n').map((line) => line.trimEnd());
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
+
+/** `renew` in a new tmux session `name`, 80 columns by 24 rows: the view's first line is the pane's top row. */
+async function renewInTmux(name: string, ...args: string[]) {
+  await tmux(
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    '80',
+    '-y',
+    '24',
+    `cd ${dir} && ${process.execPath} ${cliPath} renew ${args.join(' ')}; echo "EXIT=$?"; sleep 600`,
+  );
+}
 
 async function waitForScreen(predicate: (text: string) => boolean, what: string, name = session) {
   const deadline = Date.now() + 30_000;
@@ -81,17 +94,7 @@ afterAll(async () => {
 
 describe('the live progress view on a terminal', () => {
   it('at 80 columns from the top row: a block per certificate, elapsed time, then one final block each in the scrollback', async () => {
-    await tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '80',
-      '-y',
-      '24',
-      `cd ${dir} && ${process.execPath} ${cliPath} renew; echo "EXIT=$?"; sleep 600`,
-    );
+    await renewInTmux(session);
 
     const waiting = await waitForScreen(
       (text) => text.includes('› propagation — waiting for'),
@@ -174,17 +177,7 @@ describe('the live progress view on a terminal', () => {
     );
     // No Retry-After: the engine retries the step itself, after 1 s then 2 s.
     const rule = ca.proxy.addRule({ kind: 'finalize', times: 2, action: faults.serviceUnavailable() });
-    await tmux(
-      'new-session',
-      '-d',
-      '-s',
-      'retry',
-      '-x',
-      '80',
-      '-y',
-      '24',
-      `cd ${dir} && ${process.execPath} ${cliPath} renew --config retry.yaml; echo "EXIT=$?"; sleep 600`,
-    );
+    await renewInTmux('retry', '--config', 'retry.yaml');
     try {
       const retrying = await waitForScreen(
         (text) => text.includes('trying again, attempt 3 of 4'),
@@ -228,22 +221,10 @@ describe('the live progress view on a terminal', () => {
         'the CSR names a key the CA refuses (injected by the fault proxy)',
       ),
     });
-    await tmux(
-      'new-session',
-      '-d',
-      '-s',
-      'fail',
-      '-x',
-      '80',
-      '-y',
-      '24',
-      `cd ${dir} && ${process.execPath} ${cliPath} renew --config fail.yaml; echo "EXIT=$?"; sleep 600`,
-    );
+    await renewInTmux('fail', '--config', 'fail.yaml');
     try {
       await waitForScreen((text) => /EXIT=\d/.test(text), 'the command finishing', 'fail');
-      const all = (await tmux('capture-pane', '-p', '-S', '-', '-t', 'fail')).stdout
-        .split('\n')
-        .map((line) => line.trimEnd());
+      const all = await history('fail');
       const header = all.indexOf('✗ fail.test: failed');
       expect(header, all.join('\n')).toBeGreaterThanOrEqual(0);
       expect(all.slice(header + 1, header + 6)).toEqual([
