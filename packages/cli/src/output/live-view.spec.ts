@@ -262,4 +262,22 @@ describe('LiveView with certificates in flight together', () => {
       '    ✓ stored',
     ]);
   });
+
+  it('lays permanent lines out to the width, keeping their indentation, while a block stays live below them', () => {
+    view.begin(B);
+    view.info('The terms of service:\n  https://ca.test/terms');
+    view.deployFailed(
+      B,
+      new CertkeeperError(ErrorCodes.CONFIG_INVALID, 'the deploy hook /usr/local/bin/reload-web exited 1', {
+        hint: 'run the hook by hand to see why; `certkeeper renew` deploys again',
+      }),
+    );
+    expect(terminal.screen).toEqual([
+      'The terms of service:',
+      '  https://ca.test/terms',
+      '✗ b.test: deploy failed: the deploy hook /usr/local/bin/reload-web exited 1',
+      '  Next: run the hook by hand to see why; `certkeeper renew` deploys again',
+      expect.stringMatching(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] b\.test: checking \(0 s\)$/),
+    ]);
+  });
 });

@@ -97,18 +97,11 @@ export class LiveView implements Reporter {
       lines = [
         `${outcomeSymbol(outcome)} ${names.join(', ')}: failed`,
         ...this.steps(progress, 'final'),
-        ...outcomeText(outcome)
-          .split('\n')
-          .flatMap((line) => wrapText(line, this.frame.width, 4, 2)),
+        ...this.layout(outcomeText(outcome).replace(/\n\s*/g, '\n'), 2),
       ];
     } else {
       lines = [
-        ...wrapText(
-          `${outcomeSymbol(outcome)} ${names.join(', ')}: ${outcomeText(outcome)}`,
-          this.frame.width,
-          4,
-          0,
-        ),
+        ...this.layout(`${outcomeSymbol(outcome)} ${names.join(', ')}: ${outcomeText(outcome)}`),
         ...this.steps(progress, 'final'),
       ];
     }
@@ -124,18 +117,16 @@ export class LiveView implements Reporter {
 
   deployFailed(names: readonly string[], error: unknown): void {
     this.draw(
-      `✗ ${names.join(', ')}: deploy failed: ${errorText(error)}`
-        .split('\n')
-        .flatMap((line, index) => wrapText(line, this.frame.width, index === 0 ? 4 : 2, index === 0 ? 0 : 2)),
+      this.layout(`✗ ${names.join(', ')}: deploy failed: ${errorText(error).replace(/\n/g, '\n  ')}`),
     );
   }
 
   warn(message: string): void {
-    this.draw(wrapText(`warning: ${message}`, this.frame.width, 2, 0));
+    this.draw(this.layout(`warning: ${message}`));
   }
 
   info(message: string): void {
-    this.draw(message.split('\n').flatMap((line) => wrapText(line, this.frame.width, 2, 0)));
+    this.draw(this.layout(message));
   }
 
   summary(counts: Readonly<Record<string, number>>, exitCode: number): void {
@@ -152,7 +143,7 @@ export class LiveView implements Reporter {
       ...this.steps(block.progress, 'stopped'),
     ]);
     this.blocks.clear();
-    this.draw([...stopped, ...wrapText(notice.message, this.frame.width, 2, 0)]);
+    this.draw([...stopped, ...this.layout(notice.message)]);
   }
 
   close(): void {
@@ -233,6 +224,17 @@ export class LiveView implements Reporter {
       for (const item of progress.detail?.items ?? []) lines.push(...wrapText(item, this.frame.width, 10, 8));
     }
     return lines;
+  }
+
+  /**
+   * Text as lines that fit the width: each line keeps its own indentation (plus `indent`), and what wraps goes on
+   * two columns further in.
+   */
+  private layout(text: string, indent = 0): string[] {
+    return text.split('\n').flatMap((line) => {
+      const own = indent + (/^ */.exec(line)?.[0].length ?? 0);
+      return wrapText(line, this.frame.width, own + 2, own);
+    });
   }
 
   private elapsed(block: Block): string {
