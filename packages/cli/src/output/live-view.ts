@@ -40,6 +40,8 @@ export interface LiveViewOptions {
 export class LiveView implements Reporter {
   private readonly frame: TerminalFrame;
   private readonly blocks = new Map<string, Block>();
+  /** Certificates whose outcome was shown: a late event of theirs must not open a block nobody closes. */
+  private readonly finished = new Set<string>();
   private readonly now: () => number;
   private ticker: NodeJS.Timeout | undefined;
   private tick = 0;
@@ -53,6 +55,7 @@ export class LiveView implements Reporter {
   }
 
   begin(names: readonly string[]): void {
+    this.finished.delete(keyOf(names));
     this.blocks.set(keyOf(names), {
       names,
       progress: new CertificateProgress(names),
@@ -64,6 +67,7 @@ export class LiveView implements Reporter {
   }
 
   progress(progress: OrderProgress): void {
+    if (this.finished.has(keyOf(progress.identifiers))) return;
     const block = this.blockOf(progress.identifiers);
     const lease = leaseText(progress);
     if (lease !== undefined) {
@@ -89,6 +93,7 @@ export class LiveView implements Reporter {
     const block = this.blocks.get(keyOf(names));
     const progress = block?.progress ?? new CertificateProgress(names);
     this.blocks.delete(keyOf(names));
+    this.finished.add(keyOf(names));
     if (outcome.type === 'issued' || outcome.type === 'renewed') progress.stored();
     let lines: string[];
     if (outcome.type === 'failed') {
