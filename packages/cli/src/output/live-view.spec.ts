@@ -282,4 +282,23 @@ describe('LiveView with certificates in flight together', () => {
       expect.stringMatching(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] b\.test: checking \(0 s\)$/),
     ]);
   });
+
+  it("wraps a long lease wait in the block's first lines, its end time and elapsed time kept", () => {
+    view.begin(B);
+    view.progress({
+      key: 'b',
+      identifiers: B,
+      phase: 'lease',
+      next: 'wait',
+      holder: 'process 4242 on web-1.example.test (certkeeper renew)',
+      until: new Date('2026-12-06T10:00:30Z'),
+    });
+    elapse(5_000);
+    expect(terminal.screen).toEqual([
+      expect.stringMatching(
+        /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] b\.test: waiting for process 4242 on web-1\.example\.test \(certkeeper renew\),$/,
+      ),
+      '    which holds b.test until 10:00:30 UTC (5 s)',
+    ]);
+  });
 });

@@ -74,7 +74,7 @@ export class LiveView implements Reporter {
       // Waiting: the block's header says for whom, until when. Taken over: a permanent line says from whom.
       if (progress.takenOver) {
         block.status = '';
-        this.draw([lease]);
+        this.draw(this.layout(lease));
       } else {
         this.count(block, 'lease');
         block.status = lease;
@@ -201,7 +201,7 @@ export class LiveView implements Reporter {
 
   private block(block: Block): string[] {
     const header = `${this.spinner()} ${block.names.join(', ')}${block.status ? `: ${block.status}${this.elapsed(block)}` : ''}`;
-    return [this.fit(header), ...this.steps(block.progress, 'live', block)];
+    return [...wrapText(header, this.frame.width, 4, 0), ...this.steps(block.progress, 'live', block)];
   }
 
   private compactLine(block: Block): string {
