@@ -168,6 +168,11 @@ describe('LiveView with certificates in flight together', () => {
     expect(vi.getTimerCount()).toBe(1);
     view.outcome(B, issued(B));
     expect(vi.getTimerCount()).toBe(0);
+    // Closed with a certificate still in flight (an error ended the run): the timer stops too.
+    view.begin(C);
+    expect(vi.getTimerCount()).toBe(1);
+    view.close();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('shows a retried request with its attempt and the error, on the step it retries', () => {
