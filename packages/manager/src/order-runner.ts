@@ -1,5 +1,4 @@
 import {
-  AcmeProblemError,
   CertkeeperError,
   type ChallengeSolver,
   type Clock,
@@ -121,11 +120,11 @@ export class OrderRunner {
               ...(next.type === 'wait' ? { detail: next.reason, until: next.until } : {}),
               ...(next.type === 'failed' ? { detail: this.redactor.redact(next.failure.message) } : {}),
             }),
-          onRetry: ({ state: current, error, attempt, attempts, at }) =>
+          onRetry: ({ state: current, reason, attempt, attempts, at }) =>
             this.onProgress?.({
               ...progressOf(key, current),
               next: 'wait',
-              detail: this.redactor.redact(retryReason(error)),
+              detail: this.redactor.redact(reason),
               until: at,
               retry: { attempt, attempts },
             }),
@@ -209,16 +208,6 @@ function progressOf(
     phase: state.phase,
     ...(challenges.length > 0 ? { challenges } : {}),
   };
-}
-
-/**
- * Why a step is retried, in a line: `the CA answered 503: service busy`, or the error's first line — not the URL
- * and "Next:" of the full message (the step is retried: there is nothing to do yet).
- */
-function retryReason(error: CertkeeperError): string {
-  if (AcmeProblemError.isInstance(error))
-    return `the CA answered ${error.status ?? 'with an error'}${error.detail ? `: ${error.detail}` : ''}`;
-  return error.message.split('\n')[0]!;
 }
 
 function isConflict(error: unknown): boolean {
