@@ -28,8 +28,12 @@ let dir: string;
 let ca: TestCa;
 
 const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args]);
-// The visible screen only: tmux (scroll-on-clear) moves a frame erased from the top row into its history.
 const screen = async (session: string) => (await tmux('capture-pane', '-p', '-t', session)).stdout;
+/** The scrollback and the screen, as lines. */
+const history = async (session: string) =>
+  (await tmux('capture-pane', '-p', '-S', '-', '-t', session)).stdout
+    .split('\n')
+    .map((line) => line.trimEnd());
 const cursorVisible = async (session: string) =>
   (await tmux('display-message', '-p', '-t', session, '#{cursor_flag}')).stdout.trim() === '1';
 
@@ -91,20 +95,29 @@ beforeEach(() => ca.proxy.clearLog());
 describe('Ctrl-C in a terminal', () => {
   it('during validation: exits 130 within 5 s, cursor visible, one line; the next run resumes with no second order', async () => {
     const file = await config('tty', 'ctrlc.test');
+    // Registered beforehand, so `renew` prints nothing before its view: the view starts on the top row.
+    const registered = await runCli(['account', 'register', '--config', file], { cwd: dir });
+    expect(registered.code, explain(registered)).toBe(0);
     const rule = holdChallengeAnswer();
     const session = 'ctrlc';
+    // 80 columns, the view drawn from the top row: the scrollback must keep the stopped block once.
     await tmux(
       'new-session',
       '-d',
       '-s',
       session,
       '-x',
-      '160',
+      '80',
       '-y',
-      '40',
+      '24',
       `cd ${dir} && ${process.execPath} ${cliPath} renew --config ${file}; echo "EXIT=$?"; sleep 600`,
     );
-    await waitForScreen(session, (text) => text.includes('› validation'), 'the validation step running');
+    const running = await waitForScreen(
+      session,
+      (text) => text.includes('› validation'),
+      'the validation step running',
+    );
+    expect(running.split('\n')[0]).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] ctrlc\.test$/);
     // The live view hides the cursor while it redraws: the check below could fail.
     expect(await cursorVisible(session)).toBe(false);
     await new Promise((r) => setTimeout(r, 300));
@@ -125,6 +138,20 @@ describe('Ctrl-C in a terminal', () => {
     expect(lines).toContain('‖ ctrlc.test: interrupted');
     expect(lines).toContain('    ‖ validation');
     expect(done).not.toContain('✗');
+    // The scrollback holds the stopped block once and nothing of the frames redrawn while it ran (no ^C either).
+    const all = await history(session);
+    expect(
+      all.filter((line) => line.includes('ctrlc.test')),
+      all.join('\n'),
+    ).toEqual([
+      '‖ ctrlc.test: interrupted',
+      'interrupted: the order for ctrlc.test is kept; `certkeeper renew` resumes it',
+    ]);
+    expect(all.filter((line) => line === '    ✓ order')).toHaveLength(1);
+    expect(
+      all.filter((line) => /[›⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|\^C/.test(line)),
+      all.join('\n'),
+    ).toEqual([]);
 
     const resumed = await expectResumedWithoutNewOrder(file, 'ctrlc.test');
     // At once: no wait for a lease the interrupted run still held.

@@ -206,7 +206,8 @@ describe('a certificate whose lease another run holds', () => {
     expect(waiting).toContainEqual(
       expect.stringMatching(
         new RegExp(
-          `^› live\\.lease\\.test: waiting for ${escapeRegExp(who)}, which holds live\\.lease\\.test until \\d\\d:\\d\\d:\\d\\d UTC$`,
+          // The block's first line, its spinner turning, with how long it has waited so far.
+          `^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] live\\.lease\\.test: waiting for ${escapeRegExp(who)}, which holds live\\.lease\\.test until \\d\\d:\\d\\d:\\d\\d UTC \\(\\d+ s\\)$`,
         ),
       ),
     );

@@ -84,6 +84,59 @@ describe('transport behaviour under injected faults', () => {
     expect(finalizes[0]!.jws?.nonce).not.toBe(finalizes[1]!.jws?.nonce);
   });
 
+  it('tells onRetry about a step retried after a 503 without Retry-After: which attempt, and when', async () => {
+    proxy.addRule({ kind: 'finalize', times: 2, action: faults.serviceUnavailable() });
+    const retries: { inMs: number; [field: string]: unknown }[] = [];
+    const { state } = await runOrder(await order('retried.example.test'), fixture.deps(client()), {
+      onRetry: ({ state, request, reason, attempt, attempts, at }) =>
+        retries.push({
+          phase: state.phase,
+          request,
+          reason,
+          attempt,
+          attempts,
+          inMs: at.getTime() - Date.now(),
+        }),
+    });
+    expect(state.phase).toBe('done');
+    const reason = 'the CA answered 503: service busy, retry later (injected by the fault proxy)';
+    expect(retries.map(({ inMs: _, ...retry }) => retry)).toEqual([
+      { phase: 'finalize', request: false, reason, attempt: 2, attempts: 4 },
+      { phase: 'finalize', request: false, reason, attempt: 3, attempts: 4 },
+    ]);
+    // The engine's backoff: 1 s, then 2 s.
+    expect(retries[0]!.inMs).toBeGreaterThan(500);
+    expect(retries[1]!.inMs).toBeGreaterThan(retries[0]!.inMs);
+  });
+
+  it("tells onRetry about the transport's own retries too: a short 503 waited out, a reset connection", async () => {
+    proxy.addRule({ kind: 'finalize', times: 1, action: faults.serviceUnavailable({ retryAfter: 1 }) });
+    proxy.addRule({ kind: 'authz', method: 'POST', times: 1, action: { type: 'reset' } });
+    const retries: { phase: string; request: boolean; reason: string; attempt: number; attempts: number }[] =
+      [];
+    const { state } = await runOrder(await order('request-retried.example.test'), fixture.deps(client()), {
+      onRetry: ({ state, request, reason, attempt, attempts }) =>
+        retries.push({ phase: state.phase, request, reason, attempt, attempts }),
+    });
+    expect(state.phase).toBe('done');
+    expect(retries).toEqual([
+      {
+        phase: 'fetch-authorizations',
+        request: true,
+        reason: expect.stringMatching(/\S/),
+        attempt: 2,
+        attempts: 3,
+      },
+      {
+        phase: 'finalize',
+        request: true,
+        reason: 'the CA answered 503: service busy, retry later (injected by the fault proxy)',
+        attempt: 2,
+        attempts: 2,
+      },
+    ]);
+  });
+
   it('retries a reset connection on a repeatable request, but never repeats newOrder blindly', async () => {
     proxy.addRule({ kind: 'authz', method: 'POST', times: 1, action: { type: 'reset' } });
     const ok = await runOrder(await order('reset.example.test'), fixture.deps(client()));

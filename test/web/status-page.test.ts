@@ -142,9 +142,9 @@ daemon:
       finalize: 'pending',
       stored: 'pending',
     });
-    expect(waiting!.wait[0]).toMatch(/^Waiting for 1 of 1 authoritative servers answers/);
-    expect(waiting!.wait[1]).toContain(`127.0.0.1:${ca.pebble.dnsPort}`);
-    expect(waiting!.wait[1]).toMatch(/saw 0 of 1 expected values/);
+    expect(waiting!.wait[0]).toMatch(/^Waiting for 1 of 1 authoritative nameservers to serve the record/);
+    expect(waiting!.wait[1]).toContain(`the configured nameserver 127.0.0.1:${ca.pebble.dnsPort}`);
+    expect(waiting!.wait[1]).toMatch(/has 0 of 1 expected value at/);
     const rows = await until(
       'three valid certificates',
       gridRows,

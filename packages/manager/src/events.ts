@@ -18,6 +18,13 @@ export interface OrderProgress {
   readonly holder?: string;
   /** Phase `lease`, next `continue`: the lease was taken over from `holder`, which is `dead` or whose lease `expired`. */
   readonly takenOver?: 'dead' | 'expired';
+  /**
+   * The challenge types the order's authorizations use, once they are known (after fetch-authorizations): a
+   * display shows the "propagation" step only for the DNS ones.
+   */
+  readonly challenges?: readonly string[];
+  /** Next `wait`: a step failed with a retryable error (a 5xx, a timeout) and runs again at `until`. */
+  readonly retry?: { readonly attempt: number; readonly attempts: number };
 }
 
 /**

@@ -115,12 +115,18 @@ export class OrderRunner {
           ...(suspendWaitsLongerThanMs !== undefined ? { suspendWaitsLongerThanMs } : {}),
           onStep: ({ state: current, next }) =>
             this.onProgress?.({
-              key,
-              identifiers: current.identifiers.map((identifier) => identifier.value),
-              phase: current.phase,
+              ...progressOf(key, current),
               next: next.type,
               ...(next.type === 'wait' ? { detail: next.reason, until: next.until } : {}),
               ...(next.type === 'failed' ? { detail: this.redactor.redact(next.failure.message) } : {}),
+            }),
+          onRetry: ({ state: current, reason, attempt, attempts, at }) =>
+            this.onProgress?.({
+              ...progressOf(key, current),
+              next: 'wait',
+              detail: this.redactor.redact(reason),
+              until: at,
+              retry: { attempt, attempts },
             }),
         },
       );
@@ -186,6 +192,22 @@ export class OrderRunner {
       state.certificateKeyPem !== undefined
     );
   }
+}
+
+/** What every progress event of an order carries: whose it is, where it is, which challenge types it uses. */
+function progressOf(
+  key: string,
+  state: OrderState,
+): Pick<OrderProgress, 'key' | 'identifiers' | 'phase' | 'challenges'> {
+  const challenges = [
+    ...new Set(state.authorizations.flatMap((authorization) => authorization.challenge?.type ?? [])),
+  ];
+  return {
+    key,
+    identifiers: state.identifiers.map((identifier) => identifier.value),
+    phase: state.phase,
+    ...(challenges.length > 0 ? { challenges } : {}),
+  };
 }
 
 function isConflict(error: unknown): boolean {

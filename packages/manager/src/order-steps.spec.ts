@@ -2,11 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { OrderProgress } from './events.js';
 import { CertificateProgress, splitDetail } from './order-steps.js';
 
-const event = (phase: string, next: OrderProgress['next'] = 'continue', detail?: string): OrderProgress => ({
+const event = (
+  phase: string,
+  next: OrderProgress['next'] = 'continue',
+  detail?: string,
+  challenges: readonly string[] = ['dns-01'],
+): OrderProgress => ({
   key: 'k',
   identifiers: ['a.test'],
   phase,
   next,
+  challenges,
   ...(detail ? { detail } : {}),
 });
 
@@ -62,5 +68,37 @@ describe('CertificateProgress', () => {
 describe('splitDetail', () => {
   it('keeps other reasons whole', () => {
     expect(splitDetail('the CA is issuing')).toEqual({ headline: 'the CA is issuing', items: [] });
+  });
+
+  it('has no propagation step for an order without a DNS challenge; its readiness wait shows on the step before', () => {
+    const progress = new CertificateProgress(['a.test']);
+    progress.apply(event('create-order', 'continue', undefined, []));
+    expect(states(progress)).not.toContain('propagation:pending');
+    expect(states(progress)).toHaveLength(5);
+    progress.apply(event('await-readiness', 'wait', 'http-01: the responder is starting', ['http-01']));
+    expect(states(progress).slice(0, 3)).toEqual([
+      'order:done',
+      'responses published:running',
+      'validation:pending',
+    ]);
+    expect(progress.currentStep).toBe('responses published');
+    progress.apply(event('await-validation', 'wait', 'the CA is validating', ['http-01']));
+    expect(progress.currentStep).toBe('validation');
+  });
+
+  it('shows a retried step with its attempt and the error it retries after', () => {
+    const progress = new CertificateProgress(['a.test']);
+    progress.apply(event('await-validation', 'wait', 'the CA is validating'));
+    expect(
+      progress.apply({
+        ...event('await-validation', 'wait', 'the CA answered 503: service busy'),
+        retry: { attempt: 2, attempts: 4 },
+      }),
+    ).toBe(true);
+    expect(progress.detail).toEqual({
+      headline: 'the CA answered 503: service busy; trying again, attempt 2 of 4',
+      items: [],
+    });
+    expect(progress.currentStep).toBe('validation');
   });
 });

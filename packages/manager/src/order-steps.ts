@@ -35,13 +35,22 @@ export interface WaitDetail {
   readonly items: readonly string[];
 }
 
+/** The step that waits for DNS records to reach every nameserver: only DNS challenges have it. */
+const PROPAGATION = PROGRESS_STEPS.indexOf('propagation');
+
+/** Challenge types whose responses are DNS records, checked on the nameservers before the CA is asked. */
+const DNS_CHALLENGES: ReadonlySet<string> = new Set(['dns-01', 'dns-account-01']);
+
 /**
  * Where one certificate's order is, from the manager's `progress` events. An event names the phase the order
  * entered: every earlier step is done, the phase's step runs. Cleanup after a failure does not move it on.
+ * The "propagation" step is shown once the order is known to use a DNS challenge: an http-01 or tls-alpn-01
+ * order has nothing to propagate (its readiness check, when it has one, belongs to "responses published").
  */
 export class CertificateProgress {
   private step = -1;
   private failed = false;
+  private dns = false;
   detail: WaitDetail | undefined;
 
   constructor(readonly names: readonly string[]) {}
@@ -52,8 +61,15 @@ export class CertificateProgress {
     const step = STEP_OF_PHASE[progress.phase];
     if (step !== undefined && step > this.step) this.step = step;
     if (this.step < 0) this.step = 0;
-    this.detail =
-      progress.next === 'wait' || progress.next === 'failed' ? splitDetail(progress.detail ?? '') : undefined;
+    if (progress.challenges?.some((type) => DNS_CHALLENGES.has(type))) this.dns = true;
+    this.detail = progress.retry
+      ? {
+          headline: `${progress.detail ?? 'failed'}; trying again, attempt ${progress.retry.attempt} of ${progress.retry.attempts}`,
+          items: [],
+        }
+      : progress.next === 'wait' || progress.next === 'failed'
+        ? splitDetail(progress.detail ?? '')
+        : undefined;
     if (progress.next === 'failed' || progress.phase === 'failed') this.failed = true;
     return this.signature() !== before;
   }
@@ -74,19 +90,34 @@ export class CertificateProgress {
 
   /** The step running now (or the one that failed), by name. */
   get currentStep(): string | undefined {
-    return PROGRESS_STEPS[Math.min(this.step, PROGRESS_STEPS.length - 1)];
+    if (this.step < 0) return undefined;
+    const shown = this.shownSteps();
+    return PROGRESS_STEPS[shown.filter((index) => index <= this.step).at(-1) ?? 0];
   }
 
   states(): { readonly step: string; readonly state: StepState }[] {
-    return PROGRESS_STEPS.map((step, index) => ({
-      step,
+    const shown = this.shownSteps();
+    // A hidden step's work is shown on the step before it.
+    const current = shown.filter((index) => index <= this.step).at(-1) ?? this.step;
+    return shown.map((index) => ({
+      step: PROGRESS_STEPS[index]!,
       state:
-        index < this.step ? 'done' : index === this.step ? (this.failed ? 'failed' : 'running') : 'pending',
+        this.step >= PROGRESS_STEPS.length || index < current
+          ? 'done'
+          : index === current
+            ? this.failed
+              ? 'failed'
+              : 'running'
+            : 'pending',
     }));
   }
 
+  private shownSteps(): number[] {
+    return PROGRESS_STEPS.map((_, index) => index).filter((index) => this.dns || index !== PROPAGATION);
+  }
+
   private signature(): string {
-    return `${this.step}|${this.failed}|${this.detail?.headline}|${this.detail?.items.join('|')}`;
+    return `${this.step}|${this.failed}|${this.dns}|${this.detail?.headline}|${this.detail?.items.join('|')}`;
   }
 }
 

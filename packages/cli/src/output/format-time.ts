@@ -25,3 +25,12 @@ export function formatDistance(value: string | Date, now: Date): string {
 export function formatClock(value: Date): string {
   return `${value.toISOString().slice(11, 19)} UTC`;
 }
+
+/** `12 s`, `3 min 05 s`, `1 h 02 min`: how long something has been running, to the second while that matters. */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const pad = (value: number) => String(value).padStart(2, '0');
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${pad(seconds % 60)} s`;
+  return `${Math.floor(seconds / 3600)} h ${pad(Math.floor(seconds / 60) % 60)} min`;
+}

@@ -21,6 +21,8 @@ export class JsonReporter implements Reporter {
       // Phase `lease`: who holds the certificate's lease (until `until`).
       ...(progress.holder ? { holder: progress.holder } : {}),
       ...(progress.takenOver ? { takenOver: progress.takenOver } : {}),
+      // A step retried after a 5xx or a timeout: the attempt about to be made, of how many (at `until`).
+      ...(progress.retry ? { retry: progress.retry } : {}),
     });
   }
   outcome(names: readonly string[], outcome: EnsureOutcome): void {

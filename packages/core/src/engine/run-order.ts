@@ -3,6 +3,7 @@ import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { AbortedError } from '../errors/transport-errors.js';
 import { systemClock } from '../ports/clock.js';
 import { sleep } from '../ports/sleep.js';
+import { observeRequestRetries, type RequestRetry, retryReason } from '../transport/request-retries.js';
 import { abandonOrder } from './abandon-order.js';
 import type { EngineDeps } from './engine-deps.js';
 import { failureFromError, OrderFailedError, OrderSuspendedError } from './failure.js';
@@ -15,6 +16,12 @@ export interface RunOrderOptions {
   readonly onState?: (state: OrderState) => Promise<void> | void;
   /** Called after every step with what comes next (for progress displays: a wait's reason names lagging servers). */
   readonly onStep?: (result: StepResult) => void;
+  /**
+   * Called before a step that threw a retryable error is retried, and before the transport sends one of the step's
+   * requests again, with the time it goes: without it a retried request (a 5xx, a network failure) only looks like
+   * a step that takes long.
+   */
+  readonly onRetry?: (retry: StepRetry) => void;
   /**
    * How many times a step that threw a retryable error (network, 5xx, badNonce exhausted) is retried before
    * the order is abandoned (default 3). A rate-limit answer is never retried here: it is thrown at once with its
@@ -30,6 +37,15 @@ export interface RunOrderOptions {
   readonly worker?: string;
   /** Passed to every step (StepOptions.exclusive): the caller holds a lease every earlier worker lost. */
   readonly exclusive?: boolean;
+}
+
+/**
+ * A step about to be run again after a retryable error (`request: false`), or one of its requests that the transport
+ * sends again (`request: true`: a network failure, a short 503 waited out): attempt `attempt` of `attempts`, at `at`.
+ */
+export interface StepRetry extends RequestRetry {
+  readonly state: OrderState;
+  readonly request: boolean;
 }
 
 export interface RunOrderResult {
@@ -56,7 +72,13 @@ export async function runOrder(
     if (deps.signal?.aborted) throw new AbortedError(`Order ${state.id}`, deps.signal.reason);
     let result: Awaited<ReturnType<typeof runStep>>;
     try {
-      result = await runStep(state, deps, stepOptions);
+      const current = state;
+      result = options.onRetry
+        ? await observeRequestRetries(
+            (retry) => options.onRetry?.({ ...retry, state: current, request: true }),
+            () => runStep(current, deps, stepOptions),
+          )
+        : await runStep(state, deps, stepOptions);
     } catch (error) {
       // Cancelled: whatever the interrupted request threw (undici's AbortError, a TimeoutError), the caller gets the
       // documented ABORTED error, with the signal's reason as its cause.
@@ -70,6 +92,14 @@ export async function runOrder(
         retries++;
         const retryAt =
           (error as CertkeeperError).retryAfter?.getTime() ?? clock.now().getTime() + 500 * 2 ** retries;
+        options.onRetry?.({
+          state,
+          request: false,
+          reason: retryReason(error),
+          attempt: retries + 1,
+          attempts: maxRetries + 1,
+          at: new Date(retryAt),
+        });
         await sleep(retryAt - clock.now().getTime(), deps.signal);
         continue;
       }

@@ -16,6 +16,7 @@ import { sleep } from '../ports/sleep.js';
 import { type Directory, parseDirectory } from '../resources/directory.js';
 import { signRequest } from './jws.js';
 import { NoncePool } from './nonce-pool.js';
+import { reportRequestRetry, retryReason } from './request-retries.js';
 
 export interface AcmeTransportOptions {
   readonly directoryUrl: string;
@@ -163,7 +164,14 @@ export class AcmeTransport {
         ) {
           networkFailures++;
           this.logger.warn({ url, attempt: networkFailures }, 'network error; retrying with a fresh nonce');
-          await sleep(200 * 2 ** networkFailures, options.signal);
+          const delayMs = 200 * 2 ** networkFailures;
+          reportRequestRetry({
+            reason: retryReason(error),
+            attempt: networkFailures + 1,
+            attempts: this.networkRetries + 1,
+            at: new Date(this.clock.now().getTime() + delayMs),
+          });
+          await sleep(delayMs, options.signal);
           continue;
         }
         throw error;
@@ -187,6 +195,12 @@ export class AcmeTransport {
         ) {
           inlineWaits++;
           this.logger.info({ url, waitMs }, 'CA asked to retry shortly (503); waiting, then re-signing');
+          reportRequestRetry({
+            reason: retryReason(error),
+            attempt: 2,
+            attempts: 2,
+            at: new Date(this.clock.now().getTime() + Math.max(0, waitMs)),
+          });
           await sleep(Math.max(0, waitMs), options.signal);
           continue;
         }

@@ -121,12 +121,12 @@ export class PropagationChecker {
       };
     }
     const deadline = new Date(options.startedAt.getTime() + (await this.timeoutMs(targets, context)));
-    const phase = authoritativeReady ? 'recursive resolvers' : 'authoritative servers';
+    const phase = authoritativeReady ? 'recursive resolver' : 'authoritative nameserver';
     if (checkedAt >= deadline) {
       const detail = `TXT records did not reach every ${phase} within ${Math.round((deadline.getTime() - options.startedAt.getTime()) / 1000)} s: ${lagging.map((status) => describeServer(status, true)).join('; ')}.`;
       const error = new CertkeeperError(ErrorCodes.DNS_PROPAGATION_TIMEOUT, detail, {
         hint:
-          phase === 'authoritative servers'
+          phase === 'authoritative nameserver'
             ? 'Check that the lagging nameservers receive NOTIFY and zone transfers from the primary, then order again.'
             : 'The resolvers may cache an old answer until its TTL ends; drop `recursiveResolvers` or wait for the TTL.',
         retryable: true,
@@ -135,7 +135,9 @@ export class PropagationChecker {
     }
     const next = nextCheckAt(options.startedAt, checkedAt, this.options);
     const checkAgainAt = next < deadline ? next : deadline;
-    const detail = `Waiting for ${lagging.length} of ${servers.length} ${phase} answers: ${lagging.map((status) => describeServer(status)).join('; ')}.`;
+    const records =
+      targets.reduce((sum, target) => sum + target.values.length, 0) === 1 ? 'record' : 'records';
+    const detail = `Waiting for ${lagging.length} of ${servers.length} ${phase}s to serve the ${records}: ${lagging.map((status) => describeServer(status)).join('; ')}.`;
     return { ...base, status: 'pending', checkAgainAt, lagging, detail };
   }
 

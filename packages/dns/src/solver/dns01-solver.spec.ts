@@ -208,7 +208,7 @@ describe('Dns01Solver', () => {
     const receipts = await solver.publish(tasks.slice(0, 1), {});
     const result = await solver.checkReady(receipts, {});
     expect(result).toMatchObject({ ready: false, failed: true });
-    expect(!result.ready && result.detail).toMatch(/ns2\.example\.test .* answered NXDOMAIN/);
+    expect(!result.ready && result.detail).toMatch(/ns2\.example\.test .* \(answered NXDOMAIN\)/);
   });
 
   it('refuses IP identifiers and tasks without a TXT value', async () => {

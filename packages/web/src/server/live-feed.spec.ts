@@ -19,6 +19,7 @@ describe('LiveFeed', () => {
       identifiers,
       phase: 'await-readiness',
       next: 'wait',
+      challenges: ['dns-01'],
       detail:
         'dns-01: Waiting for 1 of 2 authoritative servers answers: ns1 answered NOERROR, saw 0 of 1 expected values; ns2 timed out.',
       until: new Date(now + 5000),
