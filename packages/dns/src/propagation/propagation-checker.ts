@@ -136,7 +136,7 @@ export class PropagationChecker {
     const next = nextCheckAt(options.startedAt, checkedAt, this.options);
     const checkAgainAt = next < deadline ? next : deadline;
     const records =
-      targets.reduce((sum, target) => sum + target.values.length, 0) === 1 ? 'record' : 'records';
+      targets.reduce((sum, target) => sum + target.expected.length, 0) === 1 ? 'record' : 'records';
     const detail = `Waiting for ${lagging.length} of ${servers.length} ${phase}s to serve the ${records}: ${lagging.map((status) => describeServer(status)).join('; ')}.`;
     return { ...base, status: 'pending', checkAgainAt, lagging, detail };
   }
