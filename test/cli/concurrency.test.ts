@@ -101,11 +101,12 @@ describe('renew with several certificates at once', () => {
     const counts = requestCounts(log);
     expect(counts['POST newOrder']).toBe(8);
     expect(counts['POST finalize']).toBe(8);
-    // One account for all eight; the directory is read by the one client they share (and, before registering,
-    // once more for the CA's terms — as a run of one certificate does).
+    // One account, one directory read and one newNonce for all eight: the one client they share.
     expect(counts['POST newAccount']).toBe(1);
-    expect(counts['GET directory']).toBe(2);
+    expect(counts['GET directory']).toBe(1);
+    expect(counts['HEAD newNonce']).toBe(1);
     const underWay = mostUnderWay(events);
+
     const atCa = mostOrdersOpenAtCa(log);
     console.log(
       JSON.stringify({
