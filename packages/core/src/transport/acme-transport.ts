@@ -47,7 +47,8 @@ export interface AcmeTransportOptions {
   readonly rateLimiter?: RequestRateLimiter | false;
   /**
    * How long a signed request that finds the nonce pool empty waits for a nonce from requests already on their way
-   * before asking newNonce itself (default 200 ms): concurrent orders then cost no extra newNonce requests.
+   * before asking newNonce itself (default 1 s): concurrent orders then cost no extra newNonce requests. The bound is
+   * for an answer that does not come (a stalled CA): a queue of waiters on a busy machine took over 200 ms.
    */
   readonly nonceWaitMs?: number;
 }
@@ -136,7 +137,7 @@ export class AcmeTransport {
       options.rateLimiter === false
         ? undefined
         : (options.rateLimiter ?? sharedRequestRateLimiter(this.directoryUrl));
-    this.nonceWaitMs = options.nonceWaitMs ?? 200;
+    this.nonceWaitMs = options.nonceWaitMs ?? 1000;
   }
 
   /** The directory, fetched once per transport (concurrent callers share one request). */
