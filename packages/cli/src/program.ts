@@ -157,6 +157,10 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       'run once before the first order (not when all are fresh); split like --deploy-hook',
     )
     .option('--post-hook <command>', 'run once after the last order; split like --deploy-hook')
+    .option(
+      '--concurrency <n>',
+      'certificates worked on at once, 1 to 64 (default defaults.concurrency, else 4)',
+    )
     .addHelpText(
       'after',
       `${EXIT_CODES_HELP}\n\nCron: 17 3,15 * * * certkeeper renew --config /etc/certkeeper.yaml\nsystemd: SuccessExitStatus=3 4 in the service unit treats "deferred" and "renewed" as success.`,
@@ -164,7 +168,13 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     .action(
       async (
         names: string[],
-        options: { force?: boolean; preHook?: string; postHook?: string; reuseKey?: boolean },
+        options: {
+          force?: boolean;
+          preHook?: string;
+          postHook?: string;
+          reuseKey?: boolean;
+          concurrency?: string;
+        },
         command: Command,
       ) => {
         result.code = await (await import('./commands/renew.js')).renewCommand(
@@ -185,9 +195,15 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       'run once before the first order of a sweep that has one; split like --deploy-hook',
     )
     .option('--post-hook <command>', 'run once after the last order of such a sweep')
-    .action(async (options: { preHook?: string; postHook?: string }, command: Command) => {
-      result.code = await (await import('./commands/run.js')).runCommand(await context(command), options);
-    });
+    .option(
+      '--concurrency <n>',
+      'certificates a sweep works on at once, 1 to 64 (default defaults.concurrency, else 4)',
+    )
+    .action(
+      async (options: { preHook?: string; postHook?: string; concurrency?: string }, command: Command) => {
+        result.code = await (await import('./commands/run.js')).runCommand(await context(command), options);
+      },
+    );
 
   program
     .command('status')

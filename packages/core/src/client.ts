@@ -24,6 +24,8 @@ export interface AcmeClientOptions extends HttpClientOptions {
   readonly networkRetries?: AcmeTransportOptions['networkRetries'];
   readonly maxRetryAfterMs?: AcmeTransportOptions['maxRetryAfterMs'];
   readonly allowInsecureHttp?: AcmeTransportOptions['allowInsecureHttp'];
+  readonly rateLimiter?: AcmeTransportOptions['rateLimiter'];
+  readonly nonceWaitMs?: AcmeTransportOptions['nonceWaitMs'];
   /**
    * PEM root (or intermediate) certificates the issued chains must end at or under, e.g. ISRG Root X1 and X2 for
    * Let's Encrypt. Without them every other check still runs (key, names, validity, links), but a chain to an

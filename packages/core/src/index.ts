@@ -56,4 +56,5 @@ export * from './retry/retry-with-backoff.js';
 export * from './secrets/index.js';
 export * from './transport/acme-transport.js';
 export { NoncePool } from './transport/nonce-pool.js';
+export * from './transport/request-rate-limiter.js';
 export * from './transport/request-retries.js';

@@ -62,8 +62,14 @@ export class AccountRegistry {
     return this.opened();
   }
 
+  /**
+   * Close the sessions' connections. Safe to call again (a registry shared by several managers is closed by each):
+   * a closed session is forgotten, and a later `client()` opens a new one.
+   */
   async close(): Promise<void> {
-    for (const session of [...this.retired, this.session]) {
+    const sessions = [...this.retired.splice(0), this.session];
+    this.session = undefined;
+    for (const session of sessions) {
       await (await session?.catch(() => undefined))?.client.close();
     }
   }

@@ -30,6 +30,12 @@ export interface CertkeeperComposition extends ManagerOptions {
   readonly metrics?: CertkeeperMetrics | false;
   /** Scrubs secrets from stored error text and outcomes; default the process's (one per process). */
   readonly redactor?: SecretRedactor;
+  /**
+   * The account session to use, shared with other managers of the same CA, account and store (the CLI composes one
+   * manager per solver set): one client, one directory, one nonce pool and keep-alive connection for all of them.
+   * Default: a registry of this manager's own.
+   */
+  readonly accounts?: AccountRegistry;
 }
 
 /**
@@ -64,7 +70,7 @@ export function createCertkeeperContainer(
       const redactor = composition.redactor ?? processSecretRedactor();
       // Secrets handed in as options are registered here, so an application composing by hand is covered too.
       redactor.register(options.account?.externalAccountBinding?.hmacKey);
-      const accounts = new AccountRegistry(options, store, clock, logger);
+      const accounts = composition.accounts ?? new AccountRegistry(options, store, clock, logger);
       const events = new ManagerEventEmitter();
       const coordinator = new RenewalCoordinator({
         store,

@@ -78,19 +78,17 @@ export async function issueCommand(
     // Names of the config file keep the config as their recipe; others remember how this run made them.
     const item = configured ? itemOf(spec) : { ...itemOf(spec), recipe: recipeOf(settings, spec) };
     await rememberBeforeOrdering(runtime, item);
-    const results = await keepCertificates(runtime, [item], {
+    const kept = await keepCertificates(runtime, [item], {
       reporter,
       deployer,
       ...(options.force ? { force: true } : {}),
       signal: interruption.signal,
     });
     if (interruption.received) {
-      reporter.interrupted(
-        await interruptionNotice(runtime, [item], results, interruption.received, 'issue'),
-      );
+      reporter.interrupted(await interruptionNotice(runtime, [item], kept, interruption.received, 'issue'));
       return signalExitCode(interruption.received);
     }
-    return exitCodeFor(results, 'issue');
+    return exitCodeFor(kept.results, 'issue');
   } finally {
     reporter.close();
     await runtime.close();

@@ -10,6 +10,7 @@ import { selectItems } from '../runtime/select-items.js';
 import { sweepHooksOf } from '../runtime/sweep-hooks.js';
 import { TermsAgreement, terminalTermsIo } from '../runtime/terms-agreement.js';
 import { workItems } from '../runtime/work-items.js';
+import { parseConcurrencyFlag } from '../settings/concurrency.js';
 import { type CommandContext, settingsOf } from './context.js';
 
 /**
@@ -21,10 +22,18 @@ import { type CommandContext, settingsOf } from './context.js';
  */
 export async function renewCommand(
   context: CommandContext,
-  options: { force?: boolean; preHook?: string; postHook?: string; reuseKey?: boolean },
+  options: {
+    force?: boolean;
+    preHook?: string;
+    postHook?: string;
+    reuseKey?: boolean;
+    concurrency?: string;
+  },
   names: readonly string[] = [],
 ): Promise<ExitCodeValue> {
   if (names.length > 0) checkNames(names, SYNTAX_ONLY);
+  const flagConcurrency =
+    options.concurrency !== undefined ? parseConcurrencyFlag(options.concurrency) : undefined;
   const settings = await settingsOf(context);
   const sweepHooks = sweepHooksOf(settings, options);
   const reporter = await chooseReporter(context.flags, context);
@@ -55,7 +64,7 @@ export async function renewCommand(
       );
       return ExitCode.OK;
     }
-    const results = await keepCertificates(runtime, items, {
+    const kept = await keepCertificates(runtime, items, {
       reporter,
       deployer: new Deployer({
         storeDirectory: settings.storeDirectory,
@@ -65,11 +74,13 @@ export async function renewCommand(
       ...(options.force ? { force: true } : {}),
       sweepHooks,
       signal: interruption.signal,
+      concurrency: flagConcurrency ?? settings.concurrency,
     });
     if (interruption.received) {
-      reporter.interrupted(await interruptionNotice(runtime, items, results, interruption.received, 'renew'));
+      reporter.interrupted(await interruptionNotice(runtime, items, kept, interruption.received, 'renew'));
       return signalExitCode(interruption.received);
     }
+    const { results } = kept;
     const code = exitCodeFor(results, 'renew');
     const counts: Record<string, number> = {};
     for (const { outcome } of results) counts[outcome.type] = (counts[outcome.type] ?? 0) + 1;

@@ -15,6 +15,7 @@ import { Interruption } from '../runtime/interruption.js';
 import { keepCertificates } from '../runtime/keep-certificates.js';
 import { sweepHooksOf } from '../runtime/sweep-hooks.js';
 import { workItems } from '../runtime/work-items.js';
+import { parseConcurrencyFlag } from '../settings/concurrency.js';
 import { formatListenAddress, type ListenAddress } from '../settings/listen-address.js';
 import { type CommandContext, settingsOf } from './context.js';
 
@@ -27,8 +28,10 @@ import { type CommandContext, settingsOf } from './context.js';
  */
 export async function runCommand(
   context: CommandContext,
-  options: { preHook?: string; postHook?: string } = {},
+  options: { preHook?: string; postHook?: string; concurrency?: string } = {},
 ): Promise<ExitCodeValue> {
+  const flagConcurrency =
+    options.concurrency !== undefined ? parseConcurrencyFlag(options.concurrency) : undefined;
   const initial = await settingsOf(context);
   // Checked before anything starts; rebuilt from each reloaded configuration (the flags stay).
   sweepHooksOf(initial, options);
@@ -94,12 +97,13 @@ export async function runCommand(
       const { runtime, site, deployer, settings } = services;
       try {
         const items = await workItems(runtime, settings.certificates);
-        const results = await keepCertificates(runtime, items, {
+        const { results } = await keepCertificates(runtime, items, {
           reporter: site ? new FeedReporter(reporter, site.feed) : reporter,
           deployer,
           signal: stopped,
           answerFreshLocally: false,
           sweepHooks: sweepHooksOf(settings, options),
+          concurrency: flagConcurrency ?? settings.concurrency,
         });
         // Each certificate's own renewBefore moves its renewal time, as the freshness gate sees it.
         const renewBefore = new Map(items.map((item) => [item.names.join(','), item.request.renewBeforeMs]));

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { concurrencySchema } from '../settings/concurrency.js';
 import { durationSchema } from '../settings/duration.js';
 
 /**
@@ -168,6 +169,8 @@ export const configSchema = z.strictObject({
       reuseKey: z.boolean().optional(),
       /** certificates[].renewBefore for every certificate that does not say, stored ones included. */
       renewBefore: durationSchema.optional(),
+      /** Certificates a renew run or daemon sweep works on at once (default 4; --concurrency wins). */
+      concurrency: concurrencySchema.optional(),
     })
     .optional(),
   solvers: z.array(solverSchema).optional(),

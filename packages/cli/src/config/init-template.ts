@@ -35,6 +35,7 @@ defaults:
   # deployHookTimeout: 300                # seconds
   # renewBefore: 30d                      # renew once less than this remains (default: 2/3 of the lifetime);
                                           # an earlier ARI window from the CA still wins
+  # concurrency: 4                        # certificates a renew or daemon sweep works on at once (1 to 64)
 
 # How to prove control of the names. One solver per challenge type answers every name; the first that fits a name
 # answers it (wildcards need dns-01). More than one of a type need domains: [...] to say which names each answers

@@ -13,6 +13,10 @@ export class FeedReporter implements Reporter {
     private readonly feed: LiveFeed,
   ) {}
 
+  get interleaves(): boolean {
+    return this.primary.interleaves === true;
+  }
+
   begin(names: readonly string[]): void {
     this.primary.begin(names);
   }

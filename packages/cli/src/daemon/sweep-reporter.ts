@@ -13,6 +13,10 @@ export class SweepReporter implements Reporter {
 
   constructor(private readonly primary: Reporter) {}
 
+  get interleaves(): boolean {
+    return this.primary.interleaves === true;
+  }
+
   begin(names: readonly string[]): void {
     this.primary.begin(names);
   }

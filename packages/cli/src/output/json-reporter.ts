@@ -5,6 +5,7 @@ import { type DeployResult, errorText, type InterruptionNotice, type Reporter } 
 
 /** `--json`: one JSON object per line on stdout, each with an `event` field, for programs to read. */
 export class JsonReporter implements Reporter {
+  readonly interleaves = true;
   constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
 
   begin(names: readonly string[]): void {

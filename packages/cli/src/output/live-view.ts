@@ -38,6 +38,8 @@ export interface LiveViewOptions {
  * as it ended, with its error (and the one "Next:" line) below it; the scrollback holds nothing else of it.
  */
 export class LiveView implements Reporter {
+  /** A block per certificate in flight: `renew` may work on several at once. */
+  readonly interleaves = true;
   private readonly frame: TerminalFrame;
   private readonly blocks = new Map<string, Block>();
   /** Certificates whose outcome was shown: a late event of theirs must not open a block nobody closes. */

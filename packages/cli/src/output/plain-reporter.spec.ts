@@ -60,3 +60,33 @@ describe('PlainReporter and leases', () => {
     });
   });
 });
+
+describe('PlainReporter with several certificates in flight', () => {
+  const step = (identifiers: string[], phase: string): OrderProgress => ({
+    key: identifiers.join(','),
+    identifiers,
+    phase,
+    next: 'continue',
+  });
+
+  it('names each line by its own certificate, and follows each one’s steps apart', () => {
+    const { plain, text } = reporter();
+    plain.begin(['a.test', 'www.a.test']);
+    plain.begin(['b.test']);
+    // Progress names the order's identifiers, in the order's own order.
+    plain.progress(step(['www.a.test', 'a.test'], 'create-order'));
+    plain.progress(step(['b.test'], 'create-order'));
+    plain.progress(step(['b.test'], 'answer-challenges'));
+    plain.progress(step(['www.a.test', 'a.test'], 'fetch-authorizations'));
+    plain.progress(step(['www.a.test', 'a.test'], 'answer-challenges'));
+    plain.progress(step(['b.test'], 'finalize'));
+    expect(text.out.split('\n')).toEqual([
+      'a.test, www.a.test: order',
+      'b.test: order',
+      'b.test: validation',
+      'a.test, www.a.test: validation',
+      'b.test: finalize',
+      '',
+    ]);
+  });
+});

@@ -8,13 +8,16 @@ import { type DeployResult, errorText, type InterruptionNotice, type Reporter } 
 
 /**
  * Output that is not a terminal (cron mail, a log file, a pipe): one line per change a person would care about —
- * a new step, a new wait reason — and one line per outcome. Nothing is redrawn.
+ * a new step, a new wait reason — and one line per outcome, each starting with its certificate's names: several
+ * certificates in flight at once interleave their lines. Nothing is redrawn.
  */
 export class PlainReporter implements Reporter {
-  private current: CertificateProgress | undefined;
+  readonly interleaves = true;
+  /** Each certificate under way, by its names (sorted): progress events of several orders interleave. */
+  private readonly underWay = new Map<string, CertificateProgress>();
   private lastLine = '';
-  /** The lease holder last reported: its lease is renewed every few seconds, and a new end is not news. */
-  private leaseHolder: string | undefined;
+  /** The lease holder last reported per certificate: its lease is renewed every few seconds, and a new end is not news. */
+  private readonly leaseHolders = new Map<string, string>();
 
   constructor(
     private readonly out: NodeJS.WritableStream = process.stdout,
@@ -24,19 +27,21 @@ export class PlainReporter implements Reporter {
   ) {}
 
   begin(names: readonly string[]): void {
-    this.current = new CertificateProgress(names);
-    this.leaseHolder = undefined;
+    this.underWay.set(keyOf(names), new CertificateProgress(names));
+    this.leaseHolders.delete(keyOf(names));
   }
 
   progress(progress: OrderProgress): void {
+    const key = keyOf(progress.identifiers);
     const lease = leaseText(progress);
     if (lease !== undefined) {
-      if (progress.takenOver || progress.holder !== this.leaseHolder) this.line(lease);
-      this.leaseHolder = progress.takenOver ? undefined : progress.holder;
+      if (progress.takenOver || progress.holder !== this.leaseHolders.get(key)) this.line(lease);
+      if (progress.takenOver || !progress.holder) this.leaseHolders.delete(key);
+      else this.leaseHolders.set(key, progress.holder);
       return;
     }
-    const current = this.current ?? new CertificateProgress(progress.identifiers);
-    this.current = current;
+    const current = this.underWay.get(key) ?? new CertificateProgress(progress.identifiers);
+    this.underWay.set(key, current);
     const step = current.currentStep;
     if (!current.apply(progress)) return;
     // A line for a new step, or a new reason to wait; not for a wait that ended (the next step says so), and not
@@ -50,7 +55,8 @@ export class PlainReporter implements Reporter {
 
   outcome(names: readonly string[], outcome: EnsureOutcome): void {
     this.line(`${names.join(', ')}: ${outcomeText(outcome)}`);
-    this.current = undefined;
+    this.underWay.delete(keyOf(names));
+    this.leaseHolders.delete(keyOf(names));
   }
 
   deployed(names: readonly string[], result: DeployResult): void {
@@ -98,4 +104,12 @@ export class PlainReporter implements Reporter {
     if (!this.options.timestamps) return '';
     return `${(this.options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z')} `;
   }
+}
+
+/** A certificate's key among those under way: its names in any order and case (progress names the identifiers). */
+function keyOf(names: readonly string[]): string {
+  return names
+    .map((name) => name.toLowerCase())
+    .sort()
+    .join(',');
 }

@@ -13,10 +13,12 @@ export interface DeployResult {
 /** A run stopped by a signal: what was kept, and what resumes it (the one line `message` says it all). */
 export interface InterruptionNotice {
   readonly signal: 'SIGINT' | 'SIGTERM';
-  /** The certificate whose work the signal stopped, if one was under way. */
+  /** The (first) certificate whose work the signal stopped, if one was under way. */
   readonly names?: readonly string[];
   /** `order`: its order is stored and resumed by the next run; `nothing`: nothing was ordered for it yet. */
   readonly kept?: 'order' | 'nothing';
+  /** Every certificate under way when the signal came (several run at once), in the items' order. */
+  readonly stopped?: readonly { readonly names: readonly string[]; readonly kept: 'order' | 'nothing' }[];
   /** Certificates of this run not started. */
   readonly notStarted: readonly (readonly string[])[];
   /** The command that resumes it. */
@@ -30,6 +32,12 @@ export interface InterruptionNotice {
  * a terminal, plain lines when output is not a terminal, and JSON lines with `--json`.
  */
 export interface Reporter {
+  /**
+   * True when the output stays readable with several certificates in flight: their begin/progress/outcome calls
+   * interleave, and every line (or block) names its certificate. A reporter without it gets one certificate at a
+   * time.
+   */
+  readonly interleaves?: boolean;
   /** Work on this certificate starts (its freshness is about to be checked). */
   begin(names: readonly string[]): void;
   progress(progress: OrderProgress): void;

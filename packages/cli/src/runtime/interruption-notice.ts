@@ -1,7 +1,7 @@
 import { certificateKey } from '@certkeeper/policy';
 import type { InterruptionNotice, Reporter } from '../output/reporter.js';
 import { Interruption, type StopSignal, signalExitCode } from './interruption.js';
-import type { ItemResult } from './keep-certificates.js';
+import type { KeptCertificates } from './keep-certificates.js';
 import type { Runtime } from './open-runtime.js';
 import { requestOf } from './stored-request.js';
 import type { WorkItem } from './work-items.js';
@@ -12,35 +12,58 @@ export function resumeCommand(command: 'issue' | 'renew'): string {
 }
 
 /**
- * What a run stopped by `signal` leaves: items are worked on in order, so the first without a result is the one
- * the signal stopped — its order is kept if the store has one (every step stores it before it runs), and the ones
- * after it were not started. Read from the store, so the line says what is there, not what was hoped.
+ * What a run stopped by `signal` leaves: for each certificate under way, its order is kept if the store has one
+ * (every step stores it before it runs); the ones not started yet are listed. Read from the store, so the line says
+ * what is there, not what was hoped.
  */
 export async function interruptionNotice(
   runtime: Runtime,
   items: readonly WorkItem[],
-  results: readonly ItemResult[],
+  kept: KeptCertificates,
   signal: StopSignal,
   command: 'issue' | 'renew',
 ): Promise<InterruptionNotice> {
-  const stopped = items[results.length];
-  const notStarted = items.slice(results.length + 1).map((item) => item.names);
+  const handled = new Set(kept.results.map((result) => result.names));
+  const unhandled = items.filter((item) => !handled.has(item.names));
+  // Stopped before any certificate began (checking freshness, composing the manager): the first one is the one
+  // stopped, as when certificates ran one at a time.
+  const stoppedItems = kept.stopped.length > 0 ? kept.stopped : unhandled.slice(0, 1);
+  const notStarted = unhandled.filter((item) => !stoppedItems.includes(item)).map((item) => item.names);
   const resume = resumeCommand(command);
   const base = { signal, notStarted, exitCode: signalExitCode(signal) };
-  if (!stopped)
+  const others = notStarted.length ? `; not started: ${notStarted.map((n) => n.join(', ')).join('; ')}` : '';
+  if (stoppedItems.length === 0)
     return {
       ...base,
       resume,
       message: `interrupted (${signal}) after every certificate was handled; nothing is left to resume`,
     };
-  const kept = (await orderKept(runtime, stopped).catch(() => false)) ? 'order' : 'nothing';
-  const names = stopped.names.join(', ');
-  const others = notStarted.length ? `; not started: ${notStarted.map((n) => n.join(', ')).join('; ')}` : '';
-  const message =
-    kept === 'order'
-      ? `interrupted: the order for ${names} is kept; ${resume}${others}`
-      : `interrupted before anything was ordered for ${names}; ${resume.replace('resumes it', 'starts it again')}${others}`;
-  return { ...base, names: stopped.names, kept, resume, message };
+  const stopped = await Promise.all(
+    stoppedItems.map(async (item) => ({
+      names: item.names,
+      kept: (await orderKept(runtime, item).catch(() => false)) ? ('order' as const) : ('nothing' as const),
+    })),
+  );
+  const list = (which: 'order' | 'nothing') =>
+    stopped
+      .filter((entry) => entry.kept === which)
+      .map((entry) => entry.names.join(', '))
+      .join('; ');
+  const ordered = list('order');
+  const nothing = list('nothing');
+  const several = stopped.length > 1;
+  const message = !several
+    ? ordered
+      ? `interrupted: the order for ${ordered} is kept; ${resume}${others}`
+      : `interrupted before anything was ordered for ${nothing}; ${resume.replace('resumes it', 'starts it again')}${others}`
+    : `interrupted: ${[
+        ordered && `the orders for ${ordered} are kept`,
+        nothing && `nothing was ordered yet for ${nothing}`,
+      ]
+        .filter(Boolean)
+        .join(', ')}; ${resume.replace('resumes it', 'resumes them')}${others}`;
+  const [first] = stopped;
+  return { ...base, names: first!.names, kept: first!.kept, stopped, resume, message };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { EnsureOutcome } from '@certkeeper/policy';
 import type { Deployer } from '../deploy/deployer.js';
 import { keepLiveNames } from '../deploy/keep-live-names.js';
 import type { Reporter } from '../output/reporter.js';
+import { DEFAULT_CONCURRENCY } from '../settings/concurrency.js';
 import type { SolverSpec } from '../settings/settings.js';
 import { deploymentBehind, deploymentEvent, deploysTo, rememberCertificate } from './deployment-state.js';
 import { freshOutcomes } from './fresh-outcomes.js';
@@ -15,6 +16,12 @@ export interface ItemResult {
   readonly names: readonly string[];
   readonly outcome: EnsureOutcome;
   readonly deployFailed?: boolean;
+}
+
+/** What a run kept: the results in the items' order, and the items a signal stopped while they were under way. */
+export interface KeptCertificates {
+  readonly results: ItemResult[];
+  readonly stopped: WorkItem[];
 }
 
 export interface KeepOptions {
@@ -29,39 +36,54 @@ export interface KeepOptions {
   readonly answerFreshLocally?: boolean;
   /** `--pre-hook`/`--post-hook`: around the orders of this run, when it has any. */
   readonly sweepHooks?: SweepHooks;
+  /**
+   * How many certificates are worked on at once (default {@link DEFAULT_CONCURRENCY}); one when the reporter does
+   * not interleave ({@link Reporter.interleaves}).
+   */
+  readonly concurrency?: number;
 }
 
 /**
- * Ensure each item in turn, reporting progress and outcomes and deploying what was issued. First, from the store
- * alone (plus due ARI refreshes), every item is checked with the policy's freshness gate: fresh ones are reported
- * as such without composing the manager or asking the CA anything. The manager's coordinator checks freshness
- * again under the certificate's lease before ordering ("lock, then re-check"), and only then binds the standalone
- * responder's port (the solver's `prepare`): runs of one store coalesce on one order before any of them binds, and a
- * port another program holds still fails before anything is ordered.
+ * Ensure the items, up to `concurrency` at once, reporting progress and outcomes and deploying what was issued.
+ * First, from the store alone (plus due ARI refreshes), every item is checked with the policy's freshness gate:
+ * fresh ones are reported as such without composing the manager or asking the CA anything. The manager's
+ * coordinator checks freshness again under the certificate's lease before ordering ("lock, then re-check"), and only
+ * then binds the standalone responder's port (the solver's `prepare`): runs of one store coalesce on one order
+ * before any of them binds, and a port another program holds still fails before anything is ordered.
+ *
+ * Certificates in flight together share what the manager holds: one account client (one directory, one nonce pool,
+ * one keep-alive connection, the CA's request-rate limiter) and one standalone responder per solver, which serves
+ * every order's challenges and binds its port once. Items start in their order; results keep it.
  */
 export async function keepCertificates(
   runtime: Runtime,
   items: readonly WorkItem[],
   options: KeepOptions,
-): Promise<ItemResult[]> {
+): Promise<KeptCertificates> {
   const { signal } = options;
-  const results: ItemResult[] = [];
+  const slots: (ItemResult | undefined)[] = items.map(() => undefined);
+  const started = new Set<number>();
   try {
-    await keepEach(runtime, items, options, results);
+    await keepAll(runtime, items, options, slots, started);
   } catch (error) {
     // Stopped by the caller's signal on the way (checking freshness, composing the manager, starting the
     // responder): what finished is the answer; the caller says what was kept.
     if (!signal?.aborted) throw error;
   }
+  const results = slots.filter((result) => result !== undefined);
   await keepLiveNames(runtime.store, results, options.reporter);
-  return results;
+  return {
+    results,
+    stopped: items.filter((_, index) => started.has(index) && slots[index] === undefined),
+  };
 }
 
-async function keepEach(
+async function keepAll(
   runtime: Runtime,
   items: readonly WorkItem[],
   options: KeepOptions,
-  results: ItemResult[],
+  slots: (ItemResult | undefined)[],
+  started: Set<number>,
 ): Promise<void> {
   const { reporter, signal } = options;
   const onProgress = reporter.progress.bind(reporter);
@@ -84,28 +106,43 @@ async function keepEach(
     }
     return manager;
   };
-  try {
-    for (const [index, item] of items.entries()) {
-      if (signal?.aborted) break;
-      reporter.begin(item.names);
-      let outcome: EnsureOutcome;
-      try {
-        if (item.problem) throw item.problem;
-        // Work to do (the freshness gate did not pass it): the pre-hook first, once per run.
-        if (checked[index] === undefined) await options.sweepHooks?.beforeOrder(reporter);
-        outcome =
-          fresh[index] ??
-          (await (
-            await managerOf(item.solvers)
-          ).ensure({ ...item.request, ...(options.force ? { force: true } : {}) }, { signal }));
-      } catch (error) {
-        if (signal?.aborted) break;
-        outcome = unexpectedFailure(error);
-      }
-      reporter.outcome(item.names, outcome);
-      const deployFailed = await deployAfter(runtime, item, outcome, options);
-      results.push({ names: item.names, outcome, ...(deployFailed ? { deployFailed } : {}) });
+  const keepOne = async (index: number): Promise<ItemResult | undefined> => {
+    const item = items[index]!;
+    reporter.begin(item.names);
+    let outcome: EnsureOutcome;
+    try {
+      if (item.problem) throw item.problem;
+      // Work to do (the freshness gate did not pass it): the pre-hook first, once per run.
+      if (checked[index] === undefined) await options.sweepHooks?.beforeOrder(reporter);
+      outcome =
+        fresh[index] ??
+        (await (
+          await managerOf(item.solvers)
+        ).ensure({ ...item.request, ...(options.force ? { force: true } : {}) }, { signal }));
+    } catch (error) {
+      if (signal?.aborted) return undefined;
+      outcome = unexpectedFailure(error);
     }
+    reporter.outcome(item.names, outcome);
+    const deployFailed = await deployAfter(runtime, item, outcome, options);
+    return { names: item.names, outcome, ...(deployFailed ? { deployFailed } : {}) };
+  };
+  let next = 0;
+  // Each lane takes the next item not started; a signal stops lanes from starting more.
+  const lane = async () => {
+    while (next < items.length && !signal?.aborted) {
+      const index = next++;
+      started.add(index);
+      slots[index] = await keepOne(index);
+    }
+  };
+  // A reporter that draws one certificate at a time (the live view) gets them one at a time.
+  const concurrency = reporter.interleaves ? (options.concurrency ?? DEFAULT_CONCURRENCY) : 1;
+  const lanes = Math.max(1, Math.min(concurrency, items.length));
+  try {
+    const settled = await Promise.allSettled(Array.from({ length: lanes }, lane));
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     for (const manager of managers) manager.events.off('progress', onProgress);
     // After the last order, also when one failed or the run was interrupted: the web server must come back.

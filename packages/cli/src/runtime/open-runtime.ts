@@ -1,5 +1,10 @@
-import { type Logger, processSecretRedactor, type SecretRedactor } from '@certkeeper/core';
-import type { CertificateManager, CertkeeperMetrics, ManagerOptions } from '@certkeeper/manager';
+import { type Logger, processSecretRedactor, type SecretRedactor, systemClock } from '@certkeeper/core';
+import type {
+  AccountRegistry,
+  CertificateManager,
+  CertkeeperMetrics,
+  ManagerOptions,
+} from '@certkeeper/manager';
 import { FileStore } from '@certkeeper/store';
 import type { Settings, SolverSpec } from '../settings/settings.js';
 import { type BuiltSolvers, buildSolvers } from './build-solvers.js';
@@ -95,20 +100,24 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
   const managerOptions: ManagerOptions = options.terms
     ? { ...base, account: { ...base.account, agreeToTerms: options.terms.agree } }
     : base;
-  // One manager per distinct solver set; JSON drops the `where` functions, leaving what the solvers are.
+  // One manager per distinct solver set; JSON drops the `where` functions, leaving what the solvers are. They share
+  // one account session: certificates of several solver sets in flight at once use one client, directory, nonce
+  // pool and connection.
   const composed = new Map<string, Promise<{ manager: CertificateManager; solvers: BuiltSolvers }>>();
+  let accounts: AccountRegistry | undefined;
   const compose = (built: BuiltSolvers) =>
-    import('@certkeeper/manager').then(({ createCertificateManager }) => ({
-      solvers: built,
-      manager: createCertificateManager({
+    import('@certkeeper/manager').then(({ AccountRegistry, createCertificateManager }) => {
+      const composition = {
         ...managerOptions,
         leaseHolder: { description: holderDescription },
         store,
         solvers: built.solvers,
         logger: options.logger,
         metrics: options.metrics ?? false,
-      }),
-    }));
+      } as const;
+      accounts ??= new AccountRegistry(composition, store, systemClock, options.logger);
+      return { solvers: built, manager: createCertificateManager({ ...composition, accounts }) };
+    });
   const ownKey = JSON.stringify(settings.solvers);
   const managerFor = (specs?: readonly SolverSpec[]) => {
     const key = specs ? JSON.stringify(specs) : ownKey;

@@ -11,7 +11,8 @@ import type { Settings } from '../settings/settings.js';
  * warning and the run goes on: the orders say for themselves whether they could bind the port.
  */
 export class SweepHooks {
-  private ran = false;
+  /** The pre-hook's run, once its moment came: certificates ordering at once all wait for this one run. */
+  private pre: Promise<void> | undefined;
 
   constructor(
     private readonly hooks: { readonly pre?: readonly string[]; readonly post?: readonly string[] },
@@ -22,17 +23,18 @@ export class SweepHooks {
     return Boolean(this.hooks.pre || this.hooks.post);
   }
 
-  /** Before an order: the pre-hook, the first time only. */
-  async beforeOrder(reporter: Reporter): Promise<void> {
-    if (this.ran) return;
-    this.ran = true;
-    await this.run('pre', this.hooks.pre, reporter);
+  /** Before an order: the pre-hook, the first time only; later and concurrent callers wait for that run. */
+  beforeOrder(reporter: Reporter): Promise<void> {
+    this.pre ??= this.run('pre', this.hooks.pre, reporter);
+    return this.pre;
   }
 
   /** After the last order: the post-hook, when the pre-hook's moment came; then ready for the next sweep. */
   async afterOrders(reporter: Reporter): Promise<void> {
-    if (!this.ran) return;
-    this.ran = false;
+    const pre = this.pre;
+    if (!pre) return;
+    await pre;
+    this.pre = undefined;
     await this.run('post', this.hooks.post, reporter);
   }
 

@@ -34,10 +34,13 @@ export class TermsAgreement {
 
   /**
    * Before any certificate's work starts (so a prompt is not drawn over by the live view): when no account is
-   * stored, read the CA's directory for its terms and decide now.
+   * stored and the terms are not agreed to already, read the CA's directory for its terms and decide now.
    */
   async beforeRegistering(runtime: Runtime): Promise<void> {
     if (this.decided) return this.decided;
+    // Agreed already (--agree-tos, account.agreeTos): nothing to ask, so nothing to read early — the registration
+    // reads the directory anyway and says the URL then. One directory request per run, not two.
+    if (this.settings.account.agreeTos) return;
     const stored = await runtime.store.getAccount(this.settings.directoryUrl, this.settings.account.name);
     if (stored?.accountUrl) return;
     const { caBundle, allowInsecureHttp, directoryUrl } = runtime.settings;

@@ -17,6 +17,7 @@ import type { CertkeeperConfig } from '../config/config-schema.js';
 import { type ConfigPath, formatPath } from '../config/config-source.js';
 import { type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { resolveSecret } from '../config/secret-reference.js';
+import { DEFAULT_CONCURRENCY } from './concurrency.js';
 import { located, where } from './config-location.js';
 import { resolveDaemonAuth } from './daemon-auth.js';
 import { durationMs } from './duration.js';
@@ -216,6 +217,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     ...(config.defaults?.renewBefore !== undefined
       ? { renewBeforeMs: durationMs(config.defaults.renewBefore) }
       : {}),
+    concurrency: config.defaults?.concurrency ?? DEFAULT_CONCURRENCY,
     solvers,
     certificates,
     daemon: {

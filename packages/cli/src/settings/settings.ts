@@ -82,6 +82,8 @@ export interface Settings {
   readonly postHook?: readonly string[];
   /** `defaults.renewBefore` (ms): for every certificate without its own, stored and issued ones included. */
   readonly renewBeforeMs?: number;
+  /** `defaults.concurrency`: certificates a renew run or daemon sweep works on at once (`--concurrency` wins). */
+  readonly concurrency: number;
   readonly solvers: readonly SolverSpec[];
   readonly certificates: readonly CertificateSpec[];
   readonly daemon: {

@@ -16,6 +16,11 @@ import { sleep } from '../ports/sleep.js';
 import { type Directory, parseDirectory } from '../resources/directory.js';
 import { signRequest } from './jws.js';
 import { NoncePool } from './nonce-pool.js';
+import {
+  type RequestRateLimiter,
+  requestEndpointOf,
+  sharedRequestRateLimiter,
+} from './request-rate-limiter.js';
 import { reportRequestRetry, retryReason } from './request-retries.js';
 
 export interface AcmeTransportOptions {
@@ -36,6 +41,17 @@ export interface AcmeTransportOptions {
    * RFC 8555 §6.1 requires HTTPS, and without it signed requests and contact addresses travel in clear text.
    */
   readonly allowInsecureHttp?: boolean;
+  /**
+   * Keeps the requests under the CA's per-endpoint rate limits (new-nonce, new-order, ...). Default: the limiter this
+   * process shares for the CA's origin, with Let's Encrypt's limits ({@link sharedRequestRateLimiter}); false for none.
+   */
+  readonly rateLimiter?: RequestRateLimiter | false;
+  /**
+   * How long a signed request that finds the nonce pool empty waits for a nonce from requests already on their way
+   * before asking newNonce itself (default 1 s): concurrent orders then cost no extra newNonce requests. The bound is
+   * for an answer that does not come (a stalled CA): a queue of waiters on a busy machine took over 200 ms.
+   */
+  readonly nonceWaitMs?: number;
 }
 
 export interface AcmeResponse<T = unknown> {
@@ -72,6 +88,8 @@ export interface TransportStats {
   newNonce: number;
   signed: number;
   badNonceRetries: number;
+  /** Milliseconds requests waited for the rate limiter, all together. */
+  rateLimitWaitMs: number;
 }
 
 /**
@@ -83,12 +101,23 @@ export interface TransportStats {
  */
 export class AcmeTransport {
   readonly directoryUrl: string;
-  readonly stats: TransportStats = { requests: 0, directory: 0, newNonce: 0, signed: 0, badNonceRetries: 0 };
+  readonly stats: TransportStats = {
+    requests: 0,
+    directory: 0,
+    newNonce: 0,
+    signed: 0,
+    badNonceRetries: 0,
+    rateLimitWaitMs: 0,
+  };
   private readonly http: HttpClient;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly nonces = new NoncePool();
   private directoryPromise: Promise<Directory> | undefined;
+  /** The directory once fetched: which rate limit a URL counts against. */
+  private knownDirectory: Directory | undefined;
+  private readonly rateLimiter: RequestRateLimiter | undefined;
+  private readonly nonceWaitMs: number;
   private readonly maxBadNonceRetries: number;
   private readonly maxInlineRetryAfterMs: number;
   private readonly networkRetries: number;
@@ -105,6 +134,11 @@ export class AcmeTransport {
     this.maxInlineRetryAfterMs = options.maxInlineRetryAfterMs ?? 10_000;
     this.networkRetries = options.networkRetries ?? 2;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    this.rateLimiter =
+      options.rateLimiter === false
+        ? undefined
+        : (options.rateLimiter ?? sharedRequestRateLimiter(this.directoryUrl));
+    this.nonceWaitMs = options.nonceWaitMs ?? 1000;
   }
 
   /** The directory, fetched once per transport (concurrent callers share one request). */
@@ -122,7 +156,15 @@ export class AcmeTransport {
     resource: AcmeResource,
     signal?: AbortSignal,
   ): Promise<AcmeResponse<T>> {
-    const response = await this.send({ method: 'GET', url, signal, resource });
+    this.nonces.sending();
+    let response: HttpResponse;
+    try {
+      response = await this.send({ method: 'GET', url, signal, resource });
+    } catch (error) {
+      this.nonces.answered(undefined);
+      throw error;
+    }
+    this.nonces.answered(headerValue(response.headers, 'replay-nonce'));
     return this.interpret<T>(response, 'GET', url);
   }
 
@@ -136,11 +178,12 @@ export class AcmeTransport {
     let networkFailures = 0;
     let inlineWaits = 0;
     for (;;) {
+      // Counted as on its way from here (signing, the rate limiter, the CA): its answer feeds the pool.
       const nonce = await this.nonce(options.signal);
-      const jws = await signRequest({ key: options.key, kid: options.kid, url, nonce, payload });
-      this.stats.signed++;
       let response: HttpResponse;
       try {
+        const jws = await signRequest({ key: options.key, kid: options.kid, url, nonce, payload });
+        this.stats.signed++;
         response = await this.send({
           method: 'POST',
           url,
@@ -153,6 +196,7 @@ export class AcmeTransport {
           resource: options.resource,
         });
       } catch (error) {
+        this.nonces.answered(undefined);
         // Only a failure to reach the CA is repeated: a CA that stalled, sent too much or redirected broke a bound,
         // and asking again at once would meet the same answer.
         if (
@@ -176,6 +220,7 @@ export class AcmeTransport {
         }
         throw error;
       }
+      this.nonces.answered(headerValue(response.headers, 'replay-nonce'));
       try {
         return this.interpret<T>(response, 'POST', url, options.identifier);
       } catch (error) {
@@ -212,32 +257,47 @@ export class AcmeTransport {
   private async fetchDirectory(signal?: AbortSignal): Promise<Directory> {
     this.stats.directory++;
     const response = await this.get(this.directoryUrl, 'directory', signal);
-    return parseDirectory(response.body, this.directoryUrl, this.allowInsecureHttp);
+    this.knownDirectory = parseDirectory(response.body, this.directoryUrl, this.allowInsecureHttp);
+    return this.knownDirectory;
   }
 
+  /** A nonce for a signed request about to be sent, counted as on its way in the pool. */
   private async nonce(signal?: AbortSignal): Promise<string> {
-    const pooled = this.nonces.take();
-    if (pooled) return pooled;
+    // The pool's, else — while other requests are on their way (other certificates in flight) — the next one their
+    // answers bring, handed to the longest waiter. Waiting for one is fewer requests than newNonce, and rarely slower
+    // (newNonce is a round trip too); only when the answers keep this one waiting longer than nonceWaitMs, or none
+    // is on its way, is newNonce asked.
+    const next = await this.nonces.next(this.nonceWaitMs, signal);
+    if (next) return next;
     const directory = await this.directory(signal);
     this.stats.newNonce++;
+    // This answer's nonce is this request's own: it does not feed the pool (a waiter could take it meanwhile).
     const response = await this.send({ method: 'HEAD', url: directory.newNonce, signal, resource: 'nonce' });
     const nonce = headerValue(response.headers, 'replay-nonce');
     if (response.status >= 400 || !nonce) {
-      // The HEAD response fed the pool if it had a nonce; otherwise this is not an ACME server.
+      // Without a nonce in the HEAD response, this is not an ACME server.
       throw new ProtocolError(
         `The CA's newNonce endpoint ${directory.newNonce} answered HTTP ${response.status} without a Replay-Nonce.`,
       );
     }
-    return this.nonces.take() ?? nonce;
+    this.nonces.sending();
+    return nonce;
   }
 
+  /**
+   * One request to the CA, after the rate limiter lets it through. The caller feeds the nonce pool from the answer
+   * (every response carries a usable nonce, errors included: RFC 8555 §6.5), and counts it as on its way (`NoncePool.sending`/`claim` to `answered`) meanwhile.
+   */
   private async send(request: HttpRequest): Promise<HttpResponse> {
     // Every URL the CA handed over passes here: nothing is sent to one that is not HTTPS (RFC 8555 §6.1).
     requireHttpsUrl(request.url, `the ${request.resource} URL the CA gave`, this.allowInsecureHttp);
+    if (this.rateLimiter)
+      this.stats.rateLimitWaitMs += await this.rateLimiter.acquire(
+        requestEndpointOf(request, this.knownDirectory),
+        request.signal,
+      );
     this.stats.requests++;
     const response = await this.http.send(request);
-    // Every response carries a usable nonce, errors included (RFC 8555 §6.5).
-    this.nonces.add(headerValue(response.headers, 'replay-nonce'));
     this.logger.debug({ method: request.method, url: request.url, status: response.status }, 'ACME request');
     return response;
   }

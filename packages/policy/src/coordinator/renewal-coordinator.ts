@@ -241,15 +241,17 @@ export class RenewalCoordinator {
     if (attempt.kind === 'error') return this.failure(request, attempt.error);
     const usedReplaces = attempt.replaces;
     const { order } = attempt.material;
-    const record = await this.commits.commit({
-      request,
-      key,
-      material: attempt.material,
-      // Sent with `replaces` is not the same as exempt: a forced renewal before the ARI window is counted.
-      subject: attempt.subject,
-      ...(order ? { order } : {}),
-      resumed: false,
-    });
+    const record = await this.commits
+      .commit({
+        request,
+        key,
+        material: attempt.material,
+        // Sent with `replaces` is not the same as exempt: a forced renewal before the ARI window is counted.
+        subject: attempt.subject,
+        ...(order ? { order } : {}),
+        resumed: false,
+      })
+      .finally(attempt.release);
     await this.store.deleteBackoff(setBackoffKey(request));
     const type = stored ? 'renewed' : 'issued';
     return {
@@ -277,6 +279,8 @@ export class RenewalCoordinator {
         replaces?: string;
         /** What the ledger counts this issuance against: `replaces` only when the CA exempts it. */
         subject: LedgerSubject;
+        /** Drops the ledger's hold on the certificate: once the commit has recorded it (or failed). */
+        release: () => void;
       }
     | { kind: 'deferred'; outcome: EnsureOutcome }
     | { kind: 'error'; error: unknown }
@@ -286,8 +290,10 @@ export class RenewalCoordinator {
     const subject = { ...request, ...(replaces && ariExempt ? { replaces } : {}) };
     // An order already in flight for this certificate costs nothing more to finish: no limit applies to resuming it.
     const inFlight = await this.store.getOrder(key);
-    const verdict = await this.ledger.check(subject);
+    // Admitted work is held in the ledger until recorded: certificates in flight at once do not share a last token.
+    const { verdict, release } = await this.ledger.admit(subject, inFlight !== undefined);
     if (!verdict.allowed && !inFlight) {
+      release();
       return {
         kind: 'deferred',
         outcome: {
@@ -305,7 +311,9 @@ export class RenewalCoordinator {
         ? ['ari-renewal']
         : [];
     const onOrderCreated = () =>
-      this.ledger.record('new-order', subject, exemptions.length > 0 ? { exempt: true } : {});
+      this.ledger
+        .record('new-order', subject, exemptions.length > 0 ? { exempt: true } : {})
+        .finally(() => release('new-order'));
     try {
       const material = await issue({
         request,
@@ -314,8 +322,10 @@ export class RenewalCoordinator {
         ...(replaces ? { replaces } : {}),
         ...(signal ? { signal } : {}),
       });
-      return { kind: 'ok', material, subject, ...(replaces ? { replaces } : {}) };
+      return { kind: 'ok', material, subject, release, ...(replaces ? { replaces } : {}) };
     } catch (error) {
+      // Whatever follows records what the CA counted itself.
+      release();
       // Another process has the order now (it took the lease over, or wrote the order since we read it): leave it
       // to that process. Not a failure: no backoff, no ledger entry.
       const handedOver = this.handedOver(key, signal, error);

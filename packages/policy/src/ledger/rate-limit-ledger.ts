@@ -1,5 +1,6 @@
 import { type Clock, type Identifier, identifierSetKey, systemClock } from '@certkeeper/core';
 import type { LedgerEvent, LedgerEventKind, Store } from '@certkeeper/store';
+import { LedgerReservations } from './ledger-reservations.js';
 import {
   type Exemption,
   letsEncryptRateLimits,
@@ -58,11 +59,13 @@ export class RateLimitLedger {
   async check(subject: LedgerSubject): Promise<LedgerVerdict> {
     const now = this.clock.now().getTime();
     const maxWindow = Math.max(this.rules.renewalLookbackMs, ...this.rules.rules.map((r) => r.windowMs), 0);
-    const events = await this.store.queryLedger({
+    const stored = await this.store.queryLedger({
       directoryUrl: subject.directoryUrl,
       since: new Date(now - maxWindow).toISOString(),
     });
-    const exemptions = await this.exemptionsFor(subject, events, now);
+    // Exemptions follow what the CA has seen; the budgets also count what this process admitted and is about to spend.
+    const exemptions = await this.exemptionsFor(subject, stored, now);
+    const events = [...stored, ...LedgerReservations.of(this.store).heldFor(subject.directoryUrl)];
     const budgets: RuleBudget[] = [];
     for (const rule of this.rules.rules) {
       const exempt = rule.exemptions.some((e) => exemptions.includes(e));
@@ -92,6 +95,47 @@ export class RateLimitLedger {
       explanation: `refused locally by ${blocking.rule.name} (${blocking.rule.description}) for ${blocking.bucket}; allowed again at ${blocking.nextTokenAt.toISOString()}`,
       budgets,
     };
+  }
+
+  /**
+   * `check`, and when allowed, hold what the order will spend — a new order (unless `resuming` one already placed)
+   * and a certificate — as if recorded, until the returned `release(kind)` for each (after recording it, or when the
+   * order ended without it; `release()` drops all). Certificates admitted at once in this process (any ledger on
+   * this store) then never share one last token.
+   */
+  async admit(
+    subject: LedgerSubject,
+    resuming: boolean,
+  ): Promise<{ verdict: LedgerVerdict; release: (kind?: 'new-order' | 'certificate') => void }> {
+    const reservations = LedgerReservations.of(this.store);
+    return reservations.serialized(async () => {
+      const verdict = await this.check(subject);
+      const releases = new Map<string, () => void>();
+      if (verdict.allowed) {
+        const at = this.clock.now().toISOString();
+        const event = (kind: 'new-order' | 'certificate', exempt: boolean): LedgerEvent => ({
+          kind,
+          at,
+          directoryUrl: subject.directoryUrl,
+          accountUrl: subject.accountUrl,
+          identifierSet: identifierSetKey(subject.identifiers),
+          identifiers: subject.identifiers.map(({ type, value }) => ({ type, value })),
+          ...(exempt ? { exempt: true } : {}),
+        });
+        // Exempt as the events recorded for them will be (the coordinator's and the commit's rules).
+        if (!resuming)
+          releases.set('new-order', reservations.hold(event('new-order', verdict.exemptions.length > 0)));
+        releases.set('certificate', reservations.hold(event('certificate', subject.replaces !== undefined)));
+      }
+      const release = (kind?: 'new-order' | 'certificate') => {
+        for (const [held, drop] of releases)
+          if (!kind || held === kind) {
+            drop();
+            releases.delete(held);
+          }
+      };
+      return { verdict, release };
+    });
   }
 
   /** Append one event. `exempt` marks work the CA does not count (an ARI renewal at Let's Encrypt). */
