@@ -11,7 +11,8 @@ import { BodyLimitExceeded, type ReadProgress, readCappedBody } from './read-cap
 import { RequestDeadline } from './request-deadline.js';
 import { type AcmeResource, bodyLimitFor, DEFAULT_REQUEST_DEADLINE_MS } from './response-limits.js';
 
-const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
+// By package name (a self-reference through `exports`), not a relative path: the CLI's bundle moves this code.
+const packageJson = createRequire(import.meta.url)('@certkeeper/core/package.json') as { version: string };
 
 /** `certkeeper/<version> node/<version>`, as RFC 8555 §6.1 asks clients to identify themselves. */
 export const defaultUserAgent = `certkeeper/${packageJson.version} node/${process.versions.node}`;
