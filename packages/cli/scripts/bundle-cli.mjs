@@ -21,7 +21,9 @@ await rm(join(dist, 'chunks'), { recursive: true, force: true });
 
 await build({
   // tsc's output, not the sources: the bundle runs exactly the code the type check and declarations describe.
-  entryPoints: { cli: join(dist, 'cli.js') },
+  // The entry is src/bin.ts's (not a cli.ts's, which tsc would write where the bundle goes and a later build would
+  // then bundle the bundle).
+  entryPoints: { cli: join(dist, 'bin.js') },
   bundle: true,
   splitting: true,
   format: 'esm',
