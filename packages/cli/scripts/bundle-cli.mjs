@@ -33,10 +33,10 @@ await build({
   entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
   allowOverwrite: true,
-  // Loaded with require() at run time (core's x509(): synchronous, on first use); kept as installed files so a
-  // process that never parses a certificate never reads them. reflect-metadata is the polyfill x509's tsyringe and
-  // the manager's container share: one copy, from node_modules, for both.
-  external: ['@peculiar/x509', 'reflect-metadata'],
+  // reflect-metadata is a global polyfill that x509's tsyringe and the manager's container share: one installed
+  // copy for both. @peculiar/x509 is bundled as a chunk of its own (core's loadX509() imports it while the CA
+  // validates); core's synchronous fallback, x509(), requires the installed package when nothing loaded it first.
+  external: ['reflect-metadata'],
   // Bundled CommonJS packages (undici, yaml's dependencies, vendor SDKs) call require() for Node's built-ins.
   banner: {
     js: "import { createRequire as __certkeeperRequire } from 'node:module'; const require = __certkeeperRequire(import.meta.url);",
