@@ -70,6 +70,7 @@ function certkeeperConfig(context: RunContext, withCertificates: boolean): strin
   caBundle: ${ca.caBundleFile}
 account:
   email: ops@example.test
+  agreeTos: true
 store:
   directory: ./data
 solvers:
