@@ -144,14 +144,19 @@ export class HttpClient {
         outgoing.destroy(timeoutError('IDLE_TIMEOUT', `no data for ${this.idleTimeoutMs} ms`)),
       );
       outgoing.once('socket', (socket) => {
-        if (!socket.connecting) return;
+        // A kept-alive socket is connected already; a new TCP one may be too (loopback) by the time we hear of
+        // it. For https, connected means the TLS handshake is done: a server that accepts TCP and then stalls
+        // is as unreachable as one that never answers.
+        if (outgoing.reusedSocket || (!secure && !socket.connecting)) return;
         const timer = setTimeout(
           () =>
             outgoing.destroy(timeoutError('CONNECT_TIMEOUT', `no connection in ${this.connectTimeoutMs} ms`)),
           this.connectTimeoutMs,
         );
-        socket.once('connect', () => clearTimeout(timer));
-        socket.once('close', () => clearTimeout(timer));
+        const connected = () => clearTimeout(timer);
+        socket.once(secure ? 'secureConnect' : 'connect', connected);
+        socket.once('close', connected);
+        outgoing.once('response', connected);
       });
       outgoing.end(body);
     });
