@@ -16,6 +16,7 @@ import {
 } from '@certkeeper/core';
 import { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { startPebble } from '@certkeeper/testkit';
+import { benchColdStart } from './cold-start-cases.js';
 import { benchDns01 } from './dns01.js';
 import { benchOnDemand } from './ondemand.js';
 import { benchPolicy } from './policy.js';
@@ -161,6 +162,8 @@ async function main(): Promise<void> {
     await benchStatusPage(emit);
     await benchOnDemand(emit);
     await benchWorkers(emit, Number(process.env.CERTKEEPER_BENCH_WORKER_CERTS ?? 1000));
+    // The built CLI in new processes, against its own Pebble: start-up time and peak RSS (docs/benchmarks.md).
+    await benchColdStart(emit, { runs: 7 });
   } finally {
     await http01.stop();
     await pebble.stop();

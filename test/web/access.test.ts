@@ -5,6 +5,7 @@
 // bound to 0.0.0.0 are reached through 127.0.0.1 only.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureCliBuilt,
@@ -162,7 +163,15 @@ describe('access to the status page, /api and /metrics', () => {
       const urls = (await readFile(log, 'utf8')).split('\n');
       // The log works: the CLI's own modules are in it.
       expect(urls.some((url) => url.includes('/packages/cli/dist/'))).toBe(true);
-      return urls.filter((url) => url.includes('/packages/web/'));
+      // The CLI is a bundle: @certkeeper/web's code sits in chunks of packages/cli/dist, which its source map names.
+      const web: string[] = [];
+      for (const url of urls.filter((url) => url.startsWith('file:'))) {
+        const map = await readFile(`${fileURLToPath(url)}.map`, 'utf8').catch(() => '{"sources":[]}');
+        const sources = (JSON.parse(map) as { sources: string[] }).sources;
+        if (url.includes('/packages/web/') || sources.some((source) => source.includes('/web/src/')))
+          web.push(url);
+      }
+      return web;
     };
     const file = await config('cold.yaml', `  listen: 127.0.0.1:${await freePort()}\n`);
     expect(await loaded(['status', '--config', file], 'status')).toEqual([]);

@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module';
 import { Argument, Command, Option } from 'commander';
 import type { CommandContext } from './commands/context.js';
 import { CA_DIRECTORIES } from './config/ca-directories.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import type { GlobalFlags } from './settings/global-flags.js';
-
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+import { version } from './version.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:

@@ -1,9 +1,13 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import { Http01ChallengeRegistry } from './challenge-registry.js';
 import { toListenError } from './listen-error.js';
 import { answerChallengeRequest } from './respond.js';
+
+// Node's http module through process.getBuiltinModule, not an ES import: importing it as an ES module reads every
+// export, and its lazy WebSocket/EventSource getters load Node's internal undici (~7 MB of RSS, ~10 ms), unused.
+const { createServer } = process.getBuiltinModule('node:http');
 
 /** Options of {@link startHttp01Server}. */
 export interface Http01ServerOptions {

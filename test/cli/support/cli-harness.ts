@@ -38,9 +38,11 @@ export async function ensureCliBuilt(): Promise<void> {
     }
   }
   try {
-    if (await isStale(cliPath, ['packages/cli/src', 'packages/web/src/server', 'packages/manager/src'])) {
+    // dist/cli.js is an esbuild bundle of tsc's output for the CLI and every workspace package it uses, so any
+    // of their sources makes it stale; package.json's "build" steps: tsc, then the bundle.
+    if (await isStale(cliPath, await bundledSources())) {
       await run('npx', ['tsc', '-b', 'packages/cli'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
-      await chmod(cliPath, 0o755);
+      await run(process.execPath, ['packages/cli/scripts/bundle-cli.mjs'], { cwd: repoRoot });
     }
     // The daemon's status page is bundled by esbuild, not tsc: build it too when its sources are newer.
     if (await isStale(pagePath, ['packages/web/src', 'packages/web/scripts']))
@@ -51,6 +53,19 @@ export async function ensureCliBuilt(): Promise<void> {
 }
 
 const pagePath = join(repoRoot, 'packages/web/dist/page/manifest.json');
+
+/** The source directories the CLI's bundle is made from: every workspace package's and plugin's `src`, and the bundler. */
+async function bundledSources(): Promise<string[]> {
+  const sources = ['packages/cli/scripts'];
+  for (const parent of ['packages', 'plugins'])
+    for (const entry of await readdir(join(repoRoot, parent), { withFileTypes: true }))
+      if (
+        entry.isDirectory() &&
+        (await stat(join(repoRoot, parent, entry.name, 'src')).catch(() => undefined))
+      )
+        sources.push(`${parent}/${entry.name}/src`);
+  return sources;
+}
 
 async function isStale(output = cliPath, sources = ['packages/cli/src']): Promise<boolean> {
   const built = await stat(output).catch(() => undefined);

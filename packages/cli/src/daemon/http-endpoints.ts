@@ -1,8 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import type { CertkeeperMetrics } from '@certkeeper/manager';
 import { formatListenAddress, type ListenAddress } from '../settings/listen-address.js';
 import type { DaemonSite } from './daemon-site.js';
+
+// Not an ES import of node:http: that loads Node's internal undici too (see core's http-client.ts).
+const { createServer } = process.getBuiltinModule('node:http');
 
 /** What /healthz reports about the daemon's loop. */
 export interface DaemonHealth {

@@ -24,6 +24,32 @@ export const FIRST_PARTY_PLUGINS = [
   'ovh',
 ] as const;
 
+/**
+ * The first-party plugins, imported by literal name so the CLI's bundle carries each as its own chunk (sharing
+ * the bundle's copy of core and dns, loaded only when a solver uses it); a variable name would leave the bundle
+ * importing the package's dist, with a second copy of core and dns beside the bundled one.
+ */
+const BUNDLED_PLUGINS: Readonly<
+  Record<(typeof FIRST_PARTY_PLUGINS)[number], () => Promise<Record<string, unknown>>>
+> = {
+  rfc2136: () => import('@certkeeper/dns-rfc2136'),
+  exec: () => import('@certkeeper/dns-exec'),
+  powerdns: () => import('@certkeeper/dns-powerdns'),
+  route53: () => import('@certkeeper/dns-route53'),
+  cloudflare: () => import('@certkeeper/dns-cloudflare'),
+  digitalocean: () => import('@certkeeper/dns-digitalocean'),
+  hetzner: () => import('@certkeeper/dns-hetzner'),
+  desec: () => import('@certkeeper/dns-desec'),
+  gandi: () => import('@certkeeper/dns-gandi'),
+  httpreq: () => import('@certkeeper/dns-httpreq'),
+  'acme-dns': () => import('@certkeeper/dns-acme-dns'),
+  'google-cloud': () => import('@certkeeper/dns-google-cloud'),
+  azure: () => import('@certkeeper/dns-azure'),
+  linode: () => import('@certkeeper/dns-linode'),
+  dnsimple: () => import('@certkeeper/dns-dnsimple'),
+  ovh: () => import('@certkeeper/dns-ovh'),
+};
+
 export interface LoadedPlugin {
   readonly packageName: string;
   readonly exportName: string;
@@ -54,7 +80,8 @@ export async function loadDnsPlugin(
   let namespace: Record<string, unknown> | undefined;
   const tried: string[] = ['certkeeper’s own dependencies'];
   try {
-    namespace = await import(packageName);
+    const firstParty = FIRST_PARTY_PLUGINS.find((plugin) => pluginPackageName(plugin) === packageName);
+    namespace = await (firstParty ? BUNDLED_PLUGINS[firstParty]() : import(packageName));
   } catch (error) {
     if (!isNotFound(error, packageName)) throw importFailed(prefix, name, packageName, error);
   }

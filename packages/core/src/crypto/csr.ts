@@ -5,7 +5,7 @@ import { formatIdentifier } from '../identifiers/identifier.js';
 import { readIpLiteral } from '../identifiers/ip-literal.js';
 import type { CertificateKey } from './certificate-key.js';
 import { toWebCryptoSigner } from './webcrypto-key-pair.js';
-import { x509 } from './x509.js';
+import { loadX509 } from './x509.js';
 
 /** RFC 5280 ub-common-name: a longer first name cannot be the CN, and the subject stays empty. */
 const MAX_COMMON_NAME = 64;
@@ -42,13 +42,14 @@ export async function createCsr(options: {
   const firstDns = identifiers.find((id) => id.type === 'dns')?.value;
   const commonName = firstDns !== undefined && firstDns.length <= MAX_COMMON_NAME ? firstDns : undefined;
   const signer = await toWebCryptoSigner(key);
-  const csr = await x509().Pkcs10CertificateRequestGenerator.create({
+  const x509 = await loadX509();
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name: commonName !== undefined ? [{ CN: [commonName] }] : [],
     keys: signer.keys,
     signingAlgorithm: signer.signingAlgorithm,
     extensions: [
-      new (x509().SubjectAlternativeNameExtension)(
-        identifiers.map((id) => ({ type: id.type === 'ip' ? x509().IP : x509().DNS, value: id.value })),
+      new x509.SubjectAlternativeNameExtension(
+        identifiers.map((id) => ({ type: id.type === 'ip' ? x509.IP : x509.DNS, value: id.value })),
       ),
     ],
   });

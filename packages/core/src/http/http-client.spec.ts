@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   RedirectRefusedError,
   RequestDeadlineError,
   ResponseTooLargeError,
 } from '../errors/ca-bound-errors.js';
+import type { NetworkError } from '../errors/transport-errors.js';
 import { HttpClient } from './http-client.js';
 import { RESPONSE_BODY_LIMITS } from './response-limits.js';
 
@@ -176,6 +178,28 @@ describe('HttpClient bounds on what a server sends', () => {
       expect(error.message).toContain('host evil.example.test');
     } finally {
       await http.close();
+    }
+  });
+
+  it('counts a TLS handshake that never comes as a connect timeout, not a wait for the whole deadline', async () => {
+    // Accepts TCP, then never speaks: the TLS handshake stalls.
+    const accepted = new Set<Socket>();
+    const silent = createNetServer((socket) => accepted.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const http = new HttpClient({ connectTimeoutMs: 200, requestDeadlineMs: 10_000 });
+    const started = performance.now();
+    try {
+      const { port } = silent.address() as { port: number };
+      const error = await failure<NetworkError>(
+        http.send({ method: 'GET', url: `https://127.0.0.1:${port}/dir`, resource: 'directory' }),
+      );
+      expect(error.code).toBe('CERTKEEPER_ERR_NETWORK');
+      expect(error.message).toContain('CONNECT_TIMEOUT');
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      await http.close();
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });

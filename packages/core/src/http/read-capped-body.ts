@@ -1,4 +1,4 @@
-/** A response body as undici hands it over: chunks, and a way to stop reading (which closes the connection). */
+/** A response body as the HTTP layer hands it over: chunks, and a way to stop reading (which closes the connection). */
 export interface BodyStream extends AsyncIterable<Uint8Array> {
   destroy(error?: Error): unknown;
 }

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { Representations } from './representation.js';
 
 /** What scripts/build-page.mjs writes beside the assets: one entry per URL path. */
@@ -19,11 +21,15 @@ export interface PageAsset extends Representations {
 
 /**
  * The page's files, built at package build time (the script bundle, the stylesheet, index.html) with their brotli
- * and gzip forms, read once into memory: under 100 KB in all. `dist/page` is beside `dist/server`, and two levels
- * under the package root from `src/server` too, so the sources find the built assets in tests.
+ * and gzip forms, read once into memory: under 100 KB in all. `dist/page` is found from the package's own
+ * package.json (a self-reference by name), so the sources in tests, the package's dist and the CLI's bundle (whose
+ * chunks sit elsewhere) all find the built assets.
  */
 export async function loadPageAssets(
-  directory = new URL('../../dist/page/', import.meta.url),
+  directory = new URL(
+    'dist/page/',
+    pathToFileURL(createRequire(import.meta.url).resolve('@certkeeper/web/package.json')),
+  ),
 ): Promise<Map<string, PageAsset>> {
   const manifestUrl = new URL('manifest.json', directory);
   const manifest = JSON.parse(
