@@ -16,6 +16,7 @@ import {
 } from '@certkeeper/core';
 import { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { startPebble } from '@certkeeper/testkit';
+import { benchDaemonMemory } from './daemon-memory.js';
 import { benchDns01 } from './dns01.js';
 import { benchPolicy } from './policy.js';
 import { benchStatusPage } from './status-page.js';
@@ -158,6 +159,9 @@ async function main(): Promise<void> {
     await benchPolicy(emit);
     await benchStatusReport(emit);
     await benchStatusPage(emit);
+    // As run by default, and as the shipped systemd unit runs it (a small V8 young generation).
+    await benchDaemonMemory(emit, 1000);
+    await benchDaemonMemory(emit, 1000, '--max-semi-space-size=4');
     await benchWorkers(emit, Number(process.env.CERTKEEPER_BENCH_WORKER_CERTS ?? 1000));
   } finally {
     await http01.stop();
