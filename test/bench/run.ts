@@ -21,7 +21,7 @@ import { benchDns01 } from './dns01.js';
 import { benchPolicy } from './policy.js';
 import { benchStatusPage } from './status-page.js';
 import { benchStatusReport } from './status-report.js';
-import { benchWorkers } from './workers.js';
+import { benchStores, benchWorkers } from './workers.js';
 
 const run = promisify(execFile);
 const emit = (bench: string, figures: Record<string, unknown>) =>
@@ -163,6 +163,7 @@ async function main(): Promise<void> {
     await benchDaemonMemory(emit, 1000);
     await benchDaemonMemory(emit, 1000, '--max-semi-space-size=4');
     await benchWorkers(emit, Number(process.env.CERTKEEPER_BENCH_WORKER_CERTS ?? 1000));
+    await benchStores();
   } finally {
     await http01.stop();
     await pebble.stop();
