@@ -13,6 +13,9 @@ import { certificateDirectoryName } from './safe-name.js';
  * certificate's lock (the order writers take them in: certificate, then index).
  */
 export class DueCertificates {
+  /** The certificates directory's mtime when it was last found to hold nothing the index does not name. */
+  private checkedMtimeNs: bigint | undefined;
+
   constructor(
     private readonly certificates: CertificateFiles,
     private readonly index: CertificateIndex,
@@ -48,6 +51,11 @@ export class DueCertificates {
 
   /** Index the certificate directories the index does not name (written by a process that bypassed it). */
   private async indexUnknownDirectories(): Promise<void> {
+    // A certificate added (by anyone) changes the directory's mtime: unchanged since the last check, nothing to
+    // look for. As in SortedKeyListing, only a directory quiet for a second counts, directory times being coarse.
+    const { mtimeNs } = await this.certificates.directoryTimes();
+    if (mtimeNs === this.checkedMtimeNs) return;
+    const checkedAt = BigInt(Date.now()) * 1_000_000n;
     const known = new Set<string>();
     for (const entry of (await this.index.entries()).values()) known.add(entry.name);
     for (const name of await this.certificates.names()) {
@@ -55,6 +63,7 @@ export class DueCertificates {
       const record = await this.certificates.readByName(name);
       if (record && certificateDirectoryName(record.key) === name) await this.settle(record.key);
     }
+    this.checkedMtimeNs = checkedAt - mtimeNs > 1_000_000_000n ? mtimeNs : undefined;
   }
 
   /** Write the index line of `key` from what its files hold now, under the certificate's lock. */
