@@ -17,12 +17,13 @@ import {
 import { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { startPebble } from '@certkeeper/testkit';
 import { benchColdStart } from './cold-start-cases.js';
+import { benchDaemonMemory } from './daemon-memory.js';
 import { benchDns01 } from './dns01.js';
 import { benchOnDemand } from './ondemand.js';
 import { benchPolicy } from './policy.js';
 import { benchStatusPage } from './status-page.js';
 import { benchStatusReport } from './status-report.js';
-import { benchWorkers } from './workers.js';
+import { benchStores, benchWorkers } from './workers.js';
 
 const run = promisify(execFile);
 const emit = (bench: string, figures: Record<string, unknown>) =>
@@ -161,7 +162,11 @@ async function main(): Promise<void> {
     await benchStatusReport(emit);
     await benchStatusPage(emit);
     await benchOnDemand(emit);
+    // As run by default, and as the shipped systemd unit runs it (a small V8 young generation).
+    await benchDaemonMemory(emit, 1000);
+    await benchDaemonMemory(emit, 1000, '--max-semi-space-size=4');
     await benchWorkers(emit, Number(process.env.CERTKEEPER_BENCH_WORKER_CERTS ?? 1000));
+    await benchStores();
     // The built CLI in new processes, against its own Pebble: start-up time and peak RSS (docs/benchmarks.md).
     await benchColdStart(emit, { runs: 7 });
   } finally {

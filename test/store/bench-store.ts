@@ -1,6 +1,7 @@
 /**
  * Store figures, one JSON line each: write latency (p50/p99) per backend, a 7-day ledger query over 100 000
- * events, and a listCertificates sweep over 100 000 certificates (time, heap). Needs PostgreSQL as the tests do.
+ * events, a listCertificates sweep over 100 000 certificates (time, heap), and the renewal sweep's due query
+ * over the same certificates (1 % due). Needs PostgreSQL as the tests do.
  *
  *   node --expose-gc --conditions=@certkeeper/source --import tsx test/store/bench-store.ts \
  *     [--count 100000] [--backends file,postgres] [--parts latency,ledger,sweep]
@@ -8,7 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileStore, type LedgerEvent, type Store } from '@certkeeper/store';
+import { dueCertificates, FileStore, type LedgerEvent, type Store } from '@certkeeper/store';
 import { PostgresStore } from '@certkeeper/store-postgres';
 import { certificateRecord, orderRecord } from '@certkeeper/testkit/store-conformance';
 import { connectionString, requirePostgres, testSchema } from './support/postgres.js';
@@ -124,13 +125,23 @@ async function ledger(name: string, store: Store): Promise<void> {
   });
 }
 
-async function sweep(name: string, store: Store): Promise<void> {
-  const fillMs = await inBatches(count, 200, (i) =>
-    store.putCertificate({
-      ...certificateRecord(`sweep-${String(i).padStart(6, '0')}.bench.test`),
+async function sweep(name: string, store: Store, reopen: () => Promise<Store>): Promise<void> {
+  // One certificate in a hundred due (its renewalInfo refresh passed), the others fresh for a month: a fleet
+  // renewed every 60 of 90 days has well under 1 % due in any hour.
+  const now = Date.now();
+  const fresh = new Date(now + 30 * 86_400_000).toISOString();
+  const past = new Date(now - 3_600_000).toISOString();
+  const fillMs = await inBatches(count, 200, (i) => {
+    const record = certificateRecord(`sweep-${String(i).padStart(6, '0')}.bench.test`);
+    const at = i % 100 === 0 ? past : fresh;
+    return store.putCertificate({
+      ...record,
       keyPem: 'k',
-    }),
-  );
+      notBefore: new Date(now - 10 * 86_400_000).toISOString(),
+      notAfter: new Date(now + 80 * 86_400_000).toISOString(),
+      renewalInfo: { ...record.renewalInfo!, chosenAt: at, refreshAt: at },
+    });
+  });
   emit('store-certificates-fill', {
     backend: name,
     certificates: count,
@@ -157,6 +168,32 @@ async function sweep(name: string, store: Store): Promise<void> {
     heapPeakMb: round((peak - baseline) / 2 ** 20),
     rssMb: round(process.memoryUsage().rss / 2 ** 20),
   });
+  // The renewal sweep's query: only the due ones, from the store's index. "cold" is a store just opened (a
+  // daemon's first sweep: the FileStore reads its whole index file), "warm" the same store's next sweeps.
+  const by = new Date().toISOString();
+  const dueSweep = async (label: string, subject: Store) => {
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const started = process.hrtime.bigint();
+    let due = 0;
+    for await (const record of dueCertificates(subject, { by }))
+      if (record.key.startsWith('sweep-')) due += 1;
+    emit('store-due-sweep', {
+      backend: name,
+      certificates: count,
+      due,
+      run: label,
+      ms: round(ms(started)),
+      heapMb: round((process.memoryUsage().heapUsed - before) / 2 ** 20),
+    });
+  };
+  const reopened = await reopen();
+  try {
+    await dueSweep('cold', reopened);
+    for (let i = 1; i <= 3; i += 1) await dueSweep(`warm ${i}`, reopened);
+  } finally {
+    await reopened.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -164,16 +201,16 @@ async function main(): Promise<void> {
     (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1]! : fallback).split(',');
   const backends = option('--backends', 'file,postgres');
   const parts = option('--parts', 'latency,ledger,sweep');
-  const runParts = async (name: string, store: Store) => {
+  const runParts = async (name: string, store: Store, reopen: () => Promise<Store>) => {
     if (parts.includes('latency')) await latency(name, store);
     if (parts.includes('ledger')) await ledger(name, store);
-    if (parts.includes('sweep')) await sweep(name, store);
+    if (parts.includes('sweep')) await sweep(name, store, reopen);
   };
   if (backends.includes('file')) {
     const directory = await mkdtemp(join(tmpdir(), 'certkeeper-bench-'));
     const store = await FileStore.open({ directory });
     try {
-      await runParts('file', store);
+      await runParts('file', store, () => FileStore.open({ directory }));
     } finally {
       await store.close();
       await rm(directory, { recursive: true, force: true });
@@ -184,7 +221,7 @@ async function main(): Promise<void> {
     const { schema, drop } = testSchema('bench');
     const store = await PostgresStore.open({ connectionString, schema });
     try {
-      await runParts('postgres', store);
+      await runParts('postgres', store, () => PostgresStore.open({ connectionString, schema }));
     } finally {
       await store.close();
       await drop();

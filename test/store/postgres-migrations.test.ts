@@ -1,5 +1,5 @@
 import { migrations, PostgresStore } from '@certkeeper/store-postgres';
-import { managedRecord, orderRecord } from '@certkeeper/testkit/store-conformance';
+import { certificateRecord, managedRecord, orderRecord } from '@certkeeper/testkit/store-conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChild } from './support/child-process.js';
 import { connectionString, requirePostgres, sql, testSchema } from './support/postgres.js';
@@ -69,6 +69,40 @@ describe('PostgresStore migrations', () => {
         expect((await store.putOrder(order, 1)).revision).toBe(2);
         await store.putManaged(managedRecord('managed-after-migration'));
         expect((await store.listManaged()).map((record) => record.key)).toEqual(['managed-after-migration']);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await legacy.drop();
+    }
+  });
+
+  it('migrates a schema at version 2: certificates stored before get their check time and are found due', async () => {
+    const legacy = testSchema('legacy');
+    try {
+      await sql(`CREATE SCHEMA "${legacy.schema}"`);
+      await sql(`CREATE TABLE "${legacy.schema}".schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      for (const migration of migrations.filter((m) => m.version <= 2)) {
+        await sql(migration.sql(`"${legacy.schema}"`));
+        await sql(`INSERT INTO "${legacy.schema}".schema_migrations (version, name) VALUES ($1, $2)`, [
+          migration.version,
+          migration.name,
+        ]);
+      }
+      // The fixture's renewalInfo is to be fetched again from 2026-11-01T06:00: due after that, not before.
+      const stored = certificateRecord('stored-before-check-times');
+      await sql(`INSERT INTO "${legacy.schema}".certificates (key, record, not_after) VALUES ($1, $2, $3)`, [
+        stored.key,
+        JSON.stringify(stored),
+        stored.notAfter,
+      ]);
+      const store = await PostgresStore.open({ connectionString, schema: legacy.schema });
+      try {
+        expect(await store.listDueCertificates({ by: '2026-11-01T05:00:00.000Z' })).toEqual([]);
+        expect(await store.listDueCertificates({ by: '2026-11-01T06:00:00.000Z' })).toEqual([stored]);
+        const [row] = await sql<{ check_at: Date }>(`SELECT check_at FROM "${legacy.schema}".certificates`);
+        expect(row!.check_at.toISOString()).toBe('2026-11-01T06:00:00.000Z');
       } finally {
         await store.close();
       }

@@ -47,6 +47,7 @@ for (const [name, op, arity] of [
   ['link', 'link', 2],
   ['writeFile', 'writeFile', 1],
   ['mkdir', 'mkdir', 1],
+  ['appendFile', 'appendFile', 1],
 ]) {
   wrap(fs.promises, name, op, arity);
   wrap(fs, name, op, arity);

@@ -4,7 +4,16 @@ import { fileURLToPath } from 'node:url';
 /** The preload that kills a process before a chosen write; see kill-points.cjs for its variables. */
 export const killPointsPreload = fileURLToPath(new URL('./kill-points.cjs', import.meta.url));
 
-export type KillPointOp = 'rename' | 'unlink' | 'rm' | 'rmdir' | 'symlink' | 'link' | 'writeFile' | 'mkdir';
+export type KillPointOp =
+  | 'rename'
+  | 'unlink'
+  | 'rm'
+  | 'rmdir'
+  | 'symlink'
+  | 'link'
+  | 'writeFile'
+  | 'mkdir'
+  | 'appendFile';
 
 export interface KillPointOptions {
   /** SIGKILL before this counted write point (1-based); omit to only trace. */

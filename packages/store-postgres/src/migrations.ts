@@ -75,4 +75,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'certificate check time for the due sweep',
+    sql: (s) => `
+      -- When a certificate may next need a sweep (certificateCheckAt in @certkeeper/store), written with every
+      -- certificate; listDueCertificates reads this index and not_after's instead of every row. Rows stored before
+      -- this migration are filled in by the store the first time it is asked for due certificates.
+      ALTER TABLE ${s}.certificates ADD COLUMN check_at timestamptz;
+      CREATE INDEX certificates_check_at ON ${s}.certificates (check_at);
+    `,
+  },
 ];

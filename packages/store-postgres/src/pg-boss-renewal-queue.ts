@@ -93,6 +93,8 @@ export class PgBossRenewalQueue<P = unknown> implements RenewalQueue<P> {
       // Supervision finds jobs whose heartbeat stopped; it runs no more often than the monitor pass it drives.
       superviseIntervalSeconds: monitorIntervalSeconds,
       monitorIntervalSeconds,
+      // The queue's backlog as workers see it (burst mode below), refreshed as often as the monitor counts it.
+      queueCacheIntervalSeconds: Math.max(1, monitorIntervalSeconds),
     });
     // pg-boss emits 'error' for background failures (maintenance, fetch during a restart) and carries on;
     // an EventEmitter 'error' without a listener would crash the process instead.
@@ -144,6 +146,10 @@ export class PgBossRenewalQueue<P = unknown> implements RenewalQueue<P> {
         includeMetadata: true,
         localConcurrency: Math.max(1, options.concurrency ?? 1),
         pollingIntervalSeconds: this.pollingIntervalSeconds,
+        // With a backlog, fetch the next job as soon as one ends: without this pg-boss waits out the polling
+        // interval after every job, which capped a worker slot at two certificates a second. A fetch that finds
+        // nothing ends the burst, so an idle queue is still polled only every pollingIntervalSeconds.
+        burstWhenReadyExceeds: 1,
       },
       async ([job]) => {
         if (!job) return;

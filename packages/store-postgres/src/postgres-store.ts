@@ -4,6 +4,7 @@ import type {
   AccountRecord,
   BackoffRecord,
   CertificateRecord,
+  DueQuery,
   Lease,
   LedgerEvent,
   LedgerQuery,
@@ -11,7 +12,13 @@ import type {
   OrderRecord,
   Store,
 } from '@certkeeper/store';
-import { checkExpectedRevision, leaseHolderIsDead, StoreConflictError } from '@certkeeper/store';
+import {
+  certificateCheckAt,
+  checkExpectedRevision,
+  dueExpiryBound,
+  leaseHolderIsDead,
+  StoreConflictError,
+} from '@certkeeper/store';
 import type pg from 'pg';
 import { createPool } from './create-pool.js';
 import { migrate } from './migrate.js';
@@ -47,6 +54,7 @@ export interface PostgresStoreOptions {
  */
 export class PostgresStore implements Store {
   private closed = false;
+  private checkTimesFilled = false;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -105,13 +113,25 @@ export class PostgresStore implements Store {
   async putCertificate(record: CertificateRecord) {
     await this.query(
       `putCertificate "${record.key}"`,
-      `INSERT INTO ${this.s}.certificates (key, record, not_after) VALUES ($1, $2, $3)
-       ON CONFLICT (key) DO UPDATE SET record = excluded.record, not_after = excluded.not_after, updated_at = now()`,
-      [record.key, JSON.stringify(record), record.notAfter],
+      `INSERT INTO ${this.s}.certificates (key, record, not_after, check_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (key) DO UPDATE SET record = excluded.record, not_after = excluded.not_after,
+         check_at = excluded.check_at, updated_at = now()`,
+      [record.key, JSON.stringify(record), record.notAfter, checkAtOf(record)],
     );
   }
   listCertificates(options: PageOptions = {}) {
     return this.page<CertificateRecord>('certificates', options);
+  }
+  async listDueCertificates(query: DueQuery): Promise<CertificateRecord[]> {
+    await this.fillCheckTimes();
+    const rows = await this.query<{ record: CertificateRecord }>(
+      'listDueCertificates',
+      `SELECT record FROM ${this.s}.certificates
+       WHERE (check_at <= $1 OR not_after <= $2) AND ($3::text IS NULL OR key > $3)
+       ORDER BY key LIMIT $4`,
+      [new Date(query.by), new Date(dueExpiryBound(query)), query.afterKey ?? null, query.limit ?? 1000],
+    );
+    return rows.map((row) => row.record);
   }
   async deleteCertificate(key: string) {
     await this.query(`deleteCertificate "${key}"`, `DELETE FROM ${this.s}.certificates WHERE key = $1`, [
@@ -346,10 +366,37 @@ export class PostgresStore implements Store {
     return rows.map((row) => row.record);
   }
 
+  /**
+   * Rows written before migration 3 have no check_at: compute it here (the formula lives in one place, in
+   * JavaScript), once per store object. Idempotent, so stores racing to fill write the same values.
+   */
+  private async fillCheckTimes(): Promise<void> {
+    if (this.checkTimesFilled) return;
+    for (;;) {
+      const rows = await this.query<{ record: CertificateRecord }>(
+        'fill certificate check times',
+        `SELECT record FROM ${this.s}.certificates WHERE check_at IS NULL LIMIT 1000`,
+        [],
+      );
+      for (const { record } of rows)
+        await this.query(
+          `fill the check time of "${record.key}"`,
+          `UPDATE ${this.s}.certificates SET check_at = $2 WHERE key = $1 AND check_at IS NULL`,
+          [record.key, checkAtOf(record)],
+        );
+      if (rows.length < 1000) break;
+    }
+    this.checkTimesFilled = true;
+  }
+
   private async one<T>(operation: string, text: string, values: unknown[]): Promise<T | undefined> {
     const rows = await this.query<{ record: T }>(operation, text, values);
     return rows[0]?.record;
   }
+}
+
+function checkAtOf(record: CertificateRecord): string {
+  return new Date(certificateCheckAt(record)).toISOString();
 }
 
 interface PageOptions {

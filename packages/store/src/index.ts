@@ -1,6 +1,7 @@
 export * from './file/index.js';
 export * from './lease/index.js';
 export * from './memory/memory-store.js';
+export * from './port/due.js';
 export * from './port/key-pages.js';
 export * from './port/records.js';
 export * from './port/store.js';

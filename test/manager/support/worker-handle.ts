@@ -6,6 +6,8 @@ const root = new URL('../../..', import.meta.url).pathname;
 
 export interface WorkerEvent {
   pid: number;
+  /** When the worker printed it (Date.now()). */
+  at?: number;
   event: string;
   phase?: string;
   names?: string[];

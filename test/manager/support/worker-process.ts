@@ -30,6 +30,10 @@ interface WorkerConfig {
   storeDirectory?: string;
   killAtPhase?: string;
   killForName?: string;
+  /** Renewal jobs each queue worker runs at once (default 2). */
+  concurrency?: number;
+  /** How often an idle queue worker polls (default 0.5 s). */
+  pollingIntervalSeconds?: number;
 }
 
 const config = JSON.parse(process.env.CERTKEEPER_TEST_WORKER ?? '{}') as WorkerConfig;
@@ -40,7 +44,7 @@ const sampler = setInterval(() => {
 }, 250);
 sampler.unref();
 const print = (event: Record<string, unknown>) =>
-  process.stdout.write(`${JSON.stringify({ pid: process.pid, ...event })}\n`);
+  process.stdout.write(`${JSON.stringify({ pid: process.pid, at: Date.now(), ...event })}\n`);
 
 async function main(): Promise<void> {
   const store: Store =
@@ -81,10 +85,22 @@ async function main(): Promise<void> {
       connectionString: config.connectionString!,
       schema: config.jobsSchema!,
       monitorIntervalSeconds: 1,
-      pollingIntervalSeconds: 0.5,
+      pollingIntervalSeconds: config.pollingIntervalSeconds ?? 0.5,
       retryDelaySeconds: 1,
     });
-    const worker = new RenewalWorker(manager, queue, { concurrency: 2 });
+    if (process.env.CERTKEEPER_BENCH_PHASES) {
+      // For the benchmark's breakdown: when each job's ensure starts and ends.
+      const ensure = manager.ensure.bind(manager);
+      manager.ensure = async (request, options) => {
+        print({ event: 'progress', phase: 'ensure-start', names: request.identifiers });
+        try {
+          return await ensure(request, options);
+        } finally {
+          print({ event: 'progress', phase: 'ensure-end', names: request.identifiers });
+        }
+      };
+    }
+    const worker = new RenewalWorker(manager, queue, { concurrency: config.concurrency ?? 2 });
     manager.events.on('issued', (o) => print({ event: 'outcome', type: o.type }));
     await worker.start();
     print({ event: 'ready' });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertkeeperError } from '@certkeeper/core';
 import type { CertificateRecord } from '../port/records.js';
@@ -88,6 +88,15 @@ export class CertificateFiles {
   async names(): Promise<string[]> {
     try {
       return (await readdir(this.directory)).filter((name) => !name.startsWith('.'));
+    } catch (error) {
+      throw storeIoError('listing certificates', this.directory, error);
+    }
+  }
+
+  /** The certificates directory's times (its mtime changes whenever a certificate is added, switched or removed). */
+  async directoryTimes(): Promise<{ mtimeNs: bigint }> {
+    try {
+      return await stat(this.directory, { bigint: true });
     } catch (error) {
       throw storeIoError('listing certificates', this.directory, error);
     }

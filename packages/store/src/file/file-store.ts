@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import type { DueQuery } from '../port/due.js';
 import type { KeyPageOptions } from '../port/key-page.js';
 import type {
   AccountRecord,
@@ -13,7 +14,9 @@ import type {
 } from '../port/records.js';
 import type { Store } from '../port/store.js';
 import { CertificateFiles } from './certificate-files.js';
+import { CertificateIndex } from './certificate-index.js';
 import { defaultStoreDirectory } from './default-directory.js';
+import { DueCertificates } from './due-certificates.js';
 import {
   ensureDirectory,
   readJson,
@@ -57,12 +60,15 @@ export interface FileStoreOptions {
  * - Secrets (`keyPem`) are in files of mode 0600 inside a directory created 0700.
  *
  * Layout: `accounts/`, `orders/`, `backoff/`, `managed/`, `leases/` (one JSON file per record, named by a hash
- * of its key), `ledger/<day>.jsonl`, `certificates/`, `locks/`.
+ * of its key), `ledger/<day>.jsonl`, `certificates/`, `certificate-index.jsonl` (the due sweep's index of
+ * certificate dates, {@link CertificateIndex}), `locks/`.
  */
 export class FileStore implements Store {
   private readonly certificateKeys: SortedKeyListing;
   private readonly managed: ManagedFiles;
   private readonly orders: OrderFiles;
+  private readonly index: CertificateIndex;
+  private readonly due: DueCertificates;
   private closed = false;
 
   private constructor(
@@ -81,6 +87,8 @@ export class FileStore implements Store {
       (name) => this.certificateKeyOf(name),
     );
     this.managed = new ManagedFiles(join(directory, 'managed'));
+    this.index = new CertificateIndex(join(directory, 'certificate-index.jsonl'), certificates, locks);
+    this.due = new DueCertificates(certificates, this.index, locks);
   }
 
   /** Open (creating if needed) the store directory. */
@@ -104,7 +112,7 @@ export class FileStore implements Store {
     await certificates.init();
     const ledger = new LedgerFiles(join(directory, 'ledger'), locks);
     await ledger.prune(retention, now());
-    for (const sub of [...recordDirectories, 'certificates']) {
+    for (const sub of [...recordDirectories, 'certificates', '.']) {
       await removeAbandonedDrafts(join(directory, sub));
     }
     return new FileStore(
@@ -127,7 +135,13 @@ export class FileStore implements Store {
     return this.certificates.read(key);
   }
   putCertificate(record: CertificateRecord): Promise<void> {
-    return this.locks.withLock(`certificate ${record.key}`, () => this.certificates.write(record));
+    // The index says `pending` before the files switch and the new dates after: a kill in between leaves the
+    // certificate listed as due (read from its files), never missing from the due sweep.
+    return this.locks.withLock(`certificate ${record.key}`, async () => {
+      await this.index.pending(record.key);
+      await this.certificates.write(record);
+      await this.index.settled(record);
+    });
   }
   async listCertificates(options: KeyPageOptions = {}): Promise<CertificateRecord[]> {
     const page = await this.certificateKeys.page(options);
@@ -135,8 +149,14 @@ export class FileStore implements Store {
     // A certificate removed between the listing and its read is simply not on the page.
     return records.filter((record): record is CertificateRecord => record !== undefined);
   }
+  listDueCertificates(query: DueQuery): Promise<CertificateRecord[]> {
+    return this.due.list(query);
+  }
   deleteCertificate(key: string): Promise<void> {
-    return this.locks.withLock(`certificate ${key}`, () => this.certificates.remove(key));
+    return this.locks.withLock(`certificate ${key}`, async () => {
+      await this.certificates.remove(key);
+      await this.index.removed(key);
+    });
   }
 
   getOrder(key: string): Promise<OrderRecord | undefined> {

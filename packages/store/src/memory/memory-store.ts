@@ -1,3 +1,4 @@
+import { type DueQuery, isDue } from '../port/due.js';
 import { type KeyPageOptions, keyPage } from '../port/key-page.js';
 import type {
   AccountRecord,
@@ -45,6 +46,12 @@ export class MemoryStore implements Store {
   }
   async listCertificates(options: KeyPageOptions = {}) {
     return page(this.certificates, options);
+  }
+  async listDueCertificates(query: DueQuery) {
+    const due = [...this.certificates.values()].filter((record) => isDue(record, query));
+    return keyPage(due.map((record) => record.key).sort(), query).map((key) =>
+      copy(this.certificates.get(key)!),
+    );
   }
   async deleteCertificate(key: string) {
     this.certificates.delete(key);

@@ -1,3 +1,4 @@
+import type { DueQuery } from './due.js';
 import type { CertificateRecord, ManagedCertificateRecord } from './records.js';
 import type { Store } from './store.js';
 
@@ -18,6 +19,14 @@ export async function* keyPages<T extends { readonly key: string }>(
 /** Every stored certificate. */
 export function allCertificates(store: Store): AsyncGenerator<CertificateRecord> {
   return keyPages((options) => store.listCertificates(options));
+}
+
+/** Every certificate due for `query` (the renewal sweep's reading), a page at a time. */
+export function dueCertificates(
+  store: Store,
+  query: Omit<DueQuery, 'afterKey' | 'limit'>,
+): AsyncGenerator<CertificateRecord> {
+  return keyPages((options) => store.listDueCertificates({ ...query, ...options }));
 }
 
 /** Every managed-certificate record (recipes and deployments). */

@@ -1,3 +1,4 @@
+import type { DueQuery } from './due.js';
 import type {
   AccountRecord,
   BackoffRecord,
@@ -34,6 +35,12 @@ export interface Store {
   putCertificate(record: CertificateRecord): Promise<void>;
   /** Page through every certificate (for renewal sweeps), in key order, `limit` at a time after `afterKey`. */
   listCertificates(options?: { afterKey?: string; limit?: number }): Promise<CertificateRecord[]>;
+  /**
+   * Page through the certificates due for `query` ({@link isDue}: revoked, past their ARI moment or renewalInfo
+   * refresh, past half their lifetime, or expiring within renewBefore), in key order as listCertificates. The
+   * renewal sweep's query: it reads the due certificates, not every one.
+   */
+  listDueCertificates(query: DueQuery): Promise<CertificateRecord[]>;
   /** Remove the certificate (and its published files); absent is fine. */
   deleteCertificate(key: string): Promise<void>;
 

@@ -1,4 +1,5 @@
 import { concurrencyCases } from './concurrency-cases.js';
+import { dueCases } from './due-cases.js';
 import { durabilityCases } from './durability-cases.js';
 import { leaseCases } from './lease-cases.js';
 import { ledgerCases } from './ledger-cases.js';
@@ -10,6 +11,7 @@ import type { StoreConformanceCase } from './store-case.js';
 /** Every case of the Store conformance suite, in the order they run. */
 export const storeConformanceCases: readonly StoreConformanceCase[] = [
   ...recordCases,
+  ...dueCases,
   ...orderCases,
   ...managedCases,
   ...ledgerCases,
