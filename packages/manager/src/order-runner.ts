@@ -11,13 +11,13 @@ import {
   processSecretRedactor,
   runOrder,
   type SecretRedactor,
-  solverCanProve,
 } from '@certkeeper/core';
 import { finishedOrderMaterial, type IssueContext, type IssuedMaterial } from '@certkeeper/policy';
 import type { Store } from '@certkeeper/store';
 import type { AccountRegistry } from './account-registry.js';
 import type { OrderProgress } from './events.js';
 import type { CertkeeperMetrics } from './metrics.js';
+import { prepareSolvers, releaseSolvers } from './solver-preparation.js';
 
 /**
  * Runs one order for the coordinator, persisting the state after every step under the certificate's key: a
@@ -96,7 +96,7 @@ export class OrderRunner {
     };
     // Under the certificate's lease, after the coordinator's freshness re-check: only the run that orders takes the
     // solvers' resources (the standalone responder's port), so a herd waiting on one order binds nothing.
-    const releases = await this.prepareSolvers(request.identifiers, context.signal);
+    const releases = await prepareSolvers(this.solvers, request.identifiers, context.signal);
     try {
       const result = await runOrder(
         state,
@@ -140,31 +140,8 @@ export class OrderRunner {
       }
       throw error;
     } finally {
-      for (const release of releases.reverse()) await release().catch(() => undefined);
+      await releaseSolvers(releases);
     }
-  }
-
-  /** `prepare` of each solver that may answer for one of the identifiers; what to call to give it all back. */
-  private async prepareSolvers(
-    identifiers: IssueContext['request']['identifiers'],
-    signal: AbortSignal | undefined,
-  ): Promise<Array<() => Promise<void>>> {
-    const releases: Array<() => Promise<void>> = [];
-    try {
-      for (const solver of this.solvers) {
-        if (!solver.prepare) continue;
-        const useful = identifiers.some((identifier) => {
-          const wildcard = identifier.value.startsWith('*.');
-          const base = wildcard ? { ...identifier, value: identifier.value.slice(2) } : identifier;
-          return solverCanProve(solver, base, wildcard);
-        });
-        if (useful) releases.push(await solver.prepare(signal ? { signal } : {}));
-      }
-    } catch (error) {
-      for (const release of releases.reverse()) await release().catch(() => undefined);
-      throw error;
-    }
-    return releases;
   }
 
   /**
