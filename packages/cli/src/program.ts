@@ -18,6 +18,9 @@ Exit codes:
   130/143  stopped by Ctrl-C (SIGINT) / SIGTERM: the order in flight is kept; the next run resumes it
   With several certificates the worst result wins (2 > 1 > 3 > 4 > 0).`;
 
+const DRY_RUN_HELP =
+  "rehearse, keep nothing: issue at the CA's staging directory if it has one (ca.staging), else stop after the readiness check and deactivate the authorizations; exit 0 or 1";
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
@@ -127,11 +130,18 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       'run after issuance; split at spaces, no shell (see README for its variables)',
     )
     .option('--reuse-key', 'renewals keep this certificate’s private key (remembered like the other flags)')
+    .option('--dry-run', DRY_RUN_HELP)
     .addHelpText('after', EXIT_CODES_HELP)
     .action(
       async (
         names: string[],
-        options: { force?: boolean; output?: string; deployHook?: string; reuseKey?: boolean },
+        options: {
+          force?: boolean;
+          output?: string;
+          deployHook?: string;
+          reuseKey?: boolean;
+          dryRun?: boolean;
+        },
         command: Command,
       ) => {
         result.code = await (await import('./commands/issue.js')).issueCommand(
@@ -153,6 +163,7 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       'run once before the first order (not when all are fresh); split like --deploy-hook',
     )
     .option('--post-hook <command>', 'run once after the last order; split like --deploy-hook')
+    .option('--dry-run', DRY_RUN_HELP)
     .addHelpText(
       'after',
       `${EXIT_CODES_HELP}\n\nCron: 17 3,15 * * * certkeeper renew --config /etc/certkeeper.yaml\nsystemd: SuccessExitStatus=3 4 in the service unit treats "deferred" and "renewed" as success.`,
@@ -160,7 +171,13 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     .action(
       async (
         names: string[],
-        options: { force?: boolean; preHook?: string; postHook?: string; reuseKey?: boolean },
+        options: {
+          force?: boolean;
+          preHook?: string;
+          postHook?: string;
+          reuseKey?: boolean;
+          dryRun?: boolean;
+        },
         command: Command,
       ) => {
         result.code = await (await import('./commands/renew.js')).renewCommand(

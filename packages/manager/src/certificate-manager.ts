@@ -23,6 +23,7 @@ import {
 } from '@certkeeper/policy';
 import { allCertificates, type CertificateRecord, type Store } from '@certkeeper/store';
 import type { AccountRegistry } from './account-registry.js';
+import type { DryRun, DryRunResult, DryRunScope } from './dry-run.js';
 import { ManagerEventEmitter } from './events.js';
 import type { CertkeeperMetrics } from './metrics.js';
 import type { ManagerOptions } from './options.js';
@@ -87,6 +88,7 @@ export class CertificateManager {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly metrics: CertkeeperMetrics | undefined,
+    private readonly rehearsal: DryRun,
     readonly events: ManagerEventEmitter = new ManagerEventEmitter(),
   ) {}
 
@@ -144,6 +146,34 @@ export class CertificateManager {
       this.metrics.observeBudgets((await this.coordinator.ledger.check(subject)).budgets);
     }
     return outcome;
+  }
+
+  /**
+   * Rehearse ordering a certificate for these identifiers without keeping anything (`certkeeper issue --dry-run`):
+   * the same local checks as `ensure` first, then an order that is abandoned — after the readiness check (scope
+   * `readiness`, for a production CA), or after the certificate was issued and verified (scope `certificate`, only
+   * for a staging CA). No freshness gate, lease, backoff or ledger: nothing about the stored certificate changes.
+   *
+   * @throws the order's failure (see `ensure`'s errors); progress goes out as `progress` events.
+   */
+  async dryRun(
+    request: Pick<EnsureRequest, 'identifiers' | 'profile' | 'keyType'>,
+    scope: DryRunScope,
+    signal?: AbortSignal,
+  ): Promise<DryRunResult> {
+    const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
+    assertKnownCaProfileRules({
+      directoryUrl: this.options.directoryUrl,
+      identifiers,
+      profile: request.profile,
+    });
+    await this.preflight(identifiers);
+    const keyType = request.keyType ?? this.options.keyType ?? 'ec256';
+    return this.rehearsal.run(
+      { identifiers, keyType, ...(request.profile ? { profile: request.profile } : {}) },
+      scope,
+      signal,
+    );
   }
 
   /**

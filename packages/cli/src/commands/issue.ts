@@ -24,6 +24,8 @@ export interface IssueOptions {
   readonly deployHook?: string;
   /** Renewals (and a forced issue) keep the stored key; remembered in the recipe. */
   readonly reuseKey?: boolean;
+  /** Rehearse against the CA's staging directory (or up to the readiness check): nothing kept. */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -52,6 +54,10 @@ export async function issueCommand(
       },
     );
   const spec = specFor(settings, names, options, context.cwd);
+  if (options.dryRun)
+    return (await import('./dry-run.js')).dryRunCommand(context, settings, 'issue', async () => [
+      itemOf(spec),
+    ]);
   if (spec.output)
     await assertWritableDirectory(spec.output, `output directory of ${names.join(', ')}`, 0o755);
   const reporter = await chooseReporter(context.flags, context);

@@ -21,11 +21,17 @@ import { type CommandContext, settingsOf } from './context.js';
  */
 export async function renewCommand(
   context: CommandContext,
-  options: { force?: boolean; preHook?: string; postHook?: string; reuseKey?: boolean },
+  options: { force?: boolean; preHook?: string; postHook?: string; reuseKey?: boolean; dryRun?: boolean },
   names: readonly string[] = [],
 ): Promise<ExitCodeValue> {
   if (names.length > 0) checkNames(names, SYNTAX_ONLY);
   const settings = await settingsOf(context);
+  // Every selected certificate, fresh or not, is rehearsed; the pre and post hooks are not run.
+  if (options.dryRun)
+    return (await import('./dry-run.js')).dryRunCommand(context, settings, 'renew', async (runtime) => {
+      const all = await workItems(runtime, settings.certificates);
+      return names.length > 0 ? selectItems(all, names, settings) : all;
+    });
   const sweepHooks = sweepHooksOf(settings, options);
   const reporter = await chooseReporter(context.flags, context);
   const runtime = await openRuntime(settings, {

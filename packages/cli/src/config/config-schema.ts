@@ -122,6 +122,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** An alias (letsencrypt, letsencrypt-staging, zerossl, google, buypass, ...) or an https:// URL. */
       directory: z.string().min(1).optional(),
+      /** The CA's staging directory (alias or URL) for --dry-run; default: the known one of a public CA. */
+      staging: z.string().min(1).optional(),
       /** PEM file of CA certificates to trust for the CA's HTTPS (a private CA). */
       caBundle: z.string().min(1).optional(),
       /** PEM file of the roots issued certificates must chain to (e.g. ISRG Root X1 and X2). */

@@ -11,7 +11,7 @@ import {
 } from '@certkeeper/core';
 import { letsEncryptRateLimits, noRateLimits, rateLimitsFor } from '@certkeeper/policy';
 import { defaultStoreDirectory } from '@certkeeper/store';
-import { CA_DIRECTORIES, DEFAULT_CA, directoryUrlOf } from '../config/ca-directories.js';
+import { CA_DIRECTORIES, DEFAULT_CA, directoryUrlOf, stagingDirectoryOf } from '../config/ca-directories.js';
 import { configInvalid } from '../config/config-error.js';
 import type { CertkeeperConfig } from '../config/config-schema.js';
 import { type ConfigPath, formatPath } from '../config/config-source.js';
@@ -71,6 +71,19 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       flags.ca ? '--ca' : at(['ca', 'directory']),
       flags.ca ? undefined : ['ca', 'directory'],
       `expected one of ${Object.keys(CA_DIRECTORIES).join(', ')} or an https:// directory URL${/^http:/i.test(caInput) ? ' (plain http only for a local test CA, with ca.allowInsecureHttp: true)' : ''}, got ${JSON.stringify(caInput)}`,
+    );
+
+  // ca.staging belongs to ca.directory: a --ca naming another CA gets that CA's own staging directory, if any.
+  const stagingInput = flags.ca === undefined ? config.ca?.staging : undefined;
+  const stagingDirectoryUrl =
+    stagingInput === undefined
+      ? stagingDirectoryOf(directoryUrl)
+      : directoryUrlOf(stagingInput, allowInsecureHttp);
+  if (stagingInput !== undefined && !stagingDirectoryUrl)
+    problem(
+      at(['ca', 'staging']),
+      ['ca', 'staging'],
+      `expected one of ${Object.keys(CA_DIRECTORIES).join(', ')} or an https:// directory URL, got ${JSON.stringify(stagingInput)}`,
     );
 
   let caBundle: string | undefined;
@@ -183,6 +196,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     ...(file ? { configFile: file } : {}),
     baseDirectory: base,
     directoryUrl,
+    ...(stagingDirectoryUrl ? { stagingDirectoryUrl } : {}),
     ...(caBundle ? { caBundle } : {}),
     ...(trustAnchors ? { trustAnchors } : {}),
     ...(allowInsecureHttp ? { allowInsecureHttp } : {}),

@@ -52,6 +52,8 @@ export interface Settings {
   /** Relative paths (secret files, outputs) resolve from here: the config file's directory, else the cwd. */
   readonly baseDirectory: string;
   readonly directoryUrl: string;
+  /** Where `--dry-run` may issue: `ca.staging`, else the known staging directory of a public CA; none for others. */
+  readonly stagingDirectoryUrl?: string;
   readonly caBundle?: string;
   /** PEM of the roots issued chains must end at (`ca.trustAnchors`). */
   readonly trustAnchors?: string;
