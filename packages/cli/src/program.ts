@@ -122,9 +122,19 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     .description(
       'issue one certificate for these names now (kept as is when a fresh one exists); renew and run then keep it the same way',
     )
-    .argument('<names...>', 'DNS names (*.example.com for a wildcard) and IP addresses')
+    .argument(
+      '[names...]',
+      'DNS names (*.example.com for a wildcard) and IP addresses; with --csr, its names',
+    )
+    .option(
+      '--csr <file>',
+      'order with this CSR of your own (PEM or DER): its names, your key; renewals reuse it',
+    )
     .option('--force', 'order a new certificate even when a fresh one exists (rate limits still apply)')
-    .option('--output <dir>', 'also write fullchain.pem, privkey.pem, cert.pem and chain.pem here')
+    .option(
+      '--output <dir>',
+      'also write fullchain.pem, privkey.pem (not with --csr), cert.pem and chain.pem here',
+    )
     .option(
       '--deploy-hook <command>',
       'run after issuance; split at spaces, no shell (see README for its variables)',
@@ -141,6 +151,7 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
           deployHook?: string;
           reuseKey?: boolean;
           dryRun?: boolean;
+          csr?: string;
         },
         command: Command,
       ) => {

@@ -56,7 +56,9 @@ export class OrderRunner {
     }
     let revision = stored?.revision ?? 0;
     let state =
-      stored && this.resumable(stored.state, accountUrl, context.replaces) ? stored.state : undefined;
+      stored && this.resumable(stored.state, accountUrl, context.replaces, request.csr?.der)
+        ? stored.state
+        : undefined;
     if (stored && !state) {
       await this.store.deleteOrder(key, stored.revision);
       revision = 0;
@@ -70,7 +72,8 @@ export class OrderRunner {
         directoryUrl: request.directoryUrl,
         accountUrl,
         identifiers: request.identifiers,
-        keyType,
+        // The caller's CSR: finalize sends exactly it, and the state holds no key.
+        ...(request.csr ? { csr: Buffer.from(request.csr.der, 'base64url') } : { keyType }),
         ...(reused ? { certificateKeyPem: reused } : {}),
         ...(request.profile ? { profile: request.profile } : {}),
         ...(context.replaces ? { replaces: context.replaces } : {}),
@@ -126,7 +129,7 @@ export class OrderRunner {
       );
       return {
         certificatePem: result.certificate.pem,
-        keyPem: result.state.certificateKeyPem!,
+        ...(result.state.certificateKeyPem ? { keyPem: result.state.certificateKeyPem } : {}),
         keyType,
         order: { revision, createdAt: result.state.createdAt },
       };
@@ -154,13 +157,18 @@ export class OrderRunner {
     return current.keyPem;
   }
 
-  /** An unfinished order made for the same account and the same `replaces`, with its key. */
-  private resumable(state: OrderState, accountUrl: string, replaces: string | undefined): boolean {
+  /** An unfinished order made for the same account and the same `replaces`, with its key — or with this CSR. */
+  private resumable(
+    state: OrderState,
+    accountUrl: string,
+    replaces: string | undefined,
+    csr: string | undefined,
+  ): boolean {
     return (
       !isFinished(state) &&
       state.accountUrl === accountUrl &&
       state.replaces === replaces &&
-      state.certificateKeyPem !== undefined
+      (csr === undefined ? state.certificateKeyPem !== undefined : state.csr === csr)
     );
   }
 }

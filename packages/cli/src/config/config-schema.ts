@@ -112,6 +112,8 @@ const certificateSchema = z.strictObject({
   renewBefore: durationSchema.optional(),
   /** Renewals keep the certificate's private key (for pinned keys, DANE 3 1 1) instead of a new one. */
   reuseKey: z.boolean().optional(),
+  /** A CSR file of your own (PEM or DER): ordered with it, read on every run; its names must be `names`. */
+  csr: z.string().min(1).optional(),
 });
 
 export type CertificateConfig = z.infer<typeof certificateSchema>;

@@ -18,6 +18,7 @@ import { type ConfigPath, formatPath } from '../config/config-source.js';
 import { type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { resolveSecret } from '../config/secret-reference.js';
 import { located, where } from './config-location.js';
+import { withConfiguredCsrs } from './configured-csr.js';
 import { resolveDaemonAuth } from './daemon-auth.js';
 import { durationMs } from './duration.js';
 import type { GlobalFlags } from './global-flags.js';
@@ -171,7 +172,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
 
   const emails = flags.email ?? ([] as string[]).concat(config.account?.email ?? []);
   const allowMixedScripts = flags.allowMixedScripts === true || config.defaults?.allowMixedScripts === true;
-  const certificates: CertificateSpec[] = (config.certificates ?? []).map((certificate) => {
+  const described: CertificateSpec[] = (config.certificates ?? []).map((certificate) => {
     const kt = certificate.keyType ?? keyType;
     const profile = certificate.profile ?? flags.profile ?? config.defaults?.profile;
     const hook = certificate.deployHook ?? config.defaults?.deployHook;
@@ -189,7 +190,8 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       ...(reuseKey ? { reuseKey: true } : {}),
     };
   });
-  assertConfiguredNames(certificates, loaded, file, directoryUrl, config.ca?.maxNames);
+  assertConfiguredNames(described, loaded, file, directoryUrl, config.ca?.maxNames);
+  const certificates = await withConfiguredCsrs(described, config, loaded, base, file);
   const profile = flags.profile ?? config.defaults?.profile;
   const rateLimitName = config.ca?.rateLimits;
   return {
