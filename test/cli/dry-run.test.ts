@@ -5,7 +5,7 @@
 // certkeeper), the whole flow runs there: issued, verified, discarded — and production is not asked anything.
 import { access, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AcmeClient, importAccountKey } from '@certkeeper/core';
+import { AcmeClient, createCsr, generateCertificateKey, importAccountKey } from '@certkeeper/core';
 import { allCertificates, allManaged, FileStore } from '@certkeeper/store';
 import { type FaultProxy, faults, startFaultProxy } from '@certkeeper/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,6 +212,29 @@ describe('--dry-run against a CA with a staging directory (ca.staging)', () => {
     expect(await stored('data-staged')).toEqual({ certificates: [], managed: [], live: [] });
     for (const file of ['out-a', 'pre-hook-ran', 'post-hook-ran', 'deploy-hook-ran'])
       expect(await exists(file), file).toBe(false);
+  });
+});
+
+describe('--dry-run with --csr', () => {
+  it('rehearses the CSR’s names at the staging directory and keeps neither recipe nor CSR', async () => {
+    const key = await generateCertificateKey('ec256');
+    const csr = await createCsr({ identifiers: [{ type: 'dns', value: 'csr.dry.test' }], key });
+    await writeFile(join(dir, 'dry.csr'), csr.pem);
+    staging.clearLog();
+    const result = await certkeeper(
+      '--config',
+      'staged.yaml',
+      'issue',
+      '--dry-run',
+      '--json',
+      '--csr',
+      'dry.csr',
+    );
+    expect(result.code, explain(result)).toBe(0);
+    const event = jsonLines(result.stdout).find((line) => line.event === 'dry-run')!;
+    expect(event).toMatchObject({ names: ['csr.dry.test'], ok: true, did: 'issued-and-discarded' });
+    expect(staging.count('finalize', 'POST')).toBe(1);
+    expect(await stored('data-staged')).toEqual({ certificates: [], managed: [], live: [] });
   });
 });
 

@@ -170,7 +170,7 @@ export class CertificateManager {
    * @throws the order's failure (see `ensure`'s errors); progress goes out as `progress` events.
    */
   async dryRun(
-    request: Pick<EnsureRequest, 'identifiers' | 'profile' | 'keyType'>,
+    request: Pick<EnsureRequest, 'identifiers' | 'profile' | 'keyType' | 'csr'>,
     scope: DryRunScope,
     signal?: AbortSignal,
   ): Promise<DryRunResult> {
@@ -181,9 +181,15 @@ export class CertificateManager {
       profile: request.profile,
     });
     await this.preflight(identifiers);
-    const keyType = request.keyType ?? this.options.keyType ?? 'ec256';
+    const csr = request.csr === undefined ? undefined : await requestCsr(request, identifiers);
+    const keyType = csr?.keyType ?? request.keyType ?? this.options.keyType ?? 'ec256';
     return this.rehearsal.run(
-      { identifiers, keyType, ...(request.profile ? { profile: request.profile } : {}) },
+      {
+        identifiers,
+        keyType,
+        ...(request.profile ? { profile: request.profile } : {}),
+        ...(csr ? { csr: csr.csr.der } : {}),
+      },
       scope,
       signal,
     );

@@ -35,6 +35,8 @@ export interface DryRunRequest {
   readonly identifiers: readonly Identifier[];
   readonly keyType: CertificateKeyType;
   readonly profile?: string;
+  /** The caller's own CSR, base64url DER: the rehearsal finalizes with it, as the real order would. */
+  readonly csr?: string;
 }
 
 export interface DryRunResult {
@@ -82,11 +84,16 @@ export class DryRun {
       directoryUrl: this.directoryUrl,
       accountUrl,
       identifiers: request.identifiers,
-      keyType: request.keyType,
+      ...(request.csr ? { csr: Buffer.from(request.csr, 'base64url') } : { keyType: request.keyType }),
       ...(request.profile ? { profile: request.profile } : {}),
       clock: this.clock,
     });
-    const key = certificateKey({ directoryUrl: this.directoryUrl, accountUrl, ...request });
+    const key = certificateKey({
+      directoryUrl: this.directoryUrl,
+      accountUrl,
+      identifiers: request.identifiers,
+      ...(request.profile ? { profile: request.profile } : {}),
+    });
     // The engine stops at the top of its loop once this fires: the step that entered a phase past readiness has
     // returned, and the next one (answering a challenge, or finalizing when every authorization was reused) is
     // never sent.
