@@ -16,6 +16,7 @@ import {
   jsonLines,
   removeWorkdirs,
   runCli,
+  spawnCli,
   startTestCa,
   type TestCa,
   workdir,
@@ -212,6 +213,42 @@ describe('--dry-run against a CA with a staging directory (ca.staging)', () => {
     expect(await stored('data-staged')).toEqual({ certificates: [], managed: [], live: [] });
     for (const file of ['out-a', 'pre-hook-ran', 'post-hook-ran', 'deploy-hook-ran'])
       expect(await exists(file), file).toBe(false);
+  });
+});
+
+describe('--dry-run stopped by Ctrl-C', () => {
+  it('abandons the order in flight: its authorizations are deactivated, nothing is kept, exit 130', async () => {
+    // The first authorization read never reaches Pebble: the run waits there until it is stopped.
+    const hold = ca.proxy.addRule({
+      kind: 'authz',
+      method: 'POST',
+      times: 1,
+      action: faults.respond(() => new Promise(() => {})),
+    });
+    ca.proxy.clearLog();
+    const child = spawnCli(['issue', '--dry-run', 'stop.dry.test'], { cwd: dir });
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let waited = 0; hold.fired === 0; waited += 50) {
+      if (waited > 30_000) throw new Error(`the run never read an authorization; it printed:\n${stdout}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    const code = await closed;
+    hold.remove();
+    expect(code, stdout).toBe(130);
+    expect(stdout).toContain('interrupted (SIGINT); the order in flight was abandoned, nothing is kept');
+    expect(ca.proxy.count('finalize')).toBe(0);
+    const authorizations = ca.proxy.log
+      .filter((entry) => entry.kind === 'authz')
+      .map((entry) => new URL(entry.path, ca.proxy.url).href);
+    expect(await authorizationStatuses('data', ca.proxy.directoryUrl, [...new Set(authorizations)])).toEqual([
+      'deactivated',
+    ]);
+    expect(await stored('data')).toEqual({ certificates: [], managed: [], live: [] });
   });
 });
 
