@@ -233,6 +233,19 @@ describe('config certificates[].csr', () => {
     expect(again.code, explain(again)).toBe(0);
   });
 
+  it('takes the names from the CSR when the entry gives none', async () => {
+    await writeCsr('nameless.pem', ['nameless.csr.test', 'www.nameless.csr.test']);
+    await writeFile(
+      join(dir, 'nameless.yaml'),
+      caConfig(ca, './data-nameless', 'certificates:\n  - csr: nameless.pem\n    output: out-nameless\n'),
+    );
+    const result = await certkeeper('--config', 'nameless.yaml', 'renew');
+    expect(result.code, explain(result)).toBe(4);
+    expect(result.stdout).toMatch(/^nameless\.csr\.test, www\.nameless\.csr\.test: issued/m);
+    expect(await exists(join('out-nameless', 'fullchain.pem'))).toBe(true);
+    expect(await exists(join('out-nameless', 'privkey.pem'))).toBe(false);
+  });
+
   it('refuses keyType beside it and names that are not the CSR’s, naming file and line', async () => {
     await writeFile(
       join(dir, 'conflict.yaml'),

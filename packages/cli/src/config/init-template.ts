@@ -68,6 +68,7 @@ certificates: []
 #    # output: /etc/ssl/example.com       # also copy fullchain.pem, privkey.pem (0600), cert.pem, chain.pem here
 #    # deployHook: [systemctl, reload, nginx]
 #    # renewBefore: 30d
+#  - csr: /etc/ssl/requests/intranet.csr  # a CSR of your own: its names, your key (no privkey.pem is written)
 
 # daemon:                                 # certkeeper run
 #   listen: 127.0.0.1:9464                # status page, /api, /metrics (Prometheus), /healthz; "off" for none

@@ -9,8 +9,8 @@ import type { CertificateSpec } from './settings.js';
 
 /**
  * The configured certificates with their `csr:` files read and checked (read on every run: the config is their
- * recipe). A CSR names the key, so `keyType` and `reuseKey` do not go with it; and its names must be the entry's
- * `names`, so that the config says what is kept.
+ * recipe). A CSR names the key, so `keyType` and `reuseKey` do not go with it; its names are the certificate's,
+ * and `names` beside it must be exactly those.
  *
  * @throws CertkeeperError INVALID_CSR for an unusable file (naming `file:line:col certificates[i].csr`), or
  *   CONFIG_INVALID listing every conflict and name mismatch.
@@ -38,7 +38,9 @@ export async function withConfiguredCsrs(
         `${at('csr')}: reuseKey does not go with a CSR (certkeeper never holds its key); remove reuseKey or csr`,
       );
     const csr = await readCsrFile(resolve(base, entry.csr), at('csr'));
+    // Without `names`, the CSR's are the certificate's; with them, they must agree.
     const same = (() => {
+      if (entry.names === undefined) return true;
       try {
         return (
           identifierSetKey(parseIdentifiers(csr.names)) === identifierSetKey(parseIdentifiers(spec.names))
@@ -54,6 +56,7 @@ export async function withConfiguredCsrs(
     const { reuseKey: _reuse, ...rest } = spec;
     result.push({
       ...rest,
+      names: entry.names ?? csr.names,
       keyType: csr.keyType,
       csr: { file: csr.file, pem: csr.pem, spkiSha256: csr.spkiSha256 },
     });

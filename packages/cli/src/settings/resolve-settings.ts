@@ -180,7 +180,8 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     const renewBefore = certificate.renewBefore ?? config.defaults?.renewBefore;
     const reuseKey = certificate.reuseKey ?? config.defaults?.reuseKey;
     return {
-      names: certificate.names,
+      // Names from the CSR file when only `csr` is given: filled in by withConfiguredCsrs.
+      names: certificate.names ?? [],
       keyType: kt,
       ...(profile ? { profile } : {}),
       ...(certificate.output ? { output: resolve(base, certificate.output) } : {}),
@@ -190,8 +191,8 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       ...(reuseKey ? { reuseKey: true } : {}),
     };
   });
-  assertConfiguredNames(described, loaded, file, directoryUrl, config.ca?.maxNames);
   const certificates = await withConfiguredCsrs(described, config, loaded, base, file);
+  assertConfiguredNames(certificates, loaded, file, directoryUrl, config.ca?.maxNames);
   const profile = flags.profile ?? config.defaults?.profile;
   const rateLimitName = config.ca?.rateLimits;
   return {
