@@ -3,7 +3,7 @@
 // finalize was sent, the authorizations are deactivated at the CA, and nothing was stored, written or run. With
 // `ca.staging` naming a second proxy in front of the same Pebble (another directory URL, so another CA to
 // certkeeper), the whole flow runs there: issued, verified, discarded — and production is not asked anything.
-import { access, readdir, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AcmeClient, createCsr, generateCertificateKey, importAccountKey } from '@certkeeper/core';
 import { allCertificates, allManaged, FileStore } from '@certkeeper/store';
@@ -213,6 +213,22 @@ describe('--dry-run against a CA with a staging directory (ca.staging)', () => {
     expect(await stored('data-staged')).toEqual({ certificates: [], managed: [], live: [] });
     for (const file of ['out-a', 'pre-hook-ran', 'post-hook-ran', 'deploy-hook-ran'])
       expect(await exists(file), file).toBe(false);
+  });
+});
+
+describe('--dry-run at a staging directory with ca.trustAnchors', () => {
+  it('verifies the staging chain without the production roots, which it would never end at', async () => {
+    // The anchors: a root Pebble's chains do not end at (as production's ISRG roots are not staging's).
+    await writeFile(
+      join(dir, 'anchored.yaml'),
+      (await readFile(join(dir, 'staged.yaml'), 'utf8')).replace(
+        '  rateLimits:',
+        `  trustAnchors: ${ca.caBundleFile}\n  rateLimits:`,
+      ),
+    );
+    const result = await certkeeper('--config', 'anchored.yaml', 'issue', '--dry-run', 'anchor.dry.test');
+    expect(result.code, explain(result)).toBe(0);
+    expect(result.stdout).toMatch(/^anchor\.dry\.test: dry run against \S+: issued and discarded/m);
   });
 });
 

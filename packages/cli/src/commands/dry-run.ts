@@ -42,7 +42,15 @@ export async function dryRunCommand(
     else context.stdout.write(`${names.join(', ')}: ${text}\n`);
   };
   // No certificates: openRuntime would create their output directories, and a dry run writes no output at all.
-  const rehearsal = { ...settings, directoryUrl: target.directoryUrl, certificates: [] };
+  // ca.trustAnchors are the production roots: a staging CA's chains end at its own (Let's Encrypt's "(STAGING)"
+  // roots), so at another directory the chain is verified as far as it goes, without them.
+  const { trustAnchors, ...rest } = settings;
+  const rehearsal = {
+    ...rest,
+    ...(trustAnchors && target.directoryUrl === settings.directoryUrl ? { trustAnchors } : {}),
+    directoryUrl: target.directoryUrl,
+    certificates: [],
+  };
   const runtime = await openRuntime(rehearsal, {
     command: `${command} --dry-run`,
     logger: context.logger,
