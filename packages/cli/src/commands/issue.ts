@@ -52,12 +52,16 @@ export async function issueCommand(
       },
     );
   const configured = configuredFor(settings, names);
-  checkNames(names, {
-    directoryUrl: settings.directoryUrl,
-    profile: configured?.profile ?? settings.profile,
-    maxNames: settings.maxNames,
-    allowMixedScripts: settings.allowMixedScripts || configured?.allowMixedScripts === true,
-  });
+  try {
+    checkNames(names, {
+      directoryUrl: settings.directoryUrl,
+      profile: configured?.profile ?? settings.profile,
+      maxNames: settings.maxNames,
+      allowMixedScripts: settings.allowMixedScripts || configured?.allowMixedScripts === true,
+    });
+  } catch (error) {
+    throw csr && given.length === 0 ? fromCsrFile(error, csr) : error;
+  }
   if (settings.solvers.length === 0)
     throw new CertkeeperError(
       ErrorCodes.CONFIG_INVALID,
@@ -220,4 +224,18 @@ async function csrOf(
       );
   }
   return csr;
+}
+
+/** A refusal of names that came from a CSR file, saying which file they came from (same code and hint). */
+function fromCsrFile(error: unknown, csr: CsrFile): unknown {
+  if (!CertkeeperError.isInstance(error)) return error;
+  const message = error.message.split('\nNext:')[0];
+  return new CertkeeperError(
+    error.code,
+    `The CSR file ${csr.file} (--csr) requests names that cannot be ordered: ${message}`,
+    {
+      ...(error.hint ? { hint: error.hint } : {}),
+      cause: error,
+    },
+  );
 }
