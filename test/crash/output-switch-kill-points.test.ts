@@ -70,7 +70,7 @@ async function observed(dir: string) {
   return {
     storedSerial: stored?.serialNumberHex,
     storedMatches: stored
-      ? certificateMatchesKey(parseCertificate(stored.certificatePem), importCertificateKey(stored.keyPem))
+      ? certificateMatchesKey(parseCertificate(stored.certificatePem), importCertificateKey(stored.keyPem!))
       : false,
     outputSerial: cert?.serialNumberHex,
     outputMatches: cert && keyPem ? certificateMatchesKey(cert, importCertificateKey(keyPem)) : false,

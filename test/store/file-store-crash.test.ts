@@ -46,7 +46,7 @@ describe('FileStore under SIGKILL', () => {
         // The write in flight at the kill may or may not have landed; an acknowledged one must have.
         expect(stored).toBeGreaterThanOrEqual(acked);
         expect(stored).toBeLessThanOrEqual(acked + 1);
-        expect(generation(certificate!.keyPem), 'certificate and key from different writes').toBe(
+        expect(generation(certificate!.keyPem!), 'certificate and key from different writes').toBe(
           String(stored),
         );
         const files = certificateFiles(directory, 'crash.test');

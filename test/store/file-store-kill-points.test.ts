@@ -31,7 +31,7 @@ function generation(record: Pick<CertificateRecord, 'certificatePem' | 'keyPem'>
     /gen (\d+)$/.exec(Buffer.from(pem.split('\n')[1] ?? '', 'base64').toString())?.[1];
   assert.equal(
     of(record.certificatePem),
-    of(record.keyPem),
+    of(record.keyPem ?? ''),
     'a certificate stored with the key of another write',
   );
   return Number(of(record.certificatePem));

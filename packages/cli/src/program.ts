@@ -16,6 +16,9 @@ Exit codes:
   130/143  stopped by Ctrl-C (SIGINT) / SIGTERM: the order in flight is kept; the next run resumes it
   With several certificates the worst result wins (2 > 1 > 3 > 4 > 0).`;
 
+const DRY_RUN_HELP =
+  "rehearse, keep nothing: issue at the CA's staging directory if it has one (ca.staging), else stop after the readiness check and deactivate the authorizations; exit 0 or 1";
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
@@ -121,19 +124,37 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
     .description(
       'issue one certificate for these names now (kept as is when a fresh one exists); renew and run then keep it the same way',
     )
-    .argument('<names...>', 'DNS names (*.example.com for a wildcard) and IP addresses')
+    .argument(
+      '[names...]',
+      'DNS names (*.example.com for a wildcard) and IP addresses; with --csr, its names',
+    )
+    .option(
+      '--csr <file>',
+      'order with this CSR of your own (PEM or DER): its names, your key; renewals reuse it',
+    )
     .option('--force', 'order a new certificate even when a fresh one exists (rate limits still apply)')
-    .option('--output <dir>', 'also write fullchain.pem, privkey.pem, cert.pem and chain.pem here')
+    .option(
+      '--output <dir>',
+      'also write fullchain.pem, privkey.pem (not with --csr), cert.pem and chain.pem here',
+    )
     .option(
       '--deploy-hook <command>',
       'run after issuance; split at spaces, no shell (see README for its variables)',
     )
     .option('--reuse-key', 'renewals keep this certificate’s private key (remembered like the other flags)')
+    .option('--dry-run', DRY_RUN_HELP)
     .addHelpText('after', EXIT_CODES_HELP)
     .action(
       async (
         names: string[],
-        options: { force?: boolean; output?: string; deployHook?: string; reuseKey?: boolean },
+        options: {
+          force?: boolean;
+          output?: string;
+          deployHook?: string;
+          reuseKey?: boolean;
+          dryRun?: boolean;
+          csr?: string;
+        },
         command: Command,
       ) => {
         result.code = await (await import('./commands/issue.js')).issueCommand(
@@ -159,6 +180,7 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
       '--concurrency <n>',
       'certificates worked on at once, 1 to 64 (default defaults.concurrency, else 4)',
     )
+    .option('--dry-run', DRY_RUN_HELP)
     .addHelpText(
       'after',
       `${EXIT_CODES_HELP}\n\nCron: 17 3,15 * * * certkeeper renew --config /etc/certkeeper.yaml\nsystemd: SuccessExitStatus=3 4 in the service unit treats "deferred" and "renewed" as success.`,
@@ -172,6 +194,7 @@ export function buildProgram(result: { code: ExitCodeValue }): Command {
           postHook?: string;
           reuseKey?: boolean;
           concurrency?: string;
+          dryRun?: boolean;
         },
         command: Command,
       ) => {

@@ -1,5 +1,6 @@
 import {
   abortable,
+  assertCsrMatchesIdentifiers,
   assertKnownCaProfileRules,
   type CertificateKeyType,
   CertkeeperError,
@@ -8,6 +9,7 @@ import {
   ErrorCodes,
   type Identifier,
   type Logger,
+  parseCsr,
   parseIdentifiers,
   preflight,
   sleep,
@@ -18,11 +20,13 @@ import {
   type EnsureOutcome,
   issuanceFingerprint,
   type RenewalCoordinator,
+  type RequestCsr,
   renewalTime,
   unrecordedFailure,
 } from '@certkeeper/policy';
 import { type CertificateRecord, dueCertificates, type Store } from '@certkeeper/store';
 import type { AccountRegistry } from './account-registry.js';
+import type { DryRun, DryRunResult, DryRunScope } from './dry-run.js';
 import { ManagerEventEmitter } from './events.js';
 import type { CertkeeperMetrics } from './metrics.js';
 import type { ManagerOptions } from './options.js';
@@ -45,6 +49,14 @@ export interface EnsureRequest {
    * pinned keys (HPKP-era setups, DANE TLSA 3 1 1). A new certificate, or a changed key type, gets a new key.
    */
   readonly reuseKey?: boolean;
+  /**
+   * The caller's own CSR (PEM or DER; its signature is verified): the order finalizes with exactly it, and the
+   * certificate is verified against its key and names. Its names must be `identifiers`; `keyType` is its key's
+   * (a different one is refused), and `reuseKey` does not go with it. The stored certificate has no private key
+   * (`externalKey`); renewals need the CSR again — a stored certificate with an external key is renewed only by
+   * an `ensure` that gives one, never by the sweep of stored certificates alone.
+   */
+  readonly csr?: string | Uint8Array;
   /**
    * `issuanceFingerprint` of everything that decides how this certificate is ordered and proven (the CLI gives one
    * from its configuration, with each solver's non-secret settings). Default: one computed from the CA, the key
@@ -87,6 +99,7 @@ export class CertificateManager {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly metrics: CertkeeperMetrics | undefined,
+    private readonly rehearsal: DryRun,
     readonly events: ManagerEventEmitter = new ManagerEventEmitter(),
   ) {}
 
@@ -106,9 +119,10 @@ export class CertificateManager {
       profile: request.profile,
     });
     await this.preflight(identifiers);
+    const csr = request.csr === undefined ? undefined : await requestCsr(request, identifiers);
     // Registration may be shared with other callers: this caller stops waiting on its signal, the others go on.
     const { accountUrl } = await abortable(this.accounts.client(), signal, 'Loading the ACME account');
-    const keyType = request.keyType ?? this.options.keyType ?? 'ec256';
+    const keyType = csr?.keyType ?? request.keyType ?? this.options.keyType ?? 'ec256';
     const subject = {
       directoryUrl: this.options.directoryUrl,
       accountUrl,
@@ -118,6 +132,7 @@ export class CertificateManager {
       ...(request.force ? { force: true } : {}),
       ...(request.renewBeforeMs ? { renewBeforeMs: request.renewBeforeMs } : {}),
       ...(request.reuseKey ? { reuseKey: true } : {}),
+      ...(csr ? { csr: csr.csr } : {}),
       configFingerprint:
         request.configFingerprint ??
         issuanceFingerprint({
@@ -144,6 +159,40 @@ export class CertificateManager {
       this.metrics.observeBudgets((await this.coordinator.ledger.check(subject)).budgets);
     }
     return outcome;
+  }
+
+  /**
+   * Rehearse ordering a certificate for these identifiers without keeping anything (`certkeeper issue --dry-run`):
+   * the same local checks as `ensure` first, then an order that is abandoned — after the readiness check (scope
+   * `readiness`, for a production CA), or after the certificate was issued and verified (scope `certificate`, only
+   * for a staging CA). No freshness gate, lease, backoff or ledger: nothing about the stored certificate changes.
+   *
+   * @throws the order's failure (see `ensure`'s errors); progress goes out as `progress` events.
+   */
+  async dryRun(
+    request: Pick<EnsureRequest, 'identifiers' | 'profile' | 'keyType' | 'csr'>,
+    scope: DryRunScope,
+    signal?: AbortSignal,
+  ): Promise<DryRunResult> {
+    const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
+    assertKnownCaProfileRules({
+      directoryUrl: this.options.directoryUrl,
+      identifiers,
+      profile: request.profile,
+    });
+    await this.preflight(identifiers);
+    const csr = request.csr === undefined ? undefined : await requestCsr(request, identifiers);
+    const keyType = csr?.keyType ?? request.keyType ?? this.options.keyType ?? 'ec256';
+    return this.rehearsal.run(
+      {
+        identifiers,
+        keyType,
+        ...(request.profile ? { profile: request.profile } : {}),
+        ...(csr ? { csr: csr.csr.der } : {}),
+      },
+      scope,
+      signal,
+    );
   }
 
   /**
@@ -209,8 +258,10 @@ export class CertificateManager {
     const by = new Date(this.clock.now().getTime() + this.sweepIntervalCapMs()).toISOString();
     for await (const record of dueCertificates(this.store, { by })) {
       if (signal?.aborted) break;
+      // A certificate of the caller's own CSR is renewed by whoever holds the CSR (a managed request gives it).
       if (
         seen.has(record.key) ||
+        record.externalKey ||
         record.directoryUrl !== this.options.directoryUrl ||
         record.accountUrl !== accountUrl
       )
@@ -345,4 +396,30 @@ export class CertificateManager {
     if (outcome.type === 'failed') this.events.emit('failed', outcome);
     if (outcome.type === 'deferred') this.events.emit('deferred', outcome);
   }
+}
+
+/**
+ * A request's CSR, parsed and checked against it before anything is sent: its signature, its names (exactly the
+ * identifiers), its key type (the one asked for, if any), and no `reuseKey` beside it.
+ *
+ * @throws CertkeeperError INVALID_CSR or INVALID_OPTION.
+ */
+async function requestCsr(
+  request: EnsureRequest,
+  identifiers: readonly Identifier[],
+): Promise<{ csr: RequestCsr; keyType: CertificateKeyType }> {
+  const parsed = await parseCsr(request.csr!);
+  assertCsrMatchesIdentifiers(parsed, identifiers);
+  if (request.reuseKey || (request.keyType && request.keyType !== parsed.publicKeyType))
+    throw new CertkeeperError(
+      ErrorCodes.INVALID_OPTION,
+      request.reuseKey
+        ? 'reuseKey was asked for with a CSR: the CSR names the key, which certkeeper does not hold; nothing was ordered.'
+        : `The CSR's key is ${parsed.publicKeyType}, but ${request.keyType} was asked for; nothing was ordered.`,
+      { hint: 'give the CSR alone: its key is the certificate’s key.' },
+    );
+  return {
+    csr: { der: Buffer.from(parsed.der).toString('base64url'), spkiSha256: parsed.spkiSha256 },
+    keyType: parsed.publicKeyType,
+  };
 }

@@ -15,6 +15,7 @@ import { leaseHolderId, type Store, StoreToken } from '@certkeeper/store';
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
 import { AccountRegistry } from './account-registry.js';
 import { CertificateManager } from './certificate-manager.js';
+import { DryRun } from './dry-run.js';
 import { leaseWaitProgress, ManagerEventEmitter } from './events.js';
 import { CertkeeperMetrics } from './metrics.js';
 import type { ManagerOptions } from './options.js';
@@ -106,6 +107,16 @@ export function createCertkeeperContainer(
         clock,
         logger,
         metrics,
+        new DryRun(
+          options.directoryUrl,
+          accounts,
+          c.resolve(SolversToken),
+          clock,
+          logger,
+          options.polling,
+          redactor,
+          (progress) => events.emit('progress', progress),
+        ),
         events,
       );
     }),

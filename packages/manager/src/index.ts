@@ -4,6 +4,7 @@ export * from './certificate-manager.js';
 export * from './certificate-revocation.js';
 export * from './client-options.js';
 export * from './container.js';
+export * from './dry-run.js';
 export * from './events.js';
 export * from './logger.js';
 export * from './metrics.js';

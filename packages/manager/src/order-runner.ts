@@ -11,13 +11,13 @@ import {
   processSecretRedactor,
   runOrder,
   type SecretRedactor,
-  solverCanProve,
 } from '@certkeeper/core';
 import { finishedOrderMaterial, type IssueContext, type IssuedMaterial } from '@certkeeper/policy';
 import type { Store } from '@certkeeper/store';
 import type { AccountRegistry } from './account-registry.js';
 import type { OrderProgress } from './events.js';
 import type { CertkeeperMetrics } from './metrics.js';
+import { prepareSolvers, releaseSolvers } from './solver-preparation.js';
 
 /**
  * Runs one order for the coordinator, persisting the state after every step under the certificate's key: a
@@ -56,7 +56,9 @@ export class OrderRunner {
     }
     let revision = stored?.revision ?? 0;
     let state =
-      stored && this.resumable(stored.state, accountUrl, context.replaces) ? stored.state : undefined;
+      stored && this.resumable(stored.state, accountUrl, context.replaces, request.csr?.der)
+        ? stored.state
+        : undefined;
     if (stored && !state) {
       await this.store.deleteOrder(key, stored.revision);
       revision = 0;
@@ -70,7 +72,8 @@ export class OrderRunner {
         directoryUrl: request.directoryUrl,
         accountUrl,
         identifiers: request.identifiers,
-        keyType,
+        // The caller's CSR: finalize sends exactly it, and the state holds no key.
+        ...(request.csr ? { csr: Buffer.from(request.csr.der, 'base64url') } : { keyType }),
         ...(reused ? { certificateKeyPem: reused } : {}),
         ...(request.profile ? { profile: request.profile } : {}),
         ...(context.replaces ? { replaces: context.replaces } : {}),
@@ -96,7 +99,7 @@ export class OrderRunner {
     };
     // Under the certificate's lease, after the coordinator's freshness re-check: only the run that orders takes the
     // solvers' resources (the standalone responder's port), so a herd waiting on one order binds nothing.
-    const releases = await this.prepareSolvers(request.identifiers, context.signal);
+    const releases = await prepareSolvers(this.solvers, request.identifiers, context.signal);
     try {
       const result = await runOrder(
         state,
@@ -132,7 +135,7 @@ export class OrderRunner {
       );
       return {
         certificatePem: result.certificate.pem,
-        keyPem: result.state.certificateKeyPem!,
+        ...(result.state.certificateKeyPem ? { keyPem: result.state.certificateKeyPem } : {}),
         keyType,
         order: { revision, createdAt: result.state.createdAt },
       };
@@ -146,31 +149,8 @@ export class OrderRunner {
       }
       throw error;
     } finally {
-      for (const release of releases.reverse()) await release().catch(() => undefined);
+      await releaseSolvers(releases);
     }
-  }
-
-  /** `prepare` of each solver that may answer for one of the identifiers; what to call to give it all back. */
-  private async prepareSolvers(
-    identifiers: IssueContext['request']['identifiers'],
-    signal: AbortSignal | undefined,
-  ): Promise<Array<() => Promise<void>>> {
-    const releases: Array<() => Promise<void>> = [];
-    try {
-      for (const solver of this.solvers) {
-        if (!solver.prepare) continue;
-        const useful = identifiers.some((identifier) => {
-          const wildcard = identifier.value.startsWith('*.');
-          const base = wildcard ? { ...identifier, value: identifier.value.slice(2) } : identifier;
-          return solverCanProve(solver, base, wildcard);
-        });
-        if (useful) releases.push(await solver.prepare(signal ? { signal } : {}));
-      }
-    } catch (error) {
-      for (const release of releases.reverse()) await release().catch(() => undefined);
-      throw error;
-    }
-    return releases;
   }
 
   /**
@@ -183,13 +163,18 @@ export class OrderRunner {
     return current.keyPem;
   }
 
-  /** An unfinished order made for the same account and the same `replaces`, with its key. */
-  private resumable(state: OrderState, accountUrl: string, replaces: string | undefined): boolean {
+  /** An unfinished order made for the same account and the same `replaces`, with its key — or with this CSR. */
+  private resumable(
+    state: OrderState,
+    accountUrl: string,
+    replaces: string | undefined,
+    csr: string | undefined,
+  ): boolean {
     return (
       !isFinished(state) &&
       state.accountUrl === accountUrl &&
       state.replaces === replaces &&
-      state.certificateKeyPem !== undefined
+      (csr === undefined ? state.certificateKeyPem !== undefined : state.csr === csr)
     );
   }
 }

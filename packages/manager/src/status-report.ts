@@ -67,6 +67,8 @@ export interface CertificateStatus {
   readonly serialNumberHex?: string;
   readonly profile?: string;
   readonly keyType?: CertificateKeyType;
+  /** Ordered with the caller's own CSR: the private key is the caller's, not in the store. */
+  readonly externalKey?: true;
   readonly renewal?: {
     readonly at: string;
     readonly basis: RenewalBasis;
@@ -294,6 +296,7 @@ function certificateFacts(record: CertificateRecord) {
     notAfter: record.notAfter,
     serialNumberHex: record.serialNumberHex,
     keyType: record.keyType,
+    ...(record.externalKey ? { externalKey: true as const } : {}),
     ...(record.profile ? { profile: record.profile } : {}),
   };
 }

@@ -26,10 +26,23 @@ export interface CertificateRequest {
   /** A renewal certifies the stored certificate's private key again instead of a new one (`--reuse-key`). */
   readonly reuseKey?: boolean;
   /**
+   * The caller's own CSR: the order finalizes with exactly it, and the key stays with the caller (the stored
+   * certificate has no key, `externalKey` instead). `keyType` is then the CSR's key type.
+   */
+  readonly csr?: RequestCsr;
+  /**
    * {@link issuanceFingerprint} of the configuration this request is made with. A failure backoff recorded under
    * another fingerprint no longer defers it (the configuration was fixed); without one, every failure backoff does.
    */
   readonly configFingerprint?: string;
+}
+
+/** A CSR as a request carries it: plain JSON, so a job queue can carry the request too. */
+export interface RequestCsr {
+  /** base64url DER. */
+  readonly der: string;
+  /** SHA-256 of its public key's DER SubjectPublicKeyInfo, hex. */
+  readonly spkiSha256: string;
 }
 
 /**

@@ -110,7 +110,7 @@ export async function storedState(directory: string, directoryUrl: string): Prom
       counted: ledger.filter((event) => event.detail === `serial ${record.serialNumberHex}`).length,
       serial: record.serialNumberHex,
       orders: order ? 1 : 0,
-      matches: certificateMatchesKey(parsed, importCertificateKey(record.keyPem)),
+      matches: certificateMatchesKey(parsed, importCertificateKey(record.keyPem!)),
       names: [...parsed.names].sort(),
       count: certificates.length,
     };

@@ -15,6 +15,7 @@ import { TermsAgreement, terminalTermsIo } from '../runtime/terms-agreement.js';
 import { itemOf, type WorkItem } from '../runtime/work-items.js';
 import { assertWritableDirectory } from '../runtime/writable-directory.js';
 import { parseHookCommand } from '../settings/hook-command.js';
+import { type CsrFile, readCsrFile } from '../settings/read-csr.js';
 import type { CertificateSpec, Settings } from '../settings/settings.js';
 import { type CommandContext, settingsOf } from './context.js';
 
@@ -24,6 +25,10 @@ export interface IssueOptions {
   readonly deployHook?: string;
   /** Renewals (and a forced issue) keep the stored key; remembered in the recipe. */
   readonly reuseKey?: boolean;
+  /** Rehearse against the CA's staging directory (or up to the readiness check): nothing kept. */
+  readonly dryRun?: boolean;
+  /** A CSR file of the user's own: its names are the certificate's, its key stays the user's. */
+  readonly csr?: string;
 }
 
 /**
@@ -32,17 +37,31 @@ export interface IssueOptions {
  */
 export async function issueCommand(
   context: CommandContext,
-  names: readonly string[],
+  given: readonly string[],
   options: IssueOptions,
 ): Promise<ExitCodeValue> {
   const settings = await settingsOf(context);
+  const csr = options.csr ? await csrOf(context, given, options) : undefined;
+  const names = given.length > 0 ? given : (csr?.names ?? []);
+  if (names.length === 0)
+    throw new CertkeeperError(
+      ErrorCodes.INVALID_OPTION,
+      'issue needs the names to certify; nothing was ordered.',
+      {
+        hint: 'give them (certkeeper issue example.com www.example.com), or a CSR whose names they are (certkeeper issue --csr request.pem).',
+      },
+    );
   const configured = configuredFor(settings, names);
-  checkNames(names, {
-    directoryUrl: settings.directoryUrl,
-    profile: configured?.profile ?? settings.profile,
-    maxNames: settings.maxNames,
-    allowMixedScripts: settings.allowMixedScripts || configured?.allowMixedScripts === true,
-  });
+  try {
+    checkNames(names, {
+      directoryUrl: settings.directoryUrl,
+      profile: configured?.profile ?? settings.profile,
+      maxNames: settings.maxNames,
+      allowMixedScripts: settings.allowMixedScripts || configured?.allowMixedScripts === true,
+    });
+  } catch (error) {
+    throw csr && given.length === 0 ? fromCsrFile(error, csr) : error;
+  }
   if (settings.solvers.length === 0)
     throw new CertkeeperError(
       ErrorCodes.CONFIG_INVALID,
@@ -51,7 +70,11 @@ export async function issueCommand(
         hint: 'give --http-standalone, --http-webroot <dir>, --tls-alpn-standalone or --dns <plugin>, or add solvers to the config file (certkeeper init).',
       },
     );
-  const spec = specFor(settings, names, options, context.cwd);
+  const spec = specFor(settings, names, options, context.cwd, csr);
+  if (options.dryRun)
+    return (await import('./dry-run.js')).dryRunCommand(context, settings, 'issue', async () => [
+      itemOf(spec),
+    ]);
   if (spec.output)
     await assertWritableDirectory(spec.output, `output directory of ${names.join(', ')}`, 0o755);
   const reporter = await chooseReporter(context.flags, context);
@@ -140,6 +163,7 @@ function specFor(
   names: readonly string[],
   options: IssueOptions,
   cwd: string,
+  csr: CsrFile | undefined,
 ): CertificateSpec {
   const configured = configuredFor(settings, names);
   const hook = options.deployHook?.trim()
@@ -148,14 +172,68 @@ function specFor(
   const output = options.output ? resolve(cwd, options.output) : configured?.output;
   const profile = configured?.profile ?? settings.profile;
   const renewBeforeMs = configured?.renewBeforeMs ?? settings.renewBeforeMs;
-  const reuseKey = options.reuseKey === true || configured?.reuseKey === true;
+  const reuseKey = !csr && (options.reuseKey === true || configured?.reuseKey === true);
+  // --csr wins over a configured CSR for the same names; either names the key (and so its type).
+  const ownCsr = csr ? { file: csr.file, pem: csr.pem, spkiSha256: csr.spkiSha256 } : configured?.csr;
   return {
     names,
-    keyType: configured?.keyType ?? settings.keyType,
+    keyType: csr?.keyType ?? configured?.keyType ?? settings.keyType,
+    ...(ownCsr ? { csr: ownCsr } : {}),
     ...(profile ? { profile } : {}),
     ...(output ? { output } : {}),
     ...(hook ? { deployHook: hook } : {}),
     ...(renewBeforeMs ? { renewBeforeMs } : {}),
     ...(reuseKey ? { reuseKey } : {}),
   };
+}
+
+/**
+ * `--csr <file>`, read and checked before anything else happens: a CSR names the key, so `--reuse-key` and
+ * `--key-type` do not go with it, and names given beside it must be exactly its names.
+ *
+ * @throws CertkeeperError INVALID_CSR (naming the file) or INVALID_OPTION: exit 2, nothing sent.
+ */
+async function csrOf(
+  context: CommandContext,
+  names: readonly string[],
+  options: IssueOptions,
+): Promise<CsrFile> {
+  const conflicting = options.reuseKey ? '--reuse-key' : context.flags.keyType ? '--key-type' : undefined;
+  if (conflicting)
+    throw new CertkeeperError(
+      ErrorCodes.INVALID_OPTION,
+      `--csr and ${conflicting} do not go together: the CSR names the key, which stays yours (certkeeper never holds it); nothing was ordered.`,
+      { hint: `drop ${conflicting}: the CSR's key is the certificate's key.` },
+    );
+  const csr = await readCsrFile(resolve(context.cwd, options.csr!), '--csr');
+  if (names.length > 0) {
+    let same = false;
+    try {
+      same = identifierSetKey(parseIdentifiers(names)) === identifierSetKey(parseIdentifiers(csr.names));
+    } catch {
+      // Names that do not parse: checkNames says what is wrong with them.
+      return csr;
+    }
+    if (!same)
+      throw new CertkeeperError(
+        ErrorCodes.INVALID_CSR,
+        `The CSR file ${csr.file} (--csr) requests ${csr.names.join(', ')}, not ${names.join(', ')}; nothing was ordered.`,
+        { hint: "give --csr alone (its names are the certificate's), or exactly its names beside it." },
+      );
+  }
+  return csr;
+}
+
+/** A refusal of names that came from a CSR file, saying which file they came from (same code and hint). */
+function fromCsrFile(error: unknown, csr: CsrFile): unknown {
+  if (!CertkeeperError.isInstance(error)) return error;
+  const message = error.message.split('\nNext:')[0];
+  return new CertkeeperError(
+    error.code,
+    `The CSR file ${csr.file} (--csr) requests names that cannot be ordered: ${message}`,
+    {
+      ...(error.hint ? { hint: error.hint } : {}),
+      cause: error,
+    },
+  );
 }

@@ -28,6 +28,7 @@ export async function renewCommand(
     postHook?: string;
     reuseKey?: boolean;
     concurrency?: string;
+    dryRun?: boolean;
   },
   names: readonly string[] = [],
 ): Promise<ExitCodeValue> {
@@ -35,6 +36,12 @@ export async function renewCommand(
   const flagConcurrency =
     options.concurrency !== undefined ? parseConcurrencyFlag(options.concurrency) : undefined;
   const settings = await settingsOf(context);
+  // Every selected certificate, fresh or not, is rehearsed; the pre and post hooks are not run.
+  if (options.dryRun)
+    return (await import('./dry-run.js')).dryRunCommand(context, settings, 'renew', async (runtime) => {
+      const all = await workItems(runtime, settings.certificates);
+      return names.length > 0 ? selectItems(all, names, settings) : all;
+    });
   const sweepHooks = sweepHooksOf(settings, options);
   const reporter = await chooseReporter(context.flags, context);
   const runtime = await openRuntime(settings, {

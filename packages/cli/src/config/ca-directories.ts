@@ -14,6 +14,25 @@ export const CA_DIRECTORIES = {
 
 export type CaAlias = keyof typeof CA_DIRECTORIES;
 
+/**
+ * The staging directory of each public CA that has one: where `--dry-run` issues a certificate that costs nothing
+ * (untrusted roots, separate limits). A staging directory is its own staging. ZeroSSL has none.
+ */
+const STAGING_OF: Readonly<Record<string, CaAlias>> = {
+  [CA_DIRECTORIES.letsencrypt]: 'letsencrypt-staging',
+  [CA_DIRECTORIES['letsencrypt-staging']]: 'letsencrypt-staging',
+  [CA_DIRECTORIES.google]: 'google-staging',
+  [CA_DIRECTORIES['google-staging']]: 'google-staging',
+  [CA_DIRECTORIES.buypass]: 'buypass-staging',
+  [CA_DIRECTORIES['buypass-staging']]: 'buypass-staging',
+};
+
+/** The staging directory URL of a known CA's directory URL; undefined for a CA without one (or unknown). */
+export function stagingDirectoryOf(directoryUrl: string): string | undefined {
+  const alias = STAGING_OF[directoryUrl];
+  return alias ? CA_DIRECTORIES[alias] : undefined;
+}
+
 /** The CA used when neither `--ca` nor `ca.directory` names one (what lego and certbot default to). */
 export const DEFAULT_CA: CaAlias = 'letsencrypt';
 

@@ -106,20 +106,28 @@ const solverSchema = z.discriminatedUnion('type', [
 
 export type SolverConfig = z.infer<typeof solverSchema>;
 
-const certificateSchema = z.strictObject({
-  names: z.array(z.string().min(1)).min(1, { error: 'expected at least one name' }),
-  keyType: keyType.optional(),
-  profile: z.string().min(1).optional(),
-  /** Also write fullchain.pem, privkey.pem (0600), cert.pem and chain.pem here after every issuance. */
-  output: z.string().min(1).optional(),
-  deployHook: command.optional(),
-  /** Accept names with a label that mixes scripts (`аpple.test`: a Cyrillic а); refused by default as homographs. */
-  allowMixedScripts: z.boolean().optional(),
-  /** Renew once less than this remains (`30d` or seconds); an earlier ARI window still wins. */
-  renewBefore: durationSchema.optional(),
-  /** Renewals keep the certificate's private key (for pinned keys, DANE 3 1 1) instead of a new one. */
-  reuseKey: z.boolean().optional(),
-});
+const certificateSchema = z
+  .strictObject({
+    /** Optional with `csr`: the CSR's names are then the certificate's. */
+    names: z.array(z.string().min(1)).min(1, { error: 'expected at least one name' }).optional(),
+    keyType: keyType.optional(),
+    profile: z.string().min(1).optional(),
+    /** Also write fullchain.pem, privkey.pem (0600), cert.pem and chain.pem here after every issuance. */
+    output: z.string().min(1).optional(),
+    deployHook: command.optional(),
+    /** Accept names with a label that mixes scripts (`аpple.test`: a Cyrillic а); refused by default as homographs. */
+    allowMixedScripts: z.boolean().optional(),
+    /** Renew once less than this remains (`30d` or seconds); an earlier ARI window still wins. */
+    renewBefore: durationSchema.optional(),
+    /** Renewals keep the certificate's private key (for pinned keys, DANE 3 1 1) instead of a new one. */
+    reuseKey: z.boolean().optional(),
+    /** A CSR file of your own (PEM or DER): ordered with it, read on every run; its names are the certificate's. */
+    csr: z.string().min(1).optional(),
+  })
+  .refine((certificate) => certificate.names !== undefined || certificate.csr !== undefined, {
+    error: 'expected names (or csr: a CSR file whose names they are)',
+    path: ['names'],
+  });
 
 export type CertificateConfig = z.infer<typeof certificateSchema>;
 
@@ -129,6 +137,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** An alias (letsencrypt, letsencrypt-staging, zerossl, google, buypass, ...) or an https:// URL. */
       directory: z.string().min(1).optional(),
+      /** The CA's staging directory (alias or URL) for --dry-run; default: the known one of a public CA. */
+      staging: z.string().min(1).optional(),
       /** PEM file of CA certificates to trust for the CA's HTTPS (a private CA). */
       caBundle: z.string().min(1).optional(),
       /** PEM file of the roots issued certificates must chain to (e.g. ISRG Root X1 and X2). */

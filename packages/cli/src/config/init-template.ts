@@ -10,6 +10,7 @@ ca:
   # letsencrypt, letsencrypt-staging, zerossl, google, google-staging, buypass, buypass-staging,
   # or the https:// directory URL of any ACME CA. Start with staging; switch when it works.
   directory: letsencrypt-staging
+  # staging: https://acme-test.example.net/directory  # --dry-run issues here (known for letsencrypt, google, buypass)
   # caBundle: /etc/ssl/private-ca.pem     # PEM CA certificates to trust for the CA's HTTPS (a private CA)
   # trustAnchors: /etc/ssl/acme-roots.pem # PEM roots every issued chain must end at (Let's Encrypt: ISRG Root X1, X2)
   # allowInsecureHttp: false              # true only for a local test CA over plain http:// (RFC 8555 wants HTTPS)
@@ -69,6 +70,7 @@ certificates: []
 #    # output: /etc/ssl/example.com       # also copy fullchain.pem, privkey.pem (0600), cert.pem, chain.pem here
 #    # deployHook: [systemctl, reload, nginx]
 #    # renewBefore: 30d
+#  - csr: /etc/ssl/requests/intranet.csr  # a CSR of your own: its names, your key (no privkey.pem is written)
 
 # daemon:                                 # certkeeper run
 #   listen: 127.0.0.1:9464                # status page, /api, /metrics (Prometheus), /healthz; "off" for none

@@ -17,7 +17,7 @@ export interface DeployerOptions {
  * (if any) with these variables — the contract hooks rely on, documented in the README:
  *
  * CERTKEEPER_EVENT (issued|renewed), CERTKEEPER_NAMES (comma-separated), CERTKEEPER_PRIMARY_NAME,
- * CERTKEEPER_CERT_DIR, CERTKEEPER_FULLCHAIN, CERTKEEPER_PRIVKEY, CERTKEEPER_CERT, CERTKEEPER_CHAIN,
+ * CERTKEEPER_CERT_DIR, CERTKEEPER_FULLCHAIN, CERTKEEPER_PRIVKEY (not for an external key), CERTKEEPER_CERT, CERTKEEPER_CHAIN,
  * CERTKEEPER_NOT_AFTER (ISO 8601), CERTKEEPER_SERIAL (hex).
  */
 export class Deployer {
@@ -43,8 +43,10 @@ export class Deployer {
       : certificateFiles(this.options.storeDirectory, record.key);
     const names = spec?.names ?? record.identifiers.map((identifier) => identifier.value);
     const hook = spec?.deployHook ?? this.options.defaultHook;
+    // An external key (the caller's own CSR): no privkey.pem anywhere, and no variable naming one.
+    const privkey = record.keyPem !== undefined ? files.privkey : undefined;
     const base = {
-      files: { fullchain: files.fullchain, privkey: files.privkey },
+      files: { fullchain: files.fullchain, ...(privkey ? { privkey } : {}) },
       wroteOutput: !!spec?.output,
     };
     if (!hook) return base;
@@ -56,7 +58,7 @@ export class Deployer {
         CERTKEEPER_PRIMARY_NAME: names[0] ?? '',
         CERTKEEPER_CERT_DIR: files.directory,
         CERTKEEPER_FULLCHAIN: files.fullchain,
-        CERTKEEPER_PRIVKEY: files.privkey,
+        ...(privkey ? { CERTKEEPER_PRIVKEY: privkey } : {}),
         CERTKEEPER_CERT: files.cert,
         CERTKEEPER_CHAIN: files.chain,
         CERTKEEPER_NOT_AFTER: record.notAfter,

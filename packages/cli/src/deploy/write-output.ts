@@ -7,6 +7,7 @@ import { type CertificateRecord, syncDirectory, writeAndSync } from '@certkeeper
 export interface OutputFiles {
   readonly directory: string;
   readonly fullchain: string;
+  /** Not written for an external key (the caller's own CSR). */
   readonly privkey: string;
   readonly cert: string;
   readonly chain: string;
@@ -35,7 +36,8 @@ export function outputFiles(directory: string): OutputFiles {
   };
 }
 
-function contentsOf(record: CertificateRecord): Record<(typeof PEM_FILES)[number][0], string> {
+/** What each file holds; no privkey.pem for an external key (the caller's own CSR): certkeeper never had it. */
+function contentsOf(record: CertificateRecord): Record<(typeof PEM_FILES)[number][0], string | undefined> {
   const [leaf = '', ...chain] = splitPemChain(record.certificatePem);
   return {
     'privkey.pem': record.keyPem,
@@ -62,7 +64,10 @@ function contentsOf(record: CertificateRecord): Record<(typeof PEM_FILES)[number
 export async function writeOutput(directory: string, record: CertificateRecord): Promise<OutputFiles> {
   const contents = contentsOf(record);
   await switchVersion(directory, record.serialNumberHex.slice(0, 16), async (target) => {
-    for (const [name, mode] of PEM_FILES) await writeAndSync(join(target, name), contents[name], mode);
+    for (const [name, mode] of PEM_FILES) {
+      const content = contents[name];
+      if (content !== undefined) await writeAndSync(join(target, name), content, mode);
+    }
   });
   return outputFiles(directory);
 }
@@ -90,10 +95,13 @@ export async function switchVersion(
     await syncDirectory(versions);
     const previous = (await readlink(join(directory, CURRENT)).catch(() => undefined))?.split('/').at(-1);
     await replaceWithLink(directory, CURRENT, join(VERSIONS, version), drafts, suffix);
-    // Stable names pointing through `current`: already links after the first switch, so nothing happens here.
+    // Stable names pointing through `current`: already links after the first switch, so nothing happens here. A
+    // name the new version lacks (privkey.pem of an external key) goes, rather than lead nowhere.
+    const held = new Set(await readdir(target));
     for (const [name] of PEM_FILES) {
       const wanted = join(CURRENT, name);
-      if ((await readlink(join(directory, name)).catch(() => undefined)) !== wanted)
+      if (!held.has(name)) await rm(join(directory, name), { force: true });
+      else if ((await readlink(join(directory, name)).catch(() => undefined)) !== wanted)
         await replaceWithLink(directory, name, wanted, drafts, suffix);
     }
     await syncDirectory(directory);
@@ -140,8 +148,13 @@ async function dropOldVersions(versions: string, keep: readonly (string | undefi
 export async function outputHolds(directory: string, record: CertificateRecord): Promise<boolean> {
   const contents = contentsOf(record);
   try {
-    for (const [name] of PEM_FILES)
-      if ((await readFile(join(directory, name), 'utf8')) !== contents[name]) return false;
+    for (const [name] of PEM_FILES) {
+      const held = await readFile(join(directory, name), 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT' && contents[name] === undefined) return undefined;
+        throw error;
+      });
+      if (held !== contents[name]) return false;
+    }
     return true;
   } catch {
     return false;

@@ -21,7 +21,9 @@ export function renderCertificates(certificates: readonly CertificateStatus[], n
       ...(first
         ? [
             `  Certificate Path: ${join(first.directory, 'fullchain.pem')}`,
-            `  Private Key Path: ${join(first.directory, 'privkey.pem')}`,
+            certificate.externalKey
+              ? '  Private Key Path: none (the key is yours: the certificate was ordered with your CSR)'
+              : `  Private Key Path: ${join(first.directory, 'privkey.pem')}`,
           ]
         : []),
       ...others.map((set) => `  Also in (${set.role}): ${set.directory}/`),

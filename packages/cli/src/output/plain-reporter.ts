@@ -65,7 +65,7 @@ export class PlainReporter implements Reporter {
       ? ' (deployed again: the last deployment was behind the stored certificate or failed)'
       : '';
     this.line(
-      `${names.join(', ')}: fullchain.pem and privkey.pem in ${dirname(result.files.fullchain)}/${hook}${repaired}`,
+      `${names.join(', ')}: fullchain.pem${result.files.privkey ? ' and privkey.pem' : ' (the key is your own: no privkey.pem)'} in ${dirname(result.files.fullchain)}/${hook}${repaired}`,
     );
   }
 

@@ -3,7 +3,8 @@ import type { EnsureOutcome } from '@certkeeper/policy';
 
 /** What a deploy did for one certificate: where its files are, and the hook's result. */
 export interface DeployResult {
-  readonly files: { readonly fullchain: string; readonly privkey: string };
+  /** `privkey` absent for an external key (the caller's own CSR). */
+  readonly files: { readonly fullchain: string; readonly privkey?: string };
   readonly wroteOutput: boolean;
   readonly hook?: { readonly command: readonly string[]; readonly ms: number };
   /** Nothing was issued: the last deployment was behind the stored certificate (or failed), and was done again. */

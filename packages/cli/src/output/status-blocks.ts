@@ -62,7 +62,9 @@ function block(
     );
 
   if (certificate.notAfter) {
-    const key = certificate.keyType ? `, key ${certificate.keyType}` : '';
+    const key = certificate.keyType
+      ? `, key ${certificate.keyType}${certificate.externalKey ? ' (yours, CSR)' : ''}`
+      : '';
     field(
       'expires',
       `${formatTime(certificate.notAfter)} (${formatDistance(certificate.notAfter, now)})${key}`,

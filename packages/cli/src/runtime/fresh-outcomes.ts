@@ -35,7 +35,11 @@ export async function freshOutcomes(
   try {
     for (const item of items) {
       if (signal?.aborted) break;
-      const request = requestOf(runtime, account.accountUrl, item.request);
+      // A CSR's key digest: a stored certificate for another key (or one of certkeeper's own) is not fresh.
+      const request = {
+        ...requestOf(runtime, account.accountUrl, item.request),
+        ...(item.csr ? { csr: item.csr } : {}),
+      };
       const key = certificateKey(request);
       let stored = await runtime.store.getCertificate(key);
       if (stored?.ariCertId) {

@@ -1,6 +1,7 @@
 import { type CertificateKeyType, CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import type { ManagedCertificateRecord } from '@certkeeper/store';
 import { formatListenAddress, type ListenAddress } from '../settings/listen-address.js';
+import type { CsrSpec } from '../settings/read-csr.js';
 import type { CertificateSpec, Settings, SolverSpec } from '../settings/settings.js';
 
 /**
@@ -41,6 +42,8 @@ export interface IssueRecipe {
   readonly deployHook?: readonly string[];
   /** `issue --reuse-key`: renewals keep the key. */
   readonly reuseKey?: boolean;
+  /** `issue --csr`: the CSR itself (not only its path), so renewals order with it even if the file moves. */
+  readonly csr?: CsrSpec;
   readonly solvers: readonly RecipeSolver[];
 }
 
@@ -57,6 +60,7 @@ export function recipeOf(settings: Settings, spec: CertificateSpec): IssueRecipe
     ...(spec.output ? { output: spec.output } : {}),
     ...(spec.deployHook ? { deployHook: spec.deployHook } : {}),
     ...(spec.reuseKey ? { reuseKey: true } : {}),
+    ...(spec.csr ? { csr: spec.csr } : {}),
     solvers: settings.solvers.map(recipeSolver),
   };
 }
@@ -92,6 +96,7 @@ export function specOfRecipe(recipe: IssueRecipe): CertificateSpec {
     ...(recipe.output ? { output: recipe.output } : {}),
     ...(recipe.deployHook ? { deployHook: recipe.deployHook } : {}),
     ...(recipe.reuseKey ? { reuseKey: true } : {}),
+    ...(recipe.csr ? { csr: recipe.csr } : {}),
   };
 }
 
@@ -160,7 +165,7 @@ export function describeRecipe(recipe: IssueRecipe): string {
   });
   return [
     `issued with: ${scoped.join(' + ') || 'no solver'}`,
-    `key ${recipe.keyType}`,
+    recipe.csr ? `key ${recipe.keyType} of your own (CSR ${recipe.csr.file})` : `key ${recipe.keyType}`,
     ...(recipe.profile ? [`profile ${recipe.profile}`] : []),
     ...(recipe.output ? [`output ${recipe.output}`] : []),
     // The program only: a hook's arguments may carry a token the user typed.

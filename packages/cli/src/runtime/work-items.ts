@@ -1,6 +1,7 @@
 import type { EnsureRequest } from '@certkeeper/manager';
-import { certificateKey } from '@certkeeper/policy';
+import { certificateKey, type RequestCsr } from '@certkeeper/policy';
 import { allCertificates, allManaged } from '@certkeeper/store';
+import { requestCsrOf } from '../settings/read-csr.js';
 import type { CertificateSpec, SolverSpec } from '../settings/settings.js';
 import type { Runtime } from './open-runtime.js';
 import { type IssueRecipe, issueRecipeOf, recipeSolverSpecs, specOfRecipe } from './recipe.js';
@@ -17,6 +18,8 @@ export interface WorkItem {
   readonly recipe?: IssueRecipe;
   /** Why it cannot be ordered as its recipe says (a DNS solver gone from the config): reported as its failure. */
   readonly problem?: unknown;
+  /** The user's own CSR as the freshness gate compares it (its key digest) and the order sends it. */
+  readonly csr?: RequestCsr;
 }
 
 export function itemOf(spec: CertificateSpec): WorkItem {
@@ -29,7 +32,9 @@ export function itemOf(spec: CertificateSpec): WorkItem {
       ...(spec.profile ? { profile: spec.profile } : {}),
       ...(spec.renewBeforeMs ? { renewBeforeMs: spec.renewBeforeMs } : {}),
       ...(spec.reuseKey ? { reuseKey: true } : {}),
+      ...(spec.csr ? { csr: spec.csr.pem } : {}),
     },
+    ...(spec.csr ? { csr: requestCsrOf(spec.csr) } : {}),
   };
 }
 
@@ -75,6 +80,8 @@ async function collectItems(runtime: Runtime, specs: readonly CertificateSpec[])
   }
   for await (const record of allCertificates(runtime.store)) {
     if (configured.has(record.key)) continue;
+    // Its key is the user's (a CSR): only its recipe or configured entry, which hold the CSR, can renew it.
+    if (record.externalKey) continue;
     if (record.directoryUrl !== runtime.settings.directoryUrl || record.accountUrl !== accountUrl) continue;
     items.push({
       names: record.identifiers.map((identifier) => identifier.value),

@@ -11,7 +11,7 @@ import {
 } from '@certkeeper/core';
 import { letsEncryptRateLimits, noRateLimits, rateLimitsFor } from '@certkeeper/policy';
 import { defaultStoreDirectory } from '@certkeeper/store';
-import { CA_DIRECTORIES, DEFAULT_CA, directoryUrlOf } from '../config/ca-directories.js';
+import { CA_DIRECTORIES, DEFAULT_CA, directoryUrlOf, stagingDirectoryOf } from '../config/ca-directories.js';
 import { configInvalid } from '../config/config-error.js';
 import type { CertkeeperConfig } from '../config/config-schema.js';
 import { type ConfigPath, formatPath } from '../config/config-source.js';
@@ -19,6 +19,7 @@ import { type LoadedConfig, loadConfig } from '../config/load-config.js';
 import { resolveSecret } from '../config/secret-reference.js';
 import { DEFAULT_CONCURRENCY } from './concurrency.js';
 import { located, where } from './config-location.js';
+import { withConfiguredCsrs } from './configured-csr.js';
 import { resolveDaemonAuth } from './daemon-auth.js';
 import { durationMs } from './duration.js';
 import type { GlobalFlags } from './global-flags.js';
@@ -72,6 +73,19 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       flags.ca ? '--ca' : at(['ca', 'directory']),
       flags.ca ? undefined : ['ca', 'directory'],
       `expected one of ${Object.keys(CA_DIRECTORIES).join(', ')} or an https:// directory URL${/^http:/i.test(caInput) ? ' (plain http only for a local test CA, with ca.allowInsecureHttp: true)' : ''}, got ${JSON.stringify(caInput)}`,
+    );
+
+  // ca.staging belongs to ca.directory: a --ca naming another CA gets that CA's own staging directory, if any.
+  const stagingInput = flags.ca === undefined ? config.ca?.staging : undefined;
+  const stagingDirectoryUrl =
+    stagingInput === undefined
+      ? stagingDirectoryOf(directoryUrl)
+      : directoryUrlOf(stagingInput, allowInsecureHttp);
+  if (stagingInput !== undefined && !stagingDirectoryUrl)
+    problem(
+      at(['ca', 'staging']),
+      ['ca', 'staging'],
+      `expected one of ${Object.keys(CA_DIRECTORIES).join(', ')} or an https:// directory URL, got ${JSON.stringify(stagingInput)}`,
     );
 
   let caBundle: string | undefined;
@@ -159,7 +173,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
 
   const emails = flags.email ?? ([] as string[]).concat(config.account?.email ?? []);
   const allowMixedScripts = flags.allowMixedScripts === true || config.defaults?.allowMixedScripts === true;
-  const certificates: CertificateSpec[] = (config.certificates ?? []).map((certificate) => {
+  const described: CertificateSpec[] = (config.certificates ?? []).map((certificate) => {
     const kt = certificate.keyType ?? keyType;
     const profile = certificate.profile ?? flags.profile ?? config.defaults?.profile;
     const hook = certificate.deployHook ?? config.defaults?.deployHook;
@@ -167,7 +181,8 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     const renewBefore = certificate.renewBefore ?? config.defaults?.renewBefore;
     const reuseKey = certificate.reuseKey ?? config.defaults?.reuseKey;
     return {
-      names: certificate.names,
+      // Names from the CSR file when only `csr` is given: filled in by withConfiguredCsrs.
+      names: certificate.names ?? [],
       keyType: kt,
       ...(profile ? { profile } : {}),
       ...(certificate.output ? { output: resolve(base, certificate.output) } : {}),
@@ -177,6 +192,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
       ...(reuseKey ? { reuseKey: true } : {}),
     };
   });
+  const certificates = await withConfiguredCsrs(described, config, loaded, base, file);
   assertConfiguredNames(certificates, loaded, file, directoryUrl, config.ca?.maxNames);
   const profile = flags.profile ?? config.defaults?.profile;
   const rateLimitName = config.ca?.rateLimits;
@@ -184,6 +200,7 @@ export async function resolveSettings(flags: GlobalFlags, context: ResolveContex
     ...(file ? { configFile: file } : {}),
     baseDirectory: base,
     directoryUrl,
+    ...(stagingDirectoryUrl ? { stagingDirectoryUrl } : {}),
     ...(caBundle ? { caBundle } : {}),
     ...(trustAnchors ? { trustAnchors } : {}),
     ...(allowInsecureHttp ? { allowInsecureHttp } : {}),

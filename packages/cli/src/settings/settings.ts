@@ -1,6 +1,7 @@
 import type { CertificateKeyType, ExternalAccountBinding } from '@certkeeper/core';
 import type { RateLimitRuleSet } from '@certkeeper/policy';
 import type { ListenAddress } from './listen-address.js';
+import type { CsrSpec } from './read-csr.js';
 
 /** A certificate to keep: from the config file, or from `issue <names…>`. */
 export interface CertificateSpec {
@@ -16,6 +17,8 @@ export interface CertificateSpec {
   readonly renewBeforeMs?: number;
   /** Renewals keep the stored certificate's private key. */
   readonly reuseKey?: boolean;
+  /** The user's own CSR (`--csr`, `certificates[].csr`): ordered with exactly it; the key stays the user's. */
+  readonly csr?: CsrSpec;
 }
 
 /** Where a setting came from, for messages: `file:line:col key` or a flag; `atKey` points at the key itself. */
@@ -54,6 +57,8 @@ export interface Settings {
   /** Relative paths (secret files, outputs) resolve from here: the config file's directory, else the cwd. */
   readonly baseDirectory: string;
   readonly directoryUrl: string;
+  /** Where `--dry-run` may issue: `ca.staging`, else the known staging directory of a public CA; none for others. */
+  readonly stagingDirectoryUrl?: string;
   readonly caBundle?: string;
   /** PEM of the roots issued chains must end at (`ca.trustAnchors`). */
   readonly trustAnchors?: string;

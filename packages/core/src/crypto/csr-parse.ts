@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
 import { canonicalIdentifier } from '../identifiers/canonical-identifier.js';
@@ -19,6 +19,10 @@ export interface ParsedCsr {
   readonly publicKeyType: CertificateKeyType;
   /** The key the certificate must be issued for. */
   readonly publicKey: KeyObject;
+  /** SHA-256 of the key's DER SubjectPublicKeyInfo, hex: names the key without holding it. */
+  readonly spkiSha256: string;
+  /** The CSR itself, DER (what finalize sends). */
+  readonly der: Uint8Array;
 }
 
 /**
@@ -63,6 +67,10 @@ export async function parseCsr(pemOrDer: string | Uint8Array): Promise<ParsedCsr
     ...(commonName !== undefined ? { commonName } : {}),
     publicKeyType: key.certificateKeyType,
     publicKey,
+    spkiSha256: createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex'),
+    der,
   };
 }
 

@@ -1,7 +1,9 @@
+import { X509Certificate } from 'node:crypto';
 import {
   ariCertificateId,
   CertkeeperError,
   type Clock,
+  describeKey,
   ErrorCodes,
   identifierSetKey,
   importCertificateKey,
@@ -90,14 +92,23 @@ export class IssuanceCommit {
   }
 }
 
-/** The certificate and key a finished order holds, or undefined when it holds none (failed, or an own CSR). */
+/**
+ * The certificate and key a finished order holds, or undefined when it holds none (failed). An order made with the
+ * caller's own CSR holds no key: its key type is the certificate's.
+ */
 export function finishedOrderMaterial(state: OrderState): IssuedMaterial | undefined {
-  if (state.phase !== 'done' || !state.certificate?.pem || !state.certificateKeyPem) return undefined;
-  return {
-    certificatePem: state.certificate.pem,
-    keyPem: state.certificateKeyPem,
-    keyType: importCertificateKey(state.certificateKeyPem).type,
-  };
+  if (state.phase !== 'done' || !state.certificate?.pem) return undefined;
+  if (state.certificateKeyPem)
+    return {
+      certificatePem: state.certificate.pem,
+      keyPem: state.certificateKeyPem,
+      keyType: importCertificateKey(state.certificateKeyPem).type,
+    };
+  const keyType = state.csr
+    ? describeKey(new X509Certificate(parseCertificate(state.certificate.pem).der).publicKey)
+        .certificateKeyType
+    : undefined;
+  return keyType ? { certificatePem: state.certificate.pem, keyType } : undefined;
 }
 
 function certificateRecord(
@@ -121,7 +132,8 @@ function certificateRecord(
     ...(request.profile ? { profile: request.profile } : {}),
     keyType: material.keyType,
     certificatePem: material.certificatePem,
-    keyPem: material.keyPem,
+    ...(material.keyPem !== undefined ? { keyPem: material.keyPem } : {}),
+    ...(request.csr ? { externalKey: { spkiSha256: request.csr.spkiSha256 } } : {}),
     notBefore: leaf.notBefore.toISOString(),
     notAfter: leaf.notAfter.toISOString(),
     serialNumberHex: leaf.serialNumberHex,

@@ -22,7 +22,8 @@ export interface IssueContext {
 
 export interface IssuedMaterial {
   readonly certificatePem: string;
-  readonly keyPem: string;
+  /** Absent for an order made with the caller's own CSR: the key never was certkeeper's. */
+  readonly keyPem?: string;
   readonly keyType: CertificateKeyType;
   /**
    * The finished order, left stored under the key, that holds this certificate and key: its revision and creation

@@ -114,6 +114,14 @@ describe('assessFreshness', () => {
     ['identifiers-changed', { ...stored, identifiers: [{ type: 'dns', value: 'a.example.test' }] }, {}],
     ['key-type-changed', stored, { keyType: 'rsa2048' }],
     ['profile-changed', stored, { profile: 'shortlived' }],
+    // The caller's own CSR: for another key, or a CSR where certkeeper held the key, or the other way round.
+    [
+      'key-changed',
+      { ...stored, keyPem: undefined, externalKey: { spkiSha256: 'aa'.repeat(32) } },
+      { csr: { der: 'MA', spkiSha256: 'bb'.repeat(32) } },
+    ],
+    ['key-changed', stored, { csr: { der: 'MA', spkiSha256: 'bb'.repeat(32) } }],
+    ['key-changed', { ...stored, keyPem: undefined, externalKey: { spkiSha256: 'aa'.repeat(32) } }, {}],
     ['forced', stored, { force: true }],
     ['expired', { ...stored, notAfter: '2026-11-15T00:00:00Z', notBefore: '2026-08-15T00:00:00Z' }, {}],
   ] as const)('is due when %s', (reason, record, changes) => {
@@ -124,5 +132,13 @@ describe('assessFreshness', () => {
         at('2026-12-01T00:00:00Z'),
       ),
     ).toMatchObject({ fresh: false, reason });
+  });
+});
+
+describe('assessFreshness with the caller’s own CSR', () => {
+  it('is fresh when the CSR is for the stored certificate’s key', () => {
+    const external = { ...stored, keyPem: undefined, externalKey: { spkiSha256: 'aa'.repeat(32) } };
+    const csr = { der: 'MA', spkiSha256: 'aa'.repeat(32) };
+    expect(assessFreshness({ ...request, csr }, external, at('2026-12-01T00:00:00Z')).fresh).toBe(true);
   });
 });

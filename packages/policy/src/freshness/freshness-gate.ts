@@ -9,6 +9,8 @@ export type DueReason =
   | 'renewal-time'
   | 'identifiers-changed'
   | 'key-type-changed'
+  /** The stored certificate's key is not the one asked for: another CSR, or a CSR's key vs one of certkeeper's own. */
+  | 'key-changed'
   | 'profile-changed'
   | 'revoked'
   | 'forced'
@@ -55,6 +57,17 @@ export function assessFreshness(
       fresh: false,
       reason: 'key-type-changed',
       explanation: `the stored key is ${stored.keyType}, ${requestedKeyType(request)} was asked for`,
+    };
+  }
+  if ((stored.externalKey?.spkiSha256 ?? '') !== (request.csr?.spkiSha256 ?? '')) {
+    return {
+      fresh: false,
+      reason: 'key-changed',
+      explanation: request.csr
+        ? stored.externalKey
+          ? "the CSR's key is not the stored certificate's"
+          : "the stored certificate's key is certkeeper's own, the CSR's key was asked for"
+        : "the stored certificate's key is the caller's own (a CSR); a key of certkeeper's own was asked for",
     };
   }
   if ((stored.profile ?? '') !== (request.profile ?? '')) {

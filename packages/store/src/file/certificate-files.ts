@@ -20,7 +20,7 @@ export interface CertificateFilePaths {
   readonly directory: string;
   /** Leaf certificate followed by the chain (what nginx `ssl_certificate` and most servers want). Mode 0644. */
   readonly fullchain: string;
-  /** The private key. Mode 0600. */
+  /** The private key. Mode 0600. Absent from a version whose key is external (`CertificateRecord.externalKey`). */
   readonly privkey: string;
   /** The leaf certificate alone. Mode 0644. */
   readonly cert: string;
@@ -119,7 +119,10 @@ export class CertificateFiles {
       const [leaf = '', ...chain] = record.certificatePem.match(pemBlock) ?? [];
       await Promise.all([
         writeAndSync(join(target, 'record.json'), JSON.stringify(record), 0o600),
-        writeAndSync(join(target, 'privkey.pem'), record.keyPem, 0o600),
+        // An external key (the caller's own CSR) has no privkey.pem: the new version simply holds none.
+        ...(record.keyPem !== undefined
+          ? [writeAndSync(join(target, 'privkey.pem'), record.keyPem, 0o600)]
+          : []),
         writeAndSync(join(target, 'fullchain.pem'), record.certificatePem, 0o644),
         writeAndSync(join(target, 'cert.pem'), leaf, 0o644),
         writeAndSync(join(target, 'chain.pem'), chain.join(''), 0o644),

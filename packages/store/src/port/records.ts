@@ -42,8 +42,13 @@ export interface CertificateRecord {
   readonly profile?: string;
   readonly keyType: CertificateKeyType;
   readonly certificatePem: string;
-  /** A secret. */
-  readonly keyPem: string;
+  /** A secret. Absent when the key stays with the caller (ordered with the caller's own CSR: `externalKey`). */
+  readonly keyPem?: string;
+  /**
+   * Ordered with the caller's own CSR: certkeeper never held the private key, and no `privkey.pem` is written. The
+   * digest (SHA-256 of the key's DER SubjectPublicKeyInfo, hex) tells a renewal whether its CSR is for the same key.
+   */
+  readonly externalKey?: { readonly spkiSha256: string };
   readonly notBefore: string;
   readonly notAfter: string;
   readonly serialNumberHex: string;
