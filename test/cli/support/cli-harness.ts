@@ -2,7 +2,7 @@
 // against a private Pebble behind the testkit's fault-injection proxy (so a test can prove what was — or was
 // not — sent to the CA).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,10 +29,12 @@ export async function ensureCliBuilt(): Promise<void> {
   for (let waited = 0; ; waited += 200) {
     try {
       await mkdir(lock);
+      await writeFile(join(lock, 'pid'), String(process.pid));
       break;
     } catch {
-      const info = await stat(lock).catch(() => undefined);
-      if (info && Date.now() - info.mtimeMs > 180_000) await rm(lock, { recursive: true, force: true });
+      // A lock whose holder is gone (a test run killed while it held it) is taken over at once: waiting out its age
+      // outlasted the first test file's beforeAll.
+      if (await lockHolderGone(lock)) await rm(lock, { recursive: true, force: true });
       if (waited > 180_000) throw new Error(`the CLI build lock ${lock} stayed taken for 3 minutes`);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -53,6 +55,22 @@ export async function ensureCliBuilt(): Promise<void> {
 }
 
 const pagePath = join(repoRoot, 'packages/web/dist/page/manifest.json');
+
+/** The build lock's holder no longer runs, or the lock is older than any build takes (3 minutes). */
+async function lockHolderGone(lock: string): Promise<boolean> {
+  const info = await stat(lock).catch(() => undefined);
+  if (!info) return false;
+  if (Date.now() - info.mtimeMs > 180_000) return true;
+  const pid = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
+  // No pid yet: the holder is between mkdir and writing it; give it a second.
+  if (!pid) return Date.now() - info.mtimeMs > 1000;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 /** The source directories the CLI's bundle is made from: every workspace package's and plugin's `src`, and the bundler. */
 async function bundledSources(): Promise<string[]> {
