@@ -111,18 +111,9 @@ export class CertificateManager {
    */
   async ensure(request: EnsureRequest, options: EnsureOptions = {}): Promise<EnsureOutcome> {
     const { signal, suspendWaitsLongerThanMs } = options;
-    const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
-    // Before any request, the account's registration included: an order the CA is known to refuse.
-    assertKnownCaProfileRules({
-      directoryUrl: this.options.directoryUrl,
-      identifiers,
-      profile: request.profile,
-    });
-    await this.preflight(identifiers);
-    const csr = request.csr === undefined ? undefined : await requestCsr(request, identifiers);
+    const { identifiers, csr, keyType } = await this.checkedRequest(request);
     // Registration may be shared with other callers: this caller stops waiting on its signal, the others go on.
     const { accountUrl } = await abortable(this.accounts.client(), signal, 'Loading the ACME account');
-    const keyType = csr?.keyType ?? request.keyType ?? this.options.keyType ?? 'ec256';
     const subject = {
       directoryUrl: this.options.directoryUrl,
       accountUrl,
@@ -174,15 +165,7 @@ export class CertificateManager {
     scope: DryRunScope,
     signal?: AbortSignal,
   ): Promise<DryRunResult> {
-    const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
-    assertKnownCaProfileRules({
-      directoryUrl: this.options.directoryUrl,
-      identifiers,
-      profile: request.profile,
-    });
-    await this.preflight(identifiers);
-    const csr = request.csr === undefined ? undefined : await requestCsr(request, identifiers);
-    const keyType = csr?.keyType ?? request.keyType ?? this.options.keyType ?? 'ec256';
+    const { identifiers, csr, keyType } = await this.checkedRequest(request);
     return this.rehearsal.run(
       {
         identifiers,
@@ -193,6 +176,24 @@ export class CertificateManager {
       scope,
       signal,
     );
+  }
+
+  /**
+   * What `ensure` and `dryRun` check before any request, the account's registration included: the identifiers, an
+   * order the CA is known to refuse (its profile's rules), a solver for each, the CSR when one is given — and the
+   * key type the order uses (the CSR's, else the request's, else the default).
+   */
+  private async checkedRequest(request: Pick<EnsureRequest, 'identifiers' | 'profile' | 'keyType' | 'csr'>) {
+    const identifiers = parseIdentifiers(request.identifiers).map(({ type, value }) => ({ type, value }));
+    assertKnownCaProfileRules({
+      directoryUrl: this.options.directoryUrl,
+      identifiers,
+      profile: request.profile,
+    });
+    await this.preflight(identifiers);
+    const csr = request.csr === undefined ? undefined : await requestCsr(request, identifiers);
+    const keyType = csr?.keyType ?? request.keyType ?? this.options.keyType ?? 'ec256';
+    return { identifiers, csr, keyType };
   }
 
   /**
