@@ -139,7 +139,17 @@ export async function startOnDemandRig(
   };
 }
 
+/**
+ * A serial number as hex in one form: upper case, without leading zeros. Node's TLS peer certificate drops the DER
+ * sign byte (00) that the store's `serialNumberHex` keeps — for a serial whose first byte is 0x80 or more, half of
+ * them — so the same serial compared as text failed now and then.
+ */
+export function canonicalSerial(hex: string): string {
+  return hex.toUpperCase().replace(/^0+(?=.)/, '');
+}
+
 export interface Handshake {
+  /** {@link canonicalSerial} form. */
   readonly serialNumber: string;
   readonly subjectaltname: string | undefined;
   readonly authorized: boolean;
@@ -158,7 +168,7 @@ export function handshake(
       () => {
         const certificate = socket.getPeerCertificate();
         resolve({
-          serialNumber: certificate.serialNumber,
+          serialNumber: canonicalSerial(certificate.serialNumber),
           subjectaltname: certificate.subjectaltname,
           authorized: socket.authorized,
           alpn: socket.alpnProtocol ?? false,
