@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { normaliseDomain } from '@certkeeper/core';
 import type { CertkeeperConfig, SolverConfig } from '../config/config-schema.js';
 import type { ConfigPath } from '../config/config-source.js';
 import type { LoadedConfig } from '../config/load-config.js';
@@ -91,7 +92,7 @@ export function solverSpecs(
   for (const [index, solver] of (config.solvers ?? []).entries()) {
     const family = solver.type.replace(/-(standalone|webroot)$/, '');
     const whereOf: Where = (key) => located(loaded, key ? ['solvers', index, key] : ['solvers', index]);
-    const domains = solver.domains?.map((domain) => domain.toLowerCase().replace(/^\*\.|\.$/g, ''));
+    const domains = solver.domains?.map(normaliseDomain);
     if (!domains) {
       if (unscoped.has(family)) {
         problem(

@@ -20,7 +20,7 @@ export interface ScopedSolverEntry {
 export function scopeSolvers(entries: readonly ScopedSolverEntry[]): ChallengeSolver[] {
   if (!entries.some((entry) => entry.domains && entry.domains.length > 0))
     return entries.map((entry) => entry.solver);
-  const scopes = entries.map((entry) => (entry.domains ?? []).map(normalise));
+  const scopes = entries.map((entry) => (entry.domains ?? []).map(normaliseDomain));
   const canProve = (index: number, identifier: Identifier, wildcard: boolean) =>
     solverTypes(entries[index]!.solver).some((type) => challengeCanProve(type, identifier, wildcard));
   /** How specifically solver `index` claims the name: the length of its longest matching domain; -1 for none. */
@@ -39,7 +39,8 @@ export function scopeSolvers(entries: readonly ScopedSolverEntry[]): ChallengeSo
   );
 }
 
-function normalise(domain: string): string {
+/** A `domains` entry as it is matched: lower case, without a `*.` prefix or a trailing dot. */
+export function normaliseDomain(domain: string): string {
   return domain.trim().toLowerCase().replace(/^\*\./, '').replace(/\.$/, '');
 }
 
