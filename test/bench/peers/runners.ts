@@ -28,6 +28,9 @@ export interface Runner {
   run(context: RunContext): Promise<Measured>;
 }
 
+/** Extra Node flags for certkeeper's processes only (profiling: `CERTKEEPER_BENCH_NODE_ARGS=--cpu-prof`). */
+const certkeeperNodeArgs = (process.env.CERTKEEPER_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 const env = (context: RunContext, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
   HOME: context.home,
@@ -84,7 +87,7 @@ const certkeeperRenew: Runner = {
   certkeeper: true,
   async run(context) {
     await writeFile(join(context.dir, 'certkeeper.yaml'), certkeeperConfig(context, true));
-    const result = await measure(process.execPath, [cliPath, 'renew'], {
+    const result = await measure(process.execPath, [...certkeeperNodeArgs, cliPath, 'renew'], {
       cwd: context.dir,
       env: env(context),
       rssFile: join(context.dir, 'rss'),
@@ -103,7 +106,7 @@ const certkeeperIssue: Runner = {
     return inSequence(
       context.certificates.map(
         (names) => () =>
-          measure(process.execPath, [cliPath, 'issue', ...names], {
+          measure(process.execPath, [...certkeeperNodeArgs, cliPath, 'issue', ...names], {
             cwd: context.dir,
             env: env(context),
             rssFile: join(context.dir, 'rss'),
