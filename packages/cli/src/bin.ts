@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import { ignoreClosedPipes } from './runtime/closed-pipe.js';
 import { enableModuleCompileCache } from './runtime/compile-cache.js';
 
 // Before anything else loads, so every module after this point comes from the compile cache when it can.
 enableModuleCompileCache();
+ignoreClosedPipes();
 const { main } = await import('./main.js');
 const code = await main(process.argv);
 process.exitCode = code;
