@@ -115,6 +115,7 @@ export class FileStore implements Store {
     for (const sub of [...recordDirectories, 'certificates', '.']) {
       await removeAbandonedDrafts(join(directory, sub));
     }
+    await locks.removeAbandonedDrafts();
     return new FileStore(
       directory,
       certificates,
