@@ -5,6 +5,9 @@
  * versions and nonces folded), divided by the number of certificates.
  *
  *   node --conditions=@certkeeper/source --import tsx test/bench/store-syscalls.ts [--certs 20] [--keep]
+ *
+ * With `--cpu-prof <dir>` it traces nothing and instead runs S3's `renew` `--runs` times under `node --cpu-prof`,
+ * alternating between this tree's CLI and each `--cli <path>` given (another checkout's dist/cli.js, to compare).
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +17,13 @@ import { parseArgs } from 'node:util';
 import { cliPath, ensureCliBuilt, startTestCa, type TestCa } from '../cli/support/cli-harness.js';
 
 const { values: flags } = parseArgs({
-  options: { certs: { type: 'string', default: '20' }, keep: { type: 'boolean', default: false } },
+  options: {
+    certs: { type: 'string', default: '20' },
+    keep: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    cli: { type: 'string', multiple: true, default: [] },
+  },
 });
 const certs = Number(flags.certs);
 const traced =
@@ -38,15 +47,18 @@ solvers:
 ${list}`;
 }
 
-function run(dir: string, args: string[], trace?: string): Promise<number | null> {
+function run(
+  dir: string,
+  args: string[],
+  trace?: string,
+  node: string[] = [],
+  cli = cliPath,
+): Promise<number | null> {
   const [file, argv] = trace
-    ? [
-        'strace',
-        ['-f', '-y', '-qq', '-s', '4096', '-e', traced, '-o', trace, process.execPath, cliPath, ...args],
-      ]
-    : [process.execPath, [cliPath, ...args]];
+    ? ['strace', ['-f', '-y', '-qq', '-s', '4096', '-e', traced, '-o', trace, process.execPath, cli, ...args]]
+    : [process.execPath, [...node, cli, ...args]];
   const child = spawn(file, argv, { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
-  return new Promise((resolve) => child.on('exit', resolve));
+  return new Promise<number | null>((resolve) => child.on('exit', resolve));
 }
 
 const kinds: Record<string, string> = {
@@ -116,11 +128,28 @@ async function summarise(trace: string, store: string, per: number): Promise<str
   return `per certificate: ${kindsLine}\n${paths}`;
 }
 
+/** S3's renew under --cpu-prof, runs alternating between the CLIs; profiles in <dir>/<cli index>-<run>/. */
+async function profile(work: string, ca: TestCa, dir: string): Promise<void> {
+  const clis = [cliPath, ...(flags.cli ?? [])];
+  for (let r = 0; r < Number(flags.runs); r++) {
+    for (const [i, cli] of clis.entries()) {
+      const s3 = join(work, `s3-${i}-${r}`);
+      await mkdir(s3);
+      const names = Array.from({ length: certs }, (_, k) => [`c${k}.p${i}r${r}.bench.test`]);
+      await writeFile(join(s3, 'certkeeper.yaml'), config(ca, names));
+      const out = join(dir, `${i}-${r}`);
+      const code = await run(s3, ['renew'], undefined, ['--cpu-prof', `--cpu-prof-dir=${out}`], cli);
+      console.log(`${cli} run ${r}: exit ${code}, profile in ${out}`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   await ensureCliBuilt();
   const work = await mkdtemp(join(tmpdir(), 'certkeeper-store-syscalls-'));
   const ca = await startTestCa(work);
   try {
+    if (flags['cpu-prof']) return await profile(work, ca, flags['cpu-prof']);
     // One `issue`, the account made by an earlier one.
     const one = join(work, 'issue');
     await mkdir(one);
