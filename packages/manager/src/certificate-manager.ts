@@ -196,17 +196,24 @@ export class CertificateManager {
     return { identifiers, csr, keyType };
   }
 
+  /** The account was found registered: `preflight` no longer checks the contacts. */
+  private accountRegistered = false;
+
   /**
    * The checks of core's `preflight` for one order: every identifier has a solver that can prove it, and — while no
    * account is registered yet, since only registration sends them — the configured contacts are valid.
    */
   private async preflight(identifiers: readonly Identifier[]): Promise<void> {
     const contact = this.options.account?.contact;
-    const registered =
+    // Once registered, the account's record is not read again for this: it is not per certificate (registering
+    // checks the contacts itself in any case).
+    this.accountRegistered ||=
       contact === undefined ||
-      (await this.store.getAccount(this.options.directoryUrl, this.options.account?.name ?? 'default'))
-        ?.accountUrl;
-    preflight({ identifiers, solvers: this.solvers, ...(registered ? {} : { contact }) });
+      Boolean(
+        (await this.store.getAccount(this.options.directoryUrl, this.options.account?.name ?? 'default'))
+          ?.accountUrl,
+      );
+    preflight({ identifiers, solvers: this.solvers, ...(this.accountRegistered ? {} : { contact }) });
   }
 
   /** Keep these certificates fresh in `run()` (the CLI's configured certificates). */

@@ -127,8 +127,8 @@ export class CertificateFiles {
         writeAndSync(join(target, 'cert.pem'), leaf, 0o644),
         writeAndSync(join(target, 'chain.pem'), chain.join(''), 0o644),
       ]);
-      await syncDirectory(target);
-      await syncDirectory(parent);
+      // The version's files and its entry in the parent: both before the switch, in either order.
+      await Promise.all([syncDirectory(target), syncDirectory(parent)]);
       const previous = await readlink(link).catch(() => undefined);
       // A relative target, so the store directory can be moved or mounted elsewhere.
       await symlink(join('.versions', name, version), draftLink);

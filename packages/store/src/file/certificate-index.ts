@@ -31,6 +31,10 @@ interface Loaded {
   offset: number;
   /** Whether the file ends in the middle of a line (a writer killed mid-append): the next append starts a new one. */
   partialTail: boolean;
+  /** The torn last line's text, when there is one. */
+  tail: string;
+  /** The file's size when it was last read. */
+  size: number;
   lines: number;
   readonly entries: Map<string, IndexEntry>;
 }
@@ -90,6 +94,19 @@ export class CertificateIndex {
     return (await this.locks.withLock('certificate index', () => this.refreshOrRebuild())).entries;
   }
 
+  /**
+   * The keys of these certificate directory names, as far as the log knows them (nothing when there is no log;
+   * never rebuilt for this). A name is derived from its key ({@link certificateDirectoryName}), so a listing can
+   * take a key from here instead of reading the certificate's record for it.
+   */
+  async keysOf(names: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const wanted = new Set(names);
+    const keys = new Map<string, string>();
+    for (const [key, entry] of (await this.refresh())?.entries ?? [])
+      if (wanted.has(entry.name) && certificateDirectoryName(key) === entry.name) keys.set(entry.name, key);
+    return keys;
+  }
+
   private append(line: IndexLine): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ line: `${JSON.stringify(line)}\n`, resolve, reject });
@@ -111,23 +128,34 @@ export class CertificateIndex {
     this.flushing = undefined;
   }
 
-  /** Under the lock: append the batch durably, then compact when the log has grown past twice the live entries. */
+  /**
+   * Under the lock: append the batch durably, then compact when the log has grown past twice the live entries.
+   * The append is fsync'd through its own handle (`flush`); what it added is applied from memory, not read back.
+   */
   private async write(batch: readonly Queued[]): Promise<void> {
     const loaded = await this.refreshOrRebuild();
+    const { offset, size } = loaded;
     const text = (loaded.partialTail ? '\n' : '') + batch.map((item) => item.line).join('');
     try {
-      await appendFile(this.path, text, { mode: 0o600 });
-      const handle = await open(this.path, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await appendFile(this.path, text, { mode: 0o600, flush: true });
     } catch (error) {
       throw storeIoError('appending to the certificate index', this.path, error);
     }
-    const after = await this.refresh();
-    if (after && after.lines > 2 * after.entries.size + 1000) await this.compact(after.entries);
+    // As a read on from `offset` would: a torn tail, now ended by our newline, counts as a line, then ours.
+    await this.whileReading(async () => {
+      // A reader that read on since has applied the lines already.
+      if (this.loaded !== loaded || loaded.offset !== offset || loaded.size !== size) return;
+      for (const line of [...(loaded.partialTail ? [loaded.tail] : []), ...batch.map((item) => item.line)]) {
+        loaded.lines += 1;
+        apply(loaded.entries, line.endsWith('\n') ? line.slice(0, -1) : line);
+      }
+      loaded.offset = loaded.size + Buffer.byteLength(text);
+      loaded.size = loaded.offset;
+      loaded.partialTail = false;
+      loaded.tail = '';
+    });
+    if (this.loaded === loaded && loaded.lines > 2 * loaded.entries.size + 1000)
+      await this.compact(loaded.entries);
   }
 
   /** Under the lock: the log as it is, rebuilt from the certificate files first when there is none. */
@@ -162,7 +190,12 @@ export class CertificateIndex {
 
   /** Bring the in-memory entries up to the file; `undefined` when there is no index file. */
   private refresh(): Promise<Loaded | undefined> {
-    const next = this.reading.then(() => this.readOn());
+    return this.whileReading(() => this.readOn());
+  }
+
+  /** Reads of the log (and changes to what was read) run one after the other. */
+  private whileReading<T>(read: () => Promise<T>): Promise<T> {
+    const next = this.reading.then(read);
     this.reading = next.catch(() => {});
     return next;
   }
@@ -183,7 +216,15 @@ export class CertificateIndex {
       let loaded = this.loaded;
       // Compaction renames a new file over the log, with a new generation in its first line: read from the start.
       if (!loaded || loaded.generation !== generation || size < loaded.offset)
-        loaded = { generation, offset: 0, partialTail: false, lines: 0, entries: new Map() };
+        loaded = {
+          generation,
+          offset: 0,
+          partialTail: false,
+          tail: '',
+          size: 0,
+          lines: 0,
+          entries: new Map(),
+        };
       if (size > loaded.offset) {
         const buffer = Buffer.alloc(size - loaded.offset);
         await handle.read(buffer, 0, buffer.length, loaded.offset);
@@ -195,7 +236,9 @@ export class CertificateIndex {
         }
         loaded.offset += end;
         loaded.partialTail = end < buffer.length;
+        loaded.tail = buffer.toString('utf8', end);
       }
+      loaded.size = size;
       this.loaded = loaded;
       return loaded;
     } catch (error) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -82,5 +82,34 @@ describe('FileLocks', () => {
     const old = new Date(Date.now() - 10_000);
     await utimes(lockPath('x'), old, old);
     await new FileLocks(directory, { timeoutMs: 1_000 }).withLock('x', async () => {});
+  });
+
+  it("a holder whose lock was taken over meanwhile (it stalled past staleMs) leaves the new holder's lock in place", async () => {
+    const locks = new FileLocks(directory);
+    const fresh = planted(process.pid).replace('someone-else', 'the-new-holder');
+    await locks.withLock('x', async () => {
+      // Broken and taken by another process while we held it.
+      await unlink(lockPath('x'));
+      await writeFile(lockPath('x'), fresh);
+    });
+    expect(await readFile(lockPath('x'), 'utf8')).toBe(fresh);
+    // Our own draft is gone: only the other holder's lock is left.
+    expect(await readdir(directory)).toEqual([`${hashedName('x')}.lock`]);
+  });
+
+  it('removes the drafts of holders killed inside their critical section once they are old, and nothing else', async () => {
+    const name = hashedName('x');
+    const old = new Date(Date.now() - 60 * 60_000);
+    for (const file of [
+      `${name}.lock.0123456789abcdef`,
+      `${name}.lock.break.0123456789abcdef`,
+      `${name}.lock`,
+    ]) {
+      await writeFile(join(directory, file), planted(1));
+      await utimes(join(directory, file), old, old);
+    }
+    await writeFile(join(directory, `${name}.lock.fedcba9876543210`), planted(1));
+    await new FileLocks(directory).removeAbandonedDrafts();
+    expect((await readdir(directory)).sort()).toEqual([`${name}.lock`, `${name}.lock.fedcba9876543210`]);
   });
 });

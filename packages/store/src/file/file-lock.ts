@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import { describeLeaseHolder, leaseHolderId, leaseHolderIsDead } from '../lease/lease-holder.js';
+import { abandonedAfterMs, readSmallFile } from './durable-fs.js';
 import { hashedName } from './safe-name.js';
 import { errnoCode, storeIoError } from './store-io-error.js';
 
@@ -25,6 +26,9 @@ interface LockOwner {
 
 let processHolder: string | undefined;
 
+/** A lock's draft (`<hash>.lock.<nonce>`) or a stale-breaker's (`<hash>.lock.break.<nonce>`). */
+const lockDraft = /^[0-9a-f]{40}\.lock\.(?:break\.)?[0-9a-f]{16}$/;
+
 /**
  * Short critical sections shared by every process using one store directory (a daemon and a cron `renew`).
  *
@@ -34,7 +38,9 @@ let processHolder: string | undefined;
  * proper-lockfile's mtime-only staleness would stall the next
  * process for its whole stale period after every crash, and it throws from a timer when it cannot refresh.
  * Two processes breaking the same stale lock are serialised by a second, short-lived `.break` lock, so neither
- * removes the fresh lock the other just took. Callers in this process queue in memory first, so they never
+ * removes the fresh lock the other just took. The holder keeps the draft it linked from until it releases: while
+ * the lock is its own, the two names are one file with two links, so release checks one link count (lstat)
+ * instead of reading the lock back. Callers in this process queue in memory first, so they never
  * poll against each other.
  */
 export class FileLocks {
@@ -77,13 +83,17 @@ export class FileLocks {
       nonce: randomBytes(8).toString('hex'),
       at: Date.now(),
     };
-    const draft = `${path}.${owner.nonce}`;
+    const draft = draftOf(path, owner);
+    let held = false;
     try {
       // Not fsync'd: a lock is not state. After a power loss every lock is stale anyway.
       await writeFile(draft, JSON.stringify(owner), { mode: 0o600 });
       const started = Date.now();
       for (let attempt = 0; ; attempt += 1) {
-        if (await tryLink(draft, path)) return owner;
+        if (await tryLink(draft, path)) {
+          held = true;
+          return owner;
+        }
         const holder = await readOwner(path);
         if (holder === 'absent') continue;
         if (await this.isStale(path, holder)) {
@@ -97,14 +107,36 @@ export class FileLocks {
       if (CertkeeperError.isInstance(error)) throw error;
       throw storeIoError(`taking the lock "${name}"`, path, error);
     } finally {
-      await unlink(draft).catch(() => {});
+      // Held, the draft stays until release: its link count says whether the lock is still ours.
+      if (!held) await unlink(draft).catch(() => {});
     }
   }
 
   private async release(path: string, owner: LockOwner): Promise<void> {
-    const holder = await readOwner(path).catch(() => 'absent' as const);
-    // Only remove our own lock: if we stalled past staleMs, another process may hold it now.
-    if (typeof holder === 'object' && holder?.nonce === owner.nonce) await unlink(path).catch(() => {});
+    const draft = draftOf(path, owner);
+    // Only remove our own lock: if we stalled past staleMs, another process may have broken it (and taken it).
+    // The lock and our draft are one file (link(2)) as long as nobody removed the lock: two links.
+    const links = await lstat(draft).then(
+      (info) => info.nlink,
+      () => 0,
+    );
+    if (links >= 2) await unlink(path).catch(() => {});
+    await unlink(draft).catch(() => {});
+  }
+
+  /**
+   * Drafts left by processes killed while they held a lock (or were taking one): a lock is held for milliseconds
+   * and taken over after staleMs, so a draft this old belongs to no live holder. Its lock, if any, stays until it
+   * is taken over as usual.
+   */
+  async removeAbandonedDrafts(): Promise<void> {
+    const cutoff = Date.now() - abandonedAfterMs;
+    for (const name of await readdir(this.directory).catch(() => [] as string[])) {
+      if (!lockDraft.test(name)) continue;
+      const path = join(this.directory, name);
+      const info = await lstat(path).catch(() => undefined);
+      if (info && info.mtimeMs < cutoff) await unlink(path).catch(() => {});
+    }
   }
 
   private async isStale(path: string, holder: LockOwner | undefined): Promise<boolean> {
@@ -154,6 +186,11 @@ export class FileLocks {
   }
 }
 
+/** The file a lock is linked from, named by its owner's nonce; it lives as long as the lock is held. */
+function draftOf(path: string, owner: LockOwner): string {
+  return `${path}.${owner.nonce}`;
+}
+
 async function tryLink(from: string, to: string): Promise<boolean> {
   try {
     await link(from, to);
@@ -168,7 +205,7 @@ async function tryLink(from: string, to: string): Promise<boolean> {
 async function readOwner(path: string): Promise<LockOwner | undefined | 'absent'> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readSmallFile(path);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return 'absent';
     throw error;

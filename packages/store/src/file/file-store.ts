@@ -80,14 +80,15 @@ export class FileStore implements Store {
     private readonly locks: FileLocks,
   ) {
     this.orders = new OrderFiles(join(directory, 'orders'), locks);
+    this.index = new CertificateIndex(join(directory, 'certificate-index.jsonl'), certificates, locks);
     this.certificateKeys = new SortedKeyListing(
       join(directory, 'certificates'),
       'certificates',
       () => certificates.names(),
       (name) => this.certificateKeyOf(name),
+      (names) => this.index.keysOf(names),
     );
     this.managed = new ManagedFiles(join(directory, 'managed'));
-    this.index = new CertificateIndex(join(directory, 'certificate-index.jsonl'), certificates, locks);
     this.due = new DueCertificates(certificates, this.index, locks);
   }
 
@@ -115,6 +116,7 @@ export class FileStore implements Store {
     for (const sub of [...recordDirectories, 'certificates', '.']) {
       await removeAbandonedDrafts(join(directory, sub));
     }
+    await locks.removeAbandonedDrafts();
     return new FileStore(
       directory,
       certificates,

@@ -20,6 +20,8 @@ export class SortedKeyListing {
     private readonly names: () => Promise<string[]>,
     /** The key a name holds; `undefined` skips it (gone, or not a record of ours). */
     private readonly keyOf: (name: string) => Promise<string | undefined>,
+    /** The keys of these names known without reading each record (the certificate index), asked once per listing. */
+    private readonly knownKeys?: (names: readonly string[]) => Promise<ReadonlyMap<string, string>>,
   ) {}
 
   /** The keys of one page, in key order. */
@@ -34,7 +36,12 @@ export class SortedKeyListing {
     const listedAt = BigInt(Date.now()) * 1_000_000n;
     if (this.listing?.mtimeNs === mtimeNs) return this.listing.keys;
     const keys: string[] = [];
-    for (const name of await this.names()) {
+    const names = await this.names();
+    const unknown = names.filter((name) => !this.keysByName.has(name));
+    if (this.knownKeys && unknown.length > 0) {
+      for (const [name, key] of await this.knownKeys(unknown)) this.keysByName.set(name, key);
+    }
+    for (const name of names) {
       const key = await this.rememberedKeyOf(name);
       if (key !== undefined) keys.push(key);
     }
