@@ -5,6 +5,7 @@ export * from './crypto/index.js';
 export * from './engine/abandon-order.js';
 export * from './engine/challenge-capability.js';
 export * from './engine/challenge-solver.js';
+export * from './engine/checkpoint.js';
 export { defaultPollPolicy, type EngineDeps, type PollPolicy } from './engine/engine-deps.js';
 export { failureFromError, OrderFailedError, OrderSuspendedError } from './engine/failure.js';
 export * from './engine/order-state.js';

@@ -2,6 +2,7 @@ import {
   CertkeeperError,
   type ChallengeSolver,
   type Clock,
+  checkpointNeeded,
   ErrorCodes,
   isFinished,
   type Logger,
@@ -11,6 +12,7 @@ import {
   processSecretRedactor,
   runOrder,
   type SecretRedactor,
+  type StepResult,
 } from '@certkeeper/core';
 import { finishedOrderMaterial, type IssueContext, type IssuedMaterial } from '@certkeeper/policy';
 import type { Store } from '@certkeeper/store';
@@ -83,7 +85,16 @@ export class OrderRunner {
     }
     let created = state.orderUrl !== undefined;
     let written: OrderState | undefined;
-    const persist = async (next: OrderState) => {
+    // The state as the store holds it: the resumed one, then each we write.
+    let durable: OrderState | undefined = stored && state === stored.state ? stored.state : undefined;
+    const persist = async (next: OrderState, then?: StepResult['next']) => {
+      // Only what a resumed run could not find again is written before the next step (every step's write was a
+      // lock, a compare-and-set and two fsyncs); a wait the caller hands back (suspends) is always written.
+      const suspends =
+        then?.type === 'wait' &&
+        suspendWaitsLongerThanMs !== undefined &&
+        then.until.getTime() - this.clock.now().getTime() > suspendWaitsLongerThanMs;
+      if (!suspends && !checkpointNeeded(durable, next, then, this.clock.now())) return;
       // A failed order's error text is scrubbed of secrets before it is stored.
       const state = next.failure ? { ...next, failure: this.redactor.redactValue(next.failure) } : next;
       const record = await this.store.putOrder(
@@ -92,6 +103,7 @@ export class OrderRunner {
       );
       revision = record.revision;
       written = next;
+      durable = next;
       if (!created && next.orderUrl) {
         created = true;
         await context.onOrderCreated();

@@ -12,8 +12,12 @@ import { runStep } from './step.js';
 import type { StepResult } from './step-result.js';
 
 export interface RunOrderOptions {
-  /** Called with every new state before the next step runs: persist it here to survive a crash. */
-  readonly onState?: (state: OrderState) => Promise<void> | void;
+  /**
+   * Called with every new state before the next step runs, and with what comes next (absent for an abandoned
+   * order's last state): persist it here to survive a crash — every state, or those `checkpointNeeded` says a
+   * resumed run could not find again.
+   */
+  readonly onState?: (state: OrderState, next?: StepResult['next']) => Promise<void> | void;
   /** Called after every step with what comes next (for progress displays: a wait's reason names lagging servers). */
   readonly onStep?: (result: StepResult) => void;
   /**
@@ -109,7 +113,7 @@ export async function runOrder(
     }
     retries = 0;
     state = result.state;
-    await options.onState?.(state);
+    await options.onState?.(state, result.next);
     options.onStep?.(result);
     switch (result.next.type) {
       case 'continue':
