@@ -1,11 +1,20 @@
 import { createRequire } from 'node:module';
+import type * as Asn1Schema from '@peculiar/asn1-schema';
+import type * as Asn1X509 from '@peculiar/asn1-x509';
 import type * as X509 from '@peculiar/x509';
 
 export type { X509 };
 
+/** @peculiar/asn1-schema and @peculiar/asn1-x509: the ASN.1 layer under x509, for reading certificates in one pass. */
+export interface Asn1 {
+  readonly schema: typeof Asn1Schema;
+  readonly x509: typeof Asn1X509;
+}
+
 const require = createRequire(import.meta.url);
 let loaded: typeof X509 | undefined;
 let loading: Promise<typeof X509> | undefined;
+let asn1Loaded: Asn1 | undefined;
 
 /**
  * @peculiar/x509, loaded on first use. Loading it (with the reflect-metadata polyfill its tsyringe needs first)
@@ -34,7 +43,26 @@ export function loadX509(): Promise<typeof X509> {
     const namespace = (await import('@peculiar/x509')) as typeof X509 & { default?: typeof X509 };
     // The CommonJS build is what Node and the CLI's bundle import: its exports object is the default export.
     loaded ??= namespace.default ?? namespace;
+    const [schema, asn1x509] = await Promise.all([
+      import('@peculiar/asn1-schema') as Promise<typeof Asn1Schema & { default?: typeof Asn1Schema }>,
+      import('@peculiar/asn1-x509') as Promise<typeof Asn1X509 & { default?: typeof Asn1X509 }>,
+    ]);
+    asn1Loaded ??= { schema: schema.default ?? schema, x509: asn1x509.default ?? asn1x509 };
     return loaded;
   })();
   return loading;
+}
+
+/**
+ * The ASN.1 layer under x509 (its CommonJS builds, as x509 uses them), loaded with it by {@link loadX509}, else
+ * required here. Certificates are read with it directly: x509's X509Certificate builds an object for every
+ * extension a certificate has and re-encodes each to parse it again, several times the cost of the one parse that
+ * gives all certkeeper reads (issue 13).
+ */
+export function asn1(): Asn1 {
+  asn1Loaded ??= {
+    schema: require('@peculiar/asn1-schema') as typeof Asn1Schema,
+    x509: require('@peculiar/asn1-x509') as typeof Asn1X509,
+  };
+  return asn1Loaded;
 }
