@@ -1,14 +1,19 @@
 import { createRequire } from 'node:module';
+import type * as Asn1Csr from '@peculiar/asn1-csr';
 import type * as Asn1Schema from '@peculiar/asn1-schema';
 import type * as Asn1X509 from '@peculiar/asn1-x509';
 import type * as X509 from '@peculiar/x509';
 
 export type { X509 };
 
-/** @peculiar/asn1-schema and @peculiar/asn1-x509: the ASN.1 layer under x509, for reading certificates in one pass. */
+/**
+ * @peculiar/asn1-schema, -x509 and -csr: the ASN.1 layer under x509, for reading certificates in one pass and
+ * writing CSRs directly.
+ */
 export interface Asn1 {
   readonly schema: typeof Asn1Schema;
   readonly x509: typeof Asn1X509;
+  readonly csr: typeof Asn1Csr;
 }
 
 const require = createRequire(import.meta.url);
@@ -43,11 +48,16 @@ export function loadX509(): Promise<typeof X509> {
     const namespace = (await import('@peculiar/x509')) as typeof X509 & { default?: typeof X509 };
     // The CommonJS build is what Node and the CLI's bundle import: its exports object is the default export.
     loaded ??= namespace.default ?? namespace;
-    const [schema, asn1x509] = await Promise.all([
+    const [schema, asn1x509, csr] = await Promise.all([
       import('@peculiar/asn1-schema') as Promise<typeof Asn1Schema & { default?: typeof Asn1Schema }>,
       import('@peculiar/asn1-x509') as Promise<typeof Asn1X509 & { default?: typeof Asn1X509 }>,
+      import('@peculiar/asn1-csr') as Promise<typeof Asn1Csr & { default?: typeof Asn1Csr }>,
     ]);
-    asn1Loaded ??= { schema: schema.default ?? schema, x509: asn1x509.default ?? asn1x509 };
+    asn1Loaded ??= {
+      schema: schema.default ?? schema,
+      x509: asn1x509.default ?? asn1x509,
+      csr: csr.default ?? csr,
+    };
     return loaded;
   })();
   return loading;
@@ -55,14 +65,16 @@ export function loadX509(): Promise<typeof X509> {
 
 /**
  * The ASN.1 layer under x509 (its CommonJS builds, as x509 uses them), loaded with it by {@link loadX509}, else
- * required here. Certificates are read with it directly: x509's X509Certificate builds an object for every
- * extension a certificate has and re-encodes each to parse it again, several times the cost of the one parse that
- * gives all certkeeper reads (issue 13).
+ * required here. Certificates are read and CSRs written with it directly: x509's X509Certificate builds an object
+ * for every extension a certificate has and re-encodes each to parse it again, several times the cost of the one
+ * parse that gives all certkeeper reads, and its CSR generator signs through WebCrypto and re-parses its result
+ * (issue 13).
  */
 export function asn1(): Asn1 {
   asn1Loaded ??= {
     schema: require('@peculiar/asn1-schema') as typeof Asn1Schema,
     x509: require('@peculiar/asn1-x509') as typeof Asn1X509,
+    csr: require('@peculiar/asn1-csr') as typeof Asn1Csr,
   };
   return asn1Loaded;
 }
