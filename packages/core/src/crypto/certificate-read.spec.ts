@@ -126,6 +126,18 @@ const edgeCases: [string, () => Promise<string>][] = [
       }),
   ],
   [
+    'control characters (two newlines, a tab), a leading # and every x509 attribute name',
+    () =>
+      issue({
+        subject: [
+          { CN: ['line\nbreak\ttab\nagain'] },
+          { OU: [{ utf8String: '#not hex' }] },
+          { L: ['l'], ST: ['st'], G: ['g'], I: ['i'], SN: ['sn'], T: ['t'] },
+          { DC: ['example'] },
+        ] as unknown as X509.X509CertificateCreateParamsName,
+      }),
+  ],
+  [
     'a multi-valued RDN and an e-mail attribute',
     () => issue({ subject: [{ CN: ['a'], O: ['b'] }, { E: ['x@example.test'] }] }),
   ],

@@ -5,7 +5,7 @@ import { readIpLiteral } from '../identifiers/ip-literal.js';
 import type { CertificateKey } from './certificate-key.js';
 import { type CertificateKeyType, describeKey } from './key-types.js';
 import { encodePem, splitPemChain, toDer } from './pem.js';
-import { asn1, x509 } from './x509.js';
+import { asn1 } from './x509.js';
 
 /** The facts certkeeper needs from a certificate, as plain data. */
 export interface ParsedCertificate {
@@ -119,8 +119,8 @@ function readCertificate(der: Uint8Array, which: string): ParsedCertificate {
 
 /**
  * One parse of the DER with @peculiar/asn1-x509, then only the four extensions certkeeper reads. The values are
- * those @peculiar/x509's X509Certificate gave (it reads the same ASN.1 objects): the names' text is its `Name`'s,
- * SAN values asn1-x509's own GeneralName strings, key identifiers and the serial the hex of their octets. Left
+ * those @peculiar/x509's X509Certificate gave (it reads the same ASN.1 objects): the names' text as its `Name`
+ * wrote it, SAN values asn1-x509's own GeneralName strings, key identifiers and the serial the hex of their octets. Left
  * out: x509 builds an object for every extension (re-encoding each to parse it again) and re-encodes the subject
  * key — several times the one parse, and the most of certkeeper's certificate reading (issue 13).
  */
@@ -168,18 +168,49 @@ function readFacts(der: Uint8Array, which: string): CertificateFacts {
   }
 }
 
+/** The attribute names @peculiar/x509's Name writes; other types appear as their OID. */
+const ATTRIBUTE_NAMES = new Map([
+  ['2.5.4.3', 'CN'],
+  ['2.5.4.7', 'L'],
+  ['2.5.4.8', 'ST'],
+  ['2.5.4.10', 'O'],
+  ['2.5.4.11', 'OU'],
+  ['2.5.4.6', 'C'],
+  ['0.9.2342.19200300.100.1.25', 'DC'],
+  ['1.2.840.113549.1.9.1', 'E'],
+  ['2.5.4.42', 'G'],
+  ['2.5.4.43', 'I'],
+  ['2.5.4.4', 'SN'],
+  ['2.5.4.12', 'T'],
+]);
+
 /**
- * A name as RFC 4514-style text, exactly as x509's X509Certificate.subject gave it: x509's own `Name` formats it.
- * It takes the parsed name when x509 runs on this same asn1-x509 (one installed copy, or both in one bundle chunk),
- * else the name's DER, which it parses again (~20× the cost).
+ * A name as text, exactly as @peculiar/x509's `Name.toString()` (X509Certificate.subject) wrote it, so certkeeper
+ * reads certificates without loading x509: RDNs in certificate order joined by ", ", multi-valued ones by "+",
+ * values asn1-x509's strings with x509's escaping, or "#" and their DER in hex when not a string type x509 reads.
+ * certificate-read.spec.ts compares it with x509's on Node's bundled roots and odd names.
  */
 function nameText(name: InstanceType<ReturnType<typeof asn1>['x509']['Name']>): string {
-  const X509 = x509();
-  // `asn` is x509's parsed name, private in its types.
-  x509ReadsOurAsn1 ??= (new X509.Name([]) as unknown as { asn: unknown }).asn instanceof asn1().x509.Name;
-  return new X509.Name(x509ReadsOurAsn1 ? name : asn1().schema.AsnConvert.serialize(name)).toString();
+  return name
+    .map((rdn) =>
+      rdn
+        .map(({ type, value }) => {
+          const text = value.anyValue ? `#${hex(value.anyValue)}` : escapeNameValue(value.toString());
+          return `${ATTRIBUTE_NAMES.get(type) ?? type}=${text}`;
+        })
+        .join('+'),
+    )
+    .join(', ');
 }
-let x509ReadsOurAsn1: boolean | undefined;
+
+/** x509's escaping of a value, as it is (only the first CR, LF or tab becomes \XX). */
+function escapeNameValue(value: string): string {
+  return value
+    .replace(/([,+"\\<>;])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/([ ]$)/, '\\$1')
+    .replace(/([\r\n\t])/, (char) => `\\${Buffer.from(char, 'utf8').toString('hex').toUpperCase()}`);
+}
 
 function hex(bytes: ArrayBuffer): string {
   return Buffer.from(bytes).toString('hex');

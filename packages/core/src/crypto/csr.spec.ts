@@ -110,6 +110,7 @@ describe('createCsr writes the request x509 wrote', () => {
       ],
     ],
     ['an IDN in punycode', [{ type: 'dns', value: 'xn--bcher-kva.example.test' }]],
+    ['a CN x509 reads as quoted and escaped text', [{ type: 'dns', value: '"q\\uoted".example.test' }]],
     ['a name too long for the CN', [{ type: 'dns', value: `${'a'.repeat(60)}.example.test` }]],
     [
       'IPs only',

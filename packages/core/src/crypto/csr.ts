@@ -6,7 +6,7 @@ import { formatIdentifier } from '../identifiers/identifier.js';
 import { readIpLiteral } from '../identifiers/ip-literal.js';
 import type { CertificateKey } from './certificate-key.js';
 import { encodePem } from './pem.js';
-import { asn1, loadX509 } from './x509.js';
+import { asn1, loadAsn1, loadX509 } from './x509.js';
 
 /** RFC 5280 ub-common-name: a longer first name cannot be the CN, and the subject stays empty. */
 const MAX_COMMON_NAME = 64;
@@ -45,14 +45,9 @@ export async function createCsr(options: {
   // Built with asn1-csr and signed by node:crypto: the request @peculiar/x509's Pkcs10CertificateRequestGenerator
   // made (the same CertificationRequestInfo bytes, algorithm and signature encoding; csr.spec.ts compares them) at
   // a quarter of its cost, without WebCrypto key imports and x509's parse of its own result (issue 13).
-  const x509 = await loadX509();
-  const { schema, x509: asn, csr: asnCsr } = asn1();
+  const { schema, x509: asn, csr: asnCsr } = await loadAsn1();
   const ec = key.type === 'ec256' || key.type === 'ec384';
-  // x509's Name writes the CN as its generator did (PrintableString when it can be one, else UTF8String).
-  const subject = schema.AsnConvert.parse(
-    new x509.Name(commonName !== undefined ? [{ CN: [commonName] }] : []).toArrayBuffer(),
-    asn.Name,
-  );
+  const subject = await csrSubject(commonName);
   const subjectAltName = new asn.SubjectAlternativeName(
     identifiers.map(
       (id) => new asn.GeneralName(id.type === 'ip' ? { iPAddress: id.value } : { dNSName: id.value }),
@@ -98,4 +93,27 @@ export async function createCsr(options: {
   const der = new Uint8Array(schema.AsnConvert.serialize(request));
   // x509 wrote its PEM without a final newline.
   return { der, pem: encodePem(der, 'CERTIFICATE REQUEST').replace(/\n$/, '') };
+}
+
+/** Characters of an ASN.1 PrintableString (X.680 §41.4), as @peculiar/x509 tests them. */
+const PRINTABLE = /^[A-Za-z0-9 '()+,-./:=?]*$/;
+
+/**
+ * The subject x509's generator wrote for `[{ CN: [commonName] }]`: no attribute without a CN, else the CN as a
+ * PrintableString when it can be one, otherwise a UTF8String. A CN x509 would read as escaped or quoted text (a
+ * backslash or quote in it) or as "#hex" is written by x509 itself, which is loaded for it.
+ */
+async function csrSubject(commonName: string | undefined) {
+  const { schema, x509: asn } = asn1();
+  if (commonName === undefined) return new asn.Name([]);
+  if (/["\\]|^#/.test(commonName)) {
+    const x509 = await loadX509();
+    return schema.AsnConvert.parse(new x509.Name([{ CN: [commonName] }]).toArrayBuffer(), asn.Name);
+  }
+  const value = new asn.AttributeValue(
+    PRINTABLE.test(commonName) ? { printableString: commonName } : { utf8String: commonName },
+  );
+  return new asn.Name([
+    new asn.RelativeDistinguishedName([new asn.AttributeTypeAndValue({ type: '2.5.4.3', value })]),
+  ]);
 }

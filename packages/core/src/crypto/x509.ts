@@ -20,6 +20,7 @@ const require = createRequire(import.meta.url);
 let loaded: typeof X509 | undefined;
 let loading: Promise<typeof X509> | undefined;
 let asn1Loaded: Asn1 | undefined;
+let asn1Loading: Promise<Asn1> | undefined;
 
 /**
  * @peculiar/x509, loaded on first use. Loading it (with the reflect-metadata polyfill its tsyringe needs first)
@@ -48,6 +49,20 @@ export function loadX509(): Promise<typeof X509> {
     const namespace = (await import('@peculiar/x509')) as typeof X509 & { default?: typeof X509 };
     // The CommonJS build is what Node and the CLI's bundle import: its exports object is the default export.
     loaded ??= namespace.default ?? namespace;
+    await loadAsn1();
+    return loaded;
+  })();
+  return loading;
+}
+
+/**
+ * Load the ASN.1 layer ahead of {@link asn1}, without x509 (the issuance path needs only this layer: an order
+ * starts it while the CA validates, and the CSR awaits it). Dynamic imports, like {@link loadX509}'s: the CLI's
+ * bundle holds the three packages in chunks shared with x509's.
+ */
+export function loadAsn1(): Promise<Asn1> {
+  if (asn1Loaded) return Promise.resolve(asn1Loaded);
+  asn1Loading ??= (async () => {
     const [schema, asn1x509, csr] = await Promise.all([
       import('@peculiar/asn1-schema') as Promise<typeof Asn1Schema & { default?: typeof Asn1Schema }>,
       import('@peculiar/asn1-x509') as Promise<typeof Asn1X509 & { default?: typeof Asn1X509 }>,
@@ -58,13 +73,13 @@ export function loadX509(): Promise<typeof X509> {
       x509: asn1x509.default ?? asn1x509,
       csr: csr.default ?? csr,
     };
-    return loaded;
+    return asn1Loaded;
   })();
-  return loading;
+  return asn1Loading;
 }
 
 /**
- * The ASN.1 layer under x509 (its CommonJS builds, as x509 uses them), loaded with it by {@link loadX509}, else
+ * The ASN.1 layer under x509 (its CommonJS builds, as x509 uses them), loaded by {@link loadAsn1}, else
  * required here. Certificates are read and CSRs written with it directly: x509's X509Certificate builds an object
  * for every extension a certificate has and re-encodes each to parse it again, several times the cost of the one
  * parse that gives all certkeeper reads, and its CSR generator signs through WebCrypto and re-parses its result
