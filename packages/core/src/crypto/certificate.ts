@@ -5,7 +5,7 @@ import { readIpLiteral } from '../identifiers/ip-literal.js';
 import type { CertificateKey } from './certificate-key.js';
 import { type CertificateKeyType, describeKey } from './key-types.js';
 import { encodePem, splitPemChain, toDer } from './pem.js';
-import { x509 } from './x509.js';
+import { asn1 } from './x509.js';
 
 /** The facts certkeeper needs from a certificate, as plain data. */
 export interface ParsedCertificate {
@@ -34,16 +34,6 @@ export interface ParsedCertificate {
   /** basicConstraints cA is true: an issuer, not a leaf. */
   readonly isCa: boolean;
 }
-
-/** Exposes the serial's raw DER content octets, which the public getter strips of their sign byte. */
-function createCertificateReader() {
-  return class CertificateReader extends x509().X509Certificate {
-    get serialContentOctets(): Uint8Array {
-      return new Uint8Array(this.asn.tbsCertificate.serialNumber);
-    }
-  };
-}
-let CertificateReader: ReturnType<typeof createCertificateReader> | undefined;
 
 /**
  * Parses one certificate from DER bytes or PEM text. For a PEM chain this is the first certificate, which in an
@@ -91,28 +81,82 @@ export function certificateMatchesKey(
   return certificateSpki.equals(keySpki);
 }
 
+/** What a certificate's DER says, kept per DER: everything of a {@link ParsedCertificate} but its own bytes. */
+type CertificateFacts = Omit<ParsedCertificate, 'der' | 'notBefore' | 'notAfter'> & {
+  readonly notBeforeMs: number;
+  readonly notAfterMs: number;
+};
+
+/**
+ * The certificates read most recently, by their DER (base64), oldest first. One issuance reads the same chain
+ * several times — its verification, the preferred-chain match, the stored record — and a renewal run reads each
+ * certificate's chain anew; each is parsed once while it stays among the last {@link READ_CACHE_SIZE}.
+ */
+const readCache = new Map<string, CertificateFacts>();
+const READ_CACHE_SIZE = 64;
+
 function readCertificate(der: Uint8Array, which: string): ParsedCertificate {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let facts = readCache.get(key);
+  if (facts) {
+    readCache.delete(key); // refreshed: it goes to the newest end
+  } else {
+    facts = readFacts(der, which);
+    if (readCache.size >= READ_CACHE_SIZE) readCache.delete(readCache.keys().next().value!);
+  }
+  readCache.set(key, facts);
+  // Every caller gets objects of its own: nothing it changes reaches the cache or another caller.
+  const { notBeforeMs, notAfterMs, names, ipAddresses, ...rest } = facts;
+  return {
+    ...rest,
+    der,
+    names: [...names],
+    ipAddresses: [...ipAddresses],
+    notBefore: new Date(notBeforeMs),
+    notAfter: new Date(notAfterMs),
+  };
+}
+
+/**
+ * One parse of the DER with @peculiar/asn1-x509, then only the four extensions certkeeper reads. The values are
+ * those @peculiar/x509's X509Certificate gave (it reads the same ASN.1 objects): the names' text as its `Name`
+ * wrote it, SAN values asn1-x509's own GeneralName strings, key identifiers and the serial the hex of their octets. Left
+ * out: x509 builds an object for every extension (re-encoding each to parse it again) and re-encodes the subject
+ * key — several times the one parse, and the most of certkeeper's certificate reading (issue 13).
+ */
+function readFacts(der: Uint8Array, which: string): CertificateFacts {
   try {
-    CertificateReader ??= createCertificateReader();
-    const cert = new CertificateReader(der);
-    const san = cert.getExtension(x509().SubjectAlternativeNameExtension)?.names.items ?? [];
-    const aki = cert.getExtension(x509().AuthorityKeyIdentifierExtension)?.keyId;
-    const ski = cert.getExtension(x509().SubjectKeyIdentifierExtension)?.keyId;
-    const publicKeyType = publicKeyTypeOf(cert.publicKey.rawData);
+    const { schema, x509: asn } = asn1();
+    // Embedded: asn1js would try every OCTET and BIT STRING's content (signature, key, extension values) as
+    // ASN.1 too; the schema reads them as bytes, and the four extensions are parsed below from their own bytes.
+    const tbs = schema.AsnConvert.parse(der, asn.Certificate, {
+      berOptions: { parseEmbedded: false },
+    }).tbsCertificate;
+    const extension = (id: string) => tbs.extensions?.find((ext) => ext.extnID === id)?.extnValue;
+    const sanValue = extension(asn.id_ce_subjectAltName);
+    const akiValue = extension(asn.id_ce_authorityKeyIdentifier);
+    const skiValue = extension(asn.id_ce_subjectKeyIdentifier);
+    const bcValue = extension(asn.id_ce_basicConstraints);
+    const san = sanValue ? schema.AsnConvert.parse(sanValue, asn.SubjectAlternativeName) : [];
+    const akiOctets = akiValue
+      ? schema.AsnConvert.parse(akiValue, asn.AuthorityKeyIdentifier).keyIdentifier
+      : undefined;
+    const aki = akiOctets ? hex(akiOctets.buffer) : '';
+    const ski = skiValue ? hex(schema.AsnConvert.parse(skiValue, asn.SubjectKeyIdentifier).buffer) : '';
+    const publicKeyType = publicKeyTypeOf(der, () => schema.AsnConvert.serialize(tbs.subjectPublicKeyInfo));
     return {
       pem: encodePem(der, 'CERTIFICATE'),
-      der,
-      subject: cert.subject,
-      issuer: cert.issuer,
-      names: san.filter((name) => name.type === 'dns').map((name) => name.value.toLowerCase()),
-      ipAddresses: san.filter((name) => name.type === 'ip').map((name) => canonicalIp(name.value)),
-      notBefore: cert.notBefore,
-      notAfter: cert.notAfter,
-      serialNumberHex: Buffer.from(cert.serialContentOctets).toString('hex'),
-      ...(aki ? { authorityKeyIdentifierHex: aki.toLowerCase() } : {}),
-      ...(ski ? { subjectKeyIdentifierHex: ski.toLowerCase() } : {}),
+      subject: nameText(tbs.subject),
+      issuer: nameText(tbs.issuer),
+      names: san.flatMap((name) => (name.dNSName !== undefined ? [name.dNSName.toLowerCase()] : [])),
+      ipAddresses: san.flatMap((name) => (name.iPAddress !== undefined ? [canonicalIp(name.iPAddress)] : [])),
+      notBeforeMs: tbs.validity.notBefore.getTime().getTime(),
+      notAfterMs: tbs.validity.notAfter.getTime().getTime(),
+      serialNumberHex: hex(tbs.serialNumber),
+      ...(aki ? { authorityKeyIdentifierHex: aki } : {}),
+      ...(ski ? { subjectKeyIdentifierHex: ski } : {}),
       ...(publicKeyType ? { publicKeyType } : {}),
-      isCa: cert.getExtension(x509().BasicConstraintsExtension)?.ca ?? false,
+      isCa: bcValue ? schema.AsnConvert.parse(bcValue, asn.BasicConstraints).cA : false,
     };
   } catch (cause) {
     const reason =
@@ -124,10 +168,67 @@ function readCertificate(der: Uint8Array, which: string): ParsedCertificate {
   }
 }
 
-function publicKeyTypeOf(spki: ArrayBuffer): CertificateKeyType | undefined {
+/** The attribute names @peculiar/x509's Name writes; other types appear as their OID. */
+const ATTRIBUTE_NAMES = new Map([
+  ['2.5.4.3', 'CN'],
+  ['2.5.4.7', 'L'],
+  ['2.5.4.8', 'ST'],
+  ['2.5.4.10', 'O'],
+  ['2.5.4.11', 'OU'],
+  ['2.5.4.6', 'C'],
+  ['0.9.2342.19200300.100.1.25', 'DC'],
+  ['1.2.840.113549.1.9.1', 'E'],
+  ['2.5.4.42', 'G'],
+  ['2.5.4.43', 'I'],
+  ['2.5.4.4', 'SN'],
+  ['2.5.4.12', 'T'],
+]);
+
+/**
+ * A name as text, exactly as @peculiar/x509's `Name.toString()` (X509Certificate.subject) wrote it, so certkeeper
+ * reads certificates without loading x509: RDNs in certificate order joined by ", ", multi-valued ones by "+",
+ * values asn1-x509's strings with x509's escaping, or "#" and their DER in hex when not a string type x509 reads.
+ * certificate-read.spec.ts compares it with x509's on Node's bundled roots and odd names.
+ */
+function nameText(name: InstanceType<ReturnType<typeof asn1>['x509']['Name']>): string {
+  return name
+    .map((rdn) =>
+      rdn
+        .map(({ type, value }) => {
+          const text = value.anyValue ? `#${hex(value.anyValue)}` : escapeNameValue(value.toString());
+          return `${ATTRIBUTE_NAMES.get(type) ?? type}=${text}`;
+        })
+        .join('+'),
+    )
+    .join(', ');
+}
+
+/** x509's escaping of a value, as it is (only the first CR, LF or tab becomes \XX). */
+function escapeNameValue(value: string): string {
+  return value
+    .replace(/([,+"\\<>;])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/([ ]$)/, '\\$1')
+    .replace(/([\r\n\t])/, (char) => `\\${Buffer.from(char, 'utf8').toString('hex').toUpperCase()}`);
+}
+
+function hex(bytes: ArrayBuffer): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+/**
+ * The subject key's type, through OpenSSL: from Node's own reading of the certificate (half the cost of
+ * re-encoding the parsed key), else from the key's DER.
+ */
+function publicKeyTypeOf(der: Uint8Array, spki: () => ArrayBuffer): CertificateKeyType | undefined {
   try {
-    return describeKey(createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }))
-      .certificateKeyType;
+    let key: KeyObject;
+    try {
+      key = new NodeX509Certificate(der).publicKey;
+    } catch {
+      key = createPublicKey({ key: Buffer.from(spki()), format: 'der', type: 'spki' });
+    }
+    return describeKey(key).certificateKeyType;
   } catch {
     return undefined; // An algorithm this OpenSSL cannot load: simply not one of ours.
   }

@@ -1,4 +1,4 @@
-import { loadX509 } from '../../crypto/x509.js';
+import { loadAsn1 } from '../../crypto/x509.js';
 import { AcmeProblemError } from '../../errors/acme-problem-error.js';
 import type { ResolvedDeps } from '../engine-deps.js';
 import type { AuthorizationState, OrderState } from '../order-state.js';
@@ -21,10 +21,10 @@ export async function answerChallenges(state: OrderState, deps: ResolvedDeps): P
   const answers = await Promise.all(state.authorizations.map((entry) => answer(entry, deps)));
   const authorizations = answers.map((a) => a.entry);
   const now = deps.clock.now();
-  // The CSR at finalize needs @peculiar/x509 (tens of ms to load in a cold process): load it now, while the CA
-  // validates, rather than after. The first poll stays timed from the answers; a failure to load is the CSR's to
-  // report, where it is awaited.
-  loadX509().catch(() => undefined);
+  // The CSR at finalize and the issued chain's reading need the ASN.1 libraries (tens of ms to load in a cold
+  // process): load them now, while the CA validates, rather than after. The first poll stays timed from the
+  // answers; a failure to load is the CSR's to report, where it is awaited.
+  loadAsn1().catch(() => undefined);
   const next = enterPhase(state, 'await-validation', now, { authorizations });
   // The first poll when the CA said (the latest Retry-After of the answers), else after the short initial delay.
   const retryAfter = Math.max(0, ...answers.map((a) => a.retryAfter?.getTime() ?? 0));
