@@ -48,21 +48,24 @@ export async function benchColdStart(emit: Emit, options: ColdStartOptions): Pro
       cases[`certkeeper renew, fresh no-op (10 certificates)${suffix}`] = () => run([cli, 'renew']);
       cases[`certkeeper issue, S1: one name, http-01, new account${suffix}`] = () => issueOne(cli);
     }
-    const figures: Record<string, { wallMs: number[]; rssMb: number[] }> = {};
+    const figures: Record<string, { wallMs: number[]; rssMb: number[]; cpuMs: number[] }> = {};
     for (let k = 0; k < options.runs; k++) {
       for (const [label, once] of Object.entries(cases)) {
         const result = await once();
         if (result.code !== 0) throw new Error(`${label} exited ${result.code}:\n${result.output}`);
-        figures[label] ??= { wallMs: [], rssMb: [] };
+        figures[label] ??= { wallMs: [], rssMb: [], cpuMs: [] };
         figures[label].wallMs.push(result.wallMs);
         figures[label].rssMb.push(result.rssMb);
+        figures[label].cpuMs.push(result.cpuMs);
       }
     }
-    for (const [label, { wallMs, rssMb }] of Object.entries(figures))
+    for (const [label, { wallMs, rssMb, cpuMs }] of Object.entries(figures))
       emit('cold-start', {
         case: label,
         medianMs: Math.round(median(wallMs)),
         minMs: Math.round(Math.min(...wallMs)),
+        // User + system CPU: unlike wall time, hardly moved by other processes on a shared machine.
+        medianCpuMs: Math.round(median(cpuMs)),
         medianRssMb: Math.round(median(rssMb)),
         maxRssMb: Math.round(Math.max(...rssMb)),
         runs: options.runs,

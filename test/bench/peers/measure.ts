@@ -6,6 +6,8 @@ export interface Measured {
   readonly wallMs: number;
   /** Peak resident set size of the process (its largest descendant when it forks), in MB. */
   readonly rssMb: number;
+  /** User + system CPU time of the process and its waited-for children (GNU time's %U + %S); NaN without it. */
+  readonly cpuMs: number;
   readonly code: number | null;
   readonly output: string;
 }
@@ -23,7 +25,7 @@ export async function measure(
 ): Promise<Measured> {
   const timed = existsSync(GNU_TIME);
   const [file, argv] = timed
-    ? [GNU_TIME, ['-f', '%M', '-o', options.rssFile, command, ...args]]
+    ? [GNU_TIME, ['-f', '%U %S %M', '-o', options.rssFile, command, ...args]]
     : [command, [...args]];
   const started = performance.now();
   const child = spawn(file, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -49,13 +51,16 @@ export async function measure(
   const wallMs = performance.now() - started;
   if (sampler) clearInterval(sampler);
   let kb = sampledKb;
+  let cpuMs = Number.NaN;
   if (timed) {
-    // GNU time writes "Command exited with non-zero status N" before the figure when the command failed.
+    // GNU time writes "Command exited with non-zero status N" before the figures when the command failed.
     const lines = (await readFile(options.rssFile, 'utf8').catch(() => '')).trim().split('\n');
-    kb = Number(lines.at(-1)) || 0;
+    const [user, system, maxKb] = (lines.at(-1) ?? '').split(' ').map(Number);
+    kb = maxKb || 0;
+    if (user !== undefined && system !== undefined) cpuMs = Math.round((user + system) * 1000);
     await rm(options.rssFile, { force: true });
   }
-  return { wallMs, rssMb: kb / 1024, code, output };
+  return { wallMs, rssMb: kb / 1024, cpuMs, code, output };
 }
 
 export const median = (values: readonly number[]): number => {

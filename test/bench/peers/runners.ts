@@ -38,19 +38,24 @@ const env = (context: RunContext, extra: Record<string, string> = {}): NodeJS.Pr
   ...extra,
 });
 
-/** Several processes in a row count as one run: summed wall time, the largest peak RSS, the first failure. */
+/**
+ * Several processes in a row count as one run: summed wall time and CPU time, the largest peak RSS, the first
+ * failure.
+ */
 async function inSequence(steps: (() => Promise<Measured>)[]): Promise<Measured> {
   let wallMs = 0;
+  let cpuMs = 0;
   let rssMb = 0;
   let output = '';
   for (const step of steps) {
     const result = await step();
     wallMs += result.wallMs;
+    cpuMs += result.cpuMs;
     rssMb = Math.max(rssMb, result.rssMb);
     output += result.output;
-    if (result.code !== 0) return { wallMs, rssMb, code: result.code, output };
+    if (result.code !== 0) return { wallMs, rssMb, cpuMs, code: result.code, output };
   }
-  return { wallMs, rssMb, code: 0, output };
+  return { wallMs, rssMb, cpuMs, code: 0, output };
 }
 
 function certkeeperConfig(context: RunContext, withCertificates: boolean): string {

@@ -3,6 +3,12 @@ import { z } from 'zod';
 import { concurrencySchema } from '../settings/concurrency.js';
 import { durationSchema } from '../settings/duration.js';
 
+// zod 4 compiles a parser for each object schema with `new Function` on its first parse (its JIT); a process parses
+// its config once, so generating and compiling that code costs more than it saves (S1 of `pnpm bench:peers`: 7
+// generated parsers, loadConfig ≈ 21 → 18.5 ms of CPU; issue 13). Jitless zod runs the same checks through its
+// generic path, with the same results and messages.
+z.config({ jitless: true });
+
 /**
  * A secret: `{ env: NAME }` (an environment variable), `{ file: path }` (a file's contents, trailing newline
  * dropped; relative to the config file) or, with a warning, the value inline.

@@ -106,7 +106,8 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
   const composed = new Map<string, Promise<{ manager: CertificateManager; solvers: BuiltSolvers }>>();
   let accounts: AccountRegistry | undefined;
   const compose = (built: BuiltSolvers) =>
-    import('@certkeeper/manager').then(({ AccountRegistry, createCertificateManager }) => {
+    // The manager's /compose entry, not its index: the index also loads prom-client and pino (issue 13).
+    import('@certkeeper/manager/compose').then(({ AccountRegistry, composeCertificateManager }) => {
       const composition = {
         ...managerOptions,
         leaseHolder: { description: holderDescription },
@@ -116,7 +117,7 @@ export async function openRuntime(settings: Settings, options: RuntimeOptions): 
         metrics: options.metrics ?? false,
       } as const;
       accounts ??= new AccountRegistry(composition, store, systemClock, options.logger);
-      return { solvers: built, manager: createCertificateManager({ ...composition, accounts }) };
+      return { solvers: built, manager: composeCertificateManager({ ...composition, accounts }) };
     });
   const ownKey = JSON.stringify(settings.solvers);
   const managerFor = (specs?: readonly SolverSpec[]) => {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ordersCertificates, youngGenerationChosen } from './young-generation.js';
+
+describe('youngGenerationChosen', () => {
+  it('is false for a plain start', () => {
+    expect(youngGenerationChosen([], {})).toBe(false);
+    expect(
+      youngGenerationChosen(['--enable-source-maps'], { NODE_OPTIONS: '--max-old-space-size=512' }),
+    ).toBe(false);
+  });
+
+  it('is true when Node was given a semi-space size, on its command line or in NODE_OPTIONS', () => {
+    expect(youngGenerationChosen(['--max-semi-space-size=4'], {})).toBe(true);
+    expect(youngGenerationChosen(['--min_semi_space_size=2'], {})).toBe(true);
+    // The shipped systemd unit.
+    expect(youngGenerationChosen([], { NODE_OPTIONS: '--max-semi-space-size=4' })).toBe(true);
+  });
+});
+
+describe('ordersCertificates', () => {
+  it('is true for issue and renew, wherever the global options put them', () => {
+    expect(ordersCertificates(['node', 'certkeeper', 'issue', 'example.com'])).toBe(true);
+    expect(ordersCertificates(['node', 'certkeeper', '--config', 'c.yaml', 'renew'])).toBe(true);
+  });
+
+  it('is false for help, other commands and no command', () => {
+    expect(ordersCertificates(['node', 'certkeeper', '--help'])).toBe(false);
+    expect(ordersCertificates(['node', 'certkeeper', 'status'])).toBe(false);
+    expect(ordersCertificates(['node', 'certkeeper'])).toBe(false);
+  });
+});
