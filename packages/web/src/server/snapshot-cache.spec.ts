@@ -30,6 +30,30 @@ describe('SnapshotCache', () => {
     expect(builds).toBe(3);
   });
 
+  it('answers a caller after a change with a build that began after it, not one already under way', async () => {
+    let stored = 'missing';
+    let release: () => void = () => undefined;
+    let builds = 0;
+    const cache = new SnapshotCache({
+      report: async () => {
+        builds++;
+        const seen = stored; // the store as this build reads it, before it is held up
+        if (builds === 1) await new Promise<void>((resolve) => (release = resolve));
+        return report(seen);
+      },
+      minIntervalMs: 0,
+    });
+    const early = cache.get(); // the page's first load: this build reads the store before the certificate
+    await new Promise((resolve) => setImmediate(resolve));
+    stored = 'valid';
+    cache.invalidate(); // the certificate was stored; the page is told and asks again
+    const late = cache.get();
+    release();
+    expect((await early).generatedAt).toBe('missing');
+    expect((await late).generatedAt).toBe('valid');
+    expect(builds).toBe(2);
+  });
+
   it('keeps the last snapshot when a rebuild fails, and throws when there is none', async () => {
     let fail = false;
     const cache = new SnapshotCache({

@@ -21,7 +21,9 @@ export interface SnapshotCacheOptions {
  */
 export class SnapshotCache {
   private current: { snapshot: StatusSnapshot; builtAt: number; buildMs: number } | undefined;
-  private building: Promise<StatusSnapshot> | undefined;
+  /** The build under way, and the invalidation it started after: one started before a later change is outdated. */
+  private building: { promise: Promise<StatusSnapshot>; generation: number } | undefined;
+  private generation = 0;
   private stale = true;
   private readonly maxAgeMs: number;
   private readonly minIntervalMs: number;
@@ -36,6 +38,7 @@ export class SnapshotCache {
   /** Something in the store changed: the next `get` rebuilds (no sooner than minIntervalMs after the last). */
   invalidate(): void {
     this.stale = true;
+    this.generation++;
   }
 
   /** The last snapshot built, without waiting for anything. */
@@ -47,14 +50,23 @@ export class SnapshotCache {
   async get(): Promise<StatusSnapshot> {
     const current = this.current;
     if (current && !this.stale && this.now() - current.builtAt < this.maxAgeMs) return current.snapshot;
-    // A build of a large store takes a while: wait four times as long between builds, so the page never costs
-    // the daemon more than a fifth of its time however often the store changes.
-    const interval = Math.max(this.minIntervalMs, 4 * (current?.buildMs ?? 0));
-    const wait = current ? Math.max(0, interval - (this.now() - current.builtAt)) : 0;
-    this.building ??= this.build(wait).finally(() => {
-      this.building = undefined;
+    if (this.building?.generation === this.generation) return this.building.promise;
+    // A build that began before the latest change may have read the store before it: answering with it would show
+    // the page what the change replaced, and no later event would correct it. Build again once it is done.
+    const before = this.building?.promise.catch(() => undefined);
+    const generation = this.generation;
+    const promise = (async () => {
+      await before;
+      // A build of a large store takes a while: wait four times as long between builds, so the page never costs
+      // the daemon more than a fifth of its time however often the store changes.
+      const last = this.current;
+      const interval = Math.max(this.minIntervalMs, 4 * (last?.buildMs ?? 0));
+      return this.build(last ? Math.max(0, interval - (this.now() - last.builtAt)) : 0);
+    })().finally(() => {
+      if (this.building?.promise === promise) this.building = undefined;
     });
-    return this.building;
+    this.building = { promise, generation };
+    return promise;
   }
 
   private async build(waitMs: number): Promise<StatusSnapshot> {
