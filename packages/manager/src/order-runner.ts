@@ -87,7 +87,10 @@ export class OrderRunner {
     let written: OrderState | undefined;
     // The state as the store holds it: the resumed one, then each we write.
     let durable: OrderState | undefined = stored && state === stored.state ? stored.state : undefined;
+    // The newest state of the run, written or not.
+    let latest: OrderState | undefined;
     const persist = async (next: OrderState, then?: StepResult['next']) => {
+      latest = next;
       // Only what a resumed run could not find again is written before the next step (every step's write was a
       // lock, a compare-and-set and two fsyncs); a wait the caller hands back (suspends) is always written.
       const suspends =
@@ -95,6 +98,9 @@ export class OrderRunner {
         suspendWaitsLongerThanMs !== undefined &&
         then.until.getTime() - this.clock.now().getTime() > suspendWaitsLongerThanMs;
       if (!suspends && !checkpointNeeded(durable, next, then, this.clock.now())) return;
+      await write(next);
+    };
+    const write = async (next: OrderState) => {
       // A failed order's error text is scrubbed of secrets before it is stored.
       const state = next.failure ? { ...next, failure: this.redactor.redactValue(next.failure) } : next;
       const record = await this.store.putOrder(
@@ -152,6 +158,11 @@ export class OrderRunner {
         order: { revision, createdAt: result.state.createdAt },
       };
     } catch (error) {
+      // Stopped (Ctrl-C, SIGTERM, a shutdown): write down how far the order got, so `status` says so and the next
+      // run resumes there rather than at the last checkpoint. Best effort: after a conflict it is another's.
+      if (isAborted(error) && latest && latest !== durable && !isFinished(latest)) {
+        await write(latest).catch(() => undefined);
+      }
       // A failed order is finished and not resumable: remove it, as we wrote it. An aborted or suspended one stays
       // stored for the next worker; after a conflict the order is another worker's, never ours to touch.
       if (written && isFinished(written) && !isConflict(error)) {
@@ -205,6 +216,10 @@ function progressOf(
     phase: state.phase,
     ...(challenges.length > 0 ? { challenges } : {}),
   };
+}
+
+function isAborted(error: unknown): boolean {
+  return CertkeeperError.isInstance(error) && error.code === ErrorCodes.ABORTED;
 }
 
 function isConflict(error: unknown): boolean {
