@@ -84,8 +84,7 @@ export class OrderRunner {
       this.metrics?.orders.inc({ result: 'created' });
     }
     let created = state.orderUrl !== undefined;
-    let written: OrderState | undefined;
-    // The state as the store holds it: the resumed one, then each we write.
+    // The state as the store holds it: the resumed one (never finished), then each we write.
     let durable: OrderState | undefined = stored && state === stored.state ? stored.state : undefined;
     // The newest state of the run, written or not.
     let latest: OrderState | undefined;
@@ -108,7 +107,6 @@ export class OrderRunner {
         revision,
       );
       revision = record.revision;
-      written = next;
       durable = next;
       if (!created && next.orderUrl) {
         created = true;
@@ -165,7 +163,7 @@ export class OrderRunner {
       }
       // A failed order is finished and not resumable: remove it, as we wrote it. An aborted or suspended one stays
       // stored for the next worker; after a conflict the order is another worker's, never ours to touch.
-      if (written && isFinished(written) && !isConflict(error)) {
+      if (durable && isFinished(durable) && !isConflict(error)) {
         await this.store.deleteOrder(key, revision).catch((cause: unknown) => {
           if (!isConflict(cause)) throw cause;
         });
