@@ -177,11 +177,17 @@ export async function readJson<T>(path: string): Promise<T | undefined> {
  */
 export const abandonedAfterMs = 10 * 60_000;
 
-/** Temporary files of writers killed before their rename: never acknowledged, safe to drop once old. */
-export async function removeAbandonedDrafts(directory: string): Promise<void> {
+/**
+ * Temporary files of writers killed before their rename (`.tmp-…`, or those `isDraft` names): never acknowledged,
+ * safe to drop once old.
+ */
+export async function removeAbandonedDrafts(
+  directory: string,
+  isDraft: (name: string) => boolean = (name) => name.startsWith('.tmp-'),
+): Promise<void> {
   const cutoff = Date.now() - abandonedAfterMs;
   for (const name of await readdir(directory).catch(() => [] as string[])) {
-    if (!name.startsWith('.tmp-')) continue;
+    if (!isDraft(name)) continue;
     const path = join(directory, name);
     const info = await lstat(path).catch(() => undefined);
     if (info && info.mtimeMs < cutoff) await unlink(path).catch(() => {});

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { link, lstat, readdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
 import { describeLeaseHolder, leaseHolderId, leaseHolderIsDead } from '../lease/lease-holder.js';
-import { abandonedAfterMs, readSmallFile } from './durable-fs.js';
+import { readSmallFile, removeAbandonedDrafts } from './durable-fs.js';
 import { hashedName } from './safe-name.js';
 import { errnoCode, storeIoError } from './store-io-error.js';
 
@@ -129,14 +129,8 @@ export class FileLocks {
    * and taken over after staleMs, so a draft this old belongs to no live holder. Its lock, if any, stays until it
    * is taken over as usual.
    */
-  async removeAbandonedDrafts(): Promise<void> {
-    const cutoff = Date.now() - abandonedAfterMs;
-    for (const name of await readdir(this.directory).catch(() => [] as string[])) {
-      if (!lockDraft.test(name)) continue;
-      const path = join(this.directory, name);
-      const info = await lstat(path).catch(() => undefined);
-      if (info && info.mtimeMs < cutoff) await unlink(path).catch(() => {});
-    }
+  removeAbandonedDrafts(): Promise<void> {
+    return removeAbandonedDrafts(this.directory, (name) => lockDraft.test(name));
   }
 
   private async isStale(path: string, holder: LockOwner | undefined): Promise<boolean> {
