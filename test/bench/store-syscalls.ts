@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliPath, ensureCliBuilt, startTestCa, type TestCa } from '../cli/support/cli-harness.js';
+import { benchConfig, http01StandaloneSolver } from './peers/runners.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -28,24 +29,6 @@ const { values: flags } = parseArgs({
 const certs = Number(flags.certs);
 const traced =
   'trace=%file,fsync,fdatasync,fchmod,fstat,newfstatat,statx,close,read,pread64,write,writev,pwrite64,pwritev';
-
-function config(ca: TestCa, names: string[][]): string {
-  const list = names.length
-    ? `certificates:\n${names.map((n) => `  - names: ['${n.join("', '")}']`).join('\n')}\n`
-    : '';
-  return `ca:
-  directory: ${ca.proxy.directoryUrl}
-  caBundle: ${ca.caBundleFile}
-account:
-  email: ops@example.test
-  agreeTos: true
-store:
-  directory: ./data
-solvers:
-  - type: http-01-standalone
-    listen: 127.0.0.1:${ca.httpPort}
-${list}`;
-}
 
 function run(
   dir: string,
@@ -136,7 +119,7 @@ async function profile(work: string, ca: TestCa, dir: string): Promise<void> {
       const s3 = join(work, `s3-${i}-${r}`);
       await mkdir(s3);
       const names = Array.from({ length: certs }, (_, k) => [`c${k}.p${i}r${r}.bench.test`]);
-      await writeFile(join(s3, 'certkeeper.yaml'), config(ca, names));
+      await writeFile(join(s3, 'certkeeper.yaml'), benchConfig(ca, http01StandaloneSolver(ca), names));
       const out = join(dir, `${i}-${r}`);
       const code = await run(s3, ['renew'], undefined, ['--cpu-prof', `--cpu-prof-dir=${out}`], cli);
       console.log(`${cli} run ${r}: exit ${code}, profile in ${out}`);
@@ -153,7 +136,7 @@ async function main(): Promise<void> {
     // One `issue`, the account made by an earlier one.
     const one = join(work, 'issue');
     await mkdir(one);
-    await writeFile(join(one, 'certkeeper.yaml'), config(ca, []));
+    await writeFile(join(one, 'certkeeper.yaml'), benchConfig(ca, http01StandaloneSolver(ca)));
     if ((await run(one, ['issue', 'warm.one.bench.test'])) !== 0) throw new Error('warm-up issue failed');
     await run(one, ['issue', 'c0.one.bench.test'], join(work, 'issue.trace'));
     console.log(
@@ -163,7 +146,7 @@ async function main(): Promise<void> {
     const s3 = join(work, 's3');
     await mkdir(s3);
     const names = Array.from({ length: certs }, (_, k) => [`c${k}.s3.bench.test`]);
-    await writeFile(join(s3, 'certkeeper.yaml'), config(ca, names));
+    await writeFile(join(s3, 'certkeeper.yaml'), benchConfig(ca, http01StandaloneSolver(ca), names));
     await run(s3, ['renew'], join(work, 's3.trace'));
     console.log(
       `== certkeeper renew (S3, ${certs} certificates)\n${await summarise(join(work, 's3.trace'), join(s3, 'data'), certs)}`,

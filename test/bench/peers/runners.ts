@@ -58,20 +58,21 @@ async function inSequence(steps: (() => Promise<Measured>)[]): Promise<Measured>
   return { wallMs, rssMb, cpuMs, code: 0, output };
 }
 
-function certkeeperConfig(context: RunContext, withCertificates: boolean): string {
-  const { ca, scenario } = context;
-  const solver =
-    scenario.challenge === 'http-01'
-      ? `  - type: http-01-standalone
-    listen: 127.0.0.1:${ca.httpPort}`
-      : `  - type: dns-01
-    provider: exec
-    options:
-      program: ${context.execHook}
-    zones: [${BENCH_ZONE}]
-    nameservers: [127.0.0.1:${ca.pebble.dnsPort}]`;
-  const certificates = withCertificates
-    ? `certificates:\n${context.certificates.map((names) => `  - names: [${names.map((n) => `'${n}'`).join(', ')}]`).join('\n')}\n`
+/** The solver lines of a bench config answering http-01 on the port Pebble's VA uses. */
+export const http01StandaloneSolver = (ca: TestCa): string => `  - type: http-01-standalone
+    listen: 127.0.0.1:${ca.httpPort}`;
+
+/**
+ * A bench's certkeeper config: the CA, a new account that agrees to the terms, the store in ./data, one solver
+ * (its YAML lines), and these certificates when there are any.
+ */
+export function benchConfig(
+  ca: TestCa,
+  solver: string,
+  certificates: readonly (readonly string[])[] = [],
+): string {
+  const listed = certificates.length
+    ? `certificates:\n${certificates.map((names) => `  - names: [${names.map((n) => `'${n}'`).join(', ')}]`).join('\n')}\n`
     : '';
   return `ca:
   directory: ${ca.proxy.directoryUrl}
@@ -83,7 +84,21 @@ store:
   directory: ./data
 solvers:
 ${solver}
-${certificates}`;
+${listed}`;
+}
+
+function certkeeperConfig(context: RunContext, withCertificates: boolean): string {
+  const { ca, scenario } = context;
+  const solver =
+    scenario.challenge === 'http-01'
+      ? http01StandaloneSolver(ca)
+      : `  - type: dns-01
+    provider: exec
+    options:
+      program: ${context.execHook}
+    zones: [${BENCH_ZONE}]
+    nameservers: [127.0.0.1:${ca.pebble.dnsPort}]`;
+  return benchConfig(ca, solver, withCertificates ? context.certificates : []);
 }
 
 const certkeeperRenew: Runner = {
