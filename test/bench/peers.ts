@@ -7,10 +7,11 @@
  *   pnpm bench:peers [--runs 3] [--only S1,S4] [--backoff-ms 250]
  */
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureCliBuilt, startTestCa } from '../cli/support/cli-harness.js';
+import { serverCpuMs } from './peers/ca-cpu.js';
 import { median } from './peers/measure.js';
 import { allRunners, type Runner } from './peers/runners.js';
 import { SCENARIOS } from './peers/scenarios.js';
@@ -29,6 +30,10 @@ interface Sample {
   wallMs: number;
   rssMb: number;
   requests: number;
+  /** CPU ms of the client's process(es), of Pebble with challtestsrv, and of this process (the counting proxy). */
+  clientCpuMs: number;
+  caCpuMs: number;
+  proxyCpuMs: number;
 }
 
 const load = () =>
@@ -53,6 +58,7 @@ esac
 `,
   );
   await chmod(execHook, 0o755);
+  const caPids = [ca.pebble.pids.pebble, ca.pebble.pids.challtestsrv];
   const loadBefore = load();
   const runners = allRunners(Number(flags['backoff-ms']));
   for (const runner of runners) if (runner.unavailable) console.error(`note: ${runner.unavailable}`);
@@ -69,6 +75,7 @@ esac
           const dir = await mkdtemp(join(work, `${scenario.id}-${runner.id}-`));
           const prefix = `${scenario.id}-${runner.id}-${run}`.toLowerCase();
           ca.proxy.clearLog();
+          const serversBefore = serverCpuMs(caPids);
           const result = await runner.run({
             scenario,
             certificates: scenario.certificates(prefix),
@@ -78,6 +85,9 @@ esac
             execHook,
           });
           const requests = ca.proxy.log.length;
+          const serversAfter = serverCpuMs(caPids);
+          const caCpuMs = serversAfter.caMs - serversBefore.caMs;
+          const proxyCpuMs = serversAfter.proxyMs - serversBefore.proxyMs;
           if (result.code !== 0) {
             failures.push(`${scenario.id} ${runner.id} run ${run + 1}: exit ${result.code}`);
             console.error(`${scenario.id} ${runner.id}: exit ${result.code}\n${result.output.slice(-2000)}`);
@@ -86,10 +96,17 @@ esac
           const key = `${scenario.id}/${runner.id}`;
           samples.set(key, [
             ...(samples.get(key) ?? []),
-            { wallMs: result.wallMs, rssMb: result.rssMb, requests },
+            {
+              wallMs: result.wallMs,
+              rssMb: result.rssMb,
+              requests,
+              clientCpuMs: result.cpuMs,
+              caCpuMs,
+              proxyCpuMs,
+            },
           ]);
           console.error(
-            `${scenario.id} ${runner.id} run ${run + 1}: ${(result.wallMs / 1000).toFixed(2)} s, ${result.rssMb.toFixed(0)} MB, ${requests} requests`,
+            `${scenario.id} ${runner.id} run ${run + 1}: ${(result.wallMs / 1000).toFixed(2)} s, ${result.rssMb.toFixed(0)} MB, ${requests} requests; CPU ms: client ${result.cpuMs}, CA ${caCpuMs}, proxy ${proxyCpuMs.toFixed(0)}`,
           );
           await rm(dir, { recursive: true, force: true });
         }
@@ -100,12 +117,35 @@ esac
     await rm(work, { recursive: true, force: true });
   }
   console.log(table(active, samples));
+  console.log(`\n${cpuTable(active, samples)}`);
   console.log(
     `\n${runs} runs per cell, medians; wall s / peak RSS MB / requests (median). Load average before: ${loadBefore}, after: ${load()}; ${Math.round((performance.now() - started) / 1000)} s in all.`,
   );
   for (const runner of runners) if (runner.unavailable) console.log(`- ${runner.unavailable}.`);
   for (const failure of failures) console.log(`- FAILED: ${failure}`);
   if (failures.length) process.exitCode = 1;
+}
+
+/**
+ * Where each run's CPU went (medians, ms): the client, Pebble with challtestsrv, the counting proxy. Their sum over
+ * the machine's cores is the shortest wall time a run could have here, whatever the client does with its waits.
+ */
+function cpuTable(runners: Runner[], samples: Map<string, Sample[]>): string {
+  const cores = availableParallelism();
+  const header = `| CPU ms per run: client / CA / proxy (floor on ${cores} cores) | ${runners.map((r) => r.label).join(' | ')} |`;
+  const rule = `|${'---|'.repeat(runners.length + 1)}`;
+  const rows = scenarios.map((scenario) => {
+    const cells = runners.map((runner) => {
+      const list = samples.get(`${scenario.id}/${runner.id}`);
+      if (!list?.length) return 'failed';
+      const [client, server, proxy] = (['clientCpuMs', 'caCpuMs', 'proxyCpuMs'] as const).map((field) =>
+        median(list.map((s) => s[field])),
+      ) as [number, number, number];
+      return `${client.toFixed(0)} / ${server.toFixed(0)} / ${proxy.toFixed(0)} (${((client + server + proxy) / cores / 1000).toFixed(2)} s)`;
+    });
+    return `| ${scenario.id} | ${cells.join(' | ')} |`;
+  });
+  return [header, rule, ...rows].join('\n');
 }
 
 function table(runners: Runner[], samples: Map<string, Sample[]>): string {
