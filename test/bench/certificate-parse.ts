@@ -1,6 +1,6 @@
 // @peculiar/x509 uses tsyringe internally, which needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
-import { createPublicKey, webcrypto } from 'node:crypto';
+import { createPublicKey, type KeyObject, webcrypto } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import {
@@ -8,6 +8,7 @@ import {
   describeKey,
   generateCertificateKey,
   type Identifier,
+  inspectIssuedChain,
   parseCertificate,
   parseCertificateChain,
   splitPemChain,
@@ -28,7 +29,27 @@ const rsa = {
  * RSA-2048 intermediate under every leaf, as when one `renew` issues many certificates.
  */
 async function pebbleLikeChains(count: number): Promise<string[]> {
+  return (await pebbleLikeIssuance(count)).chains;
+}
+
+/** {@link pebbleLikeChains}, with the root that signed their intermediate and the leaves' public key. */
+async function pebbleLikeIssuance(
+  count: number,
+): Promise<{ chains: string[]; rootPem: string; leafPublicKey: KeyObject }> {
   const root = await webcrypto.subtle.generateKey(rsa, true, ['sign', 'verify']);
+  const rootCertificate = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=Pebble Root CA 0b13ea',
+    keys: root,
+    serialNumber: '01',
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 365 * 86_400_000),
+    signingAlgorithm: rsa,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(root.publicKey),
+    ],
+  });
   const intermediateKeys = await webcrypto.subtle.generateKey(rsa, true, ['sign', 'verify']);
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(Date.now() + 7 * 86_400_000);
@@ -82,7 +103,12 @@ async function pebbleLikeChains(count: number): Promise<string[]> {
     });
     chains.push(`${leaf.toString('pem')}\n${intermediate.toString('pem')}\n`);
   }
-  return chains;
+  const leafPublicKey = createPublicKey({
+    key: Buffer.from(await webcrypto.subtle.exportKey('spki', leafKeys.publicKey)),
+    format: 'der',
+    type: 'spki',
+  });
+  return { chains, rootPem: rootCertificate.toString('pem'), leafPublicKey };
 }
 
 /** Exposes the serial's raw DER content octets, as certkeeper's reader did before issue 13. */
@@ -162,6 +188,36 @@ export async function benchCertificateParse(emit: Emit): Promise<void> {
     afterIssuanceUs: issuanceAfter.us,
     afterIssuanceCpuUs: issuanceAfter.cpuUs,
     note: 'µs per chain; one read = a chain read first (a new leaf, the intermediate known); issuance = the three reads of one issued chain',
+    load: loadavg()[0]!.toFixed(2),
+  });
+}
+
+/**
+ * The check of every issued chain (inspectIssuedChain: key, names, validity, each link's signature, the top against
+ * the trust anchors), as one issuance runs it: a new leaf under the intermediate every chain shares.
+ */
+export async function benchChainInspection(emit: Emit): Promise<void> {
+  const warmup = 50;
+  const runs = 200;
+  const { chains, rootPem, leafPublicKey } = await pebbleLikeIssuance(warmup + runs);
+  const inspect = (pem: string, k: number) => {
+    const findings = inspectIssuedChain(pem, {
+      identifiers: [{ type: 'dns', value: `c${k}.parse.bench.test` }],
+      publicKey: leafPublicKey,
+      now: new Date(),
+      trustAnchors: [rootPem],
+    });
+    if (findings.length > 0) throw new Error(`bench chain refused: ${findings[0]!.detail}`);
+  };
+  for (const [k, pem] of chains.slice(0, warmup).entries()) inspect(pem, k);
+  let k = warmup;
+  const figures = measure(chains.slice(warmup), (pem) => inspect(pem, k++));
+  emit('chain-inspection', {
+    chain: 'Pebble-like: P-256 leaf + RSA-2048 intermediate, RSA-2048 root as the trust anchor',
+    chains: runs,
+    us: figures.us,
+    cpuUs: figures.cpuUs,
+    note: 'µs per issued chain checked (a new leaf each time, the intermediate and root the same)',
     load: loadavg()[0]!.toFixed(2),
   });
 }

@@ -16,7 +16,7 @@ import {
 } from '@certkeeper/core';
 import { StandaloneHttp01Solver } from '@certkeeper/http01';
 import { startPebble } from '@certkeeper/testkit';
-import { benchCertificateParse, benchCsrCreate } from './certificate-parse.js';
+import { benchCertificateParse, benchChainInspection, benchCsrCreate } from './certificate-parse.js';
 import { benchColdStart } from './cold-start-cases.js';
 import { benchDaemonMemory } from './daemon-memory.js';
 import { benchDns01 } from './dns01.js';
@@ -162,6 +162,7 @@ async function main(): Promise<void> {
     await benchPolicy(emit);
     await benchCertificateParse(emit);
     await benchCsrCreate(emit);
+    await benchChainInspection(emit);
     await benchStatusReport(emit);
     await benchStatusPage(emit);
     await benchOnDemand(emit);

@@ -1,10 +1,12 @@
-import { createPublicKey, KeyObject, X509Certificate as NodeX509Certificate } from 'node:crypto';
+import { createPublicKey, KeyObject } from 'node:crypto';
 import { CertkeeperError } from '../errors/certkeeper-error.js';
 import { ErrorCodes } from '../errors/codes.js';
 import { readIpLiteral } from '../identifiers/ip-literal.js';
 import type { CertificateKey } from './certificate-key.js';
 import { type CertificateKeyType, describeKey } from './key-types.js';
+import { certificateKey, nodeCertificate } from './node-certificate.js';
 import { encodePem, splitPemChain, toDer } from './pem.js';
+import { RecentValues } from './recent-values.js';
 import { asn1 } from './x509.js';
 
 /** The facts certkeeper needs from a certificate, as plain data. */
@@ -73,12 +75,9 @@ export function certificateMatchesKey(
   privateKey: CertificateKey | KeyObject,
 ): boolean {
   const key = privateKey instanceof KeyObject ? privateKey : privateKey.privateKey;
-  const certificateSpki = new NodeX509Certificate(cert.der).publicKey.export({ type: 'spki', format: 'der' });
-  const keySpki = (key.type === 'public' ? key : createPublicKey(key)).export({
-    type: 'spki',
-    format: 'der',
-  });
-  return certificateSpki.equals(keySpki);
+  // Compared as keys (OpenSSL's EVP_PKEY_eq), not as exported SPKI bytes: OpenSSL 3's encoders made two exports
+  // the costliest part of checking an issued chain.
+  return nodeCertificate(cert.der).publicKey.equals(key.type === 'public' ? key : createPublicKey(key));
 }
 
 /** What a certificate's DER says, kept per DER: everything of a {@link ParsedCertificate} but its own bytes. */
@@ -90,21 +89,12 @@ type CertificateFacts = Omit<ParsedCertificate, 'der' | 'notBefore' | 'notAfter'
 /**
  * The certificates read most recently, by their DER (base64), oldest first. One issuance reads the same chain
  * several times — its verification, the preferred-chain match, the stored record — and a renewal run reads each
- * certificate's chain anew; each is parsed once while it stays among the last {@link READ_CACHE_SIZE}.
+ * certificate's chain anew; each is parsed once while it stays among the last 64 read.
  */
-const readCache = new Map<string, CertificateFacts>();
-const READ_CACHE_SIZE = 64;
+const readCache = new RecentValues<CertificateFacts>(64);
 
 function readCertificate(der: Uint8Array, which: string): ParsedCertificate {
-  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
-  let facts = readCache.get(key);
-  if (facts) {
-    readCache.delete(key); // refreshed: it goes to the newest end
-  } else {
-    facts = readFacts(der, which);
-    if (readCache.size >= READ_CACHE_SIZE) readCache.delete(readCache.keys().next().value!);
-  }
-  readCache.set(key, facts);
+  const facts = readCache.get(certificateKey(der), () => readFacts(der, which));
   // Every caller gets objects of its own: nothing it changes reaches the cache or another caller.
   const { notBeforeMs, notAfterMs, names, ipAddresses, ...rest } = facts;
   return {
@@ -224,7 +214,7 @@ function publicKeyTypeOf(der: Uint8Array, spki: () => ArrayBuffer): CertificateK
   try {
     let key: KeyObject;
     try {
-      key = new NodeX509Certificate(der).publicKey;
+      key = nodeCertificate(der).publicKey;
     } catch {
       key = createPublicKey({ key: Buffer.from(spki()), format: 'der', type: 'spki' });
     }

@@ -1,8 +1,9 @@
-import { createHash, type KeyObject, X509Certificate as NodeX509Certificate } from 'node:crypto';
+import { createHash, type KeyObject, type X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { canonicalIdentifier } from '../identifiers/canonical-identifier.js';
 import { formatIdentifier, type Identifier } from '../identifiers/identifier.js';
 import { certificateMatchesKey, type ParsedCertificate, parseCertificateChain } from './certificate.js';
 import { describeKey } from './key-types.js';
+import { issuedBy, nodeCertificate } from './node-certificate.js';
 
 /** Which property of an issued certificate did not hold. */
 export type CertificateCheck = 'key' | 'names' | 'validity' | 'chain' | 'trust';
@@ -54,8 +55,8 @@ export function inspectIssuedChain(pem: string, expected: IssuedChainExpectation
     return [{ check: 'chain', detail: `the chain cannot be read: ${reason}` }];
   }
   const leaf = chain[0]!;
-  const nodes = chain.map((certificate) => new NodeX509Certificate(certificate.der));
-  const anchors = (expected.trustAnchors ?? []).map((anchor) => new NodeX509Certificate(anchor));
+  const nodes = chain.map((certificate) => nodeCertificate(certificate.der));
+  const anchors = expected.trustAnchors ?? [];
   return [
     ...keyFindings(leaf, expected.publicKey),
     ...nameFindings(leaf, expected.identifiers),
@@ -67,7 +68,7 @@ export function inspectIssuedChain(pem: string, expected: IssuedChainExpectation
 
 function keyFindings(leaf: ParsedCertificate, publicKey: KeyObject): CertificateFinding[] {
   if (certificateMatchesKey(leaf, publicKey)) return [];
-  const found = new NodeX509Certificate(leaf.der).publicKey;
+  const found = nodeCertificate(leaf.der).publicKey;
   return [
     {
       check: 'key',
@@ -139,16 +140,16 @@ function linkFindings(chain: readonly ParsedCertificate[], nodes: readonly NodeX
     });
   }
   for (let depth = 1; depth < nodes.length; depth++) {
-    const child = nodes[depth - 1]!;
-    const parent = nodes[depth]!;
+    const link = issuedBy(chain[depth - 1]!.der, chain[depth]!.der);
     const at = `depth ${depth} (${chain[depth]!.subject || 'empty subject'})`;
-    const broken = !child.checkIssued(parent)
-      ? `is not the issuer of depth ${depth - 1}, which names ${chain[depth - 1]!.issuer}`
-      : !child.verify(parent.publicKey)
-        ? `did not sign depth ${depth - 1}: the signature does not verify with its key`
-        : !parent.ca
-          ? 'is not a CA certificate'
-          : undefined;
+    const broken =
+      link === 'not-issuer'
+        ? `is not the issuer of depth ${depth - 1}, which names ${chain[depth - 1]!.issuer}`
+        : link === 'bad-signature'
+          ? `did not sign depth ${depth - 1}: the signature does not verify with its key`
+          : !nodes[depth]!.ca
+            ? 'is not a CA certificate'
+            : undefined;
     if (broken)
       findings.push({ check: 'chain', depth, detail: `the chain is broken at ${at}: it ${broken}` });
   }
@@ -158,14 +159,15 @@ function linkFindings(chain: readonly ParsedCertificate[], nodes: readonly NodeX
 function topFindings(
   chain: readonly ParsedCertificate[],
   nodes: readonly NodeX509Certificate[],
-  anchors: readonly NodeX509Certificate[],
+  anchors: readonly string[],
 ): CertificateFinding[] {
   const depth = nodes.length - 1;
   const top = nodes[depth]!;
+  const topDer = chain[depth]!.der;
   const topText = chain[depth]!.subject || 'empty subject';
-  const selfSigned = top.checkIssued(top) && top.verify(top.publicKey);
+  const selfSigned = issuedBy(topDer, topDer) === 'issued';
   const anchored = anchors.some(
-    (anchor) => anchor.raw.equals(top.raw) || (top.checkIssued(anchor) && top.verify(anchor.publicKey)),
+    (anchor) => nodeCertificate(anchor).raw.equals(top.raw) || issuedBy(topDer, anchor) === 'issued',
   );
   if (nodes.length === 1 && !anchored) {
     return [
@@ -179,7 +181,7 @@ function topFindings(
     ];
   }
   if (anchors.length === 0 || anchored) return [];
-  const known = anchors.map((anchor) => anchor.subject.replace(/\n/g, ', ')).join('; ');
+  const known = anchors.map((anchor) => nodeCertificate(anchor).subject.replace(/\n/g, ', ')).join('; ');
   return [
     {
       check: 'trust',
