@@ -62,8 +62,9 @@ export function ordersCertificates(argv: readonly string[]): boolean {
  * afterwards no longer match their embedded code cache and are compiled from source (S1's built-ins: ≈ 20 ms of
  * CPU with the cache, ≈ 50 ms without). So the built-ins these commands use are loaded first, with their cache; a
  * built-in loaded later is only slower. Our own modules' compile cache is kept per flag hash by Node (its directory
- * name), so it stays valid. Other commands and `--help` are left alone. Checked on Node 22, 24 and 26; a V8
- * without a flag would print "unrecognized flag" on stderr, which the CLI tests would show.
+ * name), so it stays valid. Other commands and `--help` are left alone. The growth factor was checked on Node 22,
+ * 24 and 26, the compiler flags only on Node 24 (V8 13.6; both names exist since V8 11, Node 22 has 12.4); a V8
+ * without a flag prints "unrecognized flag" on stderr and carries on, which the CLI tests would show.
  */
 export function tuneV8ForOneOffOrder(
   argv: readonly string[] = process.argv,
