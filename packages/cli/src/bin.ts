@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { ignoreClosedPipes } from './runtime/closed-pipe.js';
 import { enableModuleCompileCache } from './runtime/compile-cache.js';
-import { keepYoungGenerationSmall } from './runtime/young-generation.js';
+import { tuneV8ForOneOffOrder } from './runtime/one-off-v8-flags.js';
 
-// Before anything else allocates: V8 would grow its young generation during start-up (see the function).
-keepYoungGenerationSmall();
+// Before anything else allocates or compiles: V8 would grow its young generation during start-up (see the function).
+tuneV8ForOneOffOrder();
 // Before anything else loads, so every module after this point comes from the compile cache when it can.
 enableModuleCompileCache();
 ignoreClosedPipes();

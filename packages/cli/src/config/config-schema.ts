@@ -1,5 +1,8 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+// A namespace import, not `{ z }`: esbuild then bundles only the parts of zod used here, so the chunk `issue` and
+// `renew` load to read the config shrinks from 817 to 361 KB (no locales but English, no JSON Schema code; issue 13).
+// biome.json refuses `{ z }` from 'zod'.
+import * as z from 'zod';
 import { concurrencySchema } from '../settings/concurrency.js';
 import { durationSchema } from '../settings/duration.js';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ConfigPath } from './config-source.js';
 
 /** One problem found in a config file, before it is given a file position. */

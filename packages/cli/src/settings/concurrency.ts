@@ -1,5 +1,5 @@
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Certificates a `renew` or daemon sweep works on at once when neither the config nor a flag says. */
 export const DEFAULT_CONCURRENCY = 4;

@@ -1,3 +1,5 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isIpv4MappedIpv6, looksLikeIpLiteral, readIpLiteral } from './ip-literal.js';
 
@@ -37,6 +39,17 @@ describe('looksLikeIpLiteral / isIpv4MappedIpv6', () => {
       true,
     ]);
     expect(['a.test', '1.2.3', '[a.test]'].map(looksLikeIpLiteral)).toEqual([false, false, false]);
+  });
+
+  it('answers as node:net does for any text (the colon test before isIPv6 changes nothing)', () => {
+    const unit = fc.constantFrom(...'0123456789abcdefABCDEF:.[]%xz');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 45 }), (text) => {
+        const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+        expect(looksLikeIpLiteral(text)).toBe(isIPv4(bare) || isIPv6(bare));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('spots IPv4-mapped IPv6 in canonical form only', () => {

@@ -1,6 +1,23 @@
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import type { Identifier } from '@certkeeper/core';
-import { getDomain } from 'tldts';
+import type * as Tldts from 'tldts';
+
+let loaded: typeof Tldts | undefined;
+
+/**
+ * tldts, loaded when a name's registered domain is first needed. Evaluating it (the Public Suffix List's tries)
+ * takes ≈ 10 ms of CPU at start-up, which a `renew` that finds every certificate fresh never needs (issue 13).
+ * `require`, not an import, so lookups stay synchronous: the CLI's bundler (esbuild) sees the global
+ * `require('tldts')` and bundles tldts as a module evaluated on this first call; unbundled (the library, tests)
+ * there is no global `require` in an ES module, and createRequire loads the installed package.
+ */
+function tldts(): typeof Tldts {
+  loaded ??= (
+    typeof require === 'function' ? require('tldts') : createRequire(import.meta.url)('tldts')
+  ) as typeof Tldts;
+  return loaded;
+}
 
 /**
  * The unit Let's Encrypt's per-domain limit counts: the Public-Suffix-List registered domain of a DNS name
@@ -16,7 +33,7 @@ export function registeredDomainOf(identifier: Identifier): string {
   }
   const name = identifier.value.replace(/^\*\./, '');
   // Names under a private or test TLD have no PSL entry: count them under their last two labels.
-  return getDomain(name, { allowPrivateDomains: true }) ?? name.split('.').slice(-2).join('.');
+  return tldts().getDomain(name, { allowPrivateDomains: true }) ?? name.split('.').slice(-2).join('.');
 }
 
 export function registeredDomainsOf(identifiers: readonly Identifier[]): string[] {

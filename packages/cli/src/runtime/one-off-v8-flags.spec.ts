@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ordersCertificates, youngGenerationChosen } from './young-generation.js';
+import { oneOffFlags, ordersCertificates, youngGenerationChosen } from './one-off-v8-flags.js';
 
 describe('youngGenerationChosen', () => {
   it('is false for a plain start', () => {
@@ -27,5 +27,20 @@ describe('ordersCertificates', () => {
     expect(ordersCertificates(['node', 'certkeeper', '--help'])).toBe(false);
     expect(ordersCertificates(['node', 'certkeeper', 'status'])).toBe(false);
     expect(ordersCertificates(['node', 'certkeeper'])).toBe(false);
+  });
+});
+
+describe('oneOffFlags', () => {
+  it('keeps the young generation small and the optimising compilers off', () => {
+    expect(oneOffFlags([], {})).toEqual(['--semi-space-growth-factor=1', '--no-maglev', '--no-turbofan']);
+  });
+
+  it('leaves each setting the process was given to it', () => {
+    expect(oneOffFlags([], { NODE_OPTIONS: '--max-semi-space-size=4' })).toEqual([
+      '--no-maglev',
+      '--no-turbofan',
+    ]);
+    expect(oneOffFlags(['--turbofan'], {})).toEqual(['--semi-space-growth-factor=1']);
+    expect(oneOffFlags(['--jitless', '--max-semi-space-size=1'], {})).toEqual([]);
   });
 });
