@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { oneOffFlags, ordersCertificates, youngGenerationChosen } from './one-off-v8-flags.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  OPTIMIZE_AFTER_CPU_MS,
+  oneOffFlags,
+  optimizeWhenLong,
+  ordersCertificates,
+  youngGenerationChosen,
+} from './one-off-v8-flags.js';
 
 describe('youngGenerationChosen', () => {
   it('is false for a plain start', () => {
@@ -42,5 +48,32 @@ describe('oneOffFlags', () => {
     ]);
     expect(oneOffFlags(['--turbofan'], {})).toEqual(['--semi-space-growth-factor=1']);
     expect(oneOffFlags(['--jitless', '--max-semi-space-size=1'], {})).toEqual([]);
+  });
+});
+
+describe('optimizeWhenLong', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('switches the optimising compilers back on once, when the CPU time passes the mark', () => {
+    const flags: string[] = [];
+    let cpuMs = 0;
+    optimizeWhenLong({ setFlagsFromString: (flag) => flags.push(flag) }, () => ({
+      user: cpuMs * 1000,
+      system: 0,
+    }));
+    cpuMs = OPTIMIZE_AFTER_CPU_MS - 1;
+    vi.advanceTimersByTime(10_000);
+    expect(flags).toEqual([]);
+    cpuMs = OPTIMIZE_AFTER_CPU_MS;
+    vi.advanceTimersByTime(1_000);
+    expect(flags).toEqual(['--maglev', '--turbofan']);
+    cpuMs = 10 * OPTIMIZE_AFTER_CPU_MS;
+    vi.advanceTimersByTime(10_000);
+    expect(flags).toHaveLength(2);
   });
 });
