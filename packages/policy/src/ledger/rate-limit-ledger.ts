@@ -1,4 +1,12 @@
-import { type Clock, type Identifier, identifierSetKey, systemClock } from '@certkeeper/core';
+import {
+  type Clock,
+  defaultPollPolicy,
+  type FirstPollDelays,
+  type Identifier,
+  identifierSetKey,
+  learnFirstPolls,
+  systemClock,
+} from '@certkeeper/core';
 import type { LedgerEvent, LedgerEventKind, Store } from '@certkeeper/store';
 import { LedgerReservations } from './ledger-reservations.js';
 import {
@@ -28,7 +36,7 @@ export interface RuleBudget {
   readonly exempt: boolean;
 }
 
-export type LedgerVerdict =
+export type LedgerVerdict = (
   | {
       readonly allowed: true;
       readonly exemptions: readonly Exemption[];
@@ -41,7 +49,14 @@ export type LedgerVerdict =
       readonly allowedAt: Date;
       readonly explanation: string;
       readonly budgets: readonly RuleBudget[];
-    };
+    }
+) & {
+  /**
+   * The first polls learnt from the certificates the ledger holds at this CA (their `pollTiming`), read with the
+   * ledger at no extra cost: `IssueContext.firstPolls`.
+   */
+  readonly firstPolls: FirstPollDelays;
+};
 
 /**
  * A local record of what the CA counts — orders, failed authorizations, issued certificates — checked before any
@@ -86,9 +101,17 @@ export class RateLimitLedger {
     const blocking = budgets
       .filter((b) => !b.exempt && b.remaining < 1)
       .sort((a, b) => b.nextTokenAt.getTime() - a.nextTokenAt.getTime())[0];
-    if (!blocking) return { allowed: true, exemptions, budgets };
+    const firstPolls = learnFirstPolls(
+      stored
+        .filter((e) => e.kind === 'certificate' && e.pollTiming)
+        .reverse()
+        .map((e) => e.pollTiming),
+      defaultPollPolicy.maxDelayMs,
+    );
+    if (!blocking) return { allowed: true, exemptions, budgets, firstPolls };
     return {
       allowed: false,
+      firstPolls,
       rule: blocking.rule,
       bucket: blocking.bucket,
       allowedAt: blocking.nextTokenAt,
@@ -142,7 +165,9 @@ export class RateLimitLedger {
   async record(
     kind: LedgerEventKind,
     subject: LedgerSubject,
-    extra: Partial<Pick<LedgerEvent, 'identifier' | 'exempt' | 'limit' | 'retryAfter' | 'detail'>> = {},
+    extra: Partial<
+      Pick<LedgerEvent, 'identifier' | 'exempt' | 'limit' | 'retryAfter' | 'detail' | 'pollTiming'>
+    > = {},
   ): Promise<void> {
     await this.store.appendLedger({
       kind,
