@@ -18,6 +18,12 @@ import {
 import { registeredDomainOf, registeredDomainsOf } from './registered-domain.js';
 import { readBucket } from './token-bucket.js';
 
+/**
+ * How far back certificates' poll timing notes are read (`LedgerVerdict.firstPolls`): a CA's recent speed, not
+ * last month's, and at most a few ledger days to read for a CA whose limits need none.
+ */
+const POLL_NOTES_WINDOW_MS = 3 * 86_400_000;
+
 /** The request being checked against the CA's limits. */
 export interface LedgerSubject {
   readonly directoryUrl: string;
@@ -73,7 +79,12 @@ export class RateLimitLedger {
 
   async check(subject: LedgerSubject): Promise<LedgerVerdict> {
     const now = this.clock.now().getTime();
-    const maxWindow = Math.max(this.rules.renewalLookbackMs, ...this.rules.rules.map((r) => r.windowMs), 0);
+    // At least the poll timing notes' window, so a CA without limits (read with none) still hands its notes over.
+    const maxWindow = Math.max(
+      this.rules.renewalLookbackMs,
+      ...this.rules.rules.map((r) => r.windowMs),
+      POLL_NOTES_WINDOW_MS,
+    );
     const stored = await this.store.queryLedger({
       directoryUrl: subject.directoryUrl,
       since: new Date(now - maxWindow).toISOString(),
