@@ -87,8 +87,8 @@ describe('poll timing learnt per CA', () => {
     const store = new MemoryStore();
     await seed(store, { validation: { readyMs: 400 } });
     await compose(store).ensure({ identifiers: ['learnt.poll-timing.test'] });
-    // 4/5 of the slowest recent readyMs.
-    expect(gapAfter('challenge')).toBeGreaterThanOrEqual(300);
+    // Where the recent first poll found the result (lower only after eight in a row).
+    expect(gapAfter('challenge')).toBeGreaterThanOrEqual(380);
     proxy.clearLog();
     await compose(store, { initialDelayMs: 50 }).ensure({ identifiers: ['configured.poll-timing.test'] });
     expect(gapAfter('challenge')).toBeLessThan(250);
@@ -100,8 +100,8 @@ describe('poll timing learnt per CA', () => {
     const started = Date.now();
     await compose(store).ensure({ identifiers: ['hostile.poll-timing.test'] });
     const gap = gapAfter('challenge');
-    // Bounded to 10 s, then 4/5 of it.
-    expect(gap).toBeGreaterThanOrEqual(7_500);
+    // Bounded to 10 s.
+    expect(gap).toBeGreaterThanOrEqual(9_500);
     expect(gap).toBeLessThan(11_000);
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 20_000);

@@ -8,9 +8,9 @@
  *
  * How the estimate moves: it starts at the policy's `initialDelayMs` (no notes: today's behaviour); it never goes
  * below 1.25 × the latest time one of the last POLL_HISTORY orders was still pending, so a miss is not repeated
- * while it is remembered; otherwise it is 4/5 of the slowest `readyMs` among the last eight orders whose first
- * poll found the result — a step down every eight orders while first polls keep finding it, so a fast CA is
- * approached carefully, one poll per order. A first poll only ever tells "done by then", never how much earlier:
+ * while it is remembered; otherwise it stays at the slowest `readyMs` among the last eight orders whose first
+ * poll found the result, and only when all eight did is it 4/5 of that — a step down every eight orders while
+ * first polls keep finding it, so a fast CA is approached carefully, one poll per order. A first poll only ever tells "done by then", never how much earlier:
  * going lower is a guess, and a wrong guess costs one poll. On a CA whose times spread just under the estimate
  * that is about one extra poll per 30 orders (simulated in poll-timing.spec.ts); on a slow CA most polls are saved
  * (validation in 1–5 s: 7.3 → 1.07 polls per order). Bounded by a floor and the policy's cap, so a hostile or
@@ -23,7 +23,10 @@ export type PollPhase = 'validation' | 'issuance';
 
 /** One phase of one order, as its polls saw it, in ms from the POST. */
 export interface PhaseObservation {
-  /** When the first poll that saw the result was sent (absent while the phase is still being polled). */
+  /**
+   * When the first poll that saw the result was due (sent, if earlier); absent while the phase is still being
+   * polled.
+   */
   readonly readyMs?: number;
   /** When the last poll that still saw the CA working was sent (absent: the first poll saw the result). */
   readonly pendingMs?: number;
@@ -53,13 +56,22 @@ export function observePoll(
   sentAt: Date,
   ready: boolean,
 ): PollObservations | undefined {
-  const elapsed = Math.round(sentAt.getTime() - Date.parse(state.phaseStartedAt));
+  const started = Date.parse(state.phaseStartedAt);
+  const elapsed = Math.round(sentAt.getTime() - started);
   if (!Number.isFinite(elapsed) || elapsed < 0) return state.pollTiming;
   const pendingMs = state.pollTiming?.[phase]?.pendingMs;
-  const note: PhaseObservation = ready
-    ? { readyMs: elapsed, ...(pendingMs !== undefined ? { pendingMs } : {}) }
-    : { pendingMs: elapsed };
-  return { ...state.pollTiming, [phase]: note };
+  if (!ready) return { ...state.pollTiming, [phase]: { pendingMs: elapsed } };
+  // A poll that went out late (our own process busy, a loaded machine) found the result by its due time as far as
+  // the estimate is concerned: learning from the late moment would push the next orders' first polls later still.
+  const due = state.nextActionAt ? Math.round(Date.parse(state.nextActionAt) - started) : elapsed;
+  const readyMs = Number.isFinite(due) && due >= 0 ? Math.min(elapsed, due) : elapsed;
+  return {
+    ...state.pollTiming,
+    [phase]: {
+      readyMs: Math.max(readyMs, pendingMs ?? 0),
+      ...(pendingMs !== undefined ? { pendingMs } : {}),
+    },
+  };
 }
 
 /**
@@ -76,8 +88,11 @@ export function learnFirstPolls(history: readonly unknown[], capMs: number): Fir
     if (notes.length === 0) continue;
     const guard = MARGIN * Math.max(0, ...notes.map((note) => note.pendingMs ?? 0));
     // A miss's readyMs is only where the polls' backoff happened to land: the guard speaks for it instead.
-    const recent = notes.slice(0, RECENT).filter((note) => note.pendingMs === undefined);
-    const delay = Math.max(guard, SHRINK * Math.max(0, ...recent.map((note) => note.readyMs)));
+    const recent = notes.slice(0, RECENT);
+    const hits = recent.filter((note) => note.pendingMs === undefined).map((note) => note.readyMs);
+    // Lower only after RECENT orders in a row found the result at their first poll; else stay where they did.
+    const settled = recent.length === RECENT && hits.length === RECENT;
+    const delay = Math.max(guard, (settled ? SHRINK : 1) * Math.max(0, ...hits));
     learnt[phase] = Math.round(Math.min(capMs, Math.max(FIRST_POLL_FLOOR_MS, delay)));
   }
   return learnt;
