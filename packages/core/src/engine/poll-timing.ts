@@ -10,11 +10,12 @@
  * below 1.25 × the latest time one of the last POLL_HISTORY orders was still pending, so a miss is not repeated
  * while it is remembered; otherwise it stays at the slowest `readyMs` among the last eight orders whose first
  * poll found the result, and only when all eight did is it 4/5 of that — a step down every eight orders while
- * first polls keep finding it, so a fast CA is approached carefully, one poll per order. A first poll only ever tells "done by then", never how much earlier:
- * going lower is a guess, and a wrong guess costs one poll. On a CA whose times spread just under the estimate
- * that is about one extra poll per 30 orders (simulated in poll-timing.spec.ts); on a slow CA most polls are saved
- * (validation in 1–5 s: 7.3 → 1.07 polls per order). Bounded by a floor and the policy's cap, so a hostile or
- * corrupt note can neither poll in a loop nor stall an order.
+ * first polls keep finding it, so a fast CA is approached carefully, one poll per order. A first poll only ever
+ * tells "done by then", never how much earlier: going lower is a guess, and a wrong guess costs one poll. On a CA
+ * whose times spread just under the estimate that is about one extra poll per 30 orders (simulated in
+ * poll-timing.spec.ts); on a slow CA most polls are saved (validation in 1–5 s: 7.3 → 1.07 polls per order).
+ * Bounded by a floor and the policy's cap, so a hostile or corrupt note can neither poll in a loop nor stall an
+ * order.
  */
 import type { OrderState } from './order-state.js';
 
