@@ -11,11 +11,6 @@ import { groupTasks } from './publish.js';
  * crash lost the state's record of it — is not answered again.
  */
 export async function answerChallenges(state: OrderState, deps: ResolvedDeps): Promise<StepResult> {
-  // The CSR at finalize and the issued chain's reading need the ASN.1 libraries (tens of ms of compiling in a cold
-  // process, a blocked event loop meanwhile): load them before answering, not while the CA validates — its
-  // validators fetch from our own responders (http-01, tls-alpn-01) and would wait for that work, and so would the
-  // first poll. A failure to load is the CSR's to report, where it is awaited.
-  await loadAsn1().catch(() => undefined);
   for (const [solver, tasks] of groupTasks(
     state,
     deps,
@@ -26,6 +21,10 @@ export async function answerChallenges(state: OrderState, deps: ResolvedDeps): P
   const answers = await Promise.all(state.authorizations.map((entry) => answer(entry, deps)));
   const authorizations = answers.map((a) => a.entry);
   const now = deps.clock.now();
+  // The CSR at finalize and the issued chain's reading need the ASN.1 libraries (tens of ms to load in a cold
+  // process): load them now, while the CA validates, rather than after. The first poll stays timed from the
+  // answers; a failure to load is the CSR's to report, where it is awaited.
+  loadAsn1().catch(() => undefined);
   const next = enterPhase(state, 'await-validation', now, { authorizations });
   // The first poll when the CA said (the latest Retry-After of the answers), else when the CA is likely done. Timed
   // from the answers' arrival (`now`), not from when the work started after them ends.
