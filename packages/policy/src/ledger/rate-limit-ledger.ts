@@ -5,6 +5,7 @@ import {
   type Identifier,
   identifierSetKey,
   learnFirstPolls,
+  POLL_HISTORY,
   systemClock,
 } from '@certkeeper/core';
 import type { LedgerEvent, LedgerEventKind, Store } from '@certkeeper/store';
@@ -79,16 +80,21 @@ export class RateLimitLedger {
 
   async check(subject: LedgerSubject): Promise<LedgerVerdict> {
     const now = this.clock.now().getTime();
-    // At least the poll timing notes' window, so a CA without limits (read with none) still hands its notes over.
-    const maxWindow = Math.max(
-      this.rules.renewalLookbackMs,
-      ...this.rules.rules.map((r) => r.windowMs),
-      POLL_NOTES_WINDOW_MS,
-    );
-    const stored = await this.store.queryLedger({
-      directoryUrl: subject.directoryUrl,
-      since: new Date(now - maxWindow).toISOString(),
-    });
+    const maxWindow = Math.max(this.rules.renewalLookbackMs, ...this.rules.rules.map((r) => r.windowMs), 0);
+    // The notes apart, and only the newest the learning reads: a CA without limits needs no window of events, and
+    // a busy one's three days can hold hundreds of thousands (read again before every order).
+    const [stored, noted] = await Promise.all([
+      this.store.queryLedger({
+        directoryUrl: subject.directoryUrl,
+        since: new Date(now - maxWindow).toISOString(),
+      }),
+      this.store.queryLedger({
+        directoryUrl: subject.directoryUrl,
+        since: new Date(now - POLL_NOTES_WINDOW_MS).toISOString(),
+        kinds: ['certificate'],
+        newest: POLL_HISTORY,
+      }),
+    ]);
     // Exemptions follow what the CA has seen; the budgets also count what this process admitted and is about to spend.
     const exemptions = await this.exemptionsFor(subject, stored, now);
     const events = [...stored, ...LedgerReservations.of(this.store).heldFor(subject.directoryUrl)];
@@ -113,8 +119,8 @@ export class RateLimitLedger {
       .filter((b) => !b.exempt && b.remaining < 1)
       .sort((a, b) => b.nextTokenAt.getTime() - a.nextTokenAt.getTime())[0];
     const firstPolls = learnFirstPolls(
-      stored
-        .filter((e) => e.kind === 'certificate' && e.pollTiming)
+      noted
+        .filter((e) => e.pollTiming)
         .reverse()
         .map((e) => e.pollTiming),
       defaultPollPolicy.maxDelayMs,

@@ -141,6 +141,11 @@ export interface LedgerQuery {
   readonly kinds?: readonly LedgerEventKind[];
   readonly accountUrl?: string;
   readonly identifierSet?: string;
+  /**
+   * Only the newest this many matching events (still oldest first): for a reader that needs the latest few, such
+   * as the poll timing notes, whatever the volume the window holds.
+   */
+  readonly newest?: number;
 }
 
 /** When work for a key (an identifier set, or a whole account) may be tried again, and why. */
