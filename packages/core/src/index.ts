@@ -9,6 +9,7 @@ export * from './engine/checkpoint.js';
 export { defaultPollPolicy, type EngineDeps, type PollPolicy } from './engine/engine-deps.js';
 export { failureFromError, OrderFailedError, OrderSuspendedError } from './engine/failure.js';
 export * from './engine/order-state.js';
+export * from './engine/poll-timing.js';
 export * from './engine/prepare-order.js';
 export * from './engine/run-order.js';
 export * from './engine/solver-scope.js';

@@ -41,6 +41,10 @@ export interface ManagerOptions {
   /** The CA's limits for the local ledger (default: by directory URL, see `rateLimitsFor`). */
   readonly rateLimits?: RateLimitRuleSet;
   readonly backoff?: BackoffOptions;
+  /**
+   * How to poll. Without it the first polls are learnt per CA from recent orders' timing (core's `firstPolls`);
+   * with `initialDelayMs` set, that fixed first wait is used instead.
+   */
   readonly polling?: Partial<PollPolicy>;
   /**
    * Who this process is to the store's leases, and to people waiting for them: `description` (the CLI passes

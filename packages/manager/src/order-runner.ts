@@ -125,6 +125,7 @@ export class OrderRunner {
           clock: this.clock,
           logger: this.logger,
           ...(this.polling ? { polling: this.polling } : {}),
+          ...(context.firstPolls ? { firstPolls: context.firstPolls } : {}),
           ...(context.signal ? { signal: context.signal } : {}),
         },
         {
@@ -154,6 +155,7 @@ export class OrderRunner {
         ...(result.state.certificateKeyPem ? { keyPem: result.state.certificateKeyPem } : {}),
         keyType,
         order: { revision, createdAt: result.state.createdAt },
+        ...(result.state.pollTiming ? { pollTiming: result.state.pollTiming } : {}),
       };
     } catch (error) {
       // Stopped (Ctrl-C, SIGTERM, a shutdown): write down how far the order got, so `status` says so and the next

@@ -220,6 +220,8 @@ export class PostgresStore implements Store {
     );
   }
   async queryLedger(query: LedgerQuery) {
+    // Newest first with a LIMIT when only the newest few are wanted (the index on (directory_url, at) is read
+    // backwards and stops there), turned oldest first here.
     const rows = await this.query<{ event: LedgerEvent }>(
       `queryLedger since ${query.since}`,
       `SELECT event FROM ${this.s}.ledger
@@ -227,16 +229,18 @@ export class PostgresStore implements Store {
          AND ($3::text[] IS NULL OR kind = ANY($3))
          AND ($4::text IS NULL OR account_url = $4)
          AND ($5::text IS NULL OR identifier_set = $5)
-       ORDER BY at, id`,
+       ORDER BY at DESC, id DESC
+       LIMIT $6`,
       [
         query.directoryUrl,
         query.since,
         query.kinds ?? null,
         query.accountUrl ?? null,
         query.identifierSet ?? null,
+        query.newest ?? null,
       ],
     );
-    return rows.map((row) => row.event);
+    return rows.map((row) => row.event).reverse();
   }
 
   async getBackoff(key: string) {

@@ -17,6 +17,8 @@ const REDISCOVERABLE: ReadonlySet<string> = new Set<keyof OrderState>([
   'authorizations',
   'orderStatus',
   'certificateUrl',
+  // Timing notes only: a resumed run that lost them learns nothing from this order, and polls as before.
+  'pollTiming',
 ]);
 
 /** A wait at least this long is written down first, so `status` shows it and a resumed run waits it out too. */

@@ -5,6 +5,7 @@ import type { Identifier } from '../identifiers/identifier.js';
 import type { AuthorizationStatus } from '../resources/authorizations.js';
 import type { OrderStatus } from '../resources/orders.js';
 import type { ChallengeType, DnsPersistTask, PublicationReceipt } from './challenge-solver.js';
+import type { PollObservations } from './poll-timing.js';
 
 export const ORDER_STATE_VERSION = 1;
 
@@ -145,6 +146,8 @@ export interface OrderState {
   readonly nextActionAt?: string;
   readonly certificate?: IssuedCertificate;
   readonly failure?: OrderFailure;
+  /** How long the CA took to validate and to issue, as this order's polls saw it: learnt by the next orders. */
+  readonly pollTiming?: PollObservations;
 }
 
 /** Validate state read back from storage before a step runs on it. */

@@ -61,6 +61,7 @@ export class IssuanceCommit {
       await this.ledger.record('certificate', subject, {
         ...(subject.replaces ? { exempt: true } : {}),
         detail,
+        ...(material.pollTiming ? { pollTiming: material.pollTiming } : {}),
       });
     }
     if (input.order) await this.removeOrder(key, input.order.revision);
@@ -98,17 +99,19 @@ export class IssuanceCommit {
  */
 export function finishedOrderMaterial(state: OrderState): IssuedMaterial | undefined {
   if (state.phase !== 'done' || !state.certificate?.pem) return undefined;
+  const timing = state.pollTiming ? { pollTiming: state.pollTiming } : {};
   if (state.certificateKeyPem)
     return {
       certificatePem: state.certificate.pem,
       keyPem: state.certificateKeyPem,
       keyType: importCertificateKey(state.certificateKeyPem).type,
+      ...timing,
     };
   const keyType = state.csr
     ? describeKey(new X509Certificate(parseCertificate(state.certificate.pem).der).publicKey)
         .certificateKeyType
     : undefined;
-  return keyType ? { certificatePem: state.certificate.pem, keyType } : undefined;
+  return keyType ? { certificatePem: state.certificate.pem, keyType, ...timing } : undefined;
 }
 
 function certificateRecord(

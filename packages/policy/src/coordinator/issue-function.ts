@@ -1,4 +1,4 @@
-import type { CertificateKeyType } from '@certkeeper/core';
+import type { CertificateKeyType, FirstPollDelays, PollObservations } from '@certkeeper/core';
 import type { CertificateRequest } from '../certificate-request.js';
 
 /** What the coordinator asks the issuer (the manager, or an application) to do: run one order to the end. */
@@ -18,6 +18,8 @@ export interface IssueContext {
    * and resuming one costs nothing at the CA.
    */
   readonly onOrderCreated: () => Promise<void>;
+  /** The first polls learnt from recent orders at this CA: pass them as the engine's `firstPolls`. */
+  readonly firstPolls?: FirstPollDelays;
 }
 
 export interface IssuedMaterial {
@@ -31,6 +33,8 @@ export interface IssuedMaterial {
    * the two, the issued certificate would be lost and the next run would order again.
    */
   readonly order?: { readonly revision: number; readonly createdAt: string };
+  /** How long the CA took, as the order's polls saw it (its state's `pollTiming`): counted with the certificate. */
+  readonly pollTiming?: PollObservations;
 }
 
 /**

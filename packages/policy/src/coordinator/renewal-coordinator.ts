@@ -319,6 +319,7 @@ export class RenewalCoordinator {
         request,
         key,
         onOrderCreated,
+        firstPolls: verdict.firstPolls,
         ...(replaces ? { replaces } : {}),
         ...(signal ? { signal } : {}),
       });

@@ -1,4 +1,13 @@
-import { type Clock, type Identifier, identifierSetKey, systemClock } from '@certkeeper/core';
+import {
+  type Clock,
+  defaultPollPolicy,
+  type FirstPollDelays,
+  type Identifier,
+  identifierSetKey,
+  learnFirstPolls,
+  POLL_HISTORY,
+  systemClock,
+} from '@certkeeper/core';
 import type { LedgerEvent, LedgerEventKind, Store } from '@certkeeper/store';
 import { LedgerReservations } from './ledger-reservations.js';
 import {
@@ -9,6 +18,12 @@ import {
 } from './rate-limit-rules.js';
 import { registeredDomainOf, registeredDomainsOf } from './registered-domain.js';
 import { readBucket } from './token-bucket.js';
+
+/**
+ * How far back certificates' poll timing notes are read (`LedgerVerdict.firstPolls`): a CA's recent speed, not
+ * last month's, and at most a few ledger days to read for a CA whose limits need none.
+ */
+const POLL_NOTES_WINDOW_MS = 3 * 86_400_000;
 
 /** The request being checked against the CA's limits. */
 export interface LedgerSubject {
@@ -28,7 +43,7 @@ export interface RuleBudget {
   readonly exempt: boolean;
 }
 
-export type LedgerVerdict =
+export type LedgerVerdict = (
   | {
       readonly allowed: true;
       readonly exemptions: readonly Exemption[];
@@ -41,7 +56,14 @@ export type LedgerVerdict =
       readonly allowedAt: Date;
       readonly explanation: string;
       readonly budgets: readonly RuleBudget[];
-    };
+    }
+) & {
+  /**
+   * The first polls learnt from the certificates the ledger holds at this CA (their `pollTiming`), read with the
+   * ledger at no extra cost: `IssueContext.firstPolls`.
+   */
+  readonly firstPolls: FirstPollDelays;
+};
 
 /**
  * A local record of what the CA counts — orders, failed authorizations, issued certificates — checked before any
@@ -59,10 +81,20 @@ export class RateLimitLedger {
   async check(subject: LedgerSubject): Promise<LedgerVerdict> {
     const now = this.clock.now().getTime();
     const maxWindow = Math.max(this.rules.renewalLookbackMs, ...this.rules.rules.map((r) => r.windowMs), 0);
-    const stored = await this.store.queryLedger({
-      directoryUrl: subject.directoryUrl,
-      since: new Date(now - maxWindow).toISOString(),
-    });
+    // The notes apart, and only the newest the learning reads: a CA without limits needs no window of events, and
+    // a busy one's three days can hold hundreds of thousands (read again before every order).
+    const [stored, noted] = await Promise.all([
+      this.store.queryLedger({
+        directoryUrl: subject.directoryUrl,
+        since: new Date(now - maxWindow).toISOString(),
+      }),
+      this.store.queryLedger({
+        directoryUrl: subject.directoryUrl,
+        since: new Date(now - POLL_NOTES_WINDOW_MS).toISOString(),
+        kinds: ['certificate'],
+        newest: POLL_HISTORY,
+      }),
+    ]);
     // Exemptions follow what the CA has seen; the budgets also count what this process admitted and is about to spend.
     const exemptions = await this.exemptionsFor(subject, stored, now);
     const events = [...stored, ...LedgerReservations.of(this.store).heldFor(subject.directoryUrl)];
@@ -86,9 +118,17 @@ export class RateLimitLedger {
     const blocking = budgets
       .filter((b) => !b.exempt && b.remaining < 1)
       .sort((a, b) => b.nextTokenAt.getTime() - a.nextTokenAt.getTime())[0];
-    if (!blocking) return { allowed: true, exemptions, budgets };
+    const firstPolls = learnFirstPolls(
+      noted
+        .filter((e) => e.pollTiming)
+        .reverse()
+        .map((e) => e.pollTiming),
+      defaultPollPolicy.maxDelayMs,
+    );
+    if (!blocking) return { allowed: true, exemptions, budgets, firstPolls };
     return {
       allowed: false,
+      firstPolls,
       rule: blocking.rule,
       bucket: blocking.bucket,
       allowedAt: blocking.nextTokenAt,
@@ -142,7 +182,9 @@ export class RateLimitLedger {
   async record(
     kind: LedgerEventKind,
     subject: LedgerSubject,
-    extra: Partial<Pick<LedgerEvent, 'identifier' | 'exempt' | 'limit' | 'retryAfter' | 'detail'>> = {},
+    extra: Partial<
+      Pick<LedgerEvent, 'identifier' | 'exempt' | 'limit' | 'retryAfter' | 'detail' | 'pollTiming'>
+    > = {},
   ): Promise<void> {
     await this.store.appendLedger({
       kind,

@@ -1,6 +1,7 @@
 import { open, readdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CertkeeperError, ErrorCodes } from '@certkeeper/core';
+import { newestOf } from '../port/newest-of.js';
 import type { LedgerEvent, LedgerQuery } from '../port/records.js';
 import { syncDirectory } from './durable-fs.js';
 import type { FileLocks } from './file-lock.js';
@@ -64,15 +65,15 @@ export class LedgerFiles {
     const firstDay = Number.isNaN(since) ? '' : new Date(since).toISOString().slice(0, 10);
     const paths = (await this.dayFiles()).map((name) => join(this.directory, name));
     this.cache.retain(paths);
-    const events: LedgerEvent[] = [];
+    const matches: { readonly at: string; readonly line: string }[] = [];
     for (const path of paths) {
       if (basename(path).slice(0, 10) < firstDay) continue;
-      for (const entry of await this.cache.entries(path)) {
-        if (entryMatches(entry, query)) events.push(JSON.parse(entry.line) as LedgerEvent);
-      }
+      for (const entry of await this.cache.entries(path)) if (entryMatches(entry, query)) matches.push(entry);
     }
     // Stable: events at the same time keep the order they were appended in.
-    return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    matches.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    // Parsed only now, and only those returned: each caller gets its own copy.
+    return newestOf(matches, query.newest).map((entry) => JSON.parse(entry.line) as LedgerEvent);
   }
 
   /** Drop day files older than `retentionDays` (whole days, so nothing inside a rule's window goes). */

@@ -1,5 +1,6 @@
 import { type DueQuery, isDue } from '../port/due.js';
 import { type KeyPageOptions, keyPage } from '../port/key-page.js';
+import { newestOf } from '../port/newest-of.js';
 import type {
   AccountRecord,
   BackoffRecord,
@@ -81,7 +82,7 @@ export class MemoryStore implements Store {
     this.ledger.push(copy(event));
   }
   async queryLedger(query: LedgerQuery) {
-    return this.ledger
+    const matching = this.ledger
       .filter(
         (event) =>
           event.directoryUrl === query.directoryUrl &&
@@ -90,8 +91,8 @@ export class MemoryStore implements Store {
           (!query.accountUrl || event.accountUrl === query.accountUrl) &&
           (!query.identifierSet || event.identifierSet === query.identifierSet),
       )
-      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
-      .map(copy);
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    return newestOf(matching, query.newest).map(copy);
   }
 
   async getBackoff(key: string) {

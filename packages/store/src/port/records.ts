@@ -1,4 +1,4 @@
-import type { CertificateKeyType, Identifier, OrderState } from '@certkeeper/core';
+import type { CertificateKeyType, Identifier, OrderState, PollObservations } from '@certkeeper/core';
 
 /** An ACME account at one CA. `keyPem` is a secret. */
 export interface AccountRecord {
@@ -128,6 +128,11 @@ export interface LedgerEvent {
   readonly limit?: string;
   readonly retryAfter?: string;
   readonly detail?: string;
+  /**
+   * For `certificate`: how long the CA took to validate and issue this order, as its polls saw it. The next orders
+   * at the CA time their first polls from the recent ones (`learnFirstPolls`). Advice only: read back unchecked.
+   */
+  readonly pollTiming?: PollObservations;
 }
 
 export interface LedgerQuery {
@@ -136,6 +141,11 @@ export interface LedgerQuery {
   readonly kinds?: readonly LedgerEventKind[];
   readonly accountUrl?: string;
   readonly identifierSet?: string;
+  /**
+   * Only the newest this many matching events (still oldest first): for a reader that needs the latest few, such
+   * as the poll timing notes, whatever the volume the window holds.
+   */
+  readonly newest?: number;
 }
 
 /** When work for a key (an identifier set, or a whole account) may be tried again, and why. */

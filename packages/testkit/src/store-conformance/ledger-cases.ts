@@ -80,6 +80,13 @@ export const ledgerCases: readonly StoreConformanceCase[] = [
         ),
         ['e3', 'e5', 'e6'],
       );
+      assert.deepEqual(
+        details(await store.queryLedger({ directoryUrl, since, kinds: ['new-order'], newest: 2 })),
+        ['e3', 'e6'],
+        '`newest` keeps the newest matches, oldest first',
+      );
+      assert.deepEqual(details(await store.queryLedger({ directoryUrl, since, newest: 10 })), details(all));
+      assert.deepEqual(await store.queryLedger({ directoryUrl, since, newest: 0 }), []);
       assert.deepEqual(await store.queryLedger({ directoryUrl, since: at(5, 0) }), []);
       assert.deepEqual(details(await store.queryLedger({ directoryUrl, since: at(-300, 0) }))[0], 'old');
       const read = await store.queryLedger({ directoryUrl, since });

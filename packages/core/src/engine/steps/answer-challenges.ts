@@ -1,6 +1,6 @@
 import { loadAsn1 } from '../../crypto/x509.js';
 import { AcmeProblemError } from '../../errors/acme-problem-error.js';
-import type { ResolvedDeps } from '../engine-deps.js';
+import { firstPollTime, type ResolvedDeps } from '../engine-deps.js';
 import type { AuthorizationState, OrderState } from '../order-state.js';
 import { enterPhase, type StepResult } from '../step-result.js';
 import { groupTasks } from './publish.js';
@@ -26,11 +26,10 @@ export async function answerChallenges(state: OrderState, deps: ResolvedDeps): P
   // answers; a failure to load is the CSR's to report, where it is awaited.
   loadAsn1().catch(() => undefined);
   const next = enterPhase(state, 'await-validation', now, { authorizations });
-  // The first poll when the CA said (the latest Retry-After of the answers), else after the short initial delay.
+  // The first poll when the CA said (the latest Retry-After of the answers), else when the CA is likely done. Timed
+  // from the answers' arrival (`now`), not from when the work started after them ends.
   const retryAfter = Math.max(0, ...answers.map((a) => a.retryAfter?.getTime() ?? 0));
-  const firstPoll = new Date(
-    retryAfter > now.getTime() ? retryAfter : now.getTime() + deps.polling.initialDelayMs,
-  );
+  const firstPoll = firstPollTime(deps, 'validation', now, retryAfter > 0 ? new Date(retryAfter) : undefined);
   return {
     state: { ...next, nextActionAt: firstPoll.toISOString() },
     next: { type: 'wait', until: firstPoll, reason: 'the CA is validating' },

@@ -3,6 +3,7 @@ import { shortProblemType } from '../../errors/problem-types.js';
 import { formatIdentifier } from '../../identifiers/identifier.js';
 import { nextPollTime, type ResolvedDeps } from '../engine-deps.js';
 import type { AuthorizationState, OrderState } from '../order-state.js';
+import { observePoll } from '../poll-timing.js';
 import { continueNow, enterPhase, failOrder, type StepResult, waitInPhase } from '../step-result.js';
 
 /**
@@ -11,14 +12,17 @@ import { continueNow, enterPhase, failOrder, type StepResult, waitInPhase } from
  * soon as one fails). Only on failure are the authorizations read, to say which identifier failed and why.
  */
 export async function awaitValidation(state: OrderState, deps: ResolvedDeps): Promise<StepResult> {
+  const sentAt = deps.clock.now();
   const { order, retryAfter } = await deps.client.orders.get(state.orderUrl!, deps.signal);
   const now = deps.clock.now();
+  const pollTiming = observePoll(state, 'validation', sentAt, order.status !== 'pending');
   switch (order.status) {
     case 'ready':
       return {
         state: enterPhase(state, 'finalize', now, {
           orderStatus: 'ready',
           authorizations: allValid(state.authorizations),
+          ...(pollTiming ? { pollTiming } : {}),
         }),
         next: continueNow,
       };
@@ -47,9 +51,13 @@ export async function awaitValidation(state: OrderState, deps: ResolvedDeps): Pr
       now,
     );
   }
-  return waitInPhase(state, nextPollTime(deps, state, retryAfter), now, 'the CA is validating', {
-    orderStatus: order.status,
-  });
+  return waitInPhase(
+    state,
+    nextPollTime(deps, state, retryAfter, 'validation'),
+    now,
+    'the CA is validating',
+    { orderStatus: order.status, ...(pollTiming ? { pollTiming } : {}) },
+  );
 }
 
 function allValid(authorizations: readonly AuthorizationState[]): AuthorizationState[] {

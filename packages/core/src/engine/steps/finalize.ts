@@ -1,6 +1,6 @@
 import { AcmeProblemError } from '../../errors/acme-problem-error.js';
 import { csrForOrder } from '../certificate-request.js';
-import type { ResolvedDeps } from '../engine-deps.js';
+import { firstPollTime, type ResolvedDeps } from '../engine-deps.js';
 import type { OrderState } from '../order-state.js';
 import { continueNow, enterPhase, type StepResult } from '../step-result.js';
 
@@ -45,8 +45,7 @@ function afterFinalize(
       next: continueNow,
     };
   }
-  const until =
-    retryAfter && retryAfter > now ? retryAfter : new Date(now.getTime() + deps.polling.initialDelayMs);
+  const until = firstPollTime(deps, 'issuance', now, retryAfter);
   const next = enterPhase(state, 'poll-order', now, { orderStatus: status });
   return {
     state: { ...next, nextActionAt: until.toISOString() },

@@ -2,15 +2,22 @@ import { ErrorCodes } from '../../errors/codes.js';
 import { shortProblemType } from '../../errors/problem-types.js';
 import { nextPollTime, type ResolvedDeps } from '../engine-deps.js';
 import type { OrderState } from '../order-state.js';
+import { observePoll } from '../poll-timing.js';
 import { continueNow, enterPhase, failOrder, type StepResult, waitInPhase } from '../step-result.js';
 
 /** Poll the order until the CA has issued (valid, with a certificate URL) or given up (invalid). */
 export async function pollOrder(state: OrderState, deps: ResolvedDeps): Promise<StepResult> {
+  const sentAt = deps.clock.now();
   const { order, retryAfter } = await deps.client.orders.get(state.orderUrl!, deps.signal);
   const now = deps.clock.now();
+  const pollTiming = observePoll(state, 'issuance', sentAt, order.status === 'valid');
   if (order.status === 'valid' && order.certificate) {
     return {
-      state: enterPhase(state, 'download', now, { orderStatus: 'valid', certificateUrl: order.certificate }),
+      state: enterPhase(state, 'download', now, {
+        orderStatus: 'valid',
+        certificateUrl: order.certificate,
+        ...(pollTiming ? { pollTiming } : {}),
+      }),
       next: continueNow,
     };
   }
@@ -47,7 +54,8 @@ export async function pollOrder(state: OrderState, deps: ResolvedDeps): Promise<
       now,
     );
   }
-  return waitInPhase(state, nextPollTime(deps, state, retryAfter), now, 'the CA is issuing', {
+  return waitInPhase(state, nextPollTime(deps, state, retryAfter, 'issuance'), now, 'the CA is issuing', {
     orderStatus: order.status,
+    ...(pollTiming ? { pollTiming } : {}),
   });
 }
