@@ -5,7 +5,6 @@ import {
   readCappedBody,
   type SecretRedactor,
 } from '@certkeeper/core';
-import { request } from 'undici';
 import { providerFailed, providerUnauthorized, zoneNotFound } from './provider-errors.js';
 import { type RetryOptions, withProviderRetry } from './provider-retry.js';
 
@@ -76,6 +75,18 @@ export interface ProviderResponse<T = unknown> {
   readonly body: T;
 }
 
+let undici: Promise<typeof import('undici')> | undefined;
+
+/**
+ * undici, loaded at the first request: every dns-01 run loads `@certkeeper/dns`, and those whose provider sends no
+ * HTTP through this client (exec, rfc2136) paid ~40-60 ms of CPU for undici before their first ACME request
+ * (issue 13, S4). A provider that does send pays it at its first call instead of at start-up.
+ */
+function loadUndici(): Promise<typeof import('undici')> {
+  undici ??= import('undici');
+  return undici;
+}
+
 /**
  * A bounded JSON client for provider packages that talk to a REST API with undici: a time limit and a size cap on
  * every answer, brief retries (`withProviderRetry`) honouring `Retry-After`, and the port's typed errors —
@@ -138,6 +149,7 @@ export class ProviderHttpClient {
     const { provider } = this.options;
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(call.signal ? [call.signal] : [])]);
+    const { request } = await loadUndici();
     let status: number;
     let headers: Headers;
     let text: string;
