@@ -1,6 +1,8 @@
 import {
+  CertkeeperError,
   type ChallengeSolver,
   type ChallengeTask,
+  ErrorCodes,
   type OrderState,
   parseCertificate,
   prepareOrder,
@@ -79,6 +81,123 @@ describe('issuing through dns-01 (pebble-challtestsrv as the DNS)', () => {
     );
     expect(await servedTxt(fixture.pebble.dnsPort, '_acme-challenge.wild.example.test')).toEqual([]);
     expect(await servedTxt(fixture.pebble.dnsPort, '_acme-challenge.a.wild.example.test')).toEqual([]);
+  });
+
+  /** dns01 behind a solver that logs each removal into `events` (beside the phases `onState` sees) and can slow it. */
+  function loggingSolver(events: string[], delayMs = 0): ChallengeSolver {
+    return {
+      type: 'dns-01',
+      publish: (tasks, context) => dns01.publish(tasks, context),
+      checkReady: (receipts, context) => dns01.checkReady(receipts, context),
+      cleanup: async (receipts, context) => {
+        events.push(`cleanup ${receipts.length}`);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await dns01.cleanup(receipts, context);
+        events.push('cleanup ended');
+      },
+    };
+  }
+
+  it('removes the records once the CA has validated them, while the order is finalized and downloaded — once, and the order ends only after it', async () => {
+    const client = fixture.client();
+    const events: string[] = [];
+    const state = await prepareOrder({
+      directoryUrl: fixture.pebble.directoryUrl,
+      accountUrl: fixture.accountUrl,
+      identifiers: ['early.example.test', '*.early.example.test'],
+    });
+    // Slow enough that the download is done first: the order still ends only after the removal.
+    const { state: final } = await runOrder(
+      state,
+      { client, solvers: [loggingSolver(events, 400)] },
+      { onState: (s) => void events.push(s.phase) },
+    );
+    expect(events.filter((e) => e.startsWith('cleanup '))).toEqual(['cleanup 2', 'cleanup ended']);
+    // Started once the finalized state (validated, the CA issuing) was handed to onState, before the download.
+    const started = events.indexOf('cleanup 2');
+    expect(events.slice(started - 3, started - 1)).toEqual(['await-validation', 'finalize']);
+    expect(events[started - 1]).toMatch(/^(poll-order|download)$/);
+    expect(events.lastIndexOf('download')).toBeGreaterThanOrEqual(started - 1);
+    expect(events.slice(-3)).toEqual(['cleanup', 'cleanup ended', 'done']);
+    expect(final.phase).toBe('done');
+    expect(final.receipts).toEqual([]);
+    expect(await servedTxt(fixture.pebble.dnsPort, '_acme-challenge.early.example.test')).toEqual([]);
+  });
+
+  it('a run stopped during the early removal returns only once the removal has ended; the stored state keeps the receipts', async () => {
+    const client = fixture.client();
+    const events: string[] = [];
+    const stop = new AbortController();
+    const solver = loggingSolver(events, 300);
+    const removing = solver.cleanup.bind(solver);
+    solver.cleanup = (receipts, context) => {
+      stop.abort(new Error('Ctrl-C (test)'));
+      return removing(receipts, context);
+    };
+    let last: OrderState | undefined;
+    const state = await prepareOrder({
+      directoryUrl: fixture.pebble.directoryUrl,
+      accountUrl: fixture.accountUrl,
+      identifiers: ['stopped.example.test'],
+    });
+    const error = await rejectionOf(
+      runOrder(
+        state,
+        { client, solvers: [solver], signal: stop.signal },
+        {
+          onState: (s) => {
+            last = s;
+          },
+        },
+      ),
+    );
+    expect(error.code).toBe('CERTKEEPER_ERR_ABORTED');
+    expect(events).toEqual(['cleanup 1', 'cleanup ended']);
+    // A resumed run removes them again (idempotent): dropping them before the removal ended could leave a record.
+    expect(last?.receipts).toHaveLength(1);
+    expect(await servedTxt(fixture.pebble.dnsPort, '_acme-challenge.stopped.example.test')).toEqual([]);
+  });
+
+  it('an order that fails after the early removal removes nothing twice', async () => {
+    const client = fixture.client();
+    // The CA accepts the CSR; then reading the order or the certificate fails for good.
+    const refused = async () => {
+      throw new CertkeeperError(ErrorCodes.ORDER_FAILED, 'issuance refused (injected)');
+    };
+    const finalize = client.orders.finalize.bind(client.orders);
+    const get = client.orders.get.bind(client.orders);
+    let finalized = false;
+    client.orders.finalize = async (...args) => {
+      const answer = await finalize(...args);
+      finalized = true;
+      return answer;
+    };
+    client.orders.get = (...args) => (finalized ? refused() : get(...args));
+    client.certificates.download = refused;
+    const events: string[] = [];
+    let last: OrderState | undefined;
+    const state = await prepareOrder({
+      directoryUrl: fixture.pebble.directoryUrl,
+      accountUrl: fixture.accountUrl,
+      identifiers: ['late-failure.example.test'],
+    });
+    const error = await rejectionOf(
+      runOrder(
+        state,
+        { client, solvers: [loggingSolver(events, 100)] },
+        {
+          onState: (s) => {
+            last = s;
+            events.push(s.phase);
+          },
+        },
+      ),
+    );
+    expect(error.message).toContain('issuance refused');
+    expect(events.filter((e) => e.startsWith('cleanup '))).toEqual(['cleanup 1', 'cleanup ended']);
+    expect(last?.phase).toBe('failed');
+    expect(last?.receipts).toEqual([]);
+    expect(await servedTxt(fixture.pebble.dnsPort, '_acme-challenge.late-failure.example.test')).toEqual([]);
   });
 
   it('refuses a wildcard when only http-01 is configured, before publishing anything', async () => {

@@ -71,4 +71,45 @@ describe('checkpointNeeded', () => {
     expect(checkpointNeeded(base, waiting, waitFor(CHECKPOINT_BEFORE_WAITS_MS - 1), now)).toBe(false);
     expect(checkpointNeeded(base, waiting, waitFor(CHECKPOINT_BEFORE_WAITS_MS), now)).toBe(true);
   });
+
+  it('writes the first finalized state that holds DNS records, which runOrder removes from then on — only for DNS records', () => {
+    const receipt = (type: 'dns-01' | 'dns-account-01' | 'http-01' | 'dns-persist-01') => ({
+      authorizationUrl: authorization.url,
+      type,
+      data: { name: 'x' },
+    });
+    const validating = {
+      ...base,
+      phase: 'await-validation' as const,
+      receipts: [receipt('dns-01')],
+      authorizations: [{ ...authorization, answered: true }],
+    };
+    const validated = {
+      ...validating,
+      phase: 'poll-order' as const,
+      orderStatus: 'processing' as const,
+      authorizations: [{ ...authorization, status: 'valid' as const, answered: true }],
+    };
+    expect(checkpointNeeded(validating, validated, continueNow, now)).toBe(true);
+    const accountScoped = { ...validated, receipts: [receipt('dns-account-01')] };
+    expect(
+      checkpointNeeded({ ...validating, receipts: accountScoped.receipts }, accountScoped, continueNow, now),
+    ).toBe(true);
+    // Not yet while finalizing (nothing is removed before finalize is sent); once stored, the states after it are
+    // not; nor is a validated state whose responses stay until cleanup.
+    expect(checkpointNeeded(validating, { ...validated, phase: 'finalize' }, continueNow, now)).toBe(false);
+    const polled = { ...validated, attempts: 1 };
+    expect(checkpointNeeded(validated, polled, waitFor(50), now)).toBe(false);
+    const downloading = { ...polled, phase: 'download' as const, certificateUrl: 'https://ca.test/cert/1' };
+    expect(checkpointNeeded(polled, downloading, continueNow, now)).toBe(false);
+    for (const type of ['http-01', 'dns-persist-01'] as const) {
+      const receipts = [receipt(type)];
+      expect(
+        checkpointNeeded({ ...validating, receipts }, { ...validated, receipts }, continueNow, now),
+      ).toBe(false);
+    }
+    // A failed order goes to cleanup, which the failure's own checkpoint covers.
+    const failure = { code: 'CERTKEEPER_ERR_TIMEOUT' as const, message: 'slow' };
+    expect(checkpointNeeded(validating, { ...validated, failure }, continueNow, now)).toBe(true);
+  });
 });

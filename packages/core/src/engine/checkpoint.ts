@@ -1,3 +1,4 @@
+import { removesRecordsEarly } from './early-cleanup.js';
 import { isFinished, type OrderState } from './order-state.js';
 import type { StepResult } from './step-result.js';
 
@@ -26,7 +27,8 @@ export const CHECKPOINT_BEFORE_WAITS_MS = 1_000;
 
 /**
  * Whether `next` must be stored before the order goes on, when `written` is the last state stored (undefined:
- * nothing yet). Always for the first state, a finished one, and one followed by a long wait; otherwise only when
+ * nothing yet). Always for the first state, a finished one, one followed by a long wait, and the first finalized
+ * state that holds DNS records (runOrder removes them from then on); otherwise only when
  * something a resumed run could not find again changed — the order intent and URL (a second newOrder), the
  * receipts (what cleanup removes), the key or CSR, the certificate, a failure.
  *
@@ -39,6 +41,9 @@ export function checkpointNeeded(
   now: Date = new Date(),
 ): boolean {
   if (!written || isFinished(next)) return true;
+  // runOrder removes DNS records once the order is finalized: a crash must not resume before that point, where the
+  // run would wait for records that are gone. One write per dns-01 order, in the CA's issuing time.
+  if (removesRecordsEarly(next) && !removesRecordsEarly(written)) return true;
   if (then?.type === 'wait' && then.until.getTime() - now.getTime() >= CHECKPOINT_BEFORE_WAITS_MS)
     return true;
   const keys = new Set([...Object.keys(written), ...Object.keys(next)]);

@@ -11,36 +11,7 @@ import { authorizationOf, solverFor } from './publish.js';
  * must not hide the certificate that was issued or the reason the order failed.
  */
 export async function cleanup(state: OrderState, deps: ResolvedDeps): Promise<StepResult> {
-  // Grouped by solver: one that answers two types (dns-account-01 and dns-01) cleans up in one call.
-  const bySolver = new Map<ChallengeSolver, PublicationReceipt[]>();
-  for (const receipt of state.receipts) {
-    try {
-      const solver = solverFor(deps, receipt.type, authorizationOf(state, receipt));
-      bySolver.set(solver, [...(bySolver.get(solver) ?? []), receipt]);
-    } catch (error) {
-      deps.logger.warn(
-        { orderId: state.id, type: receipt.type, error: String(error) },
-        'cleanup of published responses failed',
-      );
-    }
-  }
-  // Cleanup runs with its own lifetime, not the caller's signal: a cancelled order must still tidy up.
-  await Promise.all(
-    [...bySolver].map(async ([solver, receipts]) => {
-      try {
-        await solver.cleanup(receipts, {});
-      } catch (error) {
-        deps.logger.warn(
-          {
-            orderId: state.id,
-            type: [...new Set(receipts.map((r) => r.type))].join('/'),
-            error: String(error),
-          },
-          'cleanup of published responses failed',
-        );
-      }
-    }),
-  );
+  await removePublished(state, deps);
   if (state.failure) {
     await Promise.all(
       state.authorizations
@@ -70,4 +41,45 @@ export async function cleanup(state: OrderState, deps: ResolvedDeps): Promise<St
       next: { type: 'failed', failure: state.failure },
     };
   return { state: enterPhase(state, 'done', now, { receipts: [] }), next: { type: 'done' } };
+}
+
+/**
+ * Ask each solver to remove what `receipts` (default: all of the state's) name (grouped by solver: one that answers two types, such as
+ * dns-account-01 and dns-01, cleans up in one call). Never throws: a failure is logged, because a stale response
+ * must not hide the certificate that was issued or the reason the order failed.
+ */
+export async function removePublished(
+  state: OrderState,
+  deps: ResolvedDeps,
+  receipts: readonly PublicationReceipt[] = state.receipts,
+): Promise<void> {
+  const bySolver = new Map<ChallengeSolver, PublicationReceipt[]>();
+  for (const receipt of receipts) {
+    try {
+      const solver = solverFor(deps, receipt.type, authorizationOf(state, receipt));
+      bySolver.set(solver, [...(bySolver.get(solver) ?? []), receipt]);
+    } catch (error) {
+      deps.logger.warn(
+        { orderId: state.id, type: receipt.type, error: String(error) },
+        'cleanup of published responses failed',
+      );
+    }
+  }
+  // Cleanup runs with its own lifetime, not the caller's signal: a cancelled order must still tidy up.
+  await Promise.all(
+    [...bySolver].map(async ([solver, receipts]) => {
+      try {
+        await solver.cleanup(receipts, {});
+      } catch (error) {
+        deps.logger.warn(
+          {
+            orderId: state.id,
+            type: [...new Set(receipts.map((r) => r.type))].join('/'),
+            error: String(error),
+          },
+          'cleanup of published responses failed',
+        );
+      }
+    }),
+  );
 }
