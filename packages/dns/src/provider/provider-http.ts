@@ -83,7 +83,11 @@ let undici: Promise<typeof import('undici')> | undefined;
  * (issue 13, S4). A provider that does send pays it at its first call instead of at start-up.
  */
 function loadUndici(): Promise<typeof import('undici')> {
-  undici ??= import('undici');
+  // undici is CommonJS: its exports object is the default export. The CLI's bundle gives only that, with no named
+  // exports beside it; Node's own import gives both.
+  undici ??= import('undici').then(
+    (namespace) => ((namespace as { default?: unknown }).default ?? namespace) as typeof namespace,
+  );
   return undici;
 }
 
