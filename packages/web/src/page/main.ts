@@ -76,6 +76,9 @@ class StatusApp {
       (name, data) => this.live(name, data),
       (state) => {
         this.connection(state);
+        // A change made before the stream was connected (the first load's fetch, or while it was offline) sent no
+        // event this page heard: read the status once more now that every later change will.
+        if (state === 'live') void this.refetch();
         if (state === 'unauthorized') {
           this.api.forgetToken();
           void this.load(true);
